@@ -1,0 +1,22 @@
+//! Areas: the country, provinces, districts and communes, nested by parent.
+
+use sea_orm::entity::prelude::*;
+
+/// A row of `area`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "area")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub key: String,
+    pub name: String,
+    pub name_folded: String,
+    pub kind: String,
+    pub parent_id: Option<i32>,
+}
+
+/// Relations are followed by the service's loaders, not through sea-orm.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

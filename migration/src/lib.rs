@@ -1,0 +1,47 @@
+//! govtrail's schema migrations, one per table, applied in order by `govtrail migrate` and at start-up.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261127_000001_create_area;
+mod m20261127_000002_create_organization;
+mod m20261127_000003_create_official;
+mod m20261127_000004_create_post;
+mod m20261127_000005_create_source;
+mod m20261127_000006_create_tenure;
+mod m20261127_000007_create_conference;
+mod m20261127_000008_create_conference_organizer;
+mod m20261127_000009_create_participation;
+mod m20261127_000010_create_directive;
+mod m20261127_000011_create_directive_link;
+mod m20261127_000012_create_conference_directive;
+mod m20261127_000013_create_task;
+mod m20261127_000014_create_task_assignee;
+mod m20261127_000015_create_task_update;
+mod m20261127_000016_create_citation;
+
+/// Applies every migration in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261127_000001_create_area::Migration),
+            Box::new(m20261127_000002_create_organization::Migration),
+            Box::new(m20261127_000003_create_official::Migration),
+            Box::new(m20261127_000004_create_post::Migration),
+            Box::new(m20261127_000005_create_source::Migration),
+            Box::new(m20261127_000006_create_tenure::Migration),
+            Box::new(m20261127_000007_create_conference::Migration),
+            Box::new(m20261127_000008_create_conference_organizer::Migration),
+            Box::new(m20261127_000009_create_participation::Migration),
+            Box::new(m20261127_000010_create_directive::Migration),
+            Box::new(m20261127_000011_create_directive_link::Migration),
+            Box::new(m20261127_000012_create_conference_directive::Migration),
+            Box::new(m20261127_000013_create_task::Migration),
+            Box::new(m20261127_000014_create_task_assignee::Migration),
+            Box::new(m20261127_000015_create_task_update::Migration),
+            Box::new(m20261127_000016_create_citation::Migration),
+        ]
+    }
+}

@@ -1,0 +1,32 @@
+//! Typed configuration of the server, filled from flags and environment variables by the CLI.
+
+use crate::graphql::Clock;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// The default listen address.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+
+/// How the server runs.
+#[derive(Clone, Debug)]
+pub struct ServerConfig {
+    /// Where to listen; port 0 picks a free port.
+    pub listen: SocketAddr,
+    /// A folder holding GraphiQL's browser assets, for networks that reach no CDN
+    /// (docs/graphiql.md gives the command that fills it).
+    pub graphiql_assets: Option<PathBuf>,
+    /// Where "today" comes from.
+    pub clock: Clock,
+}
+
+impl ServerConfig {
+    /// A configuration listening on `listen`, with the GraphiQL assets from the CDN and the
+    /// system clock.
+    pub fn new(listen: SocketAddr) -> Self {
+        ServerConfig {
+            listen,
+            graphiql_assets: None,
+            clock: Clock::System,
+        }
+    }
+}

@@ -1,0 +1,1396 @@
+//! Importing a dataset: every record is checked first, then the whole file is written in one
+//! transaction, so a bad file changes nothing. Records are matched by key, so importing the same
+//! file twice changes nothing; the children listed under a record (tenures, participants,
+//! organizers, links, assignees, updates, citations) replace the ones stored for it.
+
+use super::format::{self, Citation, Dataset};
+use crate::domain::partial_date::PartialDate;
+use crate::domain::text::fold;
+use crate::domain::time::{DEFAULT_TIME_ZONE, parse_time_zone};
+use crate::domain::vocabulary::*;
+use crate::domain::{code, text};
+use crate::error::{AppError, AppResult};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::*;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, IntoActiveModel, ModelTrait, QueryFilter, TransactionTrait, Value,
+};
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+/// How many records an import created, updated, left unchanged and removed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    /// Records that were not there before.
+    pub created: usize,
+    /// Records whose fields changed.
+    pub updated: usize,
+    /// Records already there as the file gives them.
+    pub unchanged: usize,
+    /// Children no longer listed under their record.
+    pub removed: usize,
+}
+
+impl fmt::Display for ImportReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} created, {} updated, {} unchanged, {} removed",
+            self.created, self.updated, self.unchanged, self.removed
+        )
+    }
+}
+
+/// Parses dataset JSON; an error names the place in the file (path, line and column).
+pub fn parse_dataset(json: &str) -> AppResult<Dataset> {
+    let deserializer = &mut serde_json::Deserializer::from_str(json);
+    serde_path_to_error::deserialize(deserializer).map_err(|err| {
+        let path = err.path().to_string();
+        let place = if path == "." {
+            "the file".to_owned()
+        } else {
+            path.clone()
+        };
+        AppError::bad_input(path, format!("{place}: {}", err.inner()))
+    })
+}
+
+/// Reads, checks and imports a dataset file.
+pub async fn import_file(
+    db: &DatabaseConnection,
+    path: &std::path::Path,
+) -> AppResult<ImportReport> {
+    let json = std::fs::read_to_string(path).map_err(|err| {
+        AppError::bad_input("file", format!("cannot read {}: {err}", path.display()))
+    })?;
+    import_dataset(db, &parse_dataset(&json)?).await
+}
+
+/// Checks a dataset and writes it in one transaction.
+pub async fn import_dataset(db: &DatabaseConnection, dataset: &Dataset) -> AppResult<ImportReport> {
+    let problems = check(dataset);
+    if !problems.is_empty() {
+        let shown: Vec<String> = problems.iter().take(20).cloned().collect();
+        let more = problems.len().saturating_sub(shown.len());
+        let mut message = shown.join("\n");
+        if more > 0 {
+            message.push_str(&format!("\n... and {more} more problems"));
+        }
+        return Err(AppError::BadUserInput {
+            message,
+            field: None,
+        });
+    }
+    let txn = db.begin().await?;
+    let mut writer = Writer {
+        txn: &txn,
+        ids: HashMap::new(),
+        report: ImportReport::default(),
+    };
+    writer.write(dataset).await?;
+    let report = writer.report;
+    txn.commit().await?;
+    Ok(report)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checking: everything that can be judged from the file alone, all problems at once.
+
+struct Checker {
+    problems: Vec<String>,
+}
+
+impl Checker {
+    fn fail(&mut self, path: &str, message: impl fmt::Display) {
+        self.problems.push(format!("{path}: {message}"));
+    }
+
+    fn non_empty(&mut self, path: &str, value: &str) {
+        if value.trim().is_empty() {
+            self.fail(path, "must not be empty");
+        }
+    }
+
+    fn vocabulary<T>(
+        &mut self,
+        path: &str,
+        value: &str,
+        parse: fn(&str) -> Option<T>,
+        names: fn() -> String,
+    ) {
+        if parse(value).is_none() {
+            self.fail(path, format!("\"{value}\" is not one of {}", names()));
+        }
+    }
+
+    fn partial_date(&mut self, path: &str, value: Option<&String>) -> Option<PartialDate> {
+        let value = value?;
+        match value.parse::<PartialDate>() {
+            Ok(date) => Some(date),
+            Err(err) => {
+                self.fail(path, err.0);
+                None
+            }
+        }
+    }
+
+    fn date(&mut self, path: &str, value: Option<&String>) {
+        if let Some(value) = value {
+            if value.parse::<NaiveDate>().is_err() || value.len() != 10 {
+                self.fail(
+                    path,
+                    format!("\"{value}\" is not a date of the form YYYY-MM-DD"),
+                );
+            }
+        }
+    }
+
+    fn instant(&mut self, path: &str, value: Option<&String>) -> Option<DateTime<Utc>> {
+        let value = value?;
+        match DateTime::parse_from_rfc3339(value) {
+            Ok(instant) => Some(instant.with_timezone(&Utc)),
+            Err(_) => {
+                self.fail(
+                    path,
+                    format!("\"{value}\" is not an RFC 3339 instant with an offset"),
+                );
+                None
+            }
+        }
+    }
+
+    fn zone(&mut self, path: &str, value: Option<&String>) {
+        if let Some(value) = value {
+            if let Err(message) = parse_time_zone(value) {
+                self.fail(path, message);
+            }
+        }
+    }
+
+    fn keys<'a>(&mut self, section: &str, keys: impl Iterator<Item = &'a String>) {
+        let mut seen = HashSet::new();
+        for (i, key) in keys.enumerate() {
+            let path = format!("{section}[{i}].key");
+            self.non_empty(&path, key);
+            if !seen.insert(key) {
+                self.fail(
+                    &path,
+                    format!("the key \"{key}\" appears twice in {section}"),
+                );
+            }
+        }
+    }
+
+    fn period(&mut self, path: &str, start: Option<PartialDate>, end: Option<PartialDate>) {
+        if let (Some(start), Some(end)) = (start, end) {
+            if end.latest() < start.earliest() {
+                self.fail(path, format!("ends ({end}) before it starts ({start})"));
+            }
+        }
+    }
+
+    fn actor(&mut self, path: &str, actor: &format::Actor) {
+        if actor.organization.is_some() == actor.official.is_some() {
+            self.fail(path, "name exactly one of organization or official");
+        }
+    }
+
+    fn citations(&mut self, path: &str, citations: &[Citation]) {
+        for (i, citation) in citations.iter().enumerate() {
+            self.non_empty(&format!("{path}.sources[{i}]"), citation.source());
+        }
+    }
+}
+
+fn check(ds: &Dataset) -> Vec<String> {
+    let mut c = Checker {
+        problems: Vec::new(),
+    };
+    c.keys("sources", ds.sources.iter().map(|r| &r.key));
+    c.keys("areas", ds.areas.iter().map(|r| &r.key));
+    c.keys("organizations", ds.organizations.iter().map(|r| &r.key));
+    c.keys("posts", ds.posts.iter().map(|r| &r.key));
+    c.keys("officials", ds.officials.iter().map(|r| &r.key));
+    c.keys("directives", ds.directives.iter().map(|r| &r.key));
+    c.keys("conferences", ds.conferences.iter().map(|r| &r.key));
+    c.keys("tasks", ds.tasks.iter().map(|r| &r.key));
+    for (i, s) in ds.sources.iter().enumerate() {
+        let p = format!("sources[{i}]");
+        c.non_empty(&format!("{p}.title"), &s.title);
+        c.instant(&format!("{p}.publishedAt"), s.published_at.as_ref());
+        c.date(&format!("{p}.publishedOn"), s.published_on.as_ref());
+    }
+    for (i, a) in ds.areas.iter().enumerate() {
+        let p = format!("areas[{i}]");
+        c.non_empty(&format!("{p}.name"), &a.name);
+        c.vocabulary(
+            &format!("{p}.kind"),
+            &a.kind,
+            AreaKind::parse,
+            AreaKind::names,
+        );
+    }
+    for (i, o) in ds.organizations.iter().enumerate() {
+        let p = format!("organizations[{i}]");
+        c.non_empty(&format!("{p}.name"), &o.name);
+        c.vocabulary(
+            &format!("{p}.kind"),
+            &o.kind,
+            OrganizationKind::parse,
+            OrganizationKind::names,
+        );
+        let start = c.partial_date(&format!("{p}.startedOn"), o.started_on.as_ref());
+        let end = c.partial_date(&format!("{p}.endedOn"), o.ended_on.as_ref());
+        c.period(&p, start, end);
+    }
+    for (i, post) in ds.posts.iter().enumerate() {
+        c.non_empty(&format!("posts[{i}].title"), &post.title);
+    }
+    for (i, o) in ds.officials.iter().enumerate() {
+        let p = format!("officials[{i}]");
+        c.non_empty(&format!("{p}.name"), &o.name);
+        for (j, t) in o.tenures.iter().enumerate() {
+            let tp = format!("{p}.tenures[{j}]");
+            let start = c.partial_date(&format!("{tp}.startedOn"), t.started_on.as_ref());
+            let end = c.partial_date(&format!("{tp}.endedOn"), t.ended_on.as_ref());
+            c.period(&tp, start, end);
+            c.citations(&tp, &t.sources);
+        }
+    }
+    for (i, d) in ds.directives.iter().enumerate() {
+        let p = format!("directives[{i}]");
+        c.non_empty(&format!("{p}.title"), &d.title);
+        match &d.kind {
+            Some(kind) => c.vocabulary(
+                &format!("{p}.kind"),
+                kind,
+                DirectiveKind::parse,
+                DirectiveKind::names,
+            ),
+            None if d
+                .code
+                .as_deref()
+                .and_then(code::parse)
+                .and_then(|c| c.kind())
+                .is_none() =>
+            {
+                c.fail(
+                    &format!("{p}.kind"),
+                    "is needed where the code does not tell the kind",
+                )
+            }
+            None => {}
+        }
+        if let Some(status) = &d.status {
+            c.vocabulary(
+                &format!("{p}.status"),
+                status,
+                DirectiveStatus::parse,
+                DirectiveStatus::names,
+            );
+        }
+        c.partial_date(&format!("{p}.issuedOn"), d.issued_on.as_ref());
+        let start = c.partial_date(&format!("{p}.periodStart"), d.period_start.as_ref());
+        let end = c.partial_date(&format!("{p}.periodEnd"), d.period_end.as_ref());
+        c.period(&p, start, end);
+        for (j, link) in d.links.iter().enumerate() {
+            let lp = format!("{p}.links[{j}]");
+            c.vocabulary(
+                &format!("{lp}.relation"),
+                &link.relation,
+                DirectiveRelation::parse,
+                DirectiveRelation::names,
+            );
+            if link.directive == d.key {
+                c.fail(
+                    &format!("{lp}.directive"),
+                    "a directive cannot link to itself",
+                );
+            }
+        }
+        c.citations(&p, &d.sources);
+    }
+    for (i, conf) in ds.conferences.iter().enumerate() {
+        let p = format!("conferences[{i}]");
+        c.non_empty(&format!("{p}.title"), &conf.title);
+        c.vocabulary(
+            &format!("{p}.kind"),
+            &conf.kind,
+            ConferenceKind::parse,
+            ConferenceKind::names,
+        );
+        c.vocabulary(
+            &format!("{p}.format"),
+            &conf.format,
+            ConferenceFormat::parse,
+            ConferenceFormat::names,
+        );
+        c.date(&format!("{p}.date"), Some(&conf.date));
+        if let Some(part) = &conf.part_of_day {
+            c.vocabulary(
+                &format!("{p}.partOfDay"),
+                part,
+                PartOfDay::parse,
+                PartOfDay::names,
+            );
+        }
+        let start = c.instant(&format!("{p}.startsAt"), conf.starts_at.as_ref());
+        let end = c.instant(&format!("{p}.endsAt"), conf.ends_at.as_ref());
+        if let (Some(start), Some(end)) = (start, end) {
+            if end < start {
+                c.fail(&format!("{p}.endsAt"), "is before startsAt");
+            }
+        }
+        c.zone(&format!("{p}.timeZone"), conf.time_zone.as_ref());
+        let mut seen = HashSet::new();
+        for (j, part) in conf.participants.iter().enumerate() {
+            let pp = format!("{p}.participants[{j}]");
+            c.vocabulary(
+                &format!("{pp}.role"),
+                &part.role,
+                ParticipationRole::parse,
+                ParticipationRole::names,
+            );
+            if !seen.insert((&part.official, &part.role)) {
+                c.fail(
+                    &pp,
+                    format!("{} is listed twice as {}", part.official, part.role),
+                );
+            }
+            c.citations(&pp, &part.sources);
+        }
+        for (j, link) in conf.directives.iter().enumerate() {
+            let lp = format!("{p}.directives[{j}].relation");
+            c.vocabulary(
+                &lp,
+                &link.relation,
+                ConferenceDirectiveRelation::parse,
+                ConferenceDirectiveRelation::names,
+            );
+        }
+        c.citations(&p, &conf.sources);
+    }
+    for (i, t) in ds.tasks.iter().enumerate() {
+        let p = format!("tasks[{i}]");
+        c.non_empty(&format!("{p}.title"), &t.title);
+        if let Some(status) = &t.status {
+            c.vocabulary(
+                &format!("{p}.status"),
+                status,
+                TaskStatus::parse,
+                TaskStatus::names,
+            );
+        }
+        c.date(&format!("{p}.dueOn"), t.due_on.as_ref());
+        c.zone(&format!("{p}.timeZone"), t.time_zone.as_ref());
+        if let Some(by) = &t.assigned_by {
+            c.actor(&format!("{p}.assignedBy"), by);
+        }
+        if t.assignees.is_empty() {
+            c.fail(
+                &format!("{p}.assignees"),
+                "a task needs at least one assignee",
+            );
+        }
+        for (j, a) in t.assignees.iter().enumerate() {
+            c.actor(&format!("{p}.assignees[{j}]"), a);
+        }
+        for (j, u) in t.updates.iter().enumerate() {
+            let up = format!("{p}.updates[{j}]");
+            c.date(&format!("{up}.date"), Some(&u.date));
+            c.vocabulary(
+                &format!("{up}.status"),
+                &u.status,
+                TaskStatus::parse,
+                TaskStatus::names,
+            );
+        }
+        c.citations(&p, &t.sources);
+    }
+    c.problems
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing: inside one transaction, in dependency order, matching records by key.
+
+/// The kinds of keyed records, for resolving references.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Kind {
+    Source,
+    Area,
+    Organization,
+    Post,
+    Official,
+    Directive,
+    Conference,
+}
+
+impl Kind {
+    fn label(self) -> &'static str {
+        match self {
+            Kind::Source => "source",
+            Kind::Area => "area",
+            Kind::Organization => "organization",
+            Kind::Post => "post",
+            Kind::Official => "official",
+            Kind::Directive => "directive",
+            Kind::Conference => "conference",
+        }
+    }
+}
+
+/// The `subject_type` of citations, one per kind of fact that cites sources.
+pub mod subject {
+    /// A conference.
+    pub const CONFERENCE: &str = "CONFERENCE";
+    /// A participation.
+    pub const PARTICIPATION: &str = "PARTICIPATION";
+    /// A tenure.
+    pub const TENURE: &str = "TENURE";
+    /// A directive.
+    pub const DIRECTIVE: &str = "DIRECTIVE";
+    /// A task.
+    pub const TASK: &str = "TASK";
+}
+
+struct Writer<'a> {
+    txn: &'a DatabaseTransaction,
+    ids: HashMap<(Kind, String), i32>,
+    report: ImportReport,
+}
+
+fn id_of(value: Value) -> AppResult<i32> {
+    match value {
+        Value::Int(Some(id)) => Ok(id),
+        Value::BigInt(Some(id)) => i32::try_from(id).map_err(AppError::internal),
+        other => Err(AppError::internal(format!("unexpected id value {other:?}"))),
+    }
+}
+
+fn vocab<T>(value: &str, parse: fn(&str) -> Option<T>) -> AppResult<T> {
+    parse(value).ok_or_else(|| AppError::internal(format!("unchecked vocabulary value {value}")))
+}
+
+fn partial(value: &Option<String>) -> Option<String> {
+    value
+        .as_ref()
+        .and_then(|v| v.parse::<PartialDate>().ok())
+        .map(|d| d.to_string())
+}
+
+fn date(value: &Option<String>) -> Option<NaiveDate> {
+    value.as_ref().and_then(|v| v.parse().ok())
+}
+
+fn instant(value: &Option<String>) -> Option<DateTime<Utc>> {
+    value
+        .as_ref()
+        .and_then(|v| DateTime::parse_from_rfc3339(v).ok())
+        .map(|i| i.with_timezone(&Utc))
+}
+
+fn zone_name(value: &Option<String>) -> String {
+    value
+        .clone()
+        .unwrap_or_else(|| DEFAULT_TIME_ZONE.name().to_owned())
+}
+
+impl Writer<'_> {
+    /// Inserts `desired`, or updates the `existing` row it replaces, and counts which it was.
+    async fn save<M>(
+        &mut self,
+        id_column: <M::Entity as EntityTrait>::Column,
+        existing: Option<M>,
+        desired: M,
+    ) -> AppResult<i32>
+    where
+        M: ModelTrait + IntoActiveModel<<M::Entity as EntityTrait>::ActiveModel> + PartialEq,
+        M::Entity: EntityTrait<Model = M>,
+        <M::Entity as EntityTrait>::ActiveModel:
+            ActiveModelTrait<Entity = M::Entity> + sea_orm::ActiveModelBehavior + Send,
+    {
+        match existing {
+            Some(old) if old == desired => {
+                self.report.unchanged += 1;
+                id_of(old.get(id_column))
+            }
+            Some(_) => {
+                let model = desired
+                    .into_active_model()
+                    .reset_all()
+                    .update(self.txn)
+                    .await?;
+                self.report.updated += 1;
+                id_of(model.get(id_column))
+            }
+            None => {
+                let mut active = desired.into_active_model().reset_all();
+                active.not_set(id_column);
+                let model = active.insert(self.txn).await?;
+                self.report.created += 1;
+                id_of(model.get(id_column))
+            }
+        }
+    }
+
+    /// The id of the record of `kind` with `key`, from this file or already stored.
+    async fn resolve(&mut self, kind: Kind, key: &str, path: &str) -> AppResult<i32> {
+        if let Some(id) = self.ids.get(&(kind, key.to_owned())) {
+            return Ok(*id);
+        }
+        let txn = self.txn;
+        let found = match kind {
+            Kind::Source => source::Entity::find()
+                .filter(source::Column::Key.eq(key))
+                .one(txn)
+                .await?
+                .map(|m| m.id),
+            Kind::Area => area::Entity::find()
+                .filter(area::Column::Key.eq(key))
+                .one(txn)
+                .await?
+                .map(|m| m.id),
+            Kind::Organization => organization::Entity::find()
+                .filter(organization::Column::Key.eq(key))
+                .one(txn)
+                .await?
+                .map(|m| m.id),
+            Kind::Post => post::Entity::find()
+                .filter(post::Column::Key.eq(key))
+                .one(txn)
+                .await?
+                .map(|m| m.id),
+            Kind::Official => official::Entity::find()
+                .filter(official::Column::Key.eq(key))
+                .one(txn)
+                .await?
+                .map(|m| m.id),
+            Kind::Directive => directive::Entity::find()
+                .filter(directive::Column::Key.eq(key))
+                .one(txn)
+                .await?
+                .map(|m| m.id),
+            Kind::Conference => conference::Entity::find()
+                .filter(conference::Column::Key.eq(key))
+                .one(txn)
+                .await?
+                .map(|m| m.id),
+        };
+        match found {
+            Some(id) => {
+                self.ids.insert((kind, key.to_owned()), id);
+                Ok(id)
+            }
+            None => Err(AppError::bad_input(
+                path,
+                format!(
+                    "{path}: no {} with the key \"{key}\" in this file or the database",
+                    kind.label()
+                ),
+            )),
+        }
+    }
+
+    async fn resolve_opt(
+        &mut self,
+        kind: Kind,
+        key: &Option<String>,
+        path: &str,
+    ) -> AppResult<Option<i32>> {
+        match key {
+            Some(key) => Ok(Some(self.resolve(kind, key, path).await?)),
+            None => Ok(None),
+        }
+    }
+
+    fn remember(&mut self, kind: Kind, key: &str, id: i32) {
+        self.ids.insert((kind, key.to_owned()), id);
+    }
+
+    async fn write(&mut self, ds: &Dataset) -> AppResult<()> {
+        for s in &ds.sources {
+            let existing = source::Entity::find()
+                .filter(source::Column::Key.eq(&s.key))
+                .one(self.txn)
+                .await?;
+            let desired = source::Model {
+                id: existing.as_ref().map_or(0, |m| m.id),
+                key: s.key.clone(),
+                url: s.url.clone(),
+                title: s.title.clone(),
+                publisher: s.publisher.clone(),
+                published_at: instant(&s.published_at),
+                published_on: date(&s.published_on),
+                author: s.author.clone(),
+            };
+            let id = self.save(source::Column::Id, existing, desired).await?;
+            self.remember(Kind::Source, &s.key, id);
+        }
+        self.write_areas(ds).await?;
+        self.write_organizations(ds).await?;
+        for (i, p) in ds.posts.iter().enumerate() {
+            let organization_id = self
+                .resolve(
+                    Kind::Organization,
+                    &p.organization,
+                    &format!("posts[{i}].organization"),
+                )
+                .await?;
+            let existing = post::Entity::find()
+                .filter(post::Column::Key.eq(&p.key))
+                .one(self.txn)
+                .await?;
+            let desired = post::Model {
+                id: existing.as_ref().map_or(0, |m| m.id),
+                key: p.key.clone(),
+                title: p.title.clone(),
+                title_folded: fold(&p.title),
+                organization_id,
+            };
+            let id = self.save(post::Column::Id, existing, desired).await?;
+            self.remember(Kind::Post, &p.key, id);
+        }
+        for (i, o) in ds.officials.iter().enumerate() {
+            self.write_official(i, o).await?;
+        }
+        for d in &ds.directives {
+            self.write_directive(d).await?;
+        }
+        for (i, d) in ds.directives.iter().enumerate() {
+            self.write_directive_children(i, d).await?;
+        }
+        for (i, c) in ds.conferences.iter().enumerate() {
+            self.write_conference(i, c).await?;
+        }
+        for (i, t) in ds.tasks.iter().enumerate() {
+            self.write_task(i, t).await?;
+        }
+        Ok(())
+    }
+
+    /// Areas and organizations nest; a record is written once its parent is known, so the
+    /// file may list them in any order. What is left over names a missing parent or a cycle.
+    fn nesting_order<'r, R>(
+        records: &'r [R],
+        key: fn(&R) -> &String,
+        parent: fn(&R) -> Option<&String>,
+    ) -> Vec<usize> {
+        let in_file: HashMap<&String, usize> = records
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (key(r), i))
+            .collect();
+        let mut order = Vec::with_capacity(records.len());
+        let mut placed = vec![false; records.len()];
+        loop {
+            let mut progress = false;
+            for (i, r) in records.iter().enumerate() {
+                if placed[i] {
+                    continue;
+                }
+                let ready = match parent(r).and_then(|p| in_file.get(p)) {
+                    Some(&j) => placed[j] && j != i,
+                    None => true,
+                };
+                if ready {
+                    placed[i] = true;
+                    order.push(i);
+                    progress = true;
+                }
+            }
+            if !progress {
+                break;
+            }
+        }
+        // What is left is in a cycle: it is written last and its parent then fails to resolve.
+        order.extend((0..records.len()).filter(|i| !placed[*i]));
+        order
+    }
+
+    async fn write_areas(&mut self, ds: &Dataset) -> AppResult<()> {
+        let order = Self::nesting_order(&ds.areas, |a| &a.key, |a| a.parent.as_ref());
+        let cyclic: HashSet<usize> =
+            cyclic_members(&order, &ds.areas, |a| &a.key, |a| a.parent.as_ref());
+        for i in order {
+            let a = &ds.areas[i];
+            let path = format!("areas[{i}].parent");
+            if cyclic.contains(&i) {
+                return Err(AppError::bad_input(
+                    &path,
+                    format!("{path}: areas nest in a cycle"),
+                ));
+            }
+            let parent_id = self.resolve_opt(Kind::Area, &a.parent, &path).await?;
+            let existing = area::Entity::find()
+                .filter(area::Column::Key.eq(&a.key))
+                .one(self.txn)
+                .await?;
+            let desired = area::Model {
+                id: existing.as_ref().map_or(0, |m| m.id),
+                key: a.key.clone(),
+                name: a.name.clone(),
+                name_folded: fold(&a.name),
+                kind: a.kind.clone(),
+                parent_id,
+            };
+            let id = self.save(area::Column::Id, existing, desired).await?;
+            self.remember(Kind::Area, &a.key, id);
+        }
+        Ok(())
+    }
+
+    async fn write_organizations(&mut self, ds: &Dataset) -> AppResult<()> {
+        let records = &ds.organizations;
+        let order = Self::nesting_order(records, |o| &o.key, |o| o.parent.as_ref());
+        let cyclic = cyclic_members(&order, records, |o| &o.key, |o| o.parent.as_ref());
+        for i in order {
+            let o = &records[i];
+            let path = format!("organizations[{i}]");
+            if cyclic.contains(&i) {
+                return Err(AppError::bad_input(
+                    &path,
+                    format!("{path}.parent: organizations nest in a cycle"),
+                ));
+            }
+            let parent_id = self
+                .resolve_opt(Kind::Organization, &o.parent, &format!("{path}.parent"))
+                .await?;
+            let area_id = self
+                .resolve_opt(Kind::Area, &o.area, &format!("{path}.area"))
+                .await?;
+            let existing = organization::Entity::find()
+                .filter(organization::Column::Key.eq(&o.key))
+                .one(self.txn)
+                .await?;
+            let folded = match &o.short_name {
+                Some(short) => fold(&format!("{} {short}", o.name)),
+                None => fold(&o.name),
+            };
+            let desired = organization::Model {
+                id: existing.as_ref().map_or(0, |m| m.id),
+                key: o.key.clone(),
+                name: o.name.clone(),
+                short_name: o.short_name.clone(),
+                name_folded: folded,
+                kind: o.kind.clone(),
+                parent_id,
+                area_id,
+                started_on: partial(&o.started_on),
+                ended_on: partial(&o.ended_on),
+            };
+            let id = self
+                .save(organization::Column::Id, existing, desired)
+                .await?;
+            self.remember(Kind::Organization, &o.key, id);
+        }
+        Ok(())
+    }
+
+    async fn write_official(&mut self, i: usize, o: &format::Official) -> AppResult<()> {
+        let existing = official::Entity::find()
+            .filter(official::Column::Key.eq(&o.key))
+            .one(self.txn)
+            .await?;
+        let desired = official::Model {
+            id: existing.as_ref().map_or(0, |m| m.id),
+            key: o.key.clone(),
+            name: o.name.clone(),
+            name_folded: fold(&o.name),
+        };
+        let official_id = self.save(official::Column::Id, existing, desired).await?;
+        self.remember(Kind::Official, &o.key, official_id);
+
+        let stored = tenure::Entity::find()
+            .filter(tenure::Column::OfficialId.eq(official_id))
+            .all(self.txn)
+            .await?;
+        let mut kept = HashSet::new();
+        for (j, t) in o.tenures.iter().enumerate() {
+            let path = format!("officials[{i}].tenures[{j}]");
+            let post_id = self
+                .resolve(Kind::Post, &t.post, &format!("{path}.post"))
+                .await?;
+            let started_on = partial(&t.started_on);
+            let existing = stored
+                .iter()
+                .find(|m| {
+                    m.post_id == post_id && m.started_on == started_on && !kept.contains(&m.id)
+                })
+                .cloned();
+            let desired = tenure::Model {
+                id: existing.as_ref().map_or(0, |m| m.id),
+                official_id,
+                post_id,
+                started_on,
+                ended_on: partial(&t.ended_on),
+            };
+            let id = self.save(tenure::Column::Id, existing, desired).await?;
+            kept.insert(id);
+            self.write_citations(subject::TENURE, id, &t.sources, &path)
+                .await?;
+        }
+        let gone: Vec<i32> = stored
+            .iter()
+            .map(|m| m.id)
+            .filter(|id| !kept.contains(id))
+            .collect();
+        self.remove_children::<tenure::Entity>(tenure::Column::Id, subject::TENURE, gone)
+            .await
+    }
+
+    async fn write_directive(&mut self, d: &format::Directive) -> AppResult<()> {
+        let parsed = d.code.as_deref().and_then(code::parse);
+        let kind = match &d.kind {
+            Some(kind) => vocab(kind, DirectiveKind::parse)?,
+            None => parsed
+                .as_ref()
+                .and_then(|c| c.kind())
+                .unwrap_or(DirectiveKind::Other),
+        };
+        let number = d
+            .number
+            .clone()
+            .or_else(|| parsed.as_ref().map(|c| c.number.clone()));
+        let path = format!("directives[key={}]", d.key);
+        let issuer_id = self
+            .resolve_opt(Kind::Organization, &d.issuer, &format!("{path}.issuer"))
+            .await?;
+        let existing = directive::Entity::find()
+            .filter(directive::Column::Key.eq(&d.key))
+            .one(self.txn)
+            .await?;
+        let desired = directive::Model {
+            id: existing.as_ref().map_or(0, |m| m.id),
+            key: d.key.clone(),
+            code: d.code.clone(),
+            kind: kind.as_str().to_owned(),
+            search_folded: code::search_text(d.code.as_deref(), kind, number.as_deref(), &d.title),
+            number,
+            title: d.title.clone(),
+            issuer_id,
+            issued_on: partial(&d.issued_on),
+            period_start: partial(&d.period_start),
+            period_end: partial(&d.period_end),
+            status: d
+                .status
+                .clone()
+                .unwrap_or_else(|| DirectiveStatus::Unknown.as_str().to_owned()),
+        };
+        let id = self.save(directive::Column::Id, existing, desired).await?;
+        self.remember(Kind::Directive, &d.key, id);
+        Ok(())
+    }
+
+    async fn write_directive_children(&mut self, i: usize, d: &format::Directive) -> AppResult<()> {
+        let from_id = self
+            .resolve(Kind::Directive, &d.key, &format!("directives[{i}]"))
+            .await?;
+        let stored = directive_link::Entity::find()
+            .filter(directive_link::Column::FromDirectiveId.eq(from_id))
+            .all(self.txn)
+            .await?;
+        let mut kept = HashSet::new();
+        for (j, link) in d.links.iter().enumerate() {
+            let to_id = self
+                .resolve(
+                    Kind::Directive,
+                    &link.directive,
+                    &format!("directives[{i}].links[{j}].directive"),
+                )
+                .await?;
+            let existing = stored
+                .iter()
+                .find(|m| m.to_directive_id == to_id && m.relation == link.relation)
+                .cloned();
+            let desired = directive_link::Model {
+                id: existing.as_ref().map_or(0, |m| m.id),
+                from_directive_id: from_id,
+                to_directive_id: to_id,
+                relation: link.relation.clone(),
+            };
+            kept.insert(
+                self.save(directive_link::Column::Id, existing, desired)
+                    .await?,
+            );
+        }
+        let gone: Vec<i32> = stored
+            .iter()
+            .map(|m| m.id)
+            .filter(|id| !kept.contains(id))
+            .collect();
+        self.remove_children::<directive_link::Entity>(directive_link::Column::Id, "", gone)
+            .await?;
+        self.write_citations(
+            subject::DIRECTIVE,
+            from_id,
+            &d.sources,
+            &format!("directives[{i}]"),
+        )
+        .await
+    }
+
+    async fn write_conference(&mut self, i: usize, c: &format::Conference) -> AppResult<()> {
+        let path = format!("conferences[{i}]");
+        let area_id = self
+            .resolve_opt(Kind::Area, &c.area, &format!("{path}.area"))
+            .await?;
+        let existing = conference::Entity::find()
+            .filter(conference::Column::Key.eq(&c.key))
+            .one(self.txn)
+            .await?;
+        let mut searchable = c.title.clone();
+        if let Some(venue) = &c.venue {
+            searchable.push(' ');
+            searchable.push_str(venue);
+        }
+        let desired = conference::Model {
+            id: existing.as_ref().map_or(0, |m| m.id),
+            key: c.key.clone(),
+            title: c.title.clone(),
+            title_folded: fold(&searchable),
+            kind: c.kind.clone(),
+            format: c.format.clone(),
+            date: c
+                .date
+                .parse()
+                .map_err(|_| AppError::internal("unchecked conference date"))?,
+            part_of_day: c.part_of_day.clone(),
+            starts_at: instant(&c.starts_at),
+            ends_at: instant(&c.ends_at),
+            time_zone: zone_name(&c.time_zone),
+            venue: c.venue.clone(),
+            area_id,
+        };
+        let conference_id = self.save(conference::Column::Id, existing, desired).await?;
+        self.remember(Kind::Conference, &c.key, conference_id);
+
+        // Organizers.
+        let stored = conference_organizer::Entity::find()
+            .filter(conference_organizer::Column::ConferenceId.eq(conference_id))
+            .all(self.txn)
+            .await?;
+        let mut kept = HashSet::new();
+        for (j, key) in c.organizers.iter().enumerate() {
+            let organization_id = self
+                .resolve(Kind::Organization, key, &format!("{path}.organizers[{j}]"))
+                .await?;
+            let existing = stored
+                .iter()
+                .find(|m| m.organization_id == organization_id)
+                .cloned();
+            let desired = conference_organizer::Model {
+                id: existing.as_ref().map_or(0, |m| m.id),
+                conference_id,
+                organization_id,
+            };
+            kept.insert(
+                self.save(conference_organizer::Column::Id, existing, desired)
+                    .await?,
+            );
+        }
+        let gone: Vec<i32> = stored
+            .iter()
+            .map(|m| m.id)
+            .filter(|id| !kept.contains(id))
+            .collect();
+        self.remove_children::<conference_organizer::Entity>(
+            conference_organizer::Column::Id,
+            "",
+            gone,
+        )
+        .await?;
+
+        // Participants.
+        let stored = participation::Entity::find()
+            .filter(participation::Column::ConferenceId.eq(conference_id))
+            .all(self.txn)
+            .await?;
+        let mut kept = HashSet::new();
+        for (j, p) in c.participants.iter().enumerate() {
+            let pp = format!("{path}.participants[{j}]");
+            let official_id = self
+                .resolve(Kind::Official, &p.official, &format!("{pp}.official"))
+                .await?;
+            let organization_id = self
+                .resolve_opt(
+                    Kind::Organization,
+                    &p.organization,
+                    &format!("{pp}.organization"),
+                )
+                .await?;
+            let existing = stored
+                .iter()
+                .find(|m| m.official_id == official_id && m.role == p.role)
+                .cloned();
+            let desired = participation::Model {
+                id: existing.as_ref().map_or(0, |m| m.id),
+                conference_id,
+                official_id,
+                role: p.role.clone(),
+                capacity: p.capacity.clone(),
+                organization_id,
+            };
+            let id = self
+                .save(participation::Column::Id, existing, desired)
+                .await?;
+            kept.insert(id);
+            self.write_citations(subject::PARTICIPATION, id, &p.sources, &pp)
+                .await?;
+        }
+        let gone: Vec<i32> = stored
+            .iter()
+            .map(|m| m.id)
+            .filter(|id| !kept.contains(id))
+            .collect();
+        self.remove_children::<participation::Entity>(
+            participation::Column::Id,
+            subject::PARTICIPATION,
+            gone,
+        )
+        .await?;
+
+        // Directives.
+        let stored = conference_directive::Entity::find()
+            .filter(conference_directive::Column::ConferenceId.eq(conference_id))
+            .all(self.txn)
+            .await?;
+        let mut kept = HashSet::new();
+        for (j, link) in c.directives.iter().enumerate() {
+            let directive_id = self
+                .resolve(
+                    Kind::Directive,
+                    &link.directive,
+                    &format!("{path}.directives[{j}].directive"),
+                )
+                .await?;
+            let existing = stored
+                .iter()
+                .find(|m| m.directive_id == directive_id && m.relation == link.relation)
+                .cloned();
+            let desired = conference_directive::Model {
+                id: existing.as_ref().map_or(0, |m| m.id),
+                conference_id,
+                directive_id,
+                relation: link.relation.clone(),
+            };
+            kept.insert(
+                self.save(conference_directive::Column::Id, existing, desired)
+                    .await?,
+            );
+        }
+        let gone: Vec<i32> = stored
+            .iter()
+            .map(|m| m.id)
+            .filter(|id| !kept.contains(id))
+            .collect();
+        self.remove_children::<conference_directive::Entity>(
+            conference_directive::Column::Id,
+            "",
+            gone,
+        )
+        .await?;
+
+        self.write_citations(subject::CONFERENCE, conference_id, &c.sources, &path)
+            .await
+    }
+
+    async fn actor(
+        &mut self,
+        actor: &format::Actor,
+        path: &str,
+    ) -> AppResult<(Option<i32>, Option<i32>)> {
+        let organization = self
+            .resolve_opt(
+                Kind::Organization,
+                &actor.organization,
+                &format!("{path}.organization"),
+            )
+            .await?;
+        let official = self
+            .resolve_opt(Kind::Official, &actor.official, &format!("{path}.official"))
+            .await?;
+        Ok((organization, official))
+    }
+
+    async fn write_task(&mut self, i: usize, t: &format::Task) -> AppResult<()> {
+        let path = format!("tasks[{i}]");
+        let conference_id = self
+            .resolve_opt(
+                Kind::Conference,
+                &t.conference,
+                &format!("{path}.conference"),
+            )
+            .await?;
+        let directive_id = self
+            .resolve_opt(Kind::Directive, &t.directive, &format!("{path}.directive"))
+            .await?;
+        let (by_organization, by_official) = match &t.assigned_by {
+            Some(by) => self.actor(by, &format!("{path}.assignedBy")).await?,
+            None => (None, None),
+        };
+        // The status follows the latest update where the task gives none itself.
+        let latest_update = t.updates.iter().max_by(|a, b| a.date.cmp(&b.date));
+        let status = t
+            .status
+            .clone()
+            .or_else(|| latest_update.map(|u| u.status.clone()))
+            .unwrap_or_else(|| TaskStatus::Open.as_str().to_owned());
+        let mut searchable = t.title.clone();
+        if let Some(description) = &t.description {
+            searchable.push(' ');
+            searchable.push_str(description);
+        }
+        let existing = task::Entity::find()
+            .filter(task::Column::Key.eq(&t.key))
+            .one(self.txn)
+            .await?;
+        let desired = task::Model {
+            id: existing.as_ref().map_or(0, |m| m.id),
+            key: t.key.clone(),
+            title: t.title.clone(),
+            description: t.description.clone(),
+            search_folded: text::fold(&searchable),
+            status,
+            due_on: date(&t.due_on),
+            time_zone: zone_name(&t.time_zone),
+            conference_id,
+            assigned_by_organization_id: by_organization,
+            assigned_by_official_id: by_official,
+            directive_id,
+        };
+        let task_id = self.save(task::Column::Id, existing, desired).await?;
+
+        let stored = task_assignee::Entity::find()
+            .filter(task_assignee::Column::TaskId.eq(task_id))
+            .all(self.txn)
+            .await?;
+        let mut kept = HashSet::new();
+        for (j, a) in t.assignees.iter().enumerate() {
+            let (organization_id, official_id) =
+                self.actor(a, &format!("{path}.assignees[{j}]")).await?;
+            let existing = stored
+                .iter()
+                .find(|m| m.organization_id == organization_id && m.official_id == official_id)
+                .cloned();
+            let desired = task_assignee::Model {
+                id: existing.as_ref().map_or(0, |m| m.id),
+                task_id,
+                organization_id,
+                official_id,
+            };
+            kept.insert(
+                self.save(task_assignee::Column::Id, existing, desired)
+                    .await?,
+            );
+        }
+        let gone: Vec<i32> = stored
+            .iter()
+            .map(|m| m.id)
+            .filter(|id| !kept.contains(id))
+            .collect();
+        self.remove_children::<task_assignee::Entity>(task_assignee::Column::Id, "", gone)
+            .await?;
+
+        let stored = task_update::Entity::find()
+            .filter(task_update::Column::TaskId.eq(task_id))
+            .all(self.txn)
+            .await?;
+        let mut kept = HashSet::new();
+        for u in &t.updates {
+            let day: NaiveDate = u
+                .date
+                .parse()
+                .map_err(|_| AppError::internal("unchecked update date"))?;
+            let existing = stored
+                .iter()
+                .find(|m| m.date == day && m.status == u.status)
+                .cloned();
+            let desired = task_update::Model {
+                id: existing.as_ref().map_or(0, |m| m.id),
+                task_id,
+                date: day,
+                status: u.status.clone(),
+                note: u.note.clone(),
+            };
+            kept.insert(
+                self.save(task_update::Column::Id, existing, desired)
+                    .await?,
+            );
+        }
+        let gone: Vec<i32> = stored
+            .iter()
+            .map(|m| m.id)
+            .filter(|id| !kept.contains(id))
+            .collect();
+        self.remove_children::<task_update::Entity>(task_update::Column::Id, "", gone)
+            .await?;
+
+        self.write_citations(subject::TASK, task_id, &t.sources, &path)
+            .await
+    }
+
+    async fn write_citations(
+        &mut self,
+        subject_type: &str,
+        subject_id: i32,
+        citations: &[Citation],
+        path: &str,
+    ) -> AppResult<()> {
+        let stored = citation::Entity::find()
+            .filter(citation::Column::SubjectType.eq(subject_type))
+            .filter(citation::Column::SubjectId.eq(subject_id))
+            .all(self.txn)
+            .await?;
+        let mut kept = HashSet::new();
+        for (k, c) in citations.iter().enumerate() {
+            let source_id = self
+                .resolve(Kind::Source, c.source(), &format!("{path}.sources[{k}]"))
+                .await?;
+            let (quote, locator) = match c {
+                Citation::Key(_) => (None, None),
+                Citation::Detailed(d) => (d.quote.clone(), d.locator.clone()),
+            };
+            let existing = stored.iter().find(|m| m.source_id == source_id).cloned();
+            let desired = citation::Model {
+                id: existing.as_ref().map_or(0, |m| m.id),
+                source_id,
+                subject_type: subject_type.to_owned(),
+                subject_id,
+                quote,
+                locator,
+            };
+            kept.insert(self.save(citation::Column::Id, existing, desired).await?);
+        }
+        let gone: Vec<i32> = stored
+            .iter()
+            .map(|m| m.id)
+            .filter(|id| !kept.contains(id))
+            .collect();
+        self.remove_children::<citation::Entity>(citation::Column::Id, "", gone)
+            .await
+    }
+
+    /// Deletes children no longer listed, with the citations of facts that cite sources.
+    async fn remove_children<E: EntityTrait>(
+        &mut self,
+        id_column: E::Column,
+        subject_type: &str,
+        ids: Vec<i32>,
+    ) -> AppResult<()> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        if !subject_type.is_empty() {
+            citation::Entity::delete_many()
+                .filter(citation::Column::SubjectType.eq(subject_type))
+                .filter(citation::Column::SubjectId.is_in(ids.clone()))
+                .exec(self.txn)
+                .await?;
+        }
+        let result = E::delete_many()
+            .filter(id_column.is_in(ids))
+            .exec(self.txn)
+            .await?;
+        self.report.removed += result.rows_affected as usize;
+        Ok(())
+    }
+}
+
+/// The records left unplaced by [`Writer::nesting_order`] whose parent is in the file: a cycle.
+fn cyclic_members<R>(
+    order: &[usize],
+    records: &[R],
+    key: fn(&R) -> &String,
+    parent: fn(&R) -> Option<&String>,
+) -> HashSet<usize> {
+    let keys: HashSet<&String> = records.iter().map(key).collect();
+    let mut placed = HashSet::new();
+    let mut cyclic = HashSet::new();
+    for &i in order {
+        if let Some(p) = parent(&records[i]) {
+            let parent_placed = records
+                .iter()
+                .enumerate()
+                .any(|(j, r)| key(r) == p && placed.contains(&j));
+            if keys.contains(p) && !parent_placed {
+                cyclic.insert(i);
+            }
+        }
+        placed.insert(i);
+    }
+    cyclic
+}
+
+/// Whether the database holds no facts yet (`serve --demo` loads the demo only then).
+pub async fn is_empty(db: &impl ConnectionTrait) -> AppResult<bool> {
+    Ok(conference::Entity::find().one(db).await?.is_none()
+        && official::Entity::find().one(db).await?.is_none()
+        && organization::Entity::find().one(db).await?.is_none())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn syntax_errors_name_the_place() {
+        let err = parse_dataset(r#"{"conferences": [ {"title": 42, "#).unwrap_err();
+        let message = err.message();
+        assert!(message.contains("conferences[0].title"), "{message}");
+        assert!(message.contains("line 1"), "{message}");
+    }
+
+    #[test]
+    fn unknown_fields_are_refused() {
+        let err = parse_dataset(r#"{"officials": [{"key": "a", "name": "A", "nmae": "B"}]}"#)
+            .unwrap_err();
+        assert!(err.message().contains("officials[0]"), "{}", err.message());
+    }
+
+    #[test]
+    fn checks_name_each_problem() {
+        let ds = parse_dataset(
+            r#"{"areas": [{"key": "a", "name": "", "kind": "STATE"}],
+                "tasks": [{"key": "t", "title": "T", "dueOn": "31/12/2021", "timeZone": "Mars/Olympus", "assignees": []}]}"#,
+        )
+        .unwrap();
+        let problems = check(&ds).join("\n");
+        for expected in [
+            "areas[0].name",
+            "areas[0].kind",
+            "tasks[0].dueOn",
+            "tasks[0].timeZone",
+            "tasks[0].assignees",
+        ] {
+            assert!(
+                problems.contains(expected),
+                "{expected} missing in {problems}"
+            );
+        }
+    }
+
+    #[test]
+    fn nesting_order_puts_parents_first() {
+        let ds = parse_dataset(
+            r#"{"areas": [{"key": "c", "name": "C", "kind": "COMMUNE", "parent": "d"},
+                          {"key": "d", "name": "D", "kind": "DISTRICT", "parent": "p"},
+                          {"key": "p", "name": "P", "kind": "PROVINCE"}]}"#,
+        )
+        .unwrap();
+        let order = Writer::nesting_order(&ds.areas, |a| &a.key, |a| a.parent.as_ref());
+        assert_eq!(order, vec![2, 1, 0]);
+    }
+
+    #[test]
+    fn cycles_are_found() {
+        let ds = parse_dataset(
+            r#"{"areas": [{"key": "a", "name": "A", "kind": "DISTRICT", "parent": "b"},
+                          {"key": "b", "name": "B", "kind": "DISTRICT", "parent": "a"}]}"#,
+        )
+        .unwrap();
+        let order = Writer::nesting_order(&ds.areas, |a| &a.key, |a| a.parent.as_ref());
+        let cyclic = cyclic_members(&order, &ds.areas, |a| &a.key, |a| a.parent.as_ref());
+        assert!(!cyclic.is_empty());
+    }
+}

@@ -1,0 +1,23 @@
+//! The dataset format: a JSON file a person can write and review by hand, with human-readable
+//! keys for cross references (docs/dataset.md describes it), and its import.
+
+pub mod format;
+pub mod import;
+
+pub use format::Dataset;
+pub use import::{ImportReport, import_dataset, import_file, parse_dataset};
+
+use crate::error::AppResult;
+use sea_orm::DatabaseConnection;
+
+/// The demo dataset: the facts of Báo Hà Giang's report of 13 July 2021, written by hand.
+pub const DEMO: &str = include_str!("../../data/ha-giang-2021-07-13.json");
+
+/// Loads the demo into an empty database; a database that holds facts is left alone
+/// (`None`).
+pub async fn load_demo(db: &DatabaseConnection) -> AppResult<Option<ImportReport>> {
+    if !import::is_empty(db).await? {
+        return Ok(None);
+    }
+    Ok(Some(import_dataset(db, &parse_dataset(DEMO)?).await?))
+}

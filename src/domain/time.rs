@@ -1,0 +1,83 @@
+//! Time rules: local calendar dates in an IANA zone, due dates and overdue tasks.
+//!
+//! A due date is a local calendar date in the task's zone. "Today" is the date on the wall
+//! clocks of that zone, so 17:30 UTC on 31 December is already 1 January in Vietnam (UTC+7).
+//! A task is overdue when it is neither DONE nor CANCELLED and its due date is before the
+//! as-of date.
+
+use super::vocabulary::TaskStatus;
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+
+/// The zone used where none is given.
+pub const DEFAULT_TIME_ZONE: Tz = chrono_tz::Asia::Ho_Chi_Minh;
+
+/// Parses an IANA zone name ("Asia/Ho_Chi_Minh").
+pub fn parse_time_zone(name: &str) -> Result<Tz, String> {
+    name.parse::<Tz>().map_err(|_| {
+        format!("\"{name}\" is not an IANA time zone name (for example Asia/Ho_Chi_Minh)")
+    })
+}
+
+/// The local calendar date in `zone` at the instant `now`.
+pub fn local_date(zone: Tz, now: DateTime<Utc>) -> NaiveDate {
+    now.with_timezone(&zone).date_naive()
+}
+
+/// Whether a task with `status` and `due` is overdue on the local date `as_of`.
+pub fn is_overdue(status: TaskStatus, due: Option<NaiveDate>, as_of: NaiveDate) -> bool {
+    status.is_active() && due.is_some_and(|due| due < as_of)
+}
+
+/// Days from `as_of` to `due`: 0 on the due date, negative once it has passed.
+pub fn days_until_due(due: Option<NaiveDate>, as_of: NaiveDate) -> Option<i64> {
+    due.map(|due| (due - as_of).num_days())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn vietnam_is_seven_hours_ahead() {
+        let before = "2021-12-31T16:59:59Z".parse().unwrap();
+        let after = "2021-12-31T17:30:00Z".parse().unwrap();
+        assert_eq!(local_date(DEFAULT_TIME_ZONE, before), d("2021-12-31"));
+        assert_eq!(local_date(DEFAULT_TIME_ZONE, after), d("2022-01-01"));
+        assert_eq!(local_date(chrono_tz::UTC, after), d("2021-12-31"));
+    }
+
+    #[test]
+    fn overdue_only_after_the_due_date_and_while_active() {
+        let due = Some(d("2021-12-31"));
+        assert!(!is_overdue(TaskStatus::Open, due, d("2021-12-31")));
+        assert!(is_overdue(TaskStatus::Open, due, d("2022-01-01")));
+        assert!(is_overdue(TaskStatus::InProgress, due, d("2022-01-01")));
+        assert!(!is_overdue(TaskStatus::Done, due, d("2022-01-01")));
+        assert!(!is_overdue(TaskStatus::Cancelled, due, d("2022-01-01")));
+        assert!(!is_overdue(TaskStatus::Open, None, d("2022-01-01")));
+    }
+
+    #[test]
+    fn days_until_due_counts_calendar_days() {
+        assert_eq!(
+            days_until_due(Some(d("2021-12-31")), d("2021-12-01")),
+            Some(30)
+        );
+        assert_eq!(
+            days_until_due(Some(d("2021-12-31")), d("2022-01-02")),
+            Some(-2)
+        );
+        assert_eq!(days_until_due(None, d("2022-01-02")), None);
+    }
+
+    #[test]
+    fn unknown_zones_are_refused() {
+        assert!(parse_time_zone("Asia/Ho_Chi_Minh").is_ok());
+        assert!(parse_time_zone("Asia/Hanoi_Typo").is_err());
+    }
+}

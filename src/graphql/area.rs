@@ -1,0 +1,80 @@
+//! Administrative areas: country, provinces, districts, communes.
+
+use super::ids::{NodeKind, encode};
+use super::loaders::{AreaById, AreaChildren};
+use super::pagination::{Parts, connection, page_request};
+use super::{db, load_list, load_one, vocabulary};
+use crate::domain::vocabulary::AreaKind;
+use crate::store::lists;
+use async_graphql::{Context, ID, Object, Result};
+use entity::area;
+
+/// An administrative area.
+#[derive(Clone)]
+pub struct Area(pub area::Model);
+
+/// An administrative area: the country, a province, a district, a commune.
+#[Object]
+impl Area {
+    /// The global id.
+    pub async fn id(&self) -> ID {
+        encode(NodeKind::Area, self.0.id)
+    }
+
+    /// The stable human-readable key of the area in datasets.
+    async fn key(&self) -> &str {
+        &self.0.key
+    }
+
+    /// The name ("Hà Giang").
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// The level of the area.
+    async fn kind(&self) -> Result<AreaKind> {
+        Ok(vocabulary(&self.0.kind, AreaKind::parse)?)
+    }
+
+    /// The area it lies in.
+    async fn parent(&self, ctx: &Context<'_>) -> Result<Option<Area>> {
+        match self.0.parent_id {
+            Some(id) => Ok(load_one(ctx, AreaById(id)).await?.map(Area)),
+            None => Ok(None),
+        }
+    }
+
+    /// The areas directly inside it.
+    async fn children(&self, ctx: &Context<'_>) -> Result<Vec<Area>> {
+        Ok(load_list(ctx, AreaChildren(self.0.id))
+            .await?
+            .into_iter()
+            .map(Area)
+            .collect())
+    }
+}
+
+connection!(AreaConnection, AreaEdge, Area, "area", "areas");
+
+/// Queries of areas.
+#[derive(Default)]
+pub struct AreaQuery;
+
+/// Queries of areas.
+#[Object]
+impl AreaQuery {
+    /// Areas by name, A to Z.
+    async fn areas(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Words of the name, ignoring diacritics and case.")] text: Option<String>,
+        #[graphql(desc = "How many from the start (at most 100; 20 when no size is given).")] first: Option<i32>,
+        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
+        #[graphql(desc = "How many from the end (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "End before this cursor.")] before: Option<String>,
+    ) -> Result<AreaConnection> {
+        let page = page_request(first, after, last, before)?;
+        let rows = lists::areas(db(ctx)?, text.as_deref(), &page).await?;
+        Ok(AreaConnection(Parts::from_page(rows, Area)))
+    }
+}

@@ -1,0 +1,250 @@
+//! Directives: resolutions, directives, schemes, plans and the other documents conferences
+//! review and deploy, and the links between them.
+
+use super::conference::{Conference, ConferenceDirective, sort_conferences};
+use super::ids::{NodeKind, decode_as, encode};
+use super::loaders::*;
+use super::organization::Organization;
+use super::pagination::{Parts, connection, page_request};
+use super::scalars::PartialDate;
+use super::source::{Citation, Source, citations_of, sources_of};
+use super::task::Task;
+use super::{db, load_list, load_many, load_one, vocabulary};
+use crate::dataset::import::subject;
+use crate::domain::tenure::stored;
+use crate::domain::vocabulary::*;
+use crate::store::filters::DirectiveFilter as StoreFilter;
+use crate::store::lists::{self, DirectiveOrder};
+use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
+use entity::{directive, directive_link};
+
+/// A directive.
+#[derive(Clone)]
+pub struct Directive(pub directive::Model);
+
+/// A document of the party or the state: a resolution, directive, scheme ("Đề án 06-ĐA/TU"),
+/// plan, conclusion, decision, regulation, programme, notice or guidance.
+#[Object]
+impl Directive {
+    /// The global id.
+    pub async fn id(&self) -> ID {
+        encode(NodeKind::Directive, self.0.id)
+    }
+
+    /// The stable human-readable key of the directive in datasets.
+    async fn key(&self) -> &str {
+        &self.0.key
+    }
+
+    /// The code as written ("06-ĐA/TU"), where reports give one.
+    async fn code(&self) -> Option<&str> {
+        self.0.code.as_deref()
+    }
+
+    /// What kind of document it is.
+    async fn kind(&self) -> Result<DirectiveKind> {
+        Ok(vocabulary(&self.0.kind, DirectiveKind::parse)?)
+    }
+
+    /// Its number ("06"); numbers restart per issuer, kind and term.
+    async fn number(&self) -> Option<&str> {
+        self.0.number.as_deref()
+    }
+
+    /// How reports name it: the kind and number in Vietnamese ("Đề án 06"), or the title.
+    async fn label(&self) -> Result<String> {
+        let kind = vocabulary(&self.0.kind, DirectiveKind::parse)?;
+        Ok(match &self.0.number {
+            Some(number) => format!("{} {number}", kind.vietnamese_name()),
+            None => self.0.title.clone(),
+        })
+    }
+
+    /// The title.
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+
+    /// The organization that issued it.
+    async fn issuer(&self, ctx: &Context<'_>) -> Result<Option<Organization>> {
+        match self.0.issuer_id {
+            Some(id) => Ok(load_one(ctx, OrganizationById(id)).await?.map(Organization)),
+            None => Ok(None),
+        }
+    }
+
+    /// When it was issued, as precisely as known.
+    async fn issued_on(&self) -> Option<PartialDate> {
+        stored(self.0.issued_on.as_deref()).map(PartialDate)
+    }
+
+    /// The start of the period it covers ("2016" of "giai đoạn 2016-2020").
+    async fn period_start(&self) -> Option<PartialDate> {
+        stored(self.0.period_start.as_deref()).map(PartialDate)
+    }
+
+    /// The end of the period it covers ("2020" of "giai đoạn 2016-2020").
+    async fn period_end(&self) -> Option<PartialDate> {
+        stored(self.0.period_end.as_deref()).map(PartialDate)
+    }
+
+    /// Whether it is in force.
+    async fn status(&self) -> Result<DirectiveStatus> {
+        Ok(vocabulary(&self.0.status, DirectiveStatus::parse)?)
+    }
+
+    /// The conferences that handled it, earliest first.
+    async fn conferences(&self, ctx: &Context<'_>) -> Result<Vec<Conference>> {
+        let links = load_list(ctx, DirectiveConferences(self.0.id)).await?;
+        let mut ids: Vec<i32> = links.iter().map(|l| l.conference_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut conferences = load_many(ctx, ids.into_iter().map(ConferenceById).collect()).await?;
+        sort_conferences(&mut conferences);
+        Ok(conferences.into_iter().map(Conference).collect())
+    }
+
+    /// The conferences that handled it, each with what it did (reviewed, deployed, ...).
+    async fn conference_links(&self, ctx: &Context<'_>) -> Result<Vec<ConferenceDirective>> {
+        Ok(load_list(ctx, DirectiveConferences(self.0.id))
+            .await?
+            .into_iter()
+            .map(ConferenceDirective)
+            .collect())
+    }
+
+    /// The follow-up tasks serving it, soonest due first.
+    async fn tasks(&self, ctx: &Context<'_>) -> Result<Vec<Task>> {
+        Ok(load_list(ctx, DirectiveTasks(self.0.id))
+            .await?
+            .into_iter()
+            .map(Task)
+            .collect())
+    }
+
+    /// The directives it is linked with, both ways (it implements, reviews, amends or
+    /// replaces them, or they it).
+    async fn related(&self, ctx: &Context<'_>) -> Result<Vec<RelatedDirective>> {
+        let outgoing = load_list(ctx, DirectiveLinksFrom(self.0.id)).await?;
+        let incoming = load_list(ctx, DirectiveLinksTo(self.0.id)).await?;
+        Ok(outgoing
+            .into_iter()
+            .map(|link| RelatedDirective {
+                link,
+                direction: LinkDirection::Outgoing,
+            })
+            .chain(incoming.into_iter().map(|link| RelatedDirective {
+                link,
+                direction: LinkDirection::Incoming,
+            }))
+            .collect())
+    }
+
+    /// The sources that name it.
+    async fn sources(&self, ctx: &Context<'_>) -> Result<Vec<Source>> {
+        Ok(sources_of(ctx, subject::DIRECTIVE, self.0.id).await?)
+    }
+
+    /// The citations of it, with quotes.
+    async fn citations(&self, ctx: &Context<'_>) -> Result<Vec<Citation>> {
+        Ok(citations_of(ctx, subject::DIRECTIVE, self.0.id).await?)
+    }
+}
+
+/// Which way a link between directives points, seen from the directive asked about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
+pub enum LinkDirection {
+    /// This directive implements, reviews, amends or replaces the other.
+    Outgoing,
+    /// The other directive implements, reviews, amends or replaces this one.
+    Incoming,
+}
+
+/// A directive linked with another.
+#[derive(Clone)]
+pub struct RelatedDirective {
+    link: directive_link::Model,
+    direction: LinkDirection,
+}
+
+/// Another directive linked with this one, and how.
+#[Object]
+impl RelatedDirective {
+    /// How the directives are linked, read from the outgoing side ("A implements B").
+    async fn relation(&self) -> Result<DirectiveRelation> {
+        Ok(vocabulary(&self.link.relation, DirectiveRelation::parse)?)
+    }
+
+    /// Which way the link points from the directive asked about.
+    async fn direction(&self) -> LinkDirection {
+        self.direction
+    }
+
+    /// The other directive.
+    async fn directive(&self, ctx: &Context<'_>) -> Result<Option<Directive>> {
+        let other = match self.direction {
+            LinkDirection::Outgoing => self.link.to_directive_id,
+            LinkDirection::Incoming => self.link.from_directive_id,
+        };
+        Ok(load_one(ctx, DirectiveById(other)).await?.map(Directive))
+    }
+}
+
+/// Which directives to list.
+#[derive(InputObject, Default)]
+pub struct DirectiveFilter {
+    /// Words of the code however written ("06-ĐA/TU", "06-DA/TU", "Đề án 06") or of the title.
+    pub text: Option<String>,
+    /// Only these kinds.
+    pub kind: Option<Vec<DirectiveKind>>,
+    /// Only those issued by this organization.
+    pub issuer: Option<ID>,
+    /// Only these statuses.
+    pub status: Option<Vec<DirectiveStatus>>,
+}
+
+connection!(
+    DirectiveConnection,
+    DirectiveEdge,
+    Directive,
+    "directive",
+    "directives"
+);
+
+/// Queries of directives.
+#[derive(Default)]
+pub struct DirectiveQuery;
+
+/// Queries of directives.
+#[Object]
+impl DirectiveQuery {
+    /// Directives matching the filter; by default earliest issued first.
+    #[allow(clippy::too_many_arguments)]
+    async fn directives(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which directives.")] filter: Option<DirectiveFilter>,
+        #[graphql(desc = "The order, by several keys in the order given.")] order_by: Option<
+            Vec<DirectiveOrder>,
+        >,
+        #[graphql(desc = "How many from the start (at most 100; 20 when no size is given).")] first: Option<i32>,
+        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
+        #[graphql(desc = "How many from the end (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "End before this cursor.")] before: Option<String>,
+    ) -> Result<DirectiveConnection> {
+        let page = page_request(first, after, last, before)?;
+        let filter = filter.unwrap_or_default();
+        let filter = StoreFilter {
+            text: filter.text,
+            kinds: filter.kind,
+            issuer: filter
+                .issuer
+                .map(|id| decode_as(&id, NodeKind::Organization, "filter.issuer"))
+                .transpose()?,
+            statuses: filter.status,
+        };
+        let rows =
+            lists::directives(db(ctx)?, &filter, &order_by.unwrap_or_default(), &page).await?;
+        Ok(DirectiveConnection(Parts::from_page(rows, Directive)))
+    }
+}

@@ -1,0 +1,169 @@
+//! Batched look-ups behind every relation field: one DataLoader per request, one key type per
+//! relation. A nested query costs one statement per level, whatever the page size.
+
+use crate::error::AppError;
+use async_graphql::dataloader::Loader;
+use entity::*;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use std::collections::HashMap;
+
+/// The loader behind every relation; it implements `Loader<K>` for each key type below.
+pub struct Loaders {
+    /// The database the request reads.
+    pub db: DatabaseConnection,
+}
+
+/// Defines a key that loads one row of `$entity` by id.
+macro_rules! by_id {
+    ($(#[doc = $doc:tt])* $key:ident, $entity:ident) => {
+        $(#[doc = $doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub struct $key(pub i32);
+
+        impl Loader<$key> for Loaders {
+            type Value = $entity::Model;
+            type Error = AppError;
+
+            async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Self::Value>, AppError> {
+                let rows = $entity::Entity::find()
+                    .filter($entity::Column::Id.is_in(keys.iter().map(|k| k.0)))
+                    .all(&self.db)
+                    .await?;
+                Ok(rows.into_iter().map(|m| ($key(m.id), m)).collect())
+            }
+        }
+    };
+}
+
+/// Defines a key that loads the rows of `$entity` whose `$column` is the key, ordered by
+/// `$order` and then id; every key gets a list, empty where nothing matches.
+macro_rules! has_many {
+    ($(#[doc = $doc:tt])* $key:ident, $entity:ident, $column:ident, $field:ident, $order:ident) => {
+        $(#[doc = $doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub struct $key(pub i32);
+
+        impl Loader<$key> for Loaders {
+            type Value = Vec<$entity::Model>;
+            type Error = AppError;
+
+            async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Self::Value>, AppError> {
+                let rows = $entity::Entity::find()
+                    .filter($entity::Column::$column.is_in(keys.iter().map(|k| k.0)))
+                    .order_by_asc($entity::Column::$order)
+                    .order_by_asc($entity::Column::Id)
+                    .all(&self.db)
+                    .await?;
+                let mut grouped: HashMap<$key, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
+                for row in rows {
+                    #[allow(clippy::useless_conversion)]
+                    let owner: Option<i32> = row.$field.into();
+                    if let Some(list) = owner.and_then(|id| grouped.get_mut(&$key(id))) {
+                        list.push(row);
+                    }
+                }
+                Ok(grouped)
+            }
+        }
+    };
+}
+
+by_id!(/// An area by id.
+    AreaById, area);
+by_id!(/// An organization by id.
+    OrganizationById, organization);
+by_id!(/// An official by id.
+    OfficialById, official);
+by_id!(/// A post by id.
+    PostById, post);
+by_id!(/// A tenure by id.
+    TenureById, tenure);
+by_id!(/// A conference by id.
+    ConferenceById, conference);
+by_id!(/// A participation by id.
+    ParticipationById, participation);
+by_id!(/// A directive by id.
+    DirectiveById, directive);
+by_id!(/// A task by id.
+    TaskById, task);
+by_id!(/// A task update by id.
+    TaskUpdateById, task_update);
+by_id!(/// A source by id.
+    SourceById, source);
+
+has_many!(/// The areas directly inside an area.
+    AreaChildren, area, ParentId, parent_id, NameFolded);
+has_many!(/// The organizations directly under an organization.
+    OrganizationChildren, organization, ParentId, parent_id, NameFolded);
+has_many!(/// The posts of an organization.
+    OrganizationPosts, post, OrganizationId, organization_id, TitleFolded);
+has_many!(/// The tenures of an official.
+    OfficialTenures, tenure, OfficialId, official_id, StartedOn);
+has_many!(/// The tenures of a post.
+    PostTenures, tenure, PostId, post_id, StartedOn);
+has_many!(/// The organizer links of a conference.
+    ConferenceOrganizers, conference_organizer, ConferenceId, conference_id, Id);
+has_many!(/// The conferences an organization organized, as organizer links.
+    OrganizationOrganized, conference_organizer, OrganizationId, organization_id, Id);
+has_many!(/// The participations at a conference.
+    ConferenceParticipations, participation, ConferenceId, conference_id, Id);
+has_many!(/// The participations of an official.
+    OfficialParticipations, participation, OfficialId, official_id, Id);
+has_many!(/// The directive links of a conference.
+    ConferenceDirectives, conference_directive, ConferenceId, conference_id, Id);
+has_many!(/// The conference links of a directive.
+    DirectiveConferences, conference_directive, DirectiveId, directive_id, Id);
+has_many!(/// The directives an organization issued.
+    OrganizationDirectives, directive, IssuerId, issuer_id, IssuedOn);
+has_many!(/// The links from a directive to others.
+    DirectiveLinksFrom, directive_link, FromDirectiveId, from_directive_id, Id);
+has_many!(/// The links from other directives to a directive.
+    DirectiveLinksTo, directive_link, ToDirectiveId, to_directive_id, Id);
+has_many!(/// The tasks assigned at a conference.
+    ConferenceTasks, task, ConferenceId, conference_id, DueOn);
+has_many!(/// The tasks serving a directive.
+    DirectiveTasks, task, DirectiveId, directive_id, DueOn);
+has_many!(/// The tasks an organization assigned.
+    OrganizationTasksGiven, task, AssignedByOrganizationId, assigned_by_organization_id, DueOn);
+has_many!(/// The tasks an official assigned.
+    OfficialTasksGiven, task, AssignedByOfficialId, assigned_by_official_id, DueOn);
+has_many!(/// The assignees of a task.
+    TaskAssignees, task_assignee, TaskId, task_id, Id);
+has_many!(/// The assignments of an organization.
+    OrganizationAssignments, task_assignee, OrganizationId, organization_id, Id);
+has_many!(/// The assignments of an official.
+    OfficialAssignments, task_assignee, OfficialId, official_id, Id);
+has_many!(/// The progress updates of a task.
+    TaskUpdates, task_update, TaskId, task_id, Date);
+
+/// The citations of one fact: its subject type (see `dataset::import::subject`) and row id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Citations(pub &'static str, pub i32);
+
+impl Loader<Citations> for Loaders {
+    type Value = Vec<citation::Model>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[Citations]) -> Result<HashMap<Citations, Self::Value>, AppError> {
+        let mut grouped: HashMap<Citations, Self::Value> =
+            keys.iter().map(|k| (*k, Vec::new())).collect();
+        let mut by_type: HashMap<&'static str, Vec<i32>> = HashMap::new();
+        for key in keys {
+            by_type.entry(key.0).or_default().push(key.1);
+        }
+        for (subject_type, ids) in by_type {
+            let rows = citation::Entity::find()
+                .filter(citation::Column::SubjectType.eq(subject_type))
+                .filter(citation::Column::SubjectId.is_in(ids))
+                .order_by_asc(citation::Column::Id)
+                .all(&self.db)
+                .await?;
+            for row in rows {
+                if let Some(list) = grouped.get_mut(&Citations(subject_type, row.subject_id)) {
+                    list.push(row);
+                }
+            }
+        }
+        Ok(grouped)
+    }
+}

@@ -1,0 +1,140 @@
+//! The GraphQL API: one module per area of the domain, plus scalars, ids, pagination and the
+//! loaders behind every relation. Resolvers are thin: they read arguments, call the store or
+//! the domain rules, and wrap the results in the API's own types.
+
+pub mod area;
+pub mod conference;
+pub mod directive;
+pub mod ids;
+pub mod loaders;
+pub mod node;
+pub mod official;
+pub mod organization;
+pub mod pagination;
+pub mod scalars;
+pub mod source;
+pub mod task;
+
+use crate::error::{AppError, AppResult};
+use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::{Context, EmptyMutation, EmptySubscription, MergedObject, Schema};
+use chrono::{DateTime, Utc};
+use loaders::Loaders;
+use sea_orm::DatabaseConnection;
+use std::collections::HashMap;
+use std::hash::Hash;
+
+/// The root of every query.
+#[derive(MergedObject, Default)]
+#[graphql(name = "Query")]
+pub struct QueryRoot(
+    node::NodeQuery,
+    conference::ConferenceQuery,
+    official::OfficialQuery,
+    organization::OrganizationQuery,
+    directive::DirectiveQuery,
+    task::TaskQuery,
+    area::AreaQuery,
+    source::SourceQuery,
+);
+
+/// The schema type.
+pub type AppSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+
+/// Builds the schema. It holds no database, so the SDL can be printed without one; each
+/// request brings its [`RequestState`] and loader.
+pub fn build_schema() -> AppSchema {
+    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription).finish()
+}
+
+/// Where "now" comes from: the system clock, or a fixed instant (reproducible reports, tests).
+#[derive(Clone, Copy, Debug, Default)]
+pub enum Clock {
+    /// The system clock.
+    #[default]
+    System,
+    /// Always this instant.
+    Fixed(DateTime<Utc>),
+}
+
+impl Clock {
+    /// The current instant.
+    pub fn now(&self) -> DateTime<Utc> {
+        match self {
+            Clock::System => Utc::now(),
+            Clock::Fixed(instant) => *instant,
+        }
+    }
+}
+
+/// What every request reads: the database and the clock.
+#[derive(Clone)]
+pub struct RequestState {
+    /// The database.
+    pub db: DatabaseConnection,
+    /// The clock that "today" comes from.
+    pub clock: Clock,
+}
+
+/// Attaches the state and a fresh loader to one request.
+pub fn prepare(request: async_graphql::Request, state: &RequestState) -> async_graphql::Request {
+    let loader = DataLoader::new(
+        Loaders {
+            db: state.db.clone(),
+        },
+        tokio::spawn,
+    );
+    request.data(state.clone()).data(loader)
+}
+
+pub(crate) fn state<'a>(ctx: &Context<'a>) -> AppResult<&'a RequestState> {
+    ctx.data::<RequestState>()
+        .map_err(|_| AppError::internal("request state missing"))
+}
+
+pub(crate) fn db<'a>(ctx: &Context<'a>) -> AppResult<&'a DatabaseConnection> {
+    Ok(&state(ctx)?.db)
+}
+
+fn loader<'a>(ctx: &Context<'a>) -> AppResult<&'a DataLoader<Loaders>> {
+    ctx.data::<DataLoader<Loaders>>()
+        .map_err(|_| AppError::internal("loader missing"))
+}
+
+/// Loads one value through the request's loader.
+pub(crate) async fn load_one<K>(
+    ctx: &Context<'_>,
+    key: K,
+) -> AppResult<Option<<Loaders as Loader<K>>::Value>>
+where
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+    Loaders: Loader<K, Error = AppError>,
+{
+    loader(ctx)?.load_one(key).await
+}
+
+/// Loads the list behind a has-many key.
+pub(crate) async fn load_list<K, V>(ctx: &Context<'_>, key: K) -> AppResult<Vec<V>>
+where
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+    V: Send + Sync + Clone + 'static,
+    Loaders: Loader<K, Value = Vec<V>, Error = AppError>,
+{
+    Ok(loader(ctx)?.load_one(key).await?.unwrap_or_default())
+}
+
+/// Loads several values, keeping the order of the keys and skipping missing ones.
+pub(crate) async fn load_many<K, V>(ctx: &Context<'_>, keys: Vec<K>) -> AppResult<Vec<V>>
+where
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+    V: Send + Sync + Clone + 'static,
+    Loaders: Loader<K, Value = V, Error = AppError>,
+{
+    let mut found: HashMap<K, V> = loader(ctx)?.load_many(keys.clone()).await?;
+    Ok(keys.into_iter().filter_map(|k| found.remove(&k)).collect())
+}
+
+/// Reads a stored vocabulary value; a value the code does not know is a fault of the data.
+pub(crate) fn vocabulary<T>(text: &str, parse: fn(&str) -> Option<T>) -> AppResult<T> {
+    parse(text).ok_or_else(|| AppError::internal(format!("unknown stored value {text}")))
+}

@@ -1,0 +1,118 @@
+//! The `Node` interface and `node(id:)`: any object by its global id.
+
+use super::area::Area;
+use super::conference::{Conference, Participation};
+use super::directive::Directive;
+use super::ids::{NodeKind, decode};
+use super::load_one;
+use super::loaders::*;
+use super::official::{Official, Post, Tenure};
+use super::organization::Organization;
+use super::source::Source;
+use super::task::{Task, TaskUpdate};
+use async_graphql::{Context, ID, Interface, Object, Result};
+
+/// An object with a global id.
+#[derive(Interface)]
+#[graphql(field(
+    name = "id",
+    ty = "ID",
+    desc = "The global id: opaque, stable, unique across types."
+))]
+pub enum Node {
+    /// An area.
+    Area(Area),
+    /// An organization.
+    Organization(Organization),
+    /// An official.
+    Official(Official),
+    /// A post.
+    Post(Post),
+    /// A tenure.
+    Tenure(Tenure),
+    /// A conference.
+    Conference(Conference),
+    /// A participation.
+    Participation(Participation),
+    /// A directive.
+    Directive(Directive),
+    /// A task.
+    Task(Task),
+    /// A progress update.
+    TaskUpdate(TaskUpdate),
+    /// A source.
+    Source(Source),
+}
+
+/// Looks up a node of any type.
+pub async fn find(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
+    let (kind, row) = decode(id)?;
+    Ok(match kind {
+        NodeKind::Area => load_one(ctx, AreaById(row))
+            .await?
+            .map(|m| Node::Area(Area(m))),
+        NodeKind::Organization => load_one(ctx, OrganizationById(row))
+            .await?
+            .map(|m| Node::Organization(Organization(m))),
+        NodeKind::Official => load_one(ctx, OfficialById(row))
+            .await?
+            .map(|m| Node::Official(Official(m))),
+        NodeKind::Post => load_one(ctx, PostById(row))
+            .await?
+            .map(|m| Node::Post(Post(m))),
+        NodeKind::Tenure => load_one(ctx, TenureById(row))
+            .await?
+            .map(|m| Node::Tenure(Tenure(m))),
+        NodeKind::Conference => load_one(ctx, ConferenceById(row))
+            .await?
+            .map(|m| Node::Conference(Conference(m))),
+        NodeKind::Participation => load_one(ctx, ParticipationById(row))
+            .await?
+            .map(|m| Node::Participation(Participation(m))),
+        NodeKind::Directive => load_one(ctx, DirectiveById(row))
+            .await?
+            .map(|m| Node::Directive(Directive(m))),
+        NodeKind::Task => load_one(ctx, TaskById(row))
+            .await?
+            .map(|m| Node::Task(Task(m))),
+        NodeKind::TaskUpdate => load_one(ctx, TaskUpdateById(row))
+            .await?
+            .map(|m| Node::TaskUpdate(TaskUpdate(m))),
+        NodeKind::Source => load_one(ctx, SourceById(row))
+            .await?
+            .map(|m| Node::Source(Source(m))),
+    })
+}
+
+/// Look-ups by global id.
+#[derive(Default)]
+pub struct NodeQuery;
+
+/// Look-ups by global id.
+#[Object]
+impl NodeQuery {
+    /// The object with this global id, or null when there is none.
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A global id.")] id: ID,
+    ) -> Result<Option<Node>> {
+        find(ctx, &id).await
+    }
+
+    /// The objects with these global ids, in the same order, null where there is none.
+    async fn nodes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global ids (at most 100).")] ids: Vec<ID>,
+    ) -> Result<Vec<Option<Node>>> {
+        if ids.len() > 100 {
+            return Err(crate::error::AppError::bad_input("ids", "at most 100 ids at once").into());
+        }
+        let mut found = Vec::with_capacity(ids.len());
+        for id in &ids {
+            found.push(find(ctx, id).await?);
+        }
+        Ok(found)
+    }
+}

@@ -1,0 +1,245 @@
+//! Organizations: party committees, commissions, councils, agencies, their nesting and life span.
+
+use super::area::Area;
+use super::conference::{Conference, sort_conferences};
+use super::directive::Directive;
+use super::ids::{NodeKind, decode_as, encode};
+use super::loaders::*;
+use super::official::{Official, Post, tenures_held};
+use super::pagination::{Parts, connection, page_request};
+use super::scalars::{Date, PartialDate};
+use super::task::{Task, tasks_of_assignments};
+use super::{db, load_list, load_many, load_one, vocabulary};
+use crate::domain::tenure::{exists_on, stored};
+use crate::domain::vocabulary::OrganizationKind;
+use crate::store::filters::OrganizationFilter as StoreFilter;
+use crate::store::lists::{self, NameOrder};
+use async_graphql::{Context, ID, InputObject, Object, Result};
+use entity::{organization, tenure};
+use std::collections::BTreeSet;
+
+/// An organization.
+#[derive(Clone)]
+pub struct Organization(pub organization::Model);
+
+impl Organization {
+    fn exists_on(&self, day: Option<Date>) -> bool {
+        day.is_none_or(|day| {
+            exists_on(
+                stored(self.0.started_on.as_deref()).as_ref(),
+                stored(self.0.ended_on.as_deref()).as_ref(),
+                day.0,
+            )
+        })
+    }
+}
+
+/// A body: a party committee, a commission, a council, a government agency. Bodies nest and
+/// have a life span (they are founded, merged and dissolved).
+#[Object]
+impl Organization {
+    /// The global id.
+    pub async fn id(&self) -> ID {
+        encode(NodeKind::Organization, self.0.id)
+    }
+
+    /// The stable human-readable key of the organization in datasets.
+    async fn key(&self) -> &str {
+        &self.0.key
+    }
+
+    /// The full name ("Ban Dân vận Tỉnh ủy Hà Giang").
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// The short name reports use ("BTV Tỉnh ủy").
+    async fn short_name(&self) -> Option<&str> {
+        self.0.short_name.as_deref()
+    }
+
+    /// What kind of body it is.
+    async fn kind(&self) -> Result<OrganizationKind> {
+        Ok(vocabulary(&self.0.kind, OrganizationKind::parse)?)
+    }
+
+    /// The body it belongs to (a commission's committee).
+    async fn parent(&self, ctx: &Context<'_>) -> Result<Option<Organization>> {
+        match self.0.parent_id {
+            Some(id) => Ok(load_one(ctx, OrganizationById(id)).await?.map(Organization)),
+            None => Ok(None),
+        }
+    }
+
+    /// The bodies directly under it; with `asOf`, those existing on that date (none when it
+    /// did not exist itself).
+    async fn children(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only bodies existing on this date.")] as_of: Option<Date>,
+    ) -> Result<Vec<Organization>> {
+        if !self.exists_on(as_of) {
+            return Ok(Vec::new());
+        }
+        let children = load_list(ctx, OrganizationChildren(self.0.id)).await?;
+        Ok(children
+            .into_iter()
+            .map(Organization)
+            .filter(|o| o.exists_on(as_of))
+            .collect())
+    }
+
+    /// The area it serves.
+    async fn area(&self, ctx: &Context<'_>) -> Result<Option<Area>> {
+        match self.0.area_id {
+            Some(id) => Ok(load_one(ctx, AreaById(id)).await?.map(Area)),
+            None => Ok(None),
+        }
+    }
+
+    /// When it was founded, as precisely as known.
+    async fn started_on(&self) -> Option<PartialDate> {
+        stored(self.0.started_on.as_deref()).map(PartialDate)
+    }
+
+    /// When it was dissolved or merged, as precisely as known.
+    async fn ended_on(&self) -> Option<PartialDate> {
+        stored(self.0.ended_on.as_deref()).map(PartialDate)
+    }
+
+    /// The posts in it.
+    async fn posts(&self, ctx: &Context<'_>) -> Result<Vec<Post>> {
+        Ok(load_list(ctx, OrganizationPosts(self.0.id))
+            .await?
+            .into_iter()
+            .map(Post)
+            .collect())
+    }
+
+    /// The officials holding a post in it: all who ever did, or with `asOf` those holding one
+    /// on that date (none when the organization did not exist then).
+    async fn officials(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only officials holding a post here on this date.")] as_of: Option<Date>,
+    ) -> Result<Vec<Official>> {
+        if !self.exists_on(as_of) {
+            return Ok(Vec::new());
+        }
+        let posts = load_list(ctx, OrganizationPosts(self.0.id)).await?;
+        let lists: Vec<Vec<tenure::Model>> =
+            load_many(ctx, posts.iter().map(|p| PostTenures(p.id)).collect()).await?;
+        let held = tenures_held(lists.into_iter().flatten().collect(), as_of);
+        let ids: BTreeSet<i32> = held.iter().map(|t| t.official_id).collect();
+        let mut officials: Vec<_> =
+            load_many(ctx, ids.into_iter().map(OfficialById).collect()).await?;
+        officials.sort_by(|a: &entity::official::Model, b| a.name_folded.cmp(&b.name_folded));
+        Ok(officials.into_iter().map(Official).collect())
+    }
+
+    /// The conferences it organized, earliest first.
+    async fn conferences_organized(&self, ctx: &Context<'_>) -> Result<Vec<Conference>> {
+        let links = load_list(ctx, OrganizationOrganized(self.0.id)).await?;
+        let mut conferences = load_many(
+            ctx,
+            links
+                .iter()
+                .map(|l| ConferenceById(l.conference_id))
+                .collect(),
+        )
+        .await?;
+        sort_conferences(&mut conferences);
+        Ok(conferences.into_iter().map(Conference).collect())
+    }
+
+    /// The directives it issued, earliest first.
+    async fn directives_issued(&self, ctx: &Context<'_>) -> Result<Vec<Directive>> {
+        Ok(load_list(ctx, OrganizationDirectives(self.0.id))
+            .await?
+            .into_iter()
+            .map(Directive)
+            .collect())
+    }
+
+    /// The tasks assigned to it, soonest due first.
+    async fn tasks_assigned(&self, ctx: &Context<'_>) -> Result<Vec<Task>> {
+        let assignments = load_list(ctx, OrganizationAssignments(self.0.id)).await?;
+        Ok(tasks_of_assignments(ctx, assignments).await?)
+    }
+
+    /// The tasks it assigned to others, soonest due first.
+    async fn tasks_given(&self, ctx: &Context<'_>) -> Result<Vec<Task>> {
+        Ok(load_list(ctx, OrganizationTasksGiven(self.0.id))
+            .await?
+            .into_iter()
+            .map(Task)
+            .collect())
+    }
+}
+
+/// Which organizations to list.
+#[derive(InputObject, Default)]
+pub struct OrganizationFilter {
+    /// Words of the name or short name, ignoring diacritics and case.
+    pub text: Option<String>,
+    /// Only these kinds.
+    pub kind: Option<Vec<OrganizationKind>>,
+    /// Only bodies directly under this organization.
+    pub parent: Option<ID>,
+    /// Only bodies of this area or an area inside it.
+    pub area: Option<ID>,
+}
+
+impl OrganizationFilter {
+    fn into_store(self) -> crate::error::AppResult<StoreFilter> {
+        Ok(StoreFilter {
+            text: self.text,
+            kinds: self.kind,
+            parent: self
+                .parent
+                .map(|id| decode_as(&id, NodeKind::Organization, "filter.parent"))
+                .transpose()?,
+            area: self
+                .area
+                .map(|id| decode_as(&id, NodeKind::Area, "filter.area"))
+                .transpose()?,
+        })
+    }
+}
+
+connection!(
+    OrganizationConnection,
+    OrganizationEdge,
+    Organization,
+    "organization",
+    "organizations"
+);
+
+/// Queries of organizations.
+#[derive(Default)]
+pub struct OrganizationQuery;
+
+/// Queries of organizations.
+#[Object]
+impl OrganizationQuery {
+    /// Organizations matching the filter, by name unless ordered otherwise.
+    #[allow(clippy::too_many_arguments)]
+    async fn organizations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which organizations.")] filter: Option<OrganizationFilter>,
+        #[graphql(desc = "The order, by several keys in the order given.")] order_by: Option<
+            Vec<NameOrder>,
+        >,
+        #[graphql(desc = "How many from the start (at most 100; 20 when no size is given).")] first: Option<i32>,
+        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
+        #[graphql(desc = "How many from the end (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "End before this cursor.")] before: Option<String>,
+    ) -> Result<OrganizationConnection> {
+        let page = page_request(first, after, last, before)?;
+        let filter = filter.unwrap_or_default().into_store()?;
+        let rows =
+            lists::organizations(db(ctx)?, &filter, &order_by.unwrap_or_default(), &page).await?;
+        Ok(OrganizationConnection(Parts::from_page(rows, Organization)))
+    }
+}

@@ -1,0 +1,109 @@
+//! Relay connections: `edges { node cursor }`, `nodes`, `pageInfo` and `totalCount`, the
+//! count computed only when asked for.
+
+use crate::error::AppResult;
+use crate::store::page::{CountQuery, Page, PageRequest};
+use async_graphql::SimpleObject;
+
+/// Where a page stands in its list.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct PageInfo {
+    /// Whether items follow this page.
+    pub has_next_page: bool,
+    /// Whether items precede this page.
+    pub has_previous_page: bool,
+    /// The cursor of the first item of this page.
+    pub start_cursor: Option<String>,
+    /// The cursor of the last item of this page.
+    pub end_cursor: Option<String>,
+}
+
+/// Checks the Relay arguments of a connection field.
+pub fn page_request(
+    first: Option<i32>,
+    after: Option<String>,
+    last: Option<i32>,
+    before: Option<String>,
+) -> AppResult<PageRequest> {
+    PageRequest::new(first, after, last, before)
+}
+
+/// The parts of a connection built from a page of rows.
+pub struct Parts<N> {
+    /// The nodes with their cursors.
+    pub edges: Vec<(String, N)>,
+    /// Where the page stands.
+    pub page_info: PageInfo,
+    /// Counts the filtered list.
+    pub count: CountQuery,
+}
+
+impl<N> Parts<N> {
+    /// Wraps each row of `page` as a node.
+    pub fn from_page<M>(page: Page<M>, wrap: impl Fn(M) -> N) -> Self {
+        let page_info = PageInfo {
+            has_next_page: page.has_next_page,
+            has_previous_page: page.has_previous_page,
+            start_cursor: page.items.first().map(|(c, _)| c.clone()),
+            end_cursor: page.items.last().map(|(c, _)| c.clone()),
+        };
+        Parts {
+            edges: page.items.into_iter().map(|(c, m)| (c, wrap(m))).collect(),
+            page_info,
+            count: page.count,
+        }
+    }
+}
+
+/// Defines a connection type and its edge type for one node type.
+macro_rules! connection {
+    ($connection:ident, $edge:ident, $node:ty, $one:literal, $many:literal) => {
+        #[doc = concat!("One ", $one, " in a page, with its cursor.")]
+        #[derive(async_graphql::SimpleObject)]
+        pub struct $edge {
+            /// The item.
+            pub node: $node,
+            /// An opaque cursor: pass it as `after` or `before` to page on from this item.
+            pub cursor: String,
+        }
+
+        #[doc = concat!("A page of ", $many, ", with the total count of the filtered list.")]
+        pub struct $connection(pub $crate::graphql::pagination::Parts<$node>);
+
+        #[doc = concat!("A page of ", $many, ", with the total count of the filtered list.")]
+        #[async_graphql::Object]
+        impl $connection {
+            /// The items of this page, in order, with their cursors.
+            async fn edges(&self) -> Vec<$edge> {
+                self.0
+                    .edges
+                    .iter()
+                    .map(|(cursor, node)| $edge {
+                        node: node.clone(),
+                        cursor: cursor.clone(),
+                    })
+                    .collect()
+            }
+
+            /// The items of this page, in order.
+            async fn nodes(&self) -> Vec<$node> {
+                self.0.edges.iter().map(|(_, node)| node.clone()).collect()
+            }
+
+            /// Where this page stands in the list.
+            async fn page_info(&self) -> &$crate::graphql::pagination::PageInfo {
+                &self.0.page_info
+            }
+
+            /// How many items match the filter, across all pages.
+            async fn total_count(
+                &self,
+                ctx: &async_graphql::Context<'_>,
+            ) -> async_graphql::Result<u64> {
+                Ok(self.0.count.run($crate::graphql::db(ctx)?).await?)
+            }
+        }
+    };
+}
+
+pub(crate) use connection;

@@ -1,0 +1,16 @@
+//! govtrail: a GraphQL service that turns Vietnamese governance reporting into linked,
+//! queryable facts — conferences, the officials who chair and attend them, the posts they hold
+//! over time, the directives they review or deploy, and the follow-up tasks assigned there.
+//!
+//! The library holds everything; `src/main.rs` is a thin command line over it.
+#![warn(missing_docs)]
+
+pub mod config;
+pub mod database;
+pub mod dataset;
+pub mod domain;
+pub mod error;
+pub mod graphiql;
+pub mod graphql;
+pub mod server;
+pub mod store;

@@ -1,0 +1,163 @@
+//! The `govtrail` command line: serve, migrate, import, schema.
+
+use clap::{Parser, Subcommand};
+use govtrail::config::{DEFAULT_LISTEN, ServerConfig};
+use govtrail::database::{self, DEFAULT_DATABASE_URL};
+use govtrail::{dataset, graphql, server};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "govtrail",
+    version,
+    about = "Vietnamese governance reporting as linked, queryable facts, over GraphQL."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args)]
+struct DatabaseArg {
+    /// The database, as a sea-orm URL (sqlite://govtrail.db?mode=rwc, postgres://...).
+    #[arg(long, env = "GOVTRAIL_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    database: String,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate the database and serve GraphQL at /graphql, GraphiQL at / and /healthz.
+    Serve {
+        #[command(flatten)]
+        database: DatabaseArg,
+        /// The address to listen on (port 0 picks a free one).
+        #[arg(long, env = "GOVTRAIL_LISTEN", default_value = DEFAULT_LISTEN)]
+        listen: SocketAddr,
+        /// Load the demo dataset (the Hà Giang report of 13 July 2021) into an empty database.
+        #[arg(long)]
+        demo: bool,
+        /// Serve GraphiQL's browser assets from this folder instead of a CDN (see docs/graphiql.md).
+        #[arg(long, env = "GOVTRAIL_GRAPHIQL_ASSETS")]
+        graphiql_assets: Option<PathBuf>,
+    },
+    /// Bring the database schema up to date.
+    Migrate {
+        #[command(flatten)]
+        database: DatabaseArg,
+    },
+    /// Import a dataset file (docs/dataset.md) in one transaction.
+    Import {
+        /// The dataset file.
+        file: PathBuf,
+        #[command(flatten)]
+        database: DatabaseArg,
+    },
+    /// Print the GraphQL schema (SDL).
+    Schema,
+}
+
+fn fail(what: &str, message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("govtrail: {what}: {message}");
+    ExitCode::FAILURE
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    _ = interrupt => {},
+                    _ = terminate.recv() => {},
+                }
+            }
+            Err(_) => {
+                let _ = interrupt.await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = interrupt.await;
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sea_orm_migration=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match Cli::parse().command {
+        Command::Schema => {
+            print!("{}", graphql::build_schema().sdl());
+            ExitCode::SUCCESS
+        }
+        Command::Migrate { database } => match database::open(&database.database).await {
+            Ok(_) => {
+                println!("migrated {}", database.database);
+                ExitCode::SUCCESS
+            }
+            Err(err) => fail("migrate", err),
+        },
+        Command::Import { file, database } => {
+            let db = match database::open(&database.database).await {
+                Ok(db) => db,
+                Err(err) => return fail("database", err),
+            };
+            match dataset::import_file(&db, &file).await {
+                Ok(report) => {
+                    println!("imported {}: {report}", file.display());
+                    ExitCode::SUCCESS
+                }
+                Err(err) => fail(
+                    &format!("{} was not imported; nothing changed", file.display()),
+                    err.message(),
+                ),
+            }
+        }
+        Command::Serve {
+            database,
+            listen,
+            demo,
+            graphiql_assets,
+        } => {
+            let db = match database::open(&database.database).await {
+                Ok(db) => db,
+                Err(err) => return fail("database", err),
+            };
+            if demo {
+                match dataset::load_demo(&db).await {
+                    Ok(Some(report)) => tracing::info!(%report, "demo dataset loaded"),
+                    Ok(None) => {
+                        tracing::info!("the database holds facts already; demo dataset not loaded")
+                    }
+                    Err(err) => return fail("demo dataset", err.message()),
+                }
+            }
+            let config = ServerConfig {
+                listen,
+                graphiql_assets,
+                ..ServerConfig::new(listen)
+            };
+            match server::bind(&config, db, shutdown_signal()).await {
+                Ok((address, serve)) => {
+                    tracing::info!(
+                        "govtrail listening on http://{address} (GraphQL at /graphql, GraphiQL at /)"
+                    );
+                    match serve.await {
+                        Ok(()) => ExitCode::SUCCESS,
+                        Err(err) => fail("server", err),
+                    }
+                }
+                Err(err) => fail(&format!("listen on {listen}"), err),
+            }
+        }
+    }
+}

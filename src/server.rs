@@ -1,0 +1,96 @@
+//! The HTTP server: GraphQL at `/graphql`, GraphiQL at `/`, `/healthz`, and GraphiQL's assets
+//! from a local folder when configured.
+
+use crate::config::ServerConfig;
+use crate::graphiql::{self, AssetSource};
+use crate::graphql::{AppSchema, RequestState, build_schema, prepare};
+use async_graphql_poem::{GraphQLRequest, GraphQLResponse};
+use poem::endpoint::StaticFilesEndpoint;
+use poem::listener::{Acceptor, Listener, TcpListener};
+use poem::middleware::CatchPanic;
+use poem::web::{Data, Html};
+use poem::{EndpointExt, Route, Server, get, handler};
+use sea_orm::DatabaseConnection;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+struct App {
+    schema: AppSchema,
+    state: RequestState,
+    graphiql_page: String,
+}
+
+/// Errors that reach a client without a code are the engine's own (a query that does not
+/// parse or validate, an argument of the wrong type): all of them the client's input.
+fn add_missing_codes(response: &mut async_graphql::Response) {
+    for error in &mut response.errors {
+        let extensions = error.extensions.get_or_insert_with(Default::default);
+        if extensions.get("code").is_none() {
+            extensions.set("code", "BAD_USER_INPUT");
+        }
+    }
+}
+
+#[handler]
+async fn graphql(Data(app): Data<&Arc<App>>, request: GraphQLRequest) -> GraphQLResponse {
+    let mut response = app.schema.execute(prepare(request.0, &app.state)).await;
+    add_missing_codes(&mut response);
+    response.into()
+}
+
+#[handler]
+fn graphiql_page(Data(app): Data<&Arc<App>>) -> Html<String> {
+    Html(app.graphiql_page.clone())
+}
+
+#[handler]
+fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Binds the listener and returns the address bound (useful with port 0) and the future that
+/// serves until `shutdown` resolves.
+pub async fn bind(
+    config: &ServerConfig,
+    db: DatabaseConnection,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<(SocketAddr, impl Future<Output = std::io::Result<()>>)> {
+    let assets = if config.graphiql_assets.is_some() {
+        AssetSource::Local
+    } else {
+        AssetSource::Cdn
+    };
+    let app = Arc::new(App {
+        schema: build_schema(),
+        state: RequestState {
+            db,
+            clock: config.clock,
+        },
+        graphiql_page: graphiql::page("/graphql", assets),
+    });
+    let mut routes = Route::new()
+        .at("/", get(graphiql_page))
+        .at("/graphql", get(graphql).post(graphql))
+        .at("/healthz", get(healthz));
+    if let Some(folder) = &config.graphiql_assets {
+        routes = routes.nest(graphiql::LOCAL_PREFIX, StaticFilesEndpoint::new(folder));
+    }
+    let endpoint = routes.data(app).with(CatchPanic::new());
+    let acceptor = TcpListener::bind(config.listen).into_acceptor().await?;
+    let address = acceptor
+        .local_addr()
+        .first()
+        .and_then(|a| a.as_socket_addr().copied())
+        .ok_or_else(|| std::io::Error::other("the listener has no socket address"))?;
+    let serve = async move {
+        Server::new_with_acceptor(acceptor)
+            .run_with_graceful_shutdown(
+                endpoint,
+                shutdown,
+                Some(std::time::Duration::from_secs(10)),
+            )
+            .await
+    };
+    Ok((address, serve))
+}

@@ -1,0 +1,253 @@
+//! Filters of the top-level lists, as plain values (ids already decoded), and the SQL
+//! conditions they stand for.
+
+use crate::domain::text::{like_pattern, search_terms};
+use crate::domain::vocabulary::*;
+use chrono::NaiveDate;
+use entity::*;
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, LikeExpr, Query, SelectStatement};
+use sea_orm::{ColumnTrait, EntityName, IntoSimpleExpr};
+
+/// Every folded search term must occur in `column`.
+pub fn text_condition(column: impl IntoSimpleExpr + Clone, text: Option<&str>) -> Condition {
+    let mut all = Condition::all();
+    for term in search_terms(text.unwrap_or("")) {
+        all = all.add(
+            column
+                .clone()
+                .into_simple_expr()
+                .like(LikeExpr::new(like_pattern(&term)).escape('\\')),
+        );
+    }
+    all
+}
+
+/// `SELECT column FROM table WHERE condition`, for `IN (...)` filters.
+pub fn ids_where(
+    table: impl EntityName,
+    column: impl ColumnTrait,
+    condition: Expr,
+) -> SelectStatement {
+    Query::select()
+        .column(column)
+        .from(table)
+        .and_where(condition)
+        .to_owned()
+}
+
+/// Which conferences to list.
+#[derive(Clone, Debug, Default)]
+pub struct ConferenceFilter {
+    /// On or after this local date.
+    pub from: Option<NaiveDate>,
+    /// On or before this local date.
+    pub to: Option<NaiveDate>,
+    /// In this area or any area inside it.
+    pub area: Option<i32>,
+    /// Organized by this organization.
+    pub organizer: Option<i32>,
+    /// Chaired by this official.
+    pub chaired_by: Option<i32>,
+    /// Linked to this directive.
+    pub directive: Option<i32>,
+    /// Of these kinds.
+    pub kinds: Option<Vec<ConferenceKind>>,
+    /// In these formats.
+    pub formats: Option<Vec<ConferenceFormat>>,
+    /// Words of the title or venue, ignoring diacritics and case.
+    pub text: Option<String>,
+}
+
+impl ConferenceFilter {
+    /// The SQL condition; `areas` is the filter's area with every area inside it.
+    pub fn condition(&self, areas: Option<Vec<i32>>) -> Condition {
+        use conference::Column as C;
+        let mut all = Condition::all();
+        if let Some(from) = self.from {
+            all = all.add(C::Date.gte(from));
+        }
+        if let Some(to) = self.to {
+            all = all.add(C::Date.lte(to));
+        }
+        if let Some(areas) = areas {
+            all = all.add(C::AreaId.is_in(areas));
+        }
+        if let Some(organizer) = self.organizer {
+            all = all.add(C::Id.in_subquery(ids_where(
+                conference_organizer::Entity,
+                conference_organizer::Column::ConferenceId,
+                conference_organizer::Column::OrganizationId.eq(organizer),
+            )));
+        }
+        if let Some(chair) = self.chaired_by {
+            all = all.add(
+                C::Id.in_subquery(ids_where(
+                    participation::Entity,
+                    participation::Column::ConferenceId,
+                    participation::Column::OfficialId
+                        .eq(chair)
+                        .and(participation::Column::Role.eq(ParticipationRole::Chair.as_str())),
+                )),
+            );
+        }
+        if let Some(directive) = self.directive {
+            all = all.add(C::Id.in_subquery(ids_where(
+                conference_directive::Entity,
+                conference_directive::Column::ConferenceId,
+                conference_directive::Column::DirectiveId.eq(directive),
+            )));
+        }
+        if let Some(kinds) = &self.kinds {
+            all = all.add(C::Kind.is_in(kinds.iter().map(|k| k.as_str())));
+        }
+        if let Some(formats) = &self.formats {
+            all = all.add(C::Format.is_in(formats.iter().map(|f| f.as_str())));
+        }
+        all.add(text_condition(C::TitleFolded, self.text.as_deref()))
+    }
+}
+
+/// Which officials to list.
+#[derive(Clone, Debug, Default)]
+pub struct OfficialFilter {
+    /// Words of the name, ignoring diacritics and case.
+    pub text: Option<String>,
+}
+
+impl OfficialFilter {
+    /// The SQL condition.
+    pub fn condition(&self) -> Condition {
+        text_condition(official::Column::NameFolded, self.text.as_deref())
+    }
+}
+
+/// Which organizations to list.
+#[derive(Clone, Debug, Default)]
+pub struct OrganizationFilter {
+    /// Words of the name or short name, ignoring diacritics and case.
+    pub text: Option<String>,
+    /// Of these kinds.
+    pub kinds: Option<Vec<OrganizationKind>>,
+    /// Directly under this organization.
+    pub parent: Option<i32>,
+    /// In this area or any area inside it.
+    pub area: Option<i32>,
+}
+
+impl OrganizationFilter {
+    /// The SQL condition; `areas` is the filter's area with every area inside it.
+    pub fn condition(&self, areas: Option<Vec<i32>>) -> Condition {
+        use organization::Column as C;
+        let mut all = text_condition(C::NameFolded, self.text.as_deref());
+        if let Some(kinds) = &self.kinds {
+            all = all.add(C::Kind.is_in(kinds.iter().map(|k| k.as_str())));
+        }
+        if let Some(parent) = self.parent {
+            all = all.add(C::ParentId.eq(parent));
+        }
+        if let Some(areas) = areas {
+            all = all.add(C::AreaId.is_in(areas));
+        }
+        all
+    }
+}
+
+/// Which directives to list.
+#[derive(Clone, Debug, Default)]
+pub struct DirectiveFilter {
+    /// Words of the code (however written: "06-ĐA/TU", "06-DA/TU", "Đề án 06") or title.
+    pub text: Option<String>,
+    /// Of these kinds.
+    pub kinds: Option<Vec<DirectiveKind>>,
+    /// Issued by this organization.
+    pub issuer: Option<i32>,
+    /// In these statuses.
+    pub statuses: Option<Vec<DirectiveStatus>>,
+}
+
+impl DirectiveFilter {
+    /// The SQL condition.
+    pub fn condition(&self) -> Condition {
+        use directive::Column as C;
+        let mut all = text_condition(C::SearchFolded, self.text.as_deref());
+        if let Some(kinds) = &self.kinds {
+            all = all.add(C::Kind.is_in(kinds.iter().map(|k| k.as_str())));
+        }
+        if let Some(issuer) = self.issuer {
+            all = all.add(C::IssuerId.eq(issuer));
+        }
+        if let Some(statuses) = &self.statuses {
+            all = all.add(C::Status.is_in(statuses.iter().map(|s| s.as_str())));
+        }
+        all
+    }
+}
+
+/// Who a task is assigned to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Assignee {
+    /// An organization.
+    Organization(i32),
+    /// An official.
+    Official(i32),
+}
+
+/// Which tasks to list.
+#[derive(Clone, Debug, Default)]
+pub struct TaskFilter {
+    /// In these statuses.
+    pub statuses: Option<Vec<TaskStatus>>,
+    /// Assigned to this organization or official.
+    pub assignee: Option<Assignee>,
+    /// Serving this directive.
+    pub directive: Option<i32>,
+    /// Assigned at this conference.
+    pub conference: Option<i32>,
+    /// Due on or after this date.
+    pub due_from: Option<NaiveDate>,
+    /// Due on or before this date.
+    pub due_to: Option<NaiveDate>,
+    /// Overdue on this date: neither done nor cancelled, and due before it.
+    pub overdue_as_of: Option<NaiveDate>,
+    /// Words of the title or description, ignoring diacritics and case.
+    pub text: Option<String>,
+}
+
+impl TaskFilter {
+    /// The SQL condition.
+    pub fn condition(&self) -> Condition {
+        use task::Column as C;
+        let mut all = text_condition(C::SearchFolded, self.text.as_deref());
+        if let Some(statuses) = &self.statuses {
+            all = all.add(C::Status.is_in(statuses.iter().map(|s| s.as_str())));
+        }
+        if let Some(assignee) = self.assignee {
+            let matches = match assignee {
+                Assignee::Organization(id) => task_assignee::Column::OrganizationId.eq(id),
+                Assignee::Official(id) => task_assignee::Column::OfficialId.eq(id),
+            };
+            all = all.add(C::Id.in_subquery(ids_where(
+                task_assignee::Entity,
+                task_assignee::Column::TaskId,
+                matches,
+            )));
+        }
+        if let Some(directive) = self.directive {
+            all = all.add(C::DirectiveId.eq(directive));
+        }
+        if let Some(conference) = self.conference {
+            all = all.add(C::ConferenceId.eq(conference));
+        }
+        if let Some(from) = self.due_from {
+            all = all.add(C::DueOn.gte(from));
+        }
+        if let Some(to) = self.due_to {
+            all = all.add(C::DueOn.lte(to));
+        }
+        if let Some(as_of) = self.overdue_as_of {
+            let active = [TaskStatus::Open, TaskStatus::InProgress].map(|s| s.as_str());
+            all = all.add(C::Status.is_in(active)).add(C::DueOn.lt(as_of));
+        }
+        all
+    }
+}
