@@ -41,6 +41,9 @@ enum Command {
         /// Serve GraphiQL's browser assets from this folder instead of a CDN (see docs/graphiql.md).
         #[arg(long, env = "GOVTRAIL_GRAPHIQL_ASSETS")]
         graphiql_assets: Option<PathBuf>,
+        /// Milliseconds the loaders gather keys before one batched SQL statement.
+        #[arg(long, env = "GOVTRAIL_BATCH_WINDOW_MS", default_value_t = 2)]
+        batch_window_ms: u64,
     },
     /// Bring the database schema up to date.
     Migrate {
@@ -127,6 +130,7 @@ async fn main() -> ExitCode {
             listen,
             demo,
             graphiql_assets,
+            batch_window_ms,
         } => {
             let db = match database::open(&database.database).await {
                 Ok(db) => db,
@@ -142,8 +146,8 @@ async fn main() -> ExitCode {
                 }
             }
             let config = ServerConfig {
-                listen,
                 graphiql_assets,
+                batch_window: std::time::Duration::from_millis(batch_window_ms),
                 ..ServerConfig::new(listen)
             };
             match server::bind(&config, db, shutdown_signal()).await {

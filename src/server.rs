@@ -51,11 +51,17 @@ fn healthz() -> &'static str {
 
 /// Binds the listener and returns the address bound (useful with port 0) and the future that
 /// serves until `shutdown` resolves.
-pub async fn bind(
+pub async fn bind<S>(
     config: &ServerConfig,
     db: DatabaseConnection,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<(SocketAddr, impl Future<Output = std::io::Result<()>>)> {
+    shutdown: S,
+) -> std::io::Result<(
+    SocketAddr,
+    impl Future<Output = std::io::Result<()>> + use<S>,
+)>
+where
+    S: Future<Output = ()> + Send + 'static,
+{
     let assets = if config.graphiql_assets.is_some() {
         AssetSource::Local
     } else {
@@ -66,6 +72,7 @@ pub async fn bind(
         state: RequestState {
             db,
             clock: config.clock,
+            batch_window: config.batch_window,
         },
         graphiql_page: graphiql::page("/graphql", assets),
     });

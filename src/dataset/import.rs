@@ -5,7 +5,7 @@
 
 use super::format::{self, Citation, Dataset};
 use crate::domain::partial_date::PartialDate;
-use crate::domain::text::fold;
+use crate::domain::text::search_form;
 use crate::domain::time::{DEFAULT_TIME_ZONE, parse_time_zone};
 use crate::domain::vocabulary::*;
 use crate::domain::{code, text};
@@ -645,7 +645,7 @@ impl Writer<'_> {
                 id: existing.as_ref().map_or(0, |m| m.id),
                 key: p.key.clone(),
                 title: p.title.clone(),
-                title_folded: fold(&p.title),
+                title_folded: search_form(&p.title),
                 organization_id,
             };
             let id = self.save(post::Column::Id, existing, desired).await?;
@@ -730,7 +730,7 @@ impl Writer<'_> {
                 id: existing.as_ref().map_or(0, |m| m.id),
                 key: a.key.clone(),
                 name: a.name.clone(),
-                name_folded: fold(&a.name),
+                name_folded: search_form(&a.name),
                 kind: a.kind.clone(),
                 parent_id,
             };
@@ -764,8 +764,8 @@ impl Writer<'_> {
                 .one(self.txn)
                 .await?;
             let folded = match &o.short_name {
-                Some(short) => fold(&format!("{} {short}", o.name)),
-                None => fold(&o.name),
+                Some(short) => search_form(&format!("{} {short}", o.name)),
+                None => search_form(&o.name),
             };
             let desired = organization::Model {
                 id: existing.as_ref().map_or(0, |m| m.id),
@@ -796,7 +796,7 @@ impl Writer<'_> {
             id: existing.as_ref().map_or(0, |m| m.id),
             key: o.key.clone(),
             name: o.name.clone(),
-            name_folded: fold(&o.name),
+            name_folded: search_form(&o.name),
         };
         let official_id = self.save(official::Column::Id, existing, desired).await?;
         self.remember(Kind::Official, &o.key, official_id);
@@ -948,7 +948,7 @@ impl Writer<'_> {
             id: existing.as_ref().map_or(0, |m| m.id),
             key: c.key.clone(),
             title: c.title.clone(),
-            title_folded: fold(&searchable),
+            title_folded: search_form(&searchable),
             kind: c.kind.clone(),
             format: c.format.clone(),
             date: c
@@ -1150,7 +1150,7 @@ impl Writer<'_> {
             key: t.key.clone(),
             title: t.title.clone(),
             description: t.description.clone(),
-            search_folded: text::fold(&searchable),
+            search_folded: text::search_form(&searchable),
             status,
             due_on: date(&t.due_on),
             time_zone: zone_name(&t.time_zone),

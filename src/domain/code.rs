@@ -4,7 +4,7 @@
 //! `number/TYPE-ISSUER` ("1209/QĐ-UBND", also with a year: "12/2021/NQ-HĐND"). Numbers restart
 //! per issuer, type and term, so a code identifies a document only together with its issuer.
 
-use super::text::fold;
+use super::text::{fold, search_form};
 use super::vocabulary::DirectiveKind;
 
 /// The parts of a document code.
@@ -104,7 +104,7 @@ pub fn search_text(
         text.push(' ');
     }
     text.push_str(title);
-    fold(&text)
+    search_form(&text)
 }
 
 #[cfg(test)]

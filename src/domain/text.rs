@@ -19,27 +19,42 @@ pub fn fold(text: &str) -> String {
     stripped.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The folded words of a search query; a record matches when its folded text contains each.
+/// The form text is stored and searched in: folded, with punctuation other than the `-`, `/`
+/// and `.` of document codes turned into spaces, so every word starts after a space.
+pub fn search_form(text: &str) -> String {
+    let spaced: String = fold(text)
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '-' | '/' | '.') {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect();
+    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The words of a search query; a record matches when a word of its text starts with each.
 pub fn search_terms(query: &str) -> Vec<String> {
-    fold(query)
+    search_form(query)
         .split(' ')
         .filter(|w| !w.is_empty())
         .map(str::to_owned)
         .collect()
 }
 
-/// Escapes a term for a SQL `LIKE` pattern whose escape character is `\`.
-pub fn like_pattern(term: &str) -> String {
-    let mut out = String::with_capacity(term.len() + 2);
-    out.push('%');
+/// The two SQL `LIKE` patterns (escape character `\`) that find `term` at the start of a
+/// word: at the start of the text, or after a space.
+pub fn word_prefix_patterns(term: &str) -> [String; 2] {
+    let mut escaped = String::with_capacity(term.len());
     for c in term.chars() {
         if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
+            escaped.push('\\');
         }
-        out.push(c);
+        escaped.push(c);
     }
-    out.push('%');
-    out
+    [format!("{escaped}%"), format!("% {escaped}%")]
 }
 
 /// A readable, stable key made from a name: folded, with runs of other characters as `-`.
@@ -82,8 +97,19 @@ mod tests {
     }
 
     #[test]
-    fn like_patterns_escape_wildcards() {
-        assert_eq!(like_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
+    fn like_patterns_escape_wildcards_and_anchor_words() {
+        assert_eq!(
+            word_prefix_patterns("50%_a\\b"),
+            ["50\\%\\_a\\\\b%".to_owned(), "% 50\\%\\_a\\\\b%".to_owned()]
+        );
+    }
+
+    #[test]
+    fn search_form_spaces_out_punctuation_but_keeps_codes() {
+        assert_eq!(
+            search_form("Tỉnh ủy (BCH Đảng bộ tỉnh), 06-ĐA/TU"),
+            "tinh uy bch dang bo tinh 06-da/tu"
+        );
     }
 
     #[test]

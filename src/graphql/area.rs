@@ -6,7 +6,7 @@ use super::pagination::{Parts, connection, page_request};
 use super::{db, load_list, load_one, vocabulary};
 use crate::domain::vocabulary::AreaKind;
 use crate::store::lists;
-use async_graphql::{Context, ID, Object, Result};
+use async_graphql::{Context, ID, InputObject, Object, Result};
 use entity::area;
 
 /// An administrative area.
@@ -54,6 +54,13 @@ impl Area {
     }
 }
 
+/// Which areas to list.
+#[derive(InputObject, Default)]
+pub struct AreaFilter {
+    /// Words of the name, ignoring diacritics and case.
+    pub text: Option<String>,
+}
+
 connection!(AreaConnection, AreaEdge, Area, "area", "areas");
 
 /// Queries of areas.
@@ -67,13 +74,14 @@ impl AreaQuery {
     async fn areas(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Words of the name, ignoring diacritics and case.")] text: Option<String>,
+        #[graphql(desc = "Which areas.")] filter: Option<AreaFilter>,
         #[graphql(desc = "How many from the start (at most 100; 20 when no size is given).")] first: Option<i32>,
         #[graphql(desc = "Start after this cursor.")] after: Option<String>,
         #[graphql(desc = "How many from the end (at most 100).")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
     ) -> Result<AreaConnection> {
         let page = page_request(first, after, last, before)?;
+        let text = filter.and_then(|f| f.text);
         let rows = lists::areas(db(ctx)?, text.as_deref(), &page).await?;
         Ok(AreaConnection(Parts::from_page(rows, Area)))
     }

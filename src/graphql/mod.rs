@@ -67,13 +67,15 @@ impl Clock {
     }
 }
 
-/// What every request reads: the database and the clock.
+/// What every request reads: the database, the clock and the loaders' batch window.
 #[derive(Clone)]
 pub struct RequestState {
     /// The database.
     pub db: DatabaseConnection,
     /// The clock that "today" comes from.
     pub clock: Clock,
+    /// How long loaders gather keys before one batched statement.
+    pub batch_window: std::time::Duration,
 }
 
 /// Attaches the state and a fresh loader to one request.
@@ -83,7 +85,8 @@ pub fn prepare(request: async_graphql::Request, state: &RequestState) -> async_g
             db: state.db.clone(),
         },
         tokio::spawn,
-    );
+    )
+    .delay(state.batch_window);
     request.data(state.clone()).data(loader)
 }
 

@@ -1,23 +1,28 @@
 //! Filters of the top-level lists, as plain values (ids already decoded), and the SQL
 //! conditions they stand for.
 
-use crate::domain::text::{like_pattern, search_terms};
+use crate::domain::text::{search_terms, word_prefix_patterns};
 use crate::domain::vocabulary::*;
 use chrono::NaiveDate;
 use entity::*;
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, LikeExpr, Query, SelectStatement};
 use sea_orm::{ColumnTrait, EntityName, IntoSimpleExpr};
 
-/// Every folded search term must occur in `column`.
+/// Each word of the query must start a word of `column` (stored in `search_form`), so
+/// "uy" finds "Tỉnh ủy" but not "Quy chế".
 pub fn text_condition(column: impl IntoSimpleExpr + Clone, text: Option<&str>) -> Condition {
     let mut all = Condition::all();
     for term in search_terms(text.unwrap_or("")) {
-        all = all.add(
-            column
-                .clone()
-                .into_simple_expr()
-                .like(LikeExpr::new(like_pattern(&term)).escape('\\')),
-        );
+        let mut any = Condition::any();
+        for pattern in word_prefix_patterns(&term) {
+            any = any.add(
+                column
+                    .clone()
+                    .into_simple_expr()
+                    .like(LikeExpr::new(pattern).escape('\\')),
+            );
+        }
+        all = all.add(any);
     }
     all
 }

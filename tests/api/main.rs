@@ -1,1 +1,16 @@
+//! govtrail's integration tests: every test starts the real server on port 0 over a fresh
+//! SQLite database and talks GraphQL to it over HTTP. One binary, one module per area.
 
+mod helpers;
+
+mod cli;
+mod conferences;
+mod directives;
+mod errors;
+mod graphiql;
+mod officials;
+mod organizations;
+mod pagination;
+mod schema;
+mod statements;
+mod tasks;

@@ -1,0 +1,136 @@
+//! The command line: schema, import (in one transaction, idempotent, with clear refusals).
+
+use sea_orm::{EntityTrait, PaginatorTrait};
+use std::process::{Command, Output};
+
+fn govtrail(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_govtrail"))
+        .args(args)
+        .output()
+        .expect("run govtrail")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn schema_command_prints_the_committed_sdl() {
+    let out = govtrail(&["schema"]);
+    assert!(out.status.success());
+    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql"))
+        .expect("schema.graphql");
+    assert_eq!(text(&out.stdout), committed);
+}
+
+async fn count_areas(url: &str) -> u64 {
+    let db = govtrail::database::open(url).await.expect("open");
+    entity::area::Entity::find()
+        .count(&db)
+        .await
+        .expect("count")
+}
+
+#[tokio::test]
+async fn a_broken_file_is_refused_with_its_place_and_nothing_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/cli.db?mode=rwc", dir.path().display());
+    let file = dir.path().join("bad.json");
+    std::fs::write(&file, r#"{"conferences": [ {"title": 42, "#).unwrap();
+    let out = govtrail(&["import", file.to_str().unwrap(), "--database", &url]);
+    assert!(!out.status.success());
+    let message = text(&out.stderr);
+    assert!(
+        message.contains("conferences[0].title") && message.contains("line 1"),
+        "{message}"
+    );
+    assert!(message.contains("nothing changed"), "{message}");
+}
+
+#[tokio::test]
+async fn a_file_with_a_bad_reference_imports_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/cli.db?mode=rwc", dir.path().display());
+    let file = dir.path().join("dangling.json");
+    std::fs::write(
+        &file,
+        r#"{ "areas": [{ "key": "hg", "name": "Hà Giang", "kind": "PROVINCE" }],
+             "organizations": [{ "key": "tu", "name": "Tỉnh ủy", "kind": "PARTY_COMMITTEE", "area": "hg" }],
+             "conferences": [{ "key": "c", "title": "Hội nghị", "kind": "CONFERENCE", "format": "ONLINE", "date": "2021-07-13",
+                               "organizers": ["tu", "khong-co"] }] }"#,
+    )
+    .unwrap();
+    let out = govtrail(&["import", file.to_str().unwrap(), "--database", &url]);
+    assert!(!out.status.success());
+    let message = text(&out.stderr);
+    assert!(
+        message.contains("conferences[0].organizers[1]") && message.contains("khong-co"),
+        "{message}"
+    );
+    assert_eq!(
+        count_areas(&url).await,
+        0,
+        "the areas before the bad reference were rolled back"
+    );
+}
+
+#[tokio::test]
+async fn rule_breaking_records_are_all_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/cli.db?mode=rwc", dir.path().display());
+    let file = dir.path().join("rules.json");
+    std::fs::write(
+        &file,
+        r#"{ "areas": [{ "key": "a", "name": "A", "kind": "PROVINCE" }, { "key": "a", "name": "B", "kind": "PLANET" }],
+             "tasks": [{ "key": "t", "title": "T", "dueOn": "2021-12-32", "timeZone": "Asia/Hanoi", "assignees": [] }] }"#,
+    )
+    .unwrap();
+    let out = govtrail(&["import", file.to_str().unwrap(), "--database", &url]);
+    assert!(!out.status.success());
+    let message = text(&out.stderr);
+    for place in [
+        "areas[1].key",
+        "areas[1].kind",
+        "tasks[0].dueOn",
+        "tasks[0].timeZone",
+        "tasks[0].assignees",
+    ] {
+        assert!(message.contains(place), "{place} missing: {message}");
+    }
+    assert_eq!(count_areas(&url).await, 0);
+}
+
+#[tokio::test]
+async fn importing_the_same_file_twice_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/cli.db?mode=rwc", dir.path().display());
+    let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/data/ha-giang-2021-07-13.json");
+    let first = govtrail(&["import", demo, "--database", &url]);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    assert!(
+        text(&first.stdout).contains(" 0 updated, 0 unchanged"),
+        "{}",
+        text(&first.stdout)
+    );
+    let second = govtrail(&["import", demo, "--database", &url]);
+    assert!(second.status.success());
+    assert!(
+        text(&second.stdout).contains(": 0 created, 0 updated,"),
+        "{}",
+        text(&second.stdout)
+    );
+    assert!(text(&second.stdout).contains("0 removed"));
+    assert_eq!(count_areas(&url).await, 4);
+}
+
+#[test]
+fn migrate_creates_the_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/m.db?mode=rwc", dir.path().display());
+    let out = govtrail(&["migrate", "--database", &url]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        govtrail(&["migrate", "--database", &url]).status.success(),
+        "migrating twice is harmless"
+    );
+}
