@@ -96,3 +96,45 @@ impl ScalarType for TimeZone {
         Value::String(self.0.name().to_owned())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_must_be_full_and_real() {
+        assert!(Date::parse(Value::String("2021-07-13".into())).is_ok());
+        for bad in ["2021-7-13", "13/07/2021", "2021-02-30", "2021"] {
+            assert!(Date::parse(Value::String(bad.into())).is_err(), "{bad}");
+        }
+        assert!(Date::parse(Value::Number(20210713.into())).is_err());
+    }
+
+    #[test]
+    fn instants_need_an_offset_and_answer_in_utc() {
+        let parsed = DateTime::parse(Value::String("2021-07-13T19:18:00+07:00".into())).unwrap();
+        assert_eq!(
+            parsed.to_value(),
+            Value::String("2021-07-13T12:18:00Z".into())
+        );
+        assert!(DateTime::parse(Value::String("2021-07-13T19:18:00".into())).is_err());
+    }
+
+    #[test]
+    fn unknown_time_zones_are_refused() {
+        assert!(TimeZone::parse(Value::String("Asia/Ho_Chi_Minh".into())).is_ok());
+        let err = TimeZone::parse(Value::String("Asia/Saigon_Typo".into())).unwrap_err();
+        assert!(
+            err.into_server_error(Default::default())
+                .message
+                .contains("IANA")
+        );
+    }
+
+    #[test]
+    fn partial_dates_keep_their_precision() {
+        let year = PartialDate::parse(Value::String("2016".into())).unwrap();
+        assert_eq!(year.to_value(), Value::String("2016".into()));
+        assert!(PartialDate::parse(Value::String("2016-13".into())).is_err());
+    }
+}

@@ -23,6 +23,17 @@ fn schema_command_prints_the_committed_sdl() {
     assert_eq!(text(&out.stdout), committed);
 }
 
+/// Imports `json` as a file into a fresh database: the folder (kept alive), the database URL
+/// and what the command did.
+fn import_text(json: &str) -> (tempfile::TempDir, String, Output) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/cli.db?mode=rwc", dir.path().display());
+    let file = dir.path().join("dataset.json");
+    std::fs::write(&file, json).unwrap();
+    let out = govtrail(&["import", file.to_str().unwrap(), "--database", &url]);
+    (dir, url, out)
+}
+
 async fn count_areas(url: &str) -> u64 {
     let db = govtrail::database::open(url).await.expect("open");
     entity::area::Entity::find()
@@ -33,11 +44,7 @@ async fn count_areas(url: &str) -> u64 {
 
 #[tokio::test]
 async fn a_broken_file_is_refused_with_its_place_and_nothing_changes() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}/cli.db?mode=rwc", dir.path().display());
-    let file = dir.path().join("bad.json");
-    std::fs::write(&file, r#"{"conferences": [ {"title": 42, "#).unwrap();
-    let out = govtrail(&["import", file.to_str().unwrap(), "--database", &url]);
+    let (_dir, url, out) = import_text(r#"{"conferences": [ {"title": 42, "#);
     assert!(!out.status.success());
     let message = text(&out.stderr);
     assert!(
@@ -45,22 +52,17 @@ async fn a_broken_file_is_refused_with_its_place_and_nothing_changes() {
         "{message}"
     );
     assert!(message.contains("nothing changed"), "{message}");
+    assert_eq!(count_areas(&url).await, 0);
 }
 
 #[tokio::test]
 async fn a_file_with_a_bad_reference_imports_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}/cli.db?mode=rwc", dir.path().display());
-    let file = dir.path().join("dangling.json");
-    std::fs::write(
-        &file,
+    let (_dir, url, out) = import_text(
         r#"{ "areas": [{ "key": "hg", "name": "Hà Giang", "kind": "PROVINCE" }],
              "organizations": [{ "key": "tu", "name": "Tỉnh ủy", "kind": "PARTY_COMMITTEE", "area": "hg" }],
              "conferences": [{ "key": "c", "title": "Hội nghị", "kind": "CONFERENCE", "format": "ONLINE", "date": "2021-07-13",
                                "organizers": ["tu", "khong-co"] }] }"#,
-    )
-    .unwrap();
-    let out = govtrail(&["import", file.to_str().unwrap(), "--database", &url]);
+    );
     assert!(!out.status.success());
     let message = text(&out.stderr);
     assert!(
@@ -76,16 +78,10 @@ async fn a_file_with_a_bad_reference_imports_nothing() {
 
 #[tokio::test]
 async fn rule_breaking_records_are_all_listed() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}/cli.db?mode=rwc", dir.path().display());
-    let file = dir.path().join("rules.json");
-    std::fs::write(
-        &file,
+    let (_dir, url, out) = import_text(
         r#"{ "areas": [{ "key": "a", "name": "A", "kind": "PROVINCE" }, { "key": "a", "name": "B", "kind": "PLANET" }],
              "tasks": [{ "key": "t", "title": "T", "dueOn": "2021-12-32", "timeZone": "Asia/Hanoi", "assignees": [] }] }"#,
-    )
-    .unwrap();
-    let out = govtrail(&["import", file.to_str().unwrap(), "--database", &url]);
+    );
     assert!(!out.status.success());
     let message = text(&out.stderr);
     for place in [

@@ -12,5 +12,6 @@ mod officials;
 mod organizations;
 mod pagination;
 mod schema;
+mod sources;
 mod statements;
 mod tasks;
