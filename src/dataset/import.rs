@@ -669,49 +669,55 @@ impl Writer<'_> {
         Ok(())
     }
 
-    /// Areas and organizations nest; a record is written once its parent is known, so the
-    /// file may list them in any order. What is left over names a missing parent or a cycle.
-    fn nesting_order<'r, R>(
-        records: &'r [R],
+    /// Areas and organizations nest: the order to write them in, parents first whatever the
+    /// order of the file, and the records whose parents in the file form a cycle (or lead
+    /// into one), which cannot be written.
+    fn nesting_order<R>(
+        records: &[R],
         key: fn(&R) -> &String,
         parent: fn(&R) -> Option<&String>,
-    ) -> Vec<usize> {
-        let in_file: HashMap<&String, usize> = records
+    ) -> (Vec<usize>, HashSet<usize>) {
+        let index: HashMap<&String, usize> = records
             .iter()
             .enumerate()
             .map(|(i, r)| (key(r), i))
             .collect();
+        #[derive(Clone, Copy, PartialEq)]
+        enum State {
+            New,
+            OnChain,
+            Placed,
+        }
+        let mut state = vec![State::New; records.len()];
         let mut order = Vec::with_capacity(records.len());
-        let mut placed = vec![false; records.len()];
-        loop {
-            let mut progress = false;
-            for (i, r) in records.iter().enumerate() {
-                if placed[i] {
-                    continue;
-                }
-                let ready = match parent(r).and_then(|p| in_file.get(p)) {
-                    Some(&j) => placed[j] && j != i,
-                    None => true,
-                };
-                if ready {
-                    placed[i] = true;
-                    order.push(i);
-                    progress = true;
+        let mut cyclic = HashSet::new();
+        for start in 0..records.len() {
+            let mut chain = Vec::new();
+            let mut at = Some(start);
+            while let Some(i) = at {
+                match state[i] {
+                    State::Placed => break,
+                    State::OnChain => {
+                        cyclic.extend(chain.iter().copied());
+                        break;
+                    }
+                    State::New => {
+                        state[i] = State::OnChain;
+                        chain.push(i);
+                        at = parent(&records[i]).and_then(|p| index.get(p)).copied();
+                    }
                 }
             }
-            if !progress {
-                break;
+            for &i in chain.iter().rev() {
+                state[i] = State::Placed;
+                order.push(i);
             }
         }
-        // What is left is in a cycle: it is written last and its parent then fails to resolve.
-        order.extend((0..records.len()).filter(|i| !placed[*i]));
-        order
+        (order, cyclic)
     }
 
     async fn write_areas(&mut self, ds: &Dataset) -> AppResult<()> {
-        let order = Self::nesting_order(&ds.areas, |a| &a.key, |a| a.parent.as_ref());
-        let cyclic: HashSet<usize> =
-            cyclic_members(&order, &ds.areas, |a| &a.key, |a| a.parent.as_ref());
+        let (order, cyclic) = Self::nesting_order(&ds.areas, |a| &a.key, |a| a.parent.as_ref());
         for i in order {
             let a = &ds.areas[i];
             let path = format!("areas[{i}].parent");
@@ -742,8 +748,7 @@ impl Writer<'_> {
 
     async fn write_organizations(&mut self, ds: &Dataset) -> AppResult<()> {
         let records = &ds.organizations;
-        let order = Self::nesting_order(records, |o| &o.key, |o| o.parent.as_ref());
-        let cyclic = cyclic_members(&order, records, |o| &o.key, |o| o.parent.as_ref());
+        let (order, cyclic) = Self::nesting_order(records, |o| &o.key, |o| o.parent.as_ref());
         for i in order {
             let o = &records[i];
             let path = format!("organizations[{i}]");
@@ -1297,31 +1302,6 @@ impl Writer<'_> {
     }
 }
 
-/// The records left unplaced by [`Writer::nesting_order`] whose parent is in the file: a cycle.
-fn cyclic_members<R>(
-    order: &[usize],
-    records: &[R],
-    key: fn(&R) -> &String,
-    parent: fn(&R) -> Option<&String>,
-) -> HashSet<usize> {
-    let keys: HashSet<&String> = records.iter().map(key).collect();
-    let mut placed = HashSet::new();
-    let mut cyclic = HashSet::new();
-    for &i in order {
-        if let Some(p) = parent(&records[i]) {
-            let parent_placed = records
-                .iter()
-                .enumerate()
-                .any(|(j, r)| key(r) == p && placed.contains(&j));
-            if keys.contains(p) && !parent_placed {
-                cyclic.insert(i);
-            }
-        }
-        placed.insert(i);
-    }
-    cyclic
-}
-
 /// Whether the database holds no facts yet (`serve --demo` loads the demo only then).
 pub async fn is_empty(db: &impl ConnectionTrait) -> AppResult<bool> {
     Ok(conference::Entity::find().one(db).await?.is_none()
@@ -1378,8 +1358,9 @@ mod tests {
                           {"key": "p", "name": "P", "kind": "PROVINCE"}]}"#,
         )
         .unwrap();
-        let order = Writer::nesting_order(&ds.areas, |a| &a.key, |a| a.parent.as_ref());
+        let (order, cyclic) = Writer::nesting_order(&ds.areas, |a| &a.key, |a| a.parent.as_ref());
         assert_eq!(order, vec![2, 1, 0]);
+        assert!(cyclic.is_empty());
     }
 
     #[test]
@@ -1389,8 +1370,8 @@ mod tests {
                           {"key": "b", "name": "B", "kind": "DISTRICT", "parent": "a"}]}"#,
         )
         .unwrap();
-        let order = Writer::nesting_order(&ds.areas, |a| &a.key, |a| a.parent.as_ref());
-        let cyclic = cyclic_members(&order, &ds.areas, |a| &a.key, |a| a.parent.as_ref());
-        assert!(!cyclic.is_empty());
+        let (order, cyclic) = Writer::nesting_order(&ds.areas, |a| &a.key, |a| a.parent.as_ref());
+        assert_eq!(order.len(), 2);
+        assert_eq!(cyclic, HashSet::from([0, 1]));
     }
 }
