@@ -30,11 +30,6 @@ impl ServerConfig {
     /// A configuration listening on `listen`, with the GraphiQL assets from the CDN, the
     /// system clock and the default batch window.
     pub fn new(listen: SocketAddr) -> Self {
-        ServerConfig {
-            listen,
-            graphiql_assets: None,
-            clock: Clock::System,
-            batch_window: DEFAULT_BATCH_WINDOW,
-        }
+        ServerConfig { listen, graphiql_assets: None, clock: Clock::System, batch_window: DEFAULT_BATCH_WINDOW }
     }
 }

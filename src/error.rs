@@ -42,24 +42,17 @@ pub enum AppError {
 impl AppError {
     /// A `BAD_USER_INPUT` error about `field`.
     pub fn bad_input(field: impl Into<String>, message: impl Into<String>) -> Self {
-        AppError::BadUserInput {
-            message: message.into(),
-            field: Some(field.into()),
-        }
+        AppError::BadUserInput { message: message.into(), field: Some(field.into()) }
     }
 
     /// A `NOT_FOUND` error.
     pub fn not_found(message: impl Into<String>) -> Self {
-        AppError::NotFound {
-            message: message.into(),
-        }
+        AppError::NotFound { message: message.into() }
     }
 
     /// An `INTERNAL` error with its cause for the log.
     pub fn internal(detail: impl std::fmt::Display) -> Self {
-        AppError::Internal {
-            detail: detail.to_string(),
-        }
+        AppError::Internal { detail: detail.to_string() }
     }
 
     /// The stable code clients branch on.
@@ -80,12 +73,8 @@ impl AppError {
             AppError::BadUserInput { message, .. } => message.clone(),
             AppError::NotFound { message } => message.clone(),
             AppError::Conflict { message } => message.clone(),
-            AppError::Forbidden => {
-                "this operation needs a role the caller does not have".to_owned()
-            }
-            AppError::Unauthenticated => {
-                "valid credentials are needed for this operation".to_owned()
-            }
+            AppError::Forbidden => "this operation needs a role the caller does not have".to_owned(),
+            AppError::Unauthenticated => "valid credentials are needed for this operation".to_owned(),
             AppError::Internal { .. } => "internal error; it has been logged".to_owned(),
         }
     }
@@ -128,12 +117,7 @@ mod tests {
         let cases = [
             (AppError::bad_input("first", "too many"), "BAD_USER_INPUT"),
             (AppError::not_found("no such node"), "NOT_FOUND"),
-            (
-                AppError::Conflict {
-                    message: "stale".into(),
-                },
-                "CONFLICT",
-            ),
+            (AppError::Conflict { message: "stale".into() }, "CONFLICT"),
             (AppError::Forbidden, "FORBIDDEN"),
             (AppError::Unauthenticated, "UNAUTHENTICATED"),
             (AppError::internal("disk full"), "INTERNAL"),

@@ -119,19 +119,10 @@ async fn main() -> ExitCode {
                     println!("imported {}: {report}", file.display());
                     ExitCode::SUCCESS
                 }
-                Err(err) => fail(
-                    &format!("{} was not imported; nothing changed", file.display()),
-                    err.message(),
-                ),
+                Err(err) => fail(&format!("{} was not imported; nothing changed", file.display()), err.message()),
             }
         }
-        Command::Serve {
-            database,
-            listen,
-            demo,
-            graphiql_assets,
-            batch_window_ms,
-        } => {
+        Command::Serve { database, listen, demo, graphiql_assets, batch_window_ms } => {
             let db = match database::open(&database.database).await {
                 Ok(db) => db,
                 Err(err) => return fail("database", err),
@@ -152,9 +143,7 @@ async fn main() -> ExitCode {
             };
             match server::bind(&config, db, shutdown_signal()).await {
                 Ok((address, serve)) => {
-                    tracing::info!(
-                        "govtrail listening on http://{address} (GraphQL at /graphql, GraphiQL at /)"
-                    );
+                    tracing::info!("govtrail listening on http://{address} (GraphQL at /graphql, GraphiQL at /)");
                     match serve.await {
                         Ok(()) => ExitCode::SUCCESS,
                         Err(err) => fail("server", err),

@@ -55,25 +55,14 @@ pub async fn bind<S>(
     config: &ServerConfig,
     db: DatabaseConnection,
     shutdown: S,
-) -> std::io::Result<(
-    SocketAddr,
-    impl Future<Output = std::io::Result<()>> + use<S>,
-)>
+) -> std::io::Result<(SocketAddr, impl Future<Output = std::io::Result<()>> + use<S>)>
 where
     S: Future<Output = ()> + Send + 'static,
 {
-    let assets = if config.graphiql_assets.is_some() {
-        AssetSource::Local
-    } else {
-        AssetSource::Cdn
-    };
+    let assets = if config.graphiql_assets.is_some() { AssetSource::Local } else { AssetSource::Cdn };
     let app = Arc::new(App {
         schema: build_schema(),
-        state: RequestState {
-            db,
-            clock: config.clock,
-            batch_window: config.batch_window,
-        },
+        state: RequestState { db, clock: config.clock, batch_window: config.batch_window },
         graphiql_page: graphiql::page("/graphql", assets),
     });
     let mut routes = Route::new()
@@ -92,11 +81,7 @@ where
         .ok_or_else(|| std::io::Error::other("the listener has no socket address"))?;
     let serve = async move {
         Server::new_with_acceptor(acceptor)
-            .run_with_graceful_shutdown(
-                endpoint,
-                shutdown,
-                Some(std::time::Duration::from_secs(10)),
-            )
+            .run_with_graceful_shutdown(endpoint, shutdown, Some(std::time::Duration::from_secs(10)))
             .await
     };
     Ok((address, serve))

@@ -30,31 +30,16 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("ux_area_key")
-                    .table(Area::Table)
-                    .col(Area::Key)
-                    .unique()
-                    .to_owned(),
-            )
+            .create_index(Index::create().name("ux_area_key").table(Area::Table).col(Area::Key).unique().to_owned())
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("ix_area_parent_id")
-                    .table(Area::Table)
-                    .col(Area::ParentId)
-                    .to_owned(),
-            )
+            .create_index(Index::create().name("ix_area_parent_id").table(Area::Table).col(Area::ParentId).to_owned())
             .await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table(Area::Table).to_owned())
-            .await
+        manager.drop_table(Table::drop().table(Area::Table).to_owned()).await
     }
 }
 

@@ -22,12 +22,7 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .create_index(
-                Index::create()
-                    .name("ux_official_key")
-                    .table(Official::Table)
-                    .col(Official::Key)
-                    .unique()
-                    .to_owned(),
+                Index::create().name("ux_official_key").table(Official::Table).col(Official::Key).unique().to_owned(),
             )
             .await?;
         manager
@@ -43,9 +38,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table(Official::Table).to_owned())
-            .await
+        manager.drop_table(Table::drop().table(Official::Table).to_owned()).await
     }
 }
 

@@ -29,31 +29,18 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("ux_post_key")
-                    .table(Post::Table)
-                    .col(Post::Key)
-                    .unique()
-                    .to_owned(),
-            )
+            .create_index(Index::create().name("ux_post_key").table(Post::Table).col(Post::Key).unique().to_owned())
             .await?;
         manager
             .create_index(
-                Index::create()
-                    .name("ix_post_organization_id")
-                    .table(Post::Table)
-                    .col(Post::OrganizationId)
-                    .to_owned(),
+                Index::create().name("ix_post_organization_id").table(Post::Table).col(Post::OrganizationId).to_owned(),
             )
             .await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table(Post::Table).to_owned())
-            .await
+        manager.drop_table(Table::drop().table(Post::Table).to_owned()).await
     }
 }
 

@@ -26,21 +26,14 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .create_index(
-                Index::create()
-                    .name("ux_source_key")
-                    .table(Source::Table)
-                    .col(Source::Key)
-                    .unique()
-                    .to_owned(),
+                Index::create().name("ux_source_key").table(Source::Table).col(Source::Key).unique().to_owned(),
             )
             .await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table(Source::Table).to_owned())
-            .await
+        manager.drop_table(Table::drop().table(Source::Table).to_owned()).await
     }
 }
 

@@ -37,29 +37,17 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .create_index(
-                Index::create()
-                    .name("ix_tenure_official_id")
-                    .table(Tenure::Table)
-                    .col(Tenure::OfficialId)
-                    .to_owned(),
+                Index::create().name("ix_tenure_official_id").table(Tenure::Table).col(Tenure::OfficialId).to_owned(),
             )
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("ix_tenure_post_id")
-                    .table(Tenure::Table)
-                    .col(Tenure::PostId)
-                    .to_owned(),
-            )
+            .create_index(Index::create().name("ix_tenure_post_id").table(Tenure::Table).col(Tenure::PostId).to_owned())
             .await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table(Tenure::Table).to_owned())
-            .await
+        manager.drop_table(Table::drop().table(Tenure::Table).to_owned()).await
     }
 }
 

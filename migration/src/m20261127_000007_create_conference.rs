@@ -48,11 +48,7 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .create_index(
-                Index::create()
-                    .name("ix_conference_date")
-                    .table(Conference::Table)
-                    .col(Conference::Date)
-                    .to_owned(),
+                Index::create().name("ix_conference_date").table(Conference::Table).col(Conference::Date).to_owned(),
             )
             .await?;
         manager
@@ -68,9 +64,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table(Conference::Table).to_owned())
-            .await
+        manager.drop_table(Table::drop().table(Conference::Table).to_owned()).await
     }
 }
 

@@ -19,20 +19,14 @@ impl MigrationTrait for Migration {
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_conference_organizer_conference_id")
-                            .from(
-                                ConferenceOrganizer::Table,
-                                ConferenceOrganizer::ConferenceId,
-                            )
+                            .from(ConferenceOrganizer::Table, ConferenceOrganizer::ConferenceId)
                             .to(Conference::Table, Conference::Id)
                             .on_delete(ForeignKeyAction::Cascade),
                     )
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_conference_organizer_organization_id")
-                            .from(
-                                ConferenceOrganizer::Table,
-                                ConferenceOrganizer::OrganizationId,
-                            )
+                            .from(ConferenceOrganizer::Table, ConferenceOrganizer::OrganizationId)
                             .to(Organization::Table, Organization::Id)
                             .on_delete(ForeignKeyAction::Cascade),
                     )
@@ -63,9 +57,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table(ConferenceOrganizer::Table).to_owned())
-            .await
+        manager.drop_table(Table::drop().table(ConferenceOrganizer::Table).to_owned()).await
     }
 }
 

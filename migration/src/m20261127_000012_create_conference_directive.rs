@@ -20,10 +20,7 @@ impl MigrationTrait for Migration {
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_conference_directive_conference_id")
-                            .from(
-                                ConferenceDirective::Table,
-                                ConferenceDirective::ConferenceId,
-                            )
+                            .from(ConferenceDirective::Table, ConferenceDirective::ConferenceId)
                             .to(Conference::Table, Conference::Id)
                             .on_delete(ForeignKeyAction::Cascade),
                     )
@@ -62,9 +59,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table(ConferenceDirective::Table).to_owned())
-            .await
+        manager.drop_table(Table::drop().table(ConferenceDirective::Table).to_owned()).await
     }
 }
 

@@ -57,40 +57,19 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
+            .create_index(Index::create().name("ux_task_key").table(Task::Table).col(Task::Key).unique().to_owned())
+            .await?;
+        manager
+            .create_index(Index::create().name("ix_task_due_on").table(Task::Table).col(Task::DueOn).to_owned())
+            .await?;
+        manager
             .create_index(
-                Index::create()
-                    .name("ux_task_key")
-                    .table(Task::Table)
-                    .col(Task::Key)
-                    .unique()
-                    .to_owned(),
+                Index::create().name("ix_task_conference_id").table(Task::Table).col(Task::ConferenceId).to_owned(),
             )
             .await?;
         manager
             .create_index(
-                Index::create()
-                    .name("ix_task_due_on")
-                    .table(Task::Table)
-                    .col(Task::DueOn)
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("ix_task_conference_id")
-                    .table(Task::Table)
-                    .col(Task::ConferenceId)
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("ix_task_directive_id")
-                    .table(Task::Table)
-                    .col(Task::DirectiveId)
-                    .to_owned(),
+                Index::create().name("ix_task_directive_id").table(Task::Table).col(Task::DirectiveId).to_owned(),
             )
             .await?;
         manager
@@ -115,9 +94,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table(Task::Table).to_owned())
-            .await
+        manager.drop_table(Table::drop().table(Task::Table).to_owned()).await
     }
 }
 

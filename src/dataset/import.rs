@@ -13,8 +13,8 @@ use crate::error::{AppError, AppResult};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::*;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, IntoActiveModel, ModelTrait, QueryFilter, TransactionTrait, Value,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, ModelTrait, QueryFilter, TransactionTrait, Value,
 };
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -47,23 +47,15 @@ pub fn parse_dataset(json: &str) -> AppResult<Dataset> {
     let deserializer = &mut serde_json::Deserializer::from_str(json);
     serde_path_to_error::deserialize(deserializer).map_err(|err| {
         let path = err.path().to_string();
-        let place = if path == "." {
-            "the file".to_owned()
-        } else {
-            path.clone()
-        };
+        let place = if path == "." { "the file".to_owned() } else { path.clone() };
         AppError::bad_input(path, format!("{place}: {}", err.inner()))
     })
 }
 
 /// Reads, checks and imports a dataset file.
-pub async fn import_file(
-    db: &DatabaseConnection,
-    path: &std::path::Path,
-) -> AppResult<ImportReport> {
-    let json = std::fs::read_to_string(path).map_err(|err| {
-        AppError::bad_input("file", format!("cannot read {}: {err}", path.display()))
-    })?;
+pub async fn import_file(db: &DatabaseConnection, path: &std::path::Path) -> AppResult<ImportReport> {
+    let json = std::fs::read_to_string(path)
+        .map_err(|err| AppError::bad_input("file", format!("cannot read {}: {err}", path.display())))?;
     import_dataset(db, &parse_dataset(&json)?).await
 }
 
@@ -77,17 +69,10 @@ pub async fn import_dataset(db: &DatabaseConnection, dataset: &Dataset) -> AppRe
         if more > 0 {
             message.push_str(&format!("\n... and {more} more problems"));
         }
-        return Err(AppError::BadUserInput {
-            message,
-            field: None,
-        });
+        return Err(AppError::BadUserInput { message, field: None });
     }
     let txn = db.begin().await?;
-    let mut writer = Writer {
-        txn: &txn,
-        ids: HashMap::new(),
-        report: ImportReport::default(),
-    };
+    let mut writer = Writer { txn: &txn, ids: HashMap::new(), report: ImportReport::default() };
     writer.write(dataset).await?;
     let report = writer.report;
     txn.commit().await?;
@@ -112,13 +97,7 @@ impl Checker {
         }
     }
 
-    fn vocabulary<T>(
-        &mut self,
-        path: &str,
-        value: &str,
-        parse: fn(&str) -> Option<T>,
-        names: fn() -> String,
-    ) {
+    fn vocabulary<T>(&mut self, path: &str, value: &str, parse: fn(&str) -> Option<T>, names: fn() -> String) {
         if parse(value).is_none() {
             self.fail(path, format!("\"{value}\" is not one of {}", names()));
         }
@@ -138,10 +117,7 @@ impl Checker {
     fn date(&mut self, path: &str, value: Option<&String>) {
         if let Some(value) = value {
             if value.parse::<NaiveDate>().is_err() || value.len() != 10 {
-                self.fail(
-                    path,
-                    format!("\"{value}\" is not a date of the form YYYY-MM-DD"),
-                );
+                self.fail(path, format!("\"{value}\" is not a date of the form YYYY-MM-DD"));
             }
         }
     }
@@ -151,10 +127,7 @@ impl Checker {
         match DateTime::parse_from_rfc3339(value) {
             Ok(instant) => Some(instant.with_timezone(&Utc)),
             Err(_) => {
-                self.fail(
-                    path,
-                    format!("\"{value}\" is not an RFC 3339 instant with an offset"),
-                );
+                self.fail(path, format!("\"{value}\" is not an RFC 3339 instant with an offset"));
                 None
             }
         }
@@ -174,10 +147,7 @@ impl Checker {
             let path = format!("{section}[{i}].key");
             self.non_empty(&path, key);
             if !seen.insert(key) {
-                self.fail(
-                    &path,
-                    format!("the key \"{key}\" appears twice in {section}"),
-                );
+                self.fail(&path, format!("the key \"{key}\" appears twice in {section}"));
             }
         }
     }
@@ -204,9 +174,7 @@ impl Checker {
 }
 
 fn check(ds: &Dataset) -> Vec<String> {
-    let mut c = Checker {
-        problems: Vec::new(),
-    };
+    let mut c = Checker { problems: Vec::new() };
     c.keys("sources", ds.sources.iter().map(|r| &r.key));
     c.keys("areas", ds.areas.iter().map(|r| &r.key));
     c.keys("organizations", ds.organizations.iter().map(|r| &r.key));
@@ -224,22 +192,12 @@ fn check(ds: &Dataset) -> Vec<String> {
     for (i, a) in ds.areas.iter().enumerate() {
         let p = format!("areas[{i}]");
         c.non_empty(&format!("{p}.name"), &a.name);
-        c.vocabulary(
-            &format!("{p}.kind"),
-            &a.kind,
-            AreaKind::parse,
-            AreaKind::names,
-        );
+        c.vocabulary(&format!("{p}.kind"), &a.kind, AreaKind::parse, AreaKind::names);
     }
     for (i, o) in ds.organizations.iter().enumerate() {
         let p = format!("organizations[{i}]");
         c.non_empty(&format!("{p}.name"), &o.name);
-        c.vocabulary(
-            &format!("{p}.kind"),
-            &o.kind,
-            OrganizationKind::parse,
-            OrganizationKind::names,
-        );
+        c.vocabulary(&format!("{p}.kind"), &o.kind, OrganizationKind::parse, OrganizationKind::names);
         let start = c.partial_date(&format!("{p}.startedOn"), o.started_on.as_ref());
         let end = c.partial_date(&format!("{p}.endedOn"), o.ended_on.as_ref());
         c.period(&p, start, end);
@@ -262,33 +220,14 @@ fn check(ds: &Dataset) -> Vec<String> {
         let p = format!("directives[{i}]");
         c.non_empty(&format!("{p}.title"), &d.title);
         match &d.kind {
-            Some(kind) => c.vocabulary(
-                &format!("{p}.kind"),
-                kind,
-                DirectiveKind::parse,
-                DirectiveKind::names,
-            ),
-            None if d
-                .code
-                .as_deref()
-                .and_then(code::parse)
-                .and_then(|c| c.kind())
-                .is_none() =>
-            {
-                c.fail(
-                    &format!("{p}.kind"),
-                    "is needed where the code does not tell the kind",
-                )
+            Some(kind) => c.vocabulary(&format!("{p}.kind"), kind, DirectiveKind::parse, DirectiveKind::names),
+            None if d.code.as_deref().and_then(code::parse).and_then(|c| c.kind()).is_none() => {
+                c.fail(&format!("{p}.kind"), "is needed where the code does not tell the kind")
             }
             None => {}
         }
         if let Some(status) = &d.status {
-            c.vocabulary(
-                &format!("{p}.status"),
-                status,
-                DirectiveStatus::parse,
-                DirectiveStatus::names,
-            );
+            c.vocabulary(&format!("{p}.status"), status, DirectiveStatus::parse, DirectiveStatus::names);
         }
         c.partial_date(&format!("{p}.issuedOn"), d.issued_on.as_ref());
         let start = c.partial_date(&format!("{p}.periodStart"), d.period_start.as_ref());
@@ -296,17 +235,9 @@ fn check(ds: &Dataset) -> Vec<String> {
         c.period(&p, start, end);
         for (j, link) in d.links.iter().enumerate() {
             let lp = format!("{p}.links[{j}]");
-            c.vocabulary(
-                &format!("{lp}.relation"),
-                &link.relation,
-                DirectiveRelation::parse,
-                DirectiveRelation::names,
-            );
+            c.vocabulary(&format!("{lp}.relation"), &link.relation, DirectiveRelation::parse, DirectiveRelation::names);
             if link.directive == d.key {
-                c.fail(
-                    &format!("{lp}.directive"),
-                    "a directive cannot link to itself",
-                );
+                c.fail(&format!("{lp}.directive"), "a directive cannot link to itself");
             }
         }
         c.citations(&p, &d.sources);
@@ -314,26 +245,11 @@ fn check(ds: &Dataset) -> Vec<String> {
     for (i, conf) in ds.conferences.iter().enumerate() {
         let p = format!("conferences[{i}]");
         c.non_empty(&format!("{p}.title"), &conf.title);
-        c.vocabulary(
-            &format!("{p}.kind"),
-            &conf.kind,
-            ConferenceKind::parse,
-            ConferenceKind::names,
-        );
-        c.vocabulary(
-            &format!("{p}.format"),
-            &conf.format,
-            ConferenceFormat::parse,
-            ConferenceFormat::names,
-        );
+        c.vocabulary(&format!("{p}.kind"), &conf.kind, ConferenceKind::parse, ConferenceKind::names);
+        c.vocabulary(&format!("{p}.format"), &conf.format, ConferenceFormat::parse, ConferenceFormat::names);
         c.date(&format!("{p}.date"), Some(&conf.date));
         if let Some(part) = &conf.part_of_day {
-            c.vocabulary(
-                &format!("{p}.partOfDay"),
-                part,
-                PartOfDay::parse,
-                PartOfDay::names,
-            );
+            c.vocabulary(&format!("{p}.partOfDay"), part, PartOfDay::parse, PartOfDay::names);
         }
         let start = c.instant(&format!("{p}.startsAt"), conf.starts_at.as_ref());
         let end = c.instant(&format!("{p}.endsAt"), conf.ends_at.as_ref());
@@ -346,28 +262,15 @@ fn check(ds: &Dataset) -> Vec<String> {
         let mut seen = HashSet::new();
         for (j, part) in conf.participants.iter().enumerate() {
             let pp = format!("{p}.participants[{j}]");
-            c.vocabulary(
-                &format!("{pp}.role"),
-                &part.role,
-                ParticipationRole::parse,
-                ParticipationRole::names,
-            );
+            c.vocabulary(&format!("{pp}.role"), &part.role, ParticipationRole::parse, ParticipationRole::names);
             if !seen.insert((&part.official, &part.role)) {
-                c.fail(
-                    &pp,
-                    format!("{} is listed twice as {}", part.official, part.role),
-                );
+                c.fail(&pp, format!("{} is listed twice as {}", part.official, part.role));
             }
             c.citations(&pp, &part.sources);
         }
         for (j, link) in conf.directives.iter().enumerate() {
             let lp = format!("{p}.directives[{j}].relation");
-            c.vocabulary(
-                &lp,
-                &link.relation,
-                ConferenceDirectiveRelation::parse,
-                ConferenceDirectiveRelation::names,
-            );
+            c.vocabulary(&lp, &link.relation, ConferenceDirectiveRelation::parse, ConferenceDirectiveRelation::names);
         }
         c.citations(&p, &conf.sources);
     }
@@ -375,12 +278,7 @@ fn check(ds: &Dataset) -> Vec<String> {
         let p = format!("tasks[{i}]");
         c.non_empty(&format!("{p}.title"), &t.title);
         if let Some(status) = &t.status {
-            c.vocabulary(
-                &format!("{p}.status"),
-                status,
-                TaskStatus::parse,
-                TaskStatus::names,
-            );
+            c.vocabulary(&format!("{p}.status"), status, TaskStatus::parse, TaskStatus::names);
         }
         c.date(&format!("{p}.dueOn"), t.due_on.as_ref());
         c.zone(&format!("{p}.timeZone"), t.time_zone.as_ref());
@@ -388,10 +286,7 @@ fn check(ds: &Dataset) -> Vec<String> {
             c.actor(&format!("{p}.assignedBy"), by);
         }
         if t.assignees.is_empty() {
-            c.fail(
-                &format!("{p}.assignees"),
-                "a task needs at least one assignee",
-            );
+            c.fail(&format!("{p}.assignees"), "a task needs at least one assignee");
         }
         for (j, a) in t.assignees.iter().enumerate() {
             c.actor(&format!("{p}.assignees[{j}]"), a);
@@ -399,12 +294,7 @@ fn check(ds: &Dataset) -> Vec<String> {
         for (j, u) in t.updates.iter().enumerate() {
             let up = format!("{p}.updates[{j}]");
             c.date(&format!("{up}.date"), Some(&u.date));
-            c.vocabulary(
-                &format!("{up}.status"),
-                &u.status,
-                TaskStatus::parse,
-                TaskStatus::names,
-            );
+            c.vocabulary(&format!("{up}.status"), &u.status, TaskStatus::parse, TaskStatus::names);
         }
         c.citations(&p, &t.sources);
     }
@@ -473,10 +363,7 @@ fn vocab<T>(value: &str, parse: fn(&str) -> Option<T>) -> AppResult<T> {
 }
 
 fn partial(value: &Option<String>) -> Option<String> {
-    value
-        .as_ref()
-        .and_then(|v| v.parse::<PartialDate>().ok())
-        .map(|d| d.to_string())
+    value.as_ref().and_then(|v| v.parse::<PartialDate>().ok()).map(|d| d.to_string())
 }
 
 fn date(value: &Option<String>) -> Option<NaiveDate> {
@@ -484,16 +371,11 @@ fn date(value: &Option<String>) -> Option<NaiveDate> {
 }
 
 fn instant(value: &Option<String>) -> Option<DateTime<Utc>> {
-    value
-        .as_ref()
-        .and_then(|v| DateTime::parse_from_rfc3339(v).ok())
-        .map(|i| i.with_timezone(&Utc))
+    value.as_ref().and_then(|v| DateTime::parse_from_rfc3339(v).ok()).map(|i| i.with_timezone(&Utc))
 }
 
 fn zone_name(value: &Option<String>) -> String {
-    value
-        .clone()
-        .unwrap_or_else(|| DEFAULT_TIME_ZONE.name().to_owned())
+    value.clone().unwrap_or_else(|| DEFAULT_TIME_ZONE.name().to_owned())
 }
 
 impl Writer<'_> {
@@ -516,11 +398,7 @@ impl Writer<'_> {
                 id_of(old.get(id_column))
             }
             Some(_) => {
-                let model = desired
-                    .into_active_model()
-                    .reset_all()
-                    .update(self.txn)
-                    .await?;
+                let model = desired.into_active_model().reset_all().update(self.txn).await?;
                 self.report.updated += 1;
                 id_of(model.get(id_column))
             }
@@ -541,41 +419,21 @@ impl Writer<'_> {
         }
         let txn = self.txn;
         let found = match kind {
-            Kind::Source => source::Entity::find()
-                .filter(source::Column::Key.eq(key))
-                .one(txn)
-                .await?
-                .map(|m| m.id),
-            Kind::Area => area::Entity::find()
-                .filter(area::Column::Key.eq(key))
-                .one(txn)
-                .await?
-                .map(|m| m.id),
-            Kind::Organization => organization::Entity::find()
-                .filter(organization::Column::Key.eq(key))
-                .one(txn)
-                .await?
-                .map(|m| m.id),
-            Kind::Post => post::Entity::find()
-                .filter(post::Column::Key.eq(key))
-                .one(txn)
-                .await?
-                .map(|m| m.id),
-            Kind::Official => official::Entity::find()
-                .filter(official::Column::Key.eq(key))
-                .one(txn)
-                .await?
-                .map(|m| m.id),
-            Kind::Directive => directive::Entity::find()
-                .filter(directive::Column::Key.eq(key))
-                .one(txn)
-                .await?
-                .map(|m| m.id),
-            Kind::Conference => conference::Entity::find()
-                .filter(conference::Column::Key.eq(key))
-                .one(txn)
-                .await?
-                .map(|m| m.id),
+            Kind::Source => source::Entity::find().filter(source::Column::Key.eq(key)).one(txn).await?.map(|m| m.id),
+            Kind::Area => area::Entity::find().filter(area::Column::Key.eq(key)).one(txn).await?.map(|m| m.id),
+            Kind::Organization => {
+                organization::Entity::find().filter(organization::Column::Key.eq(key)).one(txn).await?.map(|m| m.id)
+            }
+            Kind::Post => post::Entity::find().filter(post::Column::Key.eq(key)).one(txn).await?.map(|m| m.id),
+            Kind::Official => {
+                official::Entity::find().filter(official::Column::Key.eq(key)).one(txn).await?.map(|m| m.id)
+            }
+            Kind::Directive => {
+                directive::Entity::find().filter(directive::Column::Key.eq(key)).one(txn).await?.map(|m| m.id)
+            }
+            Kind::Conference => {
+                conference::Entity::find().filter(conference::Column::Key.eq(key)).one(txn).await?.map(|m| m.id)
+            }
         };
         match found {
             Some(id) => {
@@ -584,20 +442,12 @@ impl Writer<'_> {
             }
             None => Err(AppError::bad_input(
                 path,
-                format!(
-                    "{path}: no {} with the key \"{key}\" in this file or the database",
-                    kind.label()
-                ),
+                format!("{path}: no {} with the key \"{key}\" in this file or the database", kind.label()),
             )),
         }
     }
 
-    async fn resolve_opt(
-        &mut self,
-        kind: Kind,
-        key: &Option<String>,
-        path: &str,
-    ) -> AppResult<Option<i32>> {
+    async fn resolve_opt(&mut self, kind: Kind, key: &Option<String>, path: &str) -> AppResult<Option<i32>> {
         match key {
             Some(key) => Ok(Some(self.resolve(kind, key, path).await?)),
             None => Ok(None),
@@ -610,10 +460,7 @@ impl Writer<'_> {
 
     async fn write(&mut self, ds: &Dataset) -> AppResult<()> {
         for s in &ds.sources {
-            let existing = source::Entity::find()
-                .filter(source::Column::Key.eq(&s.key))
-                .one(self.txn)
-                .await?;
+            let existing = source::Entity::find().filter(source::Column::Key.eq(&s.key)).one(self.txn).await?;
             let desired = source::Model {
                 id: existing.as_ref().map_or(0, |m| m.id),
                 key: s.key.clone(),
@@ -630,17 +477,9 @@ impl Writer<'_> {
         self.write_areas(ds).await?;
         self.write_organizations(ds).await?;
         for (i, p) in ds.posts.iter().enumerate() {
-            let organization_id = self
-                .resolve(
-                    Kind::Organization,
-                    &p.organization,
-                    &format!("posts[{i}].organization"),
-                )
-                .await?;
-            let existing = post::Entity::find()
-                .filter(post::Column::Key.eq(&p.key))
-                .one(self.txn)
-                .await?;
+            let organization_id =
+                self.resolve(Kind::Organization, &p.organization, &format!("posts[{i}].organization")).await?;
+            let existing = post::Entity::find().filter(post::Column::Key.eq(&p.key)).one(self.txn).await?;
             let desired = post::Model {
                 id: existing.as_ref().map_or(0, |m| m.id),
                 key: p.key.clone(),
@@ -677,11 +516,7 @@ impl Writer<'_> {
         key: fn(&R) -> &String,
         parent: fn(&R) -> Option<&String>,
     ) -> (Vec<usize>, HashSet<usize>) {
-        let index: HashMap<&String, usize> = records
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (key(r), i))
-            .collect();
+        let index: HashMap<&String, usize> = records.iter().enumerate().map(|(i, r)| (key(r), i)).collect();
         #[derive(Clone, Copy, PartialEq)]
         enum State {
             New,
@@ -722,16 +557,10 @@ impl Writer<'_> {
             let a = &ds.areas[i];
             let path = format!("areas[{i}].parent");
             if cyclic.contains(&i) {
-                return Err(AppError::bad_input(
-                    &path,
-                    format!("{path}: areas nest in a cycle"),
-                ));
+                return Err(AppError::bad_input(&path, format!("{path}: areas nest in a cycle")));
             }
             let parent_id = self.resolve_opt(Kind::Area, &a.parent, &path).await?;
-            let existing = area::Entity::find()
-                .filter(area::Column::Key.eq(&a.key))
-                .one(self.txn)
-                .await?;
+            let existing = area::Entity::find().filter(area::Column::Key.eq(&a.key)).one(self.txn).await?;
             let desired = area::Model {
                 id: existing.as_ref().map_or(0, |m| m.id),
                 key: a.key.clone(),
@@ -753,21 +582,12 @@ impl Writer<'_> {
             let o = &records[i];
             let path = format!("organizations[{i}]");
             if cyclic.contains(&i) {
-                return Err(AppError::bad_input(
-                    &path,
-                    format!("{path}.parent: organizations nest in a cycle"),
-                ));
+                return Err(AppError::bad_input(&path, format!("{path}.parent: organizations nest in a cycle")));
             }
-            let parent_id = self
-                .resolve_opt(Kind::Organization, &o.parent, &format!("{path}.parent"))
-                .await?;
-            let area_id = self
-                .resolve_opt(Kind::Area, &o.area, &format!("{path}.area"))
-                .await?;
-            let existing = organization::Entity::find()
-                .filter(organization::Column::Key.eq(&o.key))
-                .one(self.txn)
-                .await?;
+            let parent_id = self.resolve_opt(Kind::Organization, &o.parent, &format!("{path}.parent")).await?;
+            let area_id = self.resolve_opt(Kind::Area, &o.area, &format!("{path}.area")).await?;
+            let existing =
+                organization::Entity::find().filter(organization::Column::Key.eq(&o.key)).one(self.txn).await?;
             let folded = match &o.short_name {
                 Some(short) => search_form(&format!("{} {short}", o.name)),
                 None => search_form(&o.name),
@@ -784,19 +604,14 @@ impl Writer<'_> {
                 started_on: partial(&o.started_on),
                 ended_on: partial(&o.ended_on),
             };
-            let id = self
-                .save(organization::Column::Id, existing, desired)
-                .await?;
+            let id = self.save(organization::Column::Id, existing, desired).await?;
             self.remember(Kind::Organization, &o.key, id);
         }
         Ok(())
     }
 
     async fn write_official(&mut self, i: usize, o: &format::Official) -> AppResult<()> {
-        let existing = official::Entity::find()
-            .filter(official::Column::Key.eq(&o.key))
-            .one(self.txn)
-            .await?;
+        let existing = official::Entity::find().filter(official::Column::Key.eq(&o.key)).one(self.txn).await?;
         let desired = official::Model {
             id: existing.as_ref().map_or(0, |m| m.id),
             key: o.key.clone(),
@@ -806,22 +621,15 @@ impl Writer<'_> {
         let official_id = self.save(official::Column::Id, existing, desired).await?;
         self.remember(Kind::Official, &o.key, official_id);
 
-        let stored = tenure::Entity::find()
-            .filter(tenure::Column::OfficialId.eq(official_id))
-            .all(self.txn)
-            .await?;
+        let stored = tenure::Entity::find().filter(tenure::Column::OfficialId.eq(official_id)).all(self.txn).await?;
         let mut kept = HashSet::new();
         for (j, t) in o.tenures.iter().enumerate() {
             let path = format!("officials[{i}].tenures[{j}]");
-            let post_id = self
-                .resolve(Kind::Post, &t.post, &format!("{path}.post"))
-                .await?;
+            let post_id = self.resolve(Kind::Post, &t.post, &format!("{path}.post")).await?;
             let started_on = partial(&t.started_on);
             let existing = stored
                 .iter()
-                .find(|m| {
-                    m.post_id == post_id && m.started_on == started_on && !kept.contains(&m.id)
-                })
+                .find(|m| m.post_id == post_id && m.started_on == started_on && !kept.contains(&m.id))
                 .cloned();
             let desired = tenure::Model {
                 id: existing.as_ref().map_or(0, |m| m.id),
@@ -832,39 +640,22 @@ impl Writer<'_> {
             };
             let id = self.save(tenure::Column::Id, existing, desired).await?;
             kept.insert(id);
-            self.write_citations(subject::TENURE, id, &t.sources, &path)
-                .await?;
+            self.write_citations(subject::TENURE, id, &t.sources, &path).await?;
         }
-        let gone: Vec<i32> = stored
-            .iter()
-            .map(|m| m.id)
-            .filter(|id| !kept.contains(id))
-            .collect();
-        self.remove_children::<tenure::Entity>(tenure::Column::Id, subject::TENURE, gone)
-            .await
+        let gone: Vec<i32> = stored.iter().map(|m| m.id).filter(|id| !kept.contains(id)).collect();
+        self.remove_children::<tenure::Entity>(tenure::Column::Id, subject::TENURE, gone).await
     }
 
     async fn write_directive(&mut self, d: &format::Directive) -> AppResult<()> {
         let parsed = d.code.as_deref().and_then(code::parse);
         let kind = match &d.kind {
             Some(kind) => vocab(kind, DirectiveKind::parse)?,
-            None => parsed
-                .as_ref()
-                .and_then(|c| c.kind())
-                .unwrap_or(DirectiveKind::Other),
+            None => parsed.as_ref().and_then(|c| c.kind()).unwrap_or(DirectiveKind::Other),
         };
-        let number = d
-            .number
-            .clone()
-            .or_else(|| parsed.as_ref().map(|c| c.number.clone()));
+        let number = d.number.clone().or_else(|| parsed.as_ref().map(|c| c.number.clone()));
         let path = format!("directives[key={}]", d.key);
-        let issuer_id = self
-            .resolve_opt(Kind::Organization, &d.issuer, &format!("{path}.issuer"))
-            .await?;
-        let existing = directive::Entity::find()
-            .filter(directive::Column::Key.eq(&d.key))
-            .one(self.txn)
-            .await?;
+        let issuer_id = self.resolve_opt(Kind::Organization, &d.issuer, &format!("{path}.issuer")).await?;
+        let existing = directive::Entity::find().filter(directive::Column::Key.eq(&d.key)).one(self.txn).await?;
         let desired = directive::Model {
             id: existing.as_ref().map_or(0, |m| m.id),
             key: d.key.clone(),
@@ -877,10 +668,7 @@ impl Writer<'_> {
             issued_on: partial(&d.issued_on),
             period_start: partial(&d.period_start),
             period_end: partial(&d.period_end),
-            status: d
-                .status
-                .clone()
-                .unwrap_or_else(|| DirectiveStatus::Unknown.as_str().to_owned()),
+            status: d.status.clone().unwrap_or_else(|| DirectiveStatus::Unknown.as_str().to_owned()),
         };
         let id = self.save(directive::Column::Id, existing, desired).await?;
         self.remember(Kind::Directive, &d.key, id);
@@ -888,9 +676,7 @@ impl Writer<'_> {
     }
 
     async fn write_directive_children(&mut self, i: usize, d: &format::Directive) -> AppResult<()> {
-        let from_id = self
-            .resolve(Kind::Directive, &d.key, &format!("directives[{i}]"))
-            .await?;
+        let from_id = self.resolve(Kind::Directive, &d.key, &format!("directives[{i}]")).await?;
         let stored = directive_link::Entity::find()
             .filter(directive_link::Column::FromDirectiveId.eq(from_id))
             .all(self.txn)
@@ -898,52 +684,26 @@ impl Writer<'_> {
         let mut kept = HashSet::new();
         for (j, link) in d.links.iter().enumerate() {
             let to_id = self
-                .resolve(
-                    Kind::Directive,
-                    &link.directive,
-                    &format!("directives[{i}].links[{j}].directive"),
-                )
+                .resolve(Kind::Directive, &link.directive, &format!("directives[{i}].links[{j}].directive"))
                 .await?;
-            let existing = stored
-                .iter()
-                .find(|m| m.to_directive_id == to_id && m.relation == link.relation)
-                .cloned();
+            let existing = stored.iter().find(|m| m.to_directive_id == to_id && m.relation == link.relation).cloned();
             let desired = directive_link::Model {
                 id: existing.as_ref().map_or(0, |m| m.id),
                 from_directive_id: from_id,
                 to_directive_id: to_id,
                 relation: link.relation.clone(),
             };
-            kept.insert(
-                self.save(directive_link::Column::Id, existing, desired)
-                    .await?,
-            );
+            kept.insert(self.save(directive_link::Column::Id, existing, desired).await?);
         }
-        let gone: Vec<i32> = stored
-            .iter()
-            .map(|m| m.id)
-            .filter(|id| !kept.contains(id))
-            .collect();
-        self.remove_children::<directive_link::Entity>(directive_link::Column::Id, "", gone)
-            .await?;
-        self.write_citations(
-            subject::DIRECTIVE,
-            from_id,
-            &d.sources,
-            &format!("directives[{i}]"),
-        )
-        .await
+        let gone: Vec<i32> = stored.iter().map(|m| m.id).filter(|id| !kept.contains(id)).collect();
+        self.remove_children::<directive_link::Entity>(directive_link::Column::Id, "", gone).await?;
+        self.write_citations(subject::DIRECTIVE, from_id, &d.sources, &format!("directives[{i}]")).await
     }
 
     async fn write_conference(&mut self, i: usize, c: &format::Conference) -> AppResult<()> {
         let path = format!("conferences[{i}]");
-        let area_id = self
-            .resolve_opt(Kind::Area, &c.area, &format!("{path}.area"))
-            .await?;
-        let existing = conference::Entity::find()
-            .filter(conference::Column::Key.eq(&c.key))
-            .one(self.txn)
-            .await?;
+        let area_id = self.resolve_opt(Kind::Area, &c.area, &format!("{path}.area")).await?;
+        let existing = conference::Entity::find().filter(conference::Column::Key.eq(&c.key)).one(self.txn).await?;
         let mut searchable = c.title.clone();
         if let Some(venue) = &c.venue {
             searchable.push(' ');
@@ -956,10 +716,7 @@ impl Writer<'_> {
             title_folded: search_form(&searchable),
             kind: c.kind.clone(),
             format: c.format.clone(),
-            date: c
-                .date
-                .parse()
-                .map_err(|_| AppError::internal("unchecked conference date"))?,
+            date: c.date.parse().map_err(|_| AppError::internal("unchecked conference date"))?,
             part_of_day: c.part_of_day.clone(),
             starts_at: instant(&c.starts_at),
             ends_at: instant(&c.ends_at),
@@ -977,34 +734,17 @@ impl Writer<'_> {
             .await?;
         let mut kept = HashSet::new();
         for (j, key) in c.organizers.iter().enumerate() {
-            let organization_id = self
-                .resolve(Kind::Organization, key, &format!("{path}.organizers[{j}]"))
-                .await?;
-            let existing = stored
-                .iter()
-                .find(|m| m.organization_id == organization_id)
-                .cloned();
+            let organization_id = self.resolve(Kind::Organization, key, &format!("{path}.organizers[{j}]")).await?;
+            let existing = stored.iter().find(|m| m.organization_id == organization_id).cloned();
             let desired = conference_organizer::Model {
                 id: existing.as_ref().map_or(0, |m| m.id),
                 conference_id,
                 organization_id,
             };
-            kept.insert(
-                self.save(conference_organizer::Column::Id, existing, desired)
-                    .await?,
-            );
+            kept.insert(self.save(conference_organizer::Column::Id, existing, desired).await?);
         }
-        let gone: Vec<i32> = stored
-            .iter()
-            .map(|m| m.id)
-            .filter(|id| !kept.contains(id))
-            .collect();
-        self.remove_children::<conference_organizer::Entity>(
-            conference_organizer::Column::Id,
-            "",
-            gone,
-        )
-        .await?;
+        let gone: Vec<i32> = stored.iter().map(|m| m.id).filter(|id| !kept.contains(id)).collect();
+        self.remove_children::<conference_organizer::Entity>(conference_organizer::Column::Id, "", gone).await?;
 
         // Participants.
         let stored = participation::Entity::find()
@@ -1014,20 +754,10 @@ impl Writer<'_> {
         let mut kept = HashSet::new();
         for (j, p) in c.participants.iter().enumerate() {
             let pp = format!("{path}.participants[{j}]");
-            let official_id = self
-                .resolve(Kind::Official, &p.official, &format!("{pp}.official"))
-                .await?;
-            let organization_id = self
-                .resolve_opt(
-                    Kind::Organization,
-                    &p.organization,
-                    &format!("{pp}.organization"),
-                )
-                .await?;
-            let existing = stored
-                .iter()
-                .find(|m| m.official_id == official_id && m.role == p.role)
-                .cloned();
+            let official_id = self.resolve(Kind::Official, &p.official, &format!("{pp}.official")).await?;
+            let organization_id =
+                self.resolve_opt(Kind::Organization, &p.organization, &format!("{pp}.organization")).await?;
+            let existing = stored.iter().find(|m| m.official_id == official_id && m.role == p.role).cloned();
             let desired = participation::Model {
                 id: existing.as_ref().map_or(0, |m| m.id),
                 conference_id,
@@ -1036,24 +766,12 @@ impl Writer<'_> {
                 capacity: p.capacity.clone(),
                 organization_id,
             };
-            let id = self
-                .save(participation::Column::Id, existing, desired)
-                .await?;
+            let id = self.save(participation::Column::Id, existing, desired).await?;
             kept.insert(id);
-            self.write_citations(subject::PARTICIPATION, id, &p.sources, &pp)
-                .await?;
+            self.write_citations(subject::PARTICIPATION, id, &p.sources, &pp).await?;
         }
-        let gone: Vec<i32> = stored
-            .iter()
-            .map(|m| m.id)
-            .filter(|id| !kept.contains(id))
-            .collect();
-        self.remove_children::<participation::Entity>(
-            participation::Column::Id,
-            subject::PARTICIPATION,
-            gone,
-        )
-        .await?;
+        let gone: Vec<i32> = stored.iter().map(|m| m.id).filter(|id| !kept.contains(id)).collect();
+        self.remove_children::<participation::Entity>(participation::Column::Id, subject::PARTICIPATION, gone).await?;
 
         // Directives.
         let stored = conference_directive::Entity::find()
@@ -1062,74 +780,35 @@ impl Writer<'_> {
             .await?;
         let mut kept = HashSet::new();
         for (j, link) in c.directives.iter().enumerate() {
-            let directive_id = self
-                .resolve(
-                    Kind::Directive,
-                    &link.directive,
-                    &format!("{path}.directives[{j}].directive"),
-                )
-                .await?;
-            let existing = stored
-                .iter()
-                .find(|m| m.directive_id == directive_id && m.relation == link.relation)
-                .cloned();
+            let directive_id =
+                self.resolve(Kind::Directive, &link.directive, &format!("{path}.directives[{j}].directive")).await?;
+            let existing =
+                stored.iter().find(|m| m.directive_id == directive_id && m.relation == link.relation).cloned();
             let desired = conference_directive::Model {
                 id: existing.as_ref().map_or(0, |m| m.id),
                 conference_id,
                 directive_id,
                 relation: link.relation.clone(),
             };
-            kept.insert(
-                self.save(conference_directive::Column::Id, existing, desired)
-                    .await?,
-            );
+            kept.insert(self.save(conference_directive::Column::Id, existing, desired).await?);
         }
-        let gone: Vec<i32> = stored
-            .iter()
-            .map(|m| m.id)
-            .filter(|id| !kept.contains(id))
-            .collect();
-        self.remove_children::<conference_directive::Entity>(
-            conference_directive::Column::Id,
-            "",
-            gone,
-        )
-        .await?;
+        let gone: Vec<i32> = stored.iter().map(|m| m.id).filter(|id| !kept.contains(id)).collect();
+        self.remove_children::<conference_directive::Entity>(conference_directive::Column::Id, "", gone).await?;
 
-        self.write_citations(subject::CONFERENCE, conference_id, &c.sources, &path)
-            .await
+        self.write_citations(subject::CONFERENCE, conference_id, &c.sources, &path).await
     }
 
-    async fn actor(
-        &mut self,
-        actor: &format::Actor,
-        path: &str,
-    ) -> AppResult<(Option<i32>, Option<i32>)> {
-        let organization = self
-            .resolve_opt(
-                Kind::Organization,
-                &actor.organization,
-                &format!("{path}.organization"),
-            )
-            .await?;
-        let official = self
-            .resolve_opt(Kind::Official, &actor.official, &format!("{path}.official"))
-            .await?;
+    async fn actor(&mut self, actor: &format::Actor, path: &str) -> AppResult<(Option<i32>, Option<i32>)> {
+        let organization =
+            self.resolve_opt(Kind::Organization, &actor.organization, &format!("{path}.organization")).await?;
+        let official = self.resolve_opt(Kind::Official, &actor.official, &format!("{path}.official")).await?;
         Ok((organization, official))
     }
 
     async fn write_task(&mut self, i: usize, t: &format::Task) -> AppResult<()> {
         let path = format!("tasks[{i}]");
-        let conference_id = self
-            .resolve_opt(
-                Kind::Conference,
-                &t.conference,
-                &format!("{path}.conference"),
-            )
-            .await?;
-        let directive_id = self
-            .resolve_opt(Kind::Directive, &t.directive, &format!("{path}.directive"))
-            .await?;
+        let conference_id = self.resolve_opt(Kind::Conference, &t.conference, &format!("{path}.conference")).await?;
+        let directive_id = self.resolve_opt(Kind::Directive, &t.directive, &format!("{path}.directive")).await?;
         let (by_organization, by_official) = match &t.assigned_by {
             Some(by) => self.actor(by, &format!("{path}.assignedBy")).await?,
             None => (None, None),
@@ -1146,10 +825,7 @@ impl Writer<'_> {
             searchable.push(' ');
             searchable.push_str(description);
         }
-        let existing = task::Entity::find()
-            .filter(task::Column::Key.eq(&t.key))
-            .one(self.txn)
-            .await?;
+        let existing = task::Entity::find().filter(task::Column::Key.eq(&t.key)).one(self.txn).await?;
         let desired = task::Model {
             id: existing.as_ref().map_or(0, |m| m.id),
             key: t.key.clone(),
@@ -1166,51 +842,29 @@ impl Writer<'_> {
         };
         let task_id = self.save(task::Column::Id, existing, desired).await?;
 
-        let stored = task_assignee::Entity::find()
-            .filter(task_assignee::Column::TaskId.eq(task_id))
-            .all(self.txn)
-            .await?;
+        let stored =
+            task_assignee::Entity::find().filter(task_assignee::Column::TaskId.eq(task_id)).all(self.txn).await?;
         let mut kept = HashSet::new();
         for (j, a) in t.assignees.iter().enumerate() {
-            let (organization_id, official_id) =
-                self.actor(a, &format!("{path}.assignees[{j}]")).await?;
-            let existing = stored
-                .iter()
-                .find(|m| m.organization_id == organization_id && m.official_id == official_id)
-                .cloned();
+            let (organization_id, official_id) = self.actor(a, &format!("{path}.assignees[{j}]")).await?;
+            let existing =
+                stored.iter().find(|m| m.organization_id == organization_id && m.official_id == official_id).cloned();
             let desired = task_assignee::Model {
                 id: existing.as_ref().map_or(0, |m| m.id),
                 task_id,
                 organization_id,
                 official_id,
             };
-            kept.insert(
-                self.save(task_assignee::Column::Id, existing, desired)
-                    .await?,
-            );
+            kept.insert(self.save(task_assignee::Column::Id, existing, desired).await?);
         }
-        let gone: Vec<i32> = stored
-            .iter()
-            .map(|m| m.id)
-            .filter(|id| !kept.contains(id))
-            .collect();
-        self.remove_children::<task_assignee::Entity>(task_assignee::Column::Id, "", gone)
-            .await?;
+        let gone: Vec<i32> = stored.iter().map(|m| m.id).filter(|id| !kept.contains(id)).collect();
+        self.remove_children::<task_assignee::Entity>(task_assignee::Column::Id, "", gone).await?;
 
-        let stored = task_update::Entity::find()
-            .filter(task_update::Column::TaskId.eq(task_id))
-            .all(self.txn)
-            .await?;
+        let stored = task_update::Entity::find().filter(task_update::Column::TaskId.eq(task_id)).all(self.txn).await?;
         let mut kept = HashSet::new();
         for u in &t.updates {
-            let day: NaiveDate = u
-                .date
-                .parse()
-                .map_err(|_| AppError::internal("unchecked update date"))?;
-            let existing = stored
-                .iter()
-                .find(|m| m.date == day && m.status == u.status)
-                .cloned();
+            let day: NaiveDate = u.date.parse().map_err(|_| AppError::internal("unchecked update date"))?;
+            let existing = stored.iter().find(|m| m.date == day && m.status == u.status).cloned();
             let desired = task_update::Model {
                 id: existing.as_ref().map_or(0, |m| m.id),
                 task_id,
@@ -1218,21 +872,12 @@ impl Writer<'_> {
                 status: u.status.clone(),
                 note: u.note.clone(),
             };
-            kept.insert(
-                self.save(task_update::Column::Id, existing, desired)
-                    .await?,
-            );
+            kept.insert(self.save(task_update::Column::Id, existing, desired).await?);
         }
-        let gone: Vec<i32> = stored
-            .iter()
-            .map(|m| m.id)
-            .filter(|id| !kept.contains(id))
-            .collect();
-        self.remove_children::<task_update::Entity>(task_update::Column::Id, "", gone)
-            .await?;
+        let gone: Vec<i32> = stored.iter().map(|m| m.id).filter(|id| !kept.contains(id)).collect();
+        self.remove_children::<task_update::Entity>(task_update::Column::Id, "", gone).await?;
 
-        self.write_citations(subject::TASK, task_id, &t.sources, &path)
-            .await
+        self.write_citations(subject::TASK, task_id, &t.sources, &path).await
     }
 
     async fn write_citations(
@@ -1249,9 +894,7 @@ impl Writer<'_> {
             .await?;
         let mut kept = HashSet::new();
         for (k, c) in citations.iter().enumerate() {
-            let source_id = self
-                .resolve(Kind::Source, c.source(), &format!("{path}.sources[{k}]"))
-                .await?;
+            let source_id = self.resolve(Kind::Source, c.source(), &format!("{path}.sources[{k}]")).await?;
             let (quote, locator) = match c {
                 Citation::Key(_) => (None, None),
                 Citation::Detailed(d) => (d.quote.clone(), d.locator.clone()),
@@ -1267,13 +910,8 @@ impl Writer<'_> {
             };
             kept.insert(self.save(citation::Column::Id, existing, desired).await?);
         }
-        let gone: Vec<i32> = stored
-            .iter()
-            .map(|m| m.id)
-            .filter(|id| !kept.contains(id))
-            .collect();
-        self.remove_children::<citation::Entity>(citation::Column::Id, "", gone)
-            .await
+        let gone: Vec<i32> = stored.iter().map(|m| m.id).filter(|id| !kept.contains(id)).collect();
+        self.remove_children::<citation::Entity>(citation::Column::Id, "", gone).await
     }
 
     /// Deletes children no longer listed, with the citations of facts that cite sources.
@@ -1293,10 +931,7 @@ impl Writer<'_> {
                 .exec(self.txn)
                 .await?;
         }
-        let result = E::delete_many()
-            .filter(id_column.is_in(ids))
-            .exec(self.txn)
-            .await?;
+        let result = E::delete_many().filter(id_column.is_in(ids)).exec(self.txn).await?;
         self.report.removed += result.rows_affected as usize;
         Ok(())
     }
@@ -1323,8 +958,7 @@ mod tests {
 
     #[test]
     fn unknown_fields_are_refused() {
-        let err = parse_dataset(r#"{"officials": [{"key": "a", "name": "A", "nmae": "B"}]}"#)
-            .unwrap_err();
+        let err = parse_dataset(r#"{"officials": [{"key": "a", "name": "A", "nmae": "B"}]}"#).unwrap_err();
         assert!(err.message().contains("officials[0]"), "{}", err.message());
     }
 
@@ -1336,17 +970,9 @@ mod tests {
         )
         .unwrap();
         let problems = check(&ds).join("\n");
-        for expected in [
-            "areas[0].name",
-            "areas[0].kind",
-            "tasks[0].dueOn",
-            "tasks[0].timeZone",
-            "tasks[0].assignees",
-        ] {
-            assert!(
-                problems.contains(expected),
-                "{expected} missing in {problems}"
-            );
+        for expected in ["areas[0].name", "areas[0].kind", "tasks[0].dueOn", "tasks[0].timeZone", "tasks[0].assignees"]
+        {
+            assert!(problems.contains(expected), "{expected} missing in {problems}");
         }
     }
 

@@ -86,12 +86,7 @@ pub fn parse(code: &str) -> Option<DocumentCode> {
 
 /// The folded text a directive is found by: its code, "kind number" as reports write it
 /// ("Đề án 06"), and its title.
-pub fn search_text(
-    code: Option<&str>,
-    kind: DirectiveKind,
-    number: Option<&str>,
-    title: &str,
-) -> String {
+pub fn search_text(code: Option<&str>, kind: DirectiveKind, number: Option<&str>, title: &str) -> String {
     let mut text = String::new();
     if let Some(code) = code {
         text.push_str(code);
@@ -114,36 +109,17 @@ mod tests {
     #[test]
     fn parses_party_codes() {
         let code = parse("06-ĐA/TU").unwrap();
-        assert_eq!(
-            (
-                code.number.as_str(),
-                code.type_code.as_str(),
-                code.issuer_code.as_str()
-            ),
-            ("06", "ĐA", "TU")
-        );
+        assert_eq!((code.number.as_str(), code.type_code.as_str(), code.issuer_code.as_str()), ("06", "ĐA", "TU"));
         assert_eq!(code.kind(), Some(DirectiveKind::Scheme));
-        assert_eq!(
-            parse("09-CT/TU").unwrap().kind(),
-            Some(DirectiveKind::Directive)
-        );
-        assert_eq!(
-            parse("35-KL/TW").unwrap().kind(),
-            Some(DirectiveKind::Conclusion)
-        );
-        assert_eq!(
-            parse("01-QĐi/TU").unwrap().kind(),
-            Some(DirectiveKind::Regulation)
-        );
+        assert_eq!(parse("09-CT/TU").unwrap().kind(), Some(DirectiveKind::Directive));
+        assert_eq!(parse("35-KL/TW").unwrap().kind(), Some(DirectiveKind::Conclusion));
+        assert_eq!(parse("01-QĐi/TU").unwrap().kind(), Some(DirectiveKind::Regulation));
     }
 
     #[test]
     fn parses_state_codes() {
         let code = parse("1209/QĐ-UBND").unwrap();
-        assert_eq!(
-            (code.number.as_str(), code.issuer_code.as_str()),
-            ("1209", "UBND")
-        );
+        assert_eq!((code.number.as_str(), code.issuer_code.as_str()), ("1209", "UBND"));
         assert_eq!(code.kind(), Some(DirectiveKind::Decision));
         let with_year = parse("12/2021/NQ-HĐND").unwrap();
         assert_eq!(with_year.kind(), Some(DirectiveKind::Resolution));
@@ -159,12 +135,7 @@ mod tests {
 
     #[test]
     fn search_text_holds_code_and_spoken_form() {
-        let text = search_text(
-            Some("06-ĐA/TU"),
-            DirectiveKind::Scheme,
-            Some("06"),
-            "Đổi mới công tác dân vận",
-        );
+        let text = search_text(Some("06-ĐA/TU"), DirectiveKind::Scheme, Some("06"), "Đổi mới công tác dân vận");
         assert!(text.contains("06-da/tu"));
         assert!(text.contains("de an 06"));
         assert!(text.contains("doi moi"));

@@ -27,11 +27,7 @@ pub enum Precision {
 impl PartialDate {
     /// A date known to the day.
     pub fn from_date(date: NaiveDate) -> Self {
-        Self {
-            year: date.year(),
-            month: Some(date.month()),
-            day: Some(date.day()),
-        }
+        Self { year: date.year(), month: Some(date.month()), day: Some(date.day()) }
     }
 
     /// How much of the date is known.
@@ -55,11 +51,7 @@ impl PartialDate {
         match (self.month, self.day) {
             (Some(m), Some(d)) => NaiveDate::from_ymd_opt(self.year, m, d),
             (Some(m), None) => {
-                let (y, next) = if m == 12 {
-                    (self.year + 1, 1)
-                } else {
-                    (self.year, m + 1)
-                };
+                let (y, next) = if m == 12 { (self.year + 1, 1) } else { (self.year, m + 1) };
                 NaiveDate::from_ymd_opt(y, next, 1).and_then(|d| d.pred_opt())
             }
             _ => NaiveDate::from_ymd_opt(self.year, 12, 31),
@@ -76,11 +68,7 @@ impl FromStr for PartialDate {
     type Err = PartialDateError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let bad = || {
-            PartialDateError(format!(
-                "\"{text}\" is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD"
-            ))
-        };
+        let bad = || PartialDateError(format!("\"{text}\" is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD"));
         let parts: Vec<&str> = text.split('-').collect();
         let number = |s: &str, len: usize| -> Result<u32, PartialDateError> {
             if s.len() == len && s.bytes().all(|b| b.is_ascii_digit()) {
@@ -91,31 +79,19 @@ impl FromStr for PartialDate {
         };
         let year = number(parts.first().copied().unwrap_or(""), 4)? as i32;
         let date = match parts.len() {
-            1 => Self {
-                year,
-                month: None,
-                day: None,
-            },
+            1 => Self { year, month: None, day: None },
             2 => {
                 let month = number(parts[1], 2)?;
                 if !(1..=12).contains(&month) {
                     return Err(bad());
                 }
-                Self {
-                    year,
-                    month: Some(month),
-                    day: None,
-                }
+                Self { year, month: Some(month), day: None }
             }
             3 => {
                 let month = number(parts[1], 2)?;
                 let day = number(parts[2], 2)?;
                 NaiveDate::from_ymd_opt(year, month, day).ok_or_else(bad)?;
-                Self {
-                    year,
-                    month: Some(month),
-                    day: Some(day),
-                }
+                Self { year, month: Some(month), day: Some(day) }
             }
             _ => return Err(bad()),
         };
@@ -149,28 +125,13 @@ mod tests {
         for text in ["2016", "2021-07", "2021-07-13"] {
             assert_eq!(text.parse::<PartialDate>().unwrap().to_string(), text);
         }
-        assert_eq!(
-            "2021".parse::<PartialDate>().unwrap().precision(),
-            Precision::Year
-        );
-        assert_eq!(
-            "2021-07".parse::<PartialDate>().unwrap().precision(),
-            Precision::Month
-        );
+        assert_eq!("2021".parse::<PartialDate>().unwrap().precision(), Precision::Year);
+        assert_eq!("2021-07".parse::<PartialDate>().unwrap().precision(), Precision::Month);
     }
 
     #[test]
     fn refuses_malformed_dates() {
-        for text in [
-            "",
-            "21",
-            "2021-7",
-            "2021-13",
-            "2021-02-30",
-            "2021-07-13-01",
-            "abcd",
-            "2021/07",
-        ] {
+        for text in ["", "21", "2021-7", "2021-13", "2021-02-30", "2021-07-13-01", "abcd", "2021/07"] {
             assert!(text.parse::<PartialDate>().is_err(), "{text}");
         }
     }
@@ -178,15 +139,9 @@ mod tests {
     #[test]
     fn bounds_of_a_period() {
         let year: PartialDate = "2020".parse().unwrap();
-        assert_eq!(
-            (year.earliest(), year.latest()),
-            (d(2020, 1, 1), d(2020, 12, 31))
-        );
+        assert_eq!((year.earliest(), year.latest()), (d(2020, 1, 1), d(2020, 12, 31)));
         let feb: PartialDate = "2024-02".parse().unwrap();
-        assert_eq!(
-            (feb.earliest(), feb.latest()),
-            (d(2024, 2, 1), d(2024, 2, 29))
-        );
+        assert_eq!((feb.earliest(), feb.latest()), (d(2024, 2, 1), d(2024, 2, 29)));
         let dec: PartialDate = "2021-12".parse().unwrap();
         assert_eq!(dec.latest(), d(2021, 12, 31));
     }

@@ -17,11 +17,7 @@ pub fn held_on(start: Option<&PartialDate>, end: Option<&PartialDate>, day: Naiv
 }
 
 /// Whether an organization with the life span `started`..`ended` exists on `day`.
-pub fn exists_on(
-    started: Option<&PartialDate>,
-    ended: Option<&PartialDate>,
-    day: NaiveDate,
-) -> bool {
+pub fn exists_on(started: Option<&PartialDate>, ended: Option<&PartialDate>, day: NaiveDate) -> bool {
     held_on(started, ended, day)
 }
 

@@ -22,26 +22,14 @@ pub fn fold(text: &str) -> String {
 /// The form text is stored and searched in: folded, with punctuation other than the `-`, `/`
 /// and `.` of document codes turned into spaces, so every word starts after a space.
 pub fn search_form(text: &str) -> String {
-    let spaced: String = fold(text)
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || matches!(c, '-' | '/' | '.') {
-                c
-            } else {
-                ' '
-            }
-        })
-        .collect();
+    let spaced: String =
+        fold(text).chars().map(|c| if c.is_alphanumeric() || matches!(c, '-' | '/' | '.') { c } else { ' ' }).collect();
     spaced.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The words of a search query; a record matches when a word of its text starts with each.
 pub fn search_terms(query: &str) -> Vec<String> {
-    search_form(query)
-        .split(' ')
-        .filter(|w| !w.is_empty())
-        .map(str::to_owned)
-        .collect()
+    search_form(query).split(' ').filter(|w| !w.is_empty()).map(str::to_owned).collect()
 }
 
 /// The two SQL `LIKE` patterns (escape character `\`) that find `term` at the start of a
@@ -98,18 +86,12 @@ mod tests {
 
     #[test]
     fn like_patterns_escape_wildcards_and_anchor_words() {
-        assert_eq!(
-            word_prefix_patterns("50%_a\\b"),
-            ["50\\%\\_a\\\\b%".to_owned(), "% 50\\%\\_a\\\\b%".to_owned()]
-        );
+        assert_eq!(word_prefix_patterns("50%_a\\b"), ["50\\%\\_a\\\\b%".to_owned(), "% 50\\%\\_a\\\\b%".to_owned()]);
     }
 
     #[test]
     fn search_form_spaces_out_punctuation_but_keeps_codes() {
-        assert_eq!(
-            search_form("Tỉnh ủy (BCH Đảng bộ tỉnh), 06-ĐA/TU"),
-            "tinh uy bch dang bo tinh 06-da/tu"
-        );
+        assert_eq!(search_form("Tỉnh ủy (BCH Đảng bộ tỉnh), 06-ĐA/TU"), "tinh uy bch dang bo tinh 06-da/tu");
     }
 
     #[test]

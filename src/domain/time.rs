@@ -14,9 +14,7 @@ pub const DEFAULT_TIME_ZONE: Tz = chrono_tz::Asia::Ho_Chi_Minh;
 
 /// Parses an IANA zone name ("Asia/Ho_Chi_Minh").
 pub fn parse_time_zone(name: &str) -> Result<Tz, String> {
-    name.parse::<Tz>().map_err(|_| {
-        format!("\"{name}\" is not an IANA time zone name (for example Asia/Ho_Chi_Minh)")
-    })
+    name.parse::<Tz>().map_err(|_| format!("\"{name}\" is not an IANA time zone name (for example Asia/Ho_Chi_Minh)"))
 }
 
 /// The local calendar date in `zone` at the instant `now`.
@@ -64,14 +62,8 @@ mod tests {
 
     #[test]
     fn days_until_due_counts_calendar_days() {
-        assert_eq!(
-            days_until_due(Some(d("2021-12-31")), d("2021-12-01")),
-            Some(30)
-        );
-        assert_eq!(
-            days_until_due(Some(d("2021-12-31")), d("2022-01-02")),
-            Some(-2)
-        );
+        assert_eq!(days_until_due(Some(d("2021-12-31")), d("2021-12-01")), Some(30));
+        assert_eq!(days_until_due(Some(d("2021-12-31")), d("2022-01-02")), Some(-2));
         assert_eq!(days_until_due(None, d("2022-01-02")), None);
     }
 

@@ -46,11 +46,7 @@ impl Area {
 
     /// The areas directly inside it.
     async fn children(&self, ctx: &Context<'_>) -> Result<Vec<Area>> {
-        Ok(load_list(ctx, AreaChildren(self.0.id))
-            .await?
-            .into_iter()
-            .map(Area)
-            .collect())
+        Ok(load_list(ctx, AreaChildren(self.0.id)).await?.into_iter().map(Area).collect())
     }
 }
 

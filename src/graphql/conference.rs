@@ -6,7 +6,7 @@ use super::ids::{NodeKind, decode_as, encode};
 use super::loaders::*;
 use super::official::Official;
 use super::organization::Organization;
-use super::pagination::{Parts, connection, page_request};
+use super::pagination::{Parts, check_depth, connection, page_request};
 use super::scalars::{Date, DateTime, TimeZone};
 use super::source::{Citation, Source, citations_of, sources_of};
 use super::task::Task;
@@ -23,11 +23,7 @@ use entity::{conference, conference_directive, participation};
 /// Orders conferences by date, part of day, start and id, as lists do by default.
 pub(crate) fn sort_conferences(conferences: &mut [conference::Model]) {
     conferences.sort_by_key(|c| {
-        let rank = c
-            .part_of_day
-            .as_deref()
-            .and_then(PartOfDay::parse)
-            .map_or(0, PartOfDay::rank);
+        let rank = c.part_of_day.as_deref().and_then(PartOfDay::parse).map_or(0, PartOfDay::rank);
         (c.date, rank, c.starts_at, c.id)
     });
 }
@@ -73,12 +69,7 @@ impl Conference {
 
     /// The part of the day, where the report gives only that.
     async fn part_of_day(&self) -> Result<Option<PartOfDay>> {
-        Ok(self
-            .0
-            .part_of_day
-            .as_deref()
-            .map(|p| vocabulary(p, PartOfDay::parse))
-            .transpose()?)
+        Ok(self.0.part_of_day.as_deref().map(|p| vocabulary(p, PartOfDay::parse)).transpose()?)
     }
 
     /// When it started, where known.
@@ -93,9 +84,7 @@ impl Conference {
 
     /// The IANA time zone its date is local to.
     async fn time_zone(&self) -> Result<TimeZone> {
-        Ok(TimeZone(
-            parse_time_zone(&self.0.time_zone).map_err(crate::error::AppError::internal)?,
-        ))
+        Ok(TimeZone(parse_time_zone(&self.0.time_zone).map_err(crate::error::AppError::internal)?))
     }
 
     /// Where it was held ("phòng họp BTV Tỉnh ủy").
@@ -114,15 +103,8 @@ impl Conference {
     /// The organizations that organized it.
     async fn organizers(&self, ctx: &Context<'_>) -> Result<Vec<Organization>> {
         let links = load_list(ctx, ConferenceOrganizers(self.0.id)).await?;
-        let keys = links
-            .iter()
-            .map(|l| OrganizationById(l.organization_id))
-            .collect();
-        Ok(load_many(ctx, keys)
-            .await?
-            .into_iter()
-            .map(Organization)
-            .collect())
+        let keys = links.iter().map(|l| OrganizationById(l.organization_id)).collect();
+        Ok(load_many(ctx, keys).await?.into_iter().map(Organization).collect())
     }
 
     /// The officials who chaired it, in the order the report names them.
@@ -133,11 +115,7 @@ impl Conference {
             .filter(|p| p.role == ParticipationRole::Chair.as_str())
             .map(|p| OfficialById(p.official_id))
             .collect();
-        Ok(load_many(ctx, keys)
-            .await?
-            .into_iter()
-            .map(Official)
-            .collect())
+        Ok(load_many(ctx, keys).await?.into_iter().map(Official).collect())
     }
 
     /// Who took part and how: all participations, or those of one role.
@@ -147,11 +125,7 @@ impl Conference {
         #[graphql(desc = "Only this role.")] role: Option<ParticipationRole>,
     ) -> Result<Vec<Participation>> {
         let parts = load_list(ctx, ConferenceParticipations(self.0.id)).await?;
-        Ok(parts
-            .into_iter()
-            .filter(|p| role.is_none_or(|r| p.role == r.as_str()))
-            .map(Participation)
-            .collect())
+        Ok(parts.into_iter().filter(|p| role.is_none_or(|r| p.role == r.as_str())).map(Participation).collect())
     }
 
     /// The directives it handled, each with what it did with them.
@@ -162,11 +136,7 @@ impl Conference {
 
     /// The tasks assigned at it, soonest due first.
     async fn tasks(&self, ctx: &Context<'_>) -> Result<Vec<Task>> {
-        Ok(load_list(ctx, ConferenceTasks(self.0.id))
-            .await?
-            .into_iter()
-            .map(Task)
-            .collect())
+        Ok(load_list(ctx, ConferenceTasks(self.0.id)).await?.into_iter().map(Task).collect())
     }
 
     /// The sources that report it.
@@ -205,9 +175,7 @@ impl Participation {
 
     /// The official.
     async fn official(&self, ctx: &Context<'_>) -> Result<Option<Official>> {
-        Ok(load_one(ctx, OfficialById(self.0.official_id))
-            .await?
-            .map(Official))
+        Ok(load_one(ctx, OfficialById(self.0.official_id)).await?.map(Official))
     }
 
     /// The organization the official represented.
@@ -220,9 +188,7 @@ impl Participation {
 
     /// The conference.
     async fn conference(&self, ctx: &Context<'_>) -> Result<Option<Conference>> {
-        Ok(load_one(ctx, ConferenceById(self.0.conference_id))
-            .await?
-            .map(Conference))
+        Ok(load_one(ctx, ConferenceById(self.0.conference_id)).await?.map(Conference))
     }
 
     /// The sources that state this participation.
@@ -245,24 +211,17 @@ pub struct ConferenceDirective(pub conference_directive::Model);
 impl ConferenceDirective {
     /// What the conference did with the directive.
     async fn relation(&self) -> Result<ConferenceDirectiveRelation> {
-        Ok(vocabulary(
-            &self.0.relation,
-            ConferenceDirectiveRelation::parse,
-        )?)
+        Ok(vocabulary(&self.0.relation, ConferenceDirectiveRelation::parse)?)
     }
 
     /// The directive.
     async fn directive(&self, ctx: &Context<'_>) -> Result<Option<Directive>> {
-        Ok(load_one(ctx, DirectiveById(self.0.directive_id))
-            .await?
-            .map(Directive))
+        Ok(load_one(ctx, DirectiveById(self.0.directive_id)).await?.map(Directive))
     }
 
     /// The conference.
     async fn conference(&self, ctx: &Context<'_>) -> Result<Option<Conference>> {
-        Ok(load_one(ctx, ConferenceById(self.0.conference_id))
-            .await?
-            .map(Conference))
+        Ok(load_one(ctx, ConferenceById(self.0.conference_id)).await?.map(Conference))
     }
 }
 
@@ -287,29 +246,36 @@ pub struct ConferenceFilter {
     pub format: Option<Vec<ConferenceFormat>>,
     /// Words of the title or venue, ignoring diacritics and case.
     pub text: Option<String>,
+    /// Filters that must all hold as well.
+    pub and: Option<Vec<ConferenceFilter>>,
+    /// Filters of which at least one must hold as well.
+    pub or: Option<Vec<ConferenceFilter>>,
+    /// Filters none of which may hold.
+    pub not: Option<Vec<ConferenceFilter>>,
 }
 
 impl ConferenceFilter {
-    fn into_store(self) -> AppResult<StoreFilter> {
+    pub(crate) fn into_store(self, depth: usize) -> AppResult<StoreFilter> {
+        let nested = |list: Option<Vec<ConferenceFilter>>| -> AppResult<Vec<StoreFilter>> {
+            if list.as_ref().is_some_and(|l| !l.is_empty()) {
+                check_depth(depth)?;
+            }
+            list.unwrap_or_default().into_iter().map(|f| f.into_store(depth + 1)).collect()
+        };
         Ok(StoreFilter {
+            and: nested(self.and)?,
+            or: nested(self.or)?,
+            not: nested(self.not)?,
+            areas: None,
             from: self.from.map(|d| d.0),
             to: self.to.map(|d| d.0),
-            area: self
-                .area
-                .map(|id| decode_as(&id, NodeKind::Area, "filter.area"))
-                .transpose()?,
+            area: self.area.map(|id| decode_as(&id, NodeKind::Area, "filter.area")).transpose()?,
             organizer: self
                 .organizer
                 .map(|id| decode_as(&id, NodeKind::Organization, "filter.organizer"))
                 .transpose()?,
-            chaired_by: self
-                .chaired_by
-                .map(|id| decode_as(&id, NodeKind::Official, "filter.chairedBy"))
-                .transpose()?,
-            directive: self
-                .directive
-                .map(|id| decode_as(&id, NodeKind::Directive, "filter.directive"))
-                .transpose()?,
+            chaired_by: self.chaired_by.map(|id| decode_as(&id, NodeKind::Official, "filter.chairedBy")).transpose()?,
+            directive: self.directive.map(|id| decode_as(&id, NodeKind::Directive, "filter.directive")).transpose()?,
             kinds: self.kind,
             formats: self.format,
             text: self.text,
@@ -317,13 +283,7 @@ impl ConferenceFilter {
     }
 }
 
-connection!(
-    ConferenceConnection,
-    ConferenceEdge,
-    Conference,
-    "conference",
-    "conferences"
-);
+connection!(ConferenceConnection, ConferenceEdge, Conference, "conference", "conferences");
 
 /// Queries of conferences.
 #[derive(Default)]
@@ -338,18 +298,15 @@ impl ConferenceQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Which conferences.")] filter: Option<ConferenceFilter>,
-        #[graphql(desc = "The order, by several keys in the order given.")] order_by: Option<
-            Vec<ConferenceOrder>,
-        >,
+        #[graphql(desc = "The order, by several keys in the order given.")] order_by: Option<Vec<ConferenceOrder>>,
         #[graphql(desc = "How many from the start (at most 100; 20 when no size is given).")] first: Option<i32>,
         #[graphql(desc = "Start after this cursor.")] after: Option<String>,
         #[graphql(desc = "How many from the end (at most 100).")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
     ) -> Result<ConferenceConnection> {
         let page = page_request(first, after, last, before)?;
-        let filter = filter.unwrap_or_default().into_store()?;
-        let rows =
-            lists::conferences(db(ctx)?, &filter, &order_by.unwrap_or_default(), &page).await?;
+        let filter = filter.unwrap_or_default().into_store(0)?;
+        let rows = lists::conferences(db(ctx)?, &filter, &order_by.unwrap_or_default(), &page).await?;
         Ok(ConferenceConnection(Parts::from_page(rows, Conference)))
     }
 }

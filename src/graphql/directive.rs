@@ -106,20 +106,12 @@ impl Directive {
 
     /// The conferences that handled it, each with what it did (reviewed, deployed, ...).
     async fn conference_links(&self, ctx: &Context<'_>) -> Result<Vec<ConferenceDirective>> {
-        Ok(load_list(ctx, DirectiveConferences(self.0.id))
-            .await?
-            .into_iter()
-            .map(ConferenceDirective)
-            .collect())
+        Ok(load_list(ctx, DirectiveConferences(self.0.id)).await?.into_iter().map(ConferenceDirective).collect())
     }
 
     /// The follow-up tasks serving it, soonest due first.
     async fn tasks(&self, ctx: &Context<'_>) -> Result<Vec<Task>> {
-        Ok(load_list(ctx, DirectiveTasks(self.0.id))
-            .await?
-            .into_iter()
-            .map(Task)
-            .collect())
+        Ok(load_list(ctx, DirectiveTasks(self.0.id)).await?.into_iter().map(Task).collect())
     }
 
     /// The directives it is linked with, both ways (it implements, reviews, amends or
@@ -129,14 +121,8 @@ impl Directive {
         let incoming = load_list(ctx, DirectiveLinksTo(self.0.id)).await?;
         Ok(outgoing
             .into_iter()
-            .map(|link| RelatedDirective {
-                link,
-                direction: LinkDirection::Outgoing,
-            })
-            .chain(incoming.into_iter().map(|link| RelatedDirective {
-                link,
-                direction: LinkDirection::Incoming,
-            }))
+            .map(|link| RelatedDirective { link, direction: LinkDirection::Outgoing })
+            .chain(incoming.into_iter().map(|link| RelatedDirective { link, direction: LinkDirection::Incoming }))
             .collect())
     }
 
@@ -203,13 +189,7 @@ pub struct DirectiveFilter {
     pub status: Option<Vec<DirectiveStatus>>,
 }
 
-connection!(
-    DirectiveConnection,
-    DirectiveEdge,
-    Directive,
-    "directive",
-    "directives"
-);
+connection!(DirectiveConnection, DirectiveEdge, Directive, "directive", "directives");
 
 /// Queries of directives.
 #[derive(Default)]
@@ -224,9 +204,7 @@ impl DirectiveQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Which directives.")] filter: Option<DirectiveFilter>,
-        #[graphql(desc = "The order, by several keys in the order given.")] order_by: Option<
-            Vec<DirectiveOrder>,
-        >,
+        #[graphql(desc = "The order, by several keys in the order given.")] order_by: Option<Vec<DirectiveOrder>>,
         #[graphql(desc = "How many from the start (at most 100; 20 when no size is given).")] first: Option<i32>,
         #[graphql(desc = "Start after this cursor.")] after: Option<String>,
         #[graphql(desc = "How many from the end (at most 100).")] last: Option<i32>,
@@ -237,14 +215,10 @@ impl DirectiveQuery {
         let filter = StoreFilter {
             text: filter.text,
             kinds: filter.kind,
-            issuer: filter
-                .issuer
-                .map(|id| decode_as(&id, NodeKind::Organization, "filter.issuer"))
-                .transpose()?,
+            issuer: filter.issuer.map(|id| decode_as(&id, NodeKind::Organization, "filter.issuer")).transpose()?,
             statuses: filter.status,
         };
-        let rows =
-            lists::directives(db(ctx)?, &filter, &order_by.unwrap_or_default(), &page).await?;
+        let rows = lists::directives(db(ctx)?, &filter, &order_by.unwrap_or_default(), &page).await?;
         Ok(DirectiveConnection(Parts::from_page(rows, Directive)))
     }
 }

@@ -73,32 +73,22 @@ pub fn encode(kind: NodeKind, id: i32) -> ID {
 /// The type and row id behind a global id.
 pub fn decode(id: &str) -> AppResult<(NodeKind, i32)> {
     let bad = || AppError::bad_input("id", format!("\"{id}\" is not a govtrail node id"));
-    let bytes = URL_SAFE_NO_PAD
-        .decode(id.trim_end_matches('='))
-        .map_err(|_| bad())?;
+    let bytes = URL_SAFE_NO_PAD.decode(id.trim_end_matches('=')).map_err(|_| bad())?;
     let text = String::from_utf8(bytes).map_err(|_| bad())?;
     let (name, number) = text.split_once(':').ok_or_else(bad)?;
-    let kind = NodeKind::ALL
-        .into_iter()
-        .find(|k| k.name() == name)
-        .ok_or_else(bad)?;
+    let kind = NodeKind::ALL.into_iter().find(|k| k.name() == name).ok_or_else(bad)?;
     let row = number.parse::<i32>().map_err(|_| bad())?;
     Ok((kind, row))
 }
 
 /// The row id behind a global id that must be of `expected` type; `field` names the argument.
 pub fn decode_as(id: &ID, expected: NodeKind, field: &str) -> AppResult<i32> {
-    let (kind, row) = decode(id).map_err(|_| {
-        AppError::bad_input(field, format!("{field}: \"{}\" is not a node id", id.0))
-    })?;
+    let (kind, row) =
+        decode(id).map_err(|_| AppError::bad_input(field, format!("{field}: \"{}\" is not a node id", id.0)))?;
     if kind != expected {
         return Err(AppError::bad_input(
             field,
-            format!(
-                "{field}: expected the id of a {}, got the id of a {}",
-                expected.name(),
-                kind.name()
-            ),
+            format!("{field}: expected the id of a {}, got the id of a {}", expected.name(), kind.name()),
         ));
     }
     Ok(row)
@@ -118,12 +108,7 @@ mod tests {
     #[test]
     fn wrong_type_and_garbage_are_refused() {
         let id = encode(NodeKind::Official, 1);
-        assert_eq!(
-            decode_as(&id, NodeKind::Conference, "chairedBy")
-                .unwrap_err()
-                .code(),
-            "BAD_USER_INPUT"
-        );
+        assert_eq!(decode_as(&id, NodeKind::Conference, "chairedBy").unwrap_err().code(), "BAD_USER_INPUT");
         for garbage in ["", "!!!", "Q29uZmVyZW5jZQ", "Q29uZmVyZW5jZTp4"] {
             assert!(decode(garbage).is_err(), "{garbage}");
         }

@@ -145,8 +145,7 @@ impl Loader<Citations> for Loaders {
     type Error = AppError;
 
     async fn load(&self, keys: &[Citations]) -> Result<HashMap<Citations, Self::Value>, AppError> {
-        let mut grouped: HashMap<Citations, Self::Value> =
-            keys.iter().map(|k| (*k, Vec::new())).collect();
+        let mut grouped: HashMap<Citations, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
         let mut by_type: HashMap<&'static str, Vec<i32>> = HashMap::new();
         for key in keys {
             by_type.entry(key.0).or_default().push(key.1);

@@ -13,6 +13,7 @@ pub mod organization;
 pub mod pagination;
 pub mod scalars;
 pub mod source;
+pub mod stats;
 pub mod task;
 
 use crate::error::{AppError, AppResult};
@@ -36,6 +37,7 @@ pub struct QueryRoot(
     task::TaskQuery,
     area::AreaQuery,
     source::SourceQuery,
+    stats::StatsQuery,
 );
 
 /// The schema type.
@@ -80,19 +82,12 @@ pub struct RequestState {
 
 /// Attaches the state and a fresh loader to one request.
 pub fn prepare(request: async_graphql::Request, state: &RequestState) -> async_graphql::Request {
-    let loader = DataLoader::new(
-        Loaders {
-            db: state.db.clone(),
-        },
-        tokio::spawn,
-    )
-    .delay(state.batch_window);
+    let loader = DataLoader::new(Loaders { db: state.db.clone() }, tokio::spawn).delay(state.batch_window);
     request.data(state.clone()).data(loader)
 }
 
 pub(crate) fn state<'a>(ctx: &Context<'a>) -> AppResult<&'a RequestState> {
-    ctx.data::<RequestState>()
-        .map_err(|_| AppError::internal("request state missing"))
+    ctx.data::<RequestState>().map_err(|_| AppError::internal("request state missing"))
 }
 
 pub(crate) fn db<'a>(ctx: &Context<'a>) -> AppResult<&'a DatabaseConnection> {
@@ -100,15 +95,11 @@ pub(crate) fn db<'a>(ctx: &Context<'a>) -> AppResult<&'a DatabaseConnection> {
 }
 
 fn loader<'a>(ctx: &Context<'a>) -> AppResult<&'a DataLoader<Loaders>> {
-    ctx.data::<DataLoader<Loaders>>()
-        .map_err(|_| AppError::internal("loader missing"))
+    ctx.data::<DataLoader<Loaders>>().map_err(|_| AppError::internal("loader missing"))
 }
 
 /// Loads one value through the request's loader.
-pub(crate) async fn load_one<K>(
-    ctx: &Context<'_>,
-    key: K,
-) -> AppResult<Option<<Loaders as Loader<K>>::Value>>
+pub(crate) async fn load_one<K>(ctx: &Context<'_>, key: K) -> AppResult<Option<<Loaders as Loader<K>>::Value>>
 where
     K: Send + Sync + Hash + Eq + Clone + 'static,
     Loaders: Loader<K, Error = AppError>,

@@ -14,11 +14,7 @@ use async_graphql::{Context, ID, Interface, Object, Result};
 
 /// An object with a global id.
 #[derive(Interface)]
-#[graphql(field(
-    name = "id",
-    ty = "ID",
-    desc = "The global id: opaque, stable, unique across types."
-))]
+#[graphql(field(name = "id", ty = "ID", desc = "The global id: opaque, stable, unique across types."))]
 pub enum Node {
     /// An area.
     Area(Area),
@@ -47,40 +43,27 @@ pub enum Node {
 /// Looks up a node of any type.
 pub async fn find(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
     let (kind, row) = decode(id)?;
+    find_row(ctx, kind, row).await
+}
+
+/// Looks up row `row` of the node type `kind`.
+pub async fn find_row(ctx: &Context<'_>, kind: NodeKind, row: i32) -> Result<Option<Node>> {
     Ok(match kind {
-        NodeKind::Area => load_one(ctx, AreaById(row))
-            .await?
-            .map(|m| Node::Area(Area(m))),
-        NodeKind::Organization => load_one(ctx, OrganizationById(row))
-            .await?
-            .map(|m| Node::Organization(Organization(m))),
-        NodeKind::Official => load_one(ctx, OfficialById(row))
-            .await?
-            .map(|m| Node::Official(Official(m))),
-        NodeKind::Post => load_one(ctx, PostById(row))
-            .await?
-            .map(|m| Node::Post(Post(m))),
-        NodeKind::Tenure => load_one(ctx, TenureById(row))
-            .await?
-            .map(|m| Node::Tenure(Tenure(m))),
-        NodeKind::Conference => load_one(ctx, ConferenceById(row))
-            .await?
-            .map(|m| Node::Conference(Conference(m))),
-        NodeKind::Participation => load_one(ctx, ParticipationById(row))
-            .await?
-            .map(|m| Node::Participation(Participation(m))),
-        NodeKind::Directive => load_one(ctx, DirectiveById(row))
-            .await?
-            .map(|m| Node::Directive(Directive(m))),
-        NodeKind::Task => load_one(ctx, TaskById(row))
-            .await?
-            .map(|m| Node::Task(Task(m))),
-        NodeKind::TaskUpdate => load_one(ctx, TaskUpdateById(row))
-            .await?
-            .map(|m| Node::TaskUpdate(TaskUpdate(m))),
-        NodeKind::Source => load_one(ctx, SourceById(row))
-            .await?
-            .map(|m| Node::Source(Source(m))),
+        NodeKind::Area => load_one(ctx, AreaById(row)).await?.map(|m| Node::Area(Area(m))),
+        NodeKind::Organization => {
+            load_one(ctx, OrganizationById(row)).await?.map(|m| Node::Organization(Organization(m)))
+        }
+        NodeKind::Official => load_one(ctx, OfficialById(row)).await?.map(|m| Node::Official(Official(m))),
+        NodeKind::Post => load_one(ctx, PostById(row)).await?.map(|m| Node::Post(Post(m))),
+        NodeKind::Tenure => load_one(ctx, TenureById(row)).await?.map(|m| Node::Tenure(Tenure(m))),
+        NodeKind::Conference => load_one(ctx, ConferenceById(row)).await?.map(|m| Node::Conference(Conference(m))),
+        NodeKind::Participation => {
+            load_one(ctx, ParticipationById(row)).await?.map(|m| Node::Participation(Participation(m)))
+        }
+        NodeKind::Directive => load_one(ctx, DirectiveById(row)).await?.map(|m| Node::Directive(Directive(m))),
+        NodeKind::Task => load_one(ctx, TaskById(row)).await?.map(|m| Node::Task(Task(m))),
+        NodeKind::TaskUpdate => load_one(ctx, TaskUpdateById(row)).await?.map(|m| Node::TaskUpdate(TaskUpdate(m))),
+        NodeKind::Source => load_one(ctx, SourceById(row)).await?.map(|m| Node::Source(Source(m))),
     })
 }
 
@@ -92,11 +75,7 @@ pub struct NodeQuery;
 #[Object]
 impl NodeQuery {
     /// The object with this global id, or null when there is none.
-    async fn node(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "A global id.")] id: ID,
-    ) -> Result<Option<Node>> {
+    async fn node(&self, ctx: &Context<'_>, #[graphql(desc = "A global id.")] id: ID) -> Result<Option<Node>> {
         find(ctx, &id).await
     }
 

@@ -18,17 +18,10 @@ use async_graphql::{Context, ID, InputObject, Object, Result};
 use entity::{official, post, tenure};
 
 /// The tenures held on `as_of` (all of them without a date), earliest start first.
-pub(crate) fn tenures_held(
-    mut tenures: Vec<tenure::Model>,
-    as_of: Option<Date>,
-) -> Vec<tenure::Model> {
+pub(crate) fn tenures_held(mut tenures: Vec<tenure::Model>, as_of: Option<Date>) -> Vec<tenure::Model> {
     if let Some(day) = as_of {
         tenures.retain(|t| {
-            held_on(
-                stored(t.started_on.as_deref()).as_ref(),
-                stored(t.ended_on.as_deref()).as_ref(),
-                day.0,
-            )
+            held_on(stored(t.started_on.as_deref()).as_ref(), stored(t.ended_on.as_deref()).as_ref(), day.0)
         });
     }
     tenures.sort_by(|a, b| {
@@ -67,10 +60,7 @@ impl Official {
         #[graphql(desc = "Only tenures held on this date.")] as_of: Option<Date>,
     ) -> Result<Vec<Tenure>> {
         let tenures = load_list(ctx, OfficialTenures(self.0.id)).await?;
-        Ok(tenures_held(tenures, as_of)
-            .into_iter()
-            .map(Tenure)
-            .collect())
+        Ok(tenures_held(tenures, as_of).into_iter().map(Tenure).collect())
     }
 
     /// The conferences the official chaired, earliest first.
@@ -93,11 +83,7 @@ impl Official {
         #[graphql(desc = "Only this role.")] role: Option<ParticipationRole>,
     ) -> Result<Vec<Participation>> {
         let parts = load_list(ctx, OfficialParticipations(self.0.id)).await?;
-        Ok(parts
-            .into_iter()
-            .filter(|p| role.is_none_or(|r| p.role == r.as_str()))
-            .map(Participation)
-            .collect())
+        Ok(parts.into_iter().filter(|p| role.is_none_or(|r| p.role == r.as_str())).map(Participation).collect())
     }
 
     /// The tasks assigned to the official, soonest due first.
@@ -108,11 +94,7 @@ impl Official {
 
     /// The tasks the official assigned to others, soonest due first.
     async fn tasks_given(&self, ctx: &Context<'_>) -> Result<Vec<Task>> {
-        Ok(load_list(ctx, OfficialTasksGiven(self.0.id))
-            .await?
-            .into_iter()
-            .map(Task)
-            .collect())
+        Ok(load_list(ctx, OfficialTasksGiven(self.0.id)).await?.into_iter().map(Task).collect())
     }
 }
 
@@ -140,9 +122,7 @@ impl Post {
 
     /// The organization the post is in.
     async fn organization(&self, ctx: &Context<'_>) -> Result<Option<Organization>> {
-        Ok(load_one(ctx, OrganizationById(self.0.organization_id))
-            .await?
-            .map(Organization))
+        Ok(load_one(ctx, OrganizationById(self.0.organization_id)).await?.map(Organization))
     }
 
     /// Who held the post, in time order: all tenures, or with `asOf` those held on that date.
@@ -152,10 +132,7 @@ impl Post {
         #[graphql(desc = "Only tenures held on this date.")] as_of: Option<Date>,
     ) -> Result<Vec<Tenure>> {
         let tenures = load_list(ctx, PostTenures(self.0.id)).await?;
-        Ok(tenures_held(tenures, as_of)
-            .into_iter()
-            .map(Tenure)
-            .collect())
+        Ok(tenures_held(tenures, as_of).into_iter().map(Tenure).collect())
     }
 }
 
@@ -174,9 +151,7 @@ impl Tenure {
 
     /// Who held the post.
     async fn official(&self, ctx: &Context<'_>) -> Result<Option<Official>> {
-        Ok(load_one(ctx, OfficialById(self.0.official_id))
-            .await?
-            .map(Official))
+        Ok(load_one(ctx, OfficialById(self.0.official_id)).await?.map(Official))
     }
 
     /// The post held.
@@ -196,11 +171,7 @@ impl Tenure {
 
     /// Whether the record shows the post held on this date (unknown bounds rule nothing out).
     async fn is_held_on(&self, #[graphql(desc = "The date asked about.")] date: Date) -> bool {
-        held_on(
-            stored(self.0.started_on.as_deref()).as_ref(),
-            stored(self.0.ended_on.as_deref()).as_ref(),
-            date.0,
-        )
+        held_on(stored(self.0.started_on.as_deref()).as_ref(), stored(self.0.ended_on.as_deref()).as_ref(), date.0)
     }
 
     /// The sources that state this tenure.
@@ -221,13 +192,7 @@ pub struct OfficialFilter {
     pub text: Option<String>,
 }
 
-connection!(
-    OfficialConnection,
-    OfficialEdge,
-    Official,
-    "official",
-    "officials"
-);
+connection!(OfficialConnection, OfficialEdge, Official, "official", "officials");
 
 /// Queries of officials.
 #[derive(Default)]
@@ -242,20 +207,15 @@ impl OfficialQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Which officials.")] filter: Option<OfficialFilter>,
-        #[graphql(desc = "The order, by several keys in the order given.")] order_by: Option<
-            Vec<NameOrder>,
-        >,
+        #[graphql(desc = "The order, by several keys in the order given.")] order_by: Option<Vec<NameOrder>>,
         #[graphql(desc = "How many from the start (at most 100; 20 when no size is given).")] first: Option<i32>,
         #[graphql(desc = "Start after this cursor.")] after: Option<String>,
         #[graphql(desc = "How many from the end (at most 100).")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
     ) -> Result<OfficialConnection> {
         let page = page_request(first, after, last, before)?;
-        let filter = StoreFilter {
-            text: filter.and_then(|f| f.text),
-        };
-        let rows =
-            lists::officials(db(ctx)?, &filter, &order_by.unwrap_or_default(), &page).await?;
+        let filter = StoreFilter { text: filter.and_then(|f| f.text) };
+        let rows = lists::officials(db(ctx)?, &filter, &order_by.unwrap_or_default(), &page).await?;
         Ok(OfficialConnection(Parts::from_page(rows, Official)))
     }
 }

@@ -25,11 +25,7 @@ pub struct Organization(pub organization::Model);
 impl Organization {
     fn exists_on(&self, day: Option<Date>) -> bool {
         day.is_none_or(|day| {
-            exists_on(
-                stored(self.0.started_on.as_deref()).as_ref(),
-                stored(self.0.ended_on.as_deref()).as_ref(),
-                day.0,
-            )
+            exists_on(stored(self.0.started_on.as_deref()).as_ref(), stored(self.0.ended_on.as_deref()).as_ref(), day.0)
         })
     }
 }
@@ -82,11 +78,7 @@ impl Organization {
             return Ok(Vec::new());
         }
         let children = load_list(ctx, OrganizationChildren(self.0.id)).await?;
-        Ok(children
-            .into_iter()
-            .map(Organization)
-            .filter(|o| o.exists_on(as_of))
-            .collect())
+        Ok(children.into_iter().map(Organization).filter(|o| o.exists_on(as_of)).collect())
     }
 
     /// The area it serves.
@@ -109,11 +101,7 @@ impl Organization {
 
     /// The posts in it.
     async fn posts(&self, ctx: &Context<'_>) -> Result<Vec<Post>> {
-        Ok(load_list(ctx, OrganizationPosts(self.0.id))
-            .await?
-            .into_iter()
-            .map(Post)
-            .collect())
+        Ok(load_list(ctx, OrganizationPosts(self.0.id)).await?.into_iter().map(Post).collect())
     }
 
     /// The officials holding a post in it: all who ever did, or with `asOf` those holding one
@@ -127,12 +115,10 @@ impl Organization {
             return Ok(Vec::new());
         }
         let posts = load_list(ctx, OrganizationPosts(self.0.id)).await?;
-        let lists: Vec<Vec<tenure::Model>> =
-            load_many(ctx, posts.iter().map(|p| PostTenures(p.id)).collect()).await?;
+        let lists: Vec<Vec<tenure::Model>> = load_many(ctx, posts.iter().map(|p| PostTenures(p.id)).collect()).await?;
         let held = tenures_held(lists.into_iter().flatten().collect(), as_of);
         let ids: BTreeSet<i32> = held.iter().map(|t| t.official_id).collect();
-        let mut officials: Vec<_> =
-            load_many(ctx, ids.into_iter().map(OfficialById).collect()).await?;
+        let mut officials: Vec<_> = load_many(ctx, ids.into_iter().map(OfficialById).collect()).await?;
         officials.sort_by(|a: &entity::official::Model, b| a.name_folded.cmp(&b.name_folded));
         Ok(officials.into_iter().map(Official).collect())
     }
@@ -140,25 +126,14 @@ impl Organization {
     /// The conferences it organized, earliest first.
     async fn conferences_organized(&self, ctx: &Context<'_>) -> Result<Vec<Conference>> {
         let links = load_list(ctx, OrganizationOrganized(self.0.id)).await?;
-        let mut conferences = load_many(
-            ctx,
-            links
-                .iter()
-                .map(|l| ConferenceById(l.conference_id))
-                .collect(),
-        )
-        .await?;
+        let mut conferences = load_many(ctx, links.iter().map(|l| ConferenceById(l.conference_id)).collect()).await?;
         sort_conferences(&mut conferences);
         Ok(conferences.into_iter().map(Conference).collect())
     }
 
     /// The directives it issued, earliest first.
     async fn directives_issued(&self, ctx: &Context<'_>) -> Result<Vec<Directive>> {
-        Ok(load_list(ctx, OrganizationDirectives(self.0.id))
-            .await?
-            .into_iter()
-            .map(Directive)
-            .collect())
+        Ok(load_list(ctx, OrganizationDirectives(self.0.id)).await?.into_iter().map(Directive).collect())
     }
 
     /// The tasks assigned to it, soonest due first.
@@ -169,11 +144,7 @@ impl Organization {
 
     /// The tasks it assigned to others, soonest due first.
     async fn tasks_given(&self, ctx: &Context<'_>) -> Result<Vec<Task>> {
-        Ok(load_list(ctx, OrganizationTasksGiven(self.0.id))
-            .await?
-            .into_iter()
-            .map(Task)
-            .collect())
+        Ok(load_list(ctx, OrganizationTasksGiven(self.0.id)).await?.into_iter().map(Task).collect())
     }
 }
 
@@ -195,25 +166,13 @@ impl OrganizationFilter {
         Ok(StoreFilter {
             text: self.text,
             kinds: self.kind,
-            parent: self
-                .parent
-                .map(|id| decode_as(&id, NodeKind::Organization, "filter.parent"))
-                .transpose()?,
-            area: self
-                .area
-                .map(|id| decode_as(&id, NodeKind::Area, "filter.area"))
-                .transpose()?,
+            parent: self.parent.map(|id| decode_as(&id, NodeKind::Organization, "filter.parent")).transpose()?,
+            area: self.area.map(|id| decode_as(&id, NodeKind::Area, "filter.area")).transpose()?,
         })
     }
 }
 
-connection!(
-    OrganizationConnection,
-    OrganizationEdge,
-    Organization,
-    "organization",
-    "organizations"
-);
+connection!(OrganizationConnection, OrganizationEdge, Organization, "organization", "organizations");
 
 /// Queries of organizations.
 #[derive(Default)]
@@ -228,9 +187,7 @@ impl OrganizationQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Which organizations.")] filter: Option<OrganizationFilter>,
-        #[graphql(desc = "The order, by several keys in the order given.")] order_by: Option<
-            Vec<NameOrder>,
-        >,
+        #[graphql(desc = "The order, by several keys in the order given.")] order_by: Option<Vec<NameOrder>>,
         #[graphql(desc = "How many from the start (at most 100; 20 when no size is given).")] first: Option<i32>,
         #[graphql(desc = "Start after this cursor.")] after: Option<String>,
         #[graphql(desc = "How many from the end (at most 100).")] last: Option<i32>,
@@ -238,8 +195,7 @@ impl OrganizationQuery {
     ) -> Result<OrganizationConnection> {
         let page = page_request(first, after, last, before)?;
         let filter = filter.unwrap_or_default().into_store()?;
-        let rows =
-            lists::organizations(db(ctx)?, &filter, &order_by.unwrap_or_default(), &page).await?;
+        let rows = lists::organizations(db(ctx)?, &filter, &order_by.unwrap_or_default(), &page).await?;
         Ok(OrganizationConnection(Parts::from_page(rows, Organization)))
     }
 }

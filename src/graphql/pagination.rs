@@ -28,6 +28,20 @@ pub fn page_request(
     PageRequest::new(first, after, last, before)
 }
 
+/// How deeply `and`, `or` and `not` filters may nest.
+pub const MAX_FILTER_DEPTH: usize = 5;
+
+/// Refuses filters nested deeper than [`MAX_FILTER_DEPTH`].
+pub fn check_depth(depth: usize) -> AppResult<()> {
+    if depth >= MAX_FILTER_DEPTH {
+        return Err(crate::error::AppError::bad_input(
+            "filter",
+            format!("filters nest at most {MAX_FILTER_DEPTH} levels deep"),
+        ));
+    }
+    Ok(())
+}
+
 /// The parts of a connection built from a page of rows.
 pub struct Parts<N> {
     /// The nodes with their cursors.
@@ -47,11 +61,7 @@ impl<N> Parts<N> {
             start_cursor: page.items.first().map(|(c, _)| c.clone()),
             end_cursor: page.items.last().map(|(c, _)| c.clone()),
         };
-        Parts {
-            edges: page.items.into_iter().map(|(c, m)| (c, wrap(m))).collect(),
-            page_info,
-            count: page.count,
-        }
+        Parts { edges: page.items.into_iter().map(|(c, m)| (c, wrap(m))).collect(), page_info, count: page.count }
     }
 }
 
@@ -75,14 +85,7 @@ macro_rules! connection {
         impl $connection {
             /// The items of this page, in order, with their cursors.
             async fn edges(&self) -> Vec<$edge> {
-                self.0
-                    .edges
-                    .iter()
-                    .map(|(cursor, node)| $edge {
-                        node: node.clone(),
-                        cursor: cursor.clone(),
-                    })
-                    .collect()
+                self.0.edges.iter().map(|(cursor, node)| $edge { node: node.clone(), cursor: cursor.clone() }).collect()
             }
 
             /// The items of this page, in order.
@@ -96,10 +99,7 @@ macro_rules! connection {
             }
 
             /// How many items match the filter, across all pages.
-            async fn total_count(
-                &self,
-                ctx: &async_graphql::Context<'_>,
-            ) -> async_graphql::Result<u64> {
+            async fn total_count(&self, ctx: &async_graphql::Context<'_>) -> async_graphql::Result<u64> {
                 Ok(self.0.count.run($crate::graphql::db(ctx)?).await?)
             }
         }

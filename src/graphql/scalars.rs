@@ -24,9 +24,7 @@ impl ScalarType for Date {
         let text = text_of::<Self>(&value)?;
         match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
             Ok(date) if text.len() == 10 => Ok(Date(date)),
-            _ => Err(InputValueError::custom(format!(
-                "\"{text}\" is not a date of the form YYYY-MM-DD"
-            ))),
+            _ => Err(InputValueError::custom(format!("\"{text}\" is not a date of the form YYYY-MM-DD"))),
         }
     }
 
@@ -47,11 +45,7 @@ impl ScalarType for DateTime {
         let text = text_of::<Self>(&value)?;
         chrono::DateTime::parse_from_rfc3339(text)
             .map(|instant| DateTime(instant.with_timezone(&Utc)))
-            .map_err(|_| {
-                InputValueError::custom(format!(
-                    "\"{text}\" is not an RFC 3339 instant with an offset"
-                ))
-            })
+            .map_err(|_| InputValueError::custom(format!("\"{text}\" is not an RFC 3339 instant with an offset")))
     }
 
     fn to_value(&self) -> Value {
@@ -68,9 +62,7 @@ pub struct PartialDate(pub partial_date::PartialDate);
 impl ScalarType for PartialDate {
     fn parse(value: Value) -> InputValueResult<Self> {
         let text = text_of::<Self>(&value)?;
-        text.parse()
-            .map(PartialDate)
-            .map_err(|err: partial_date::PartialDateError| InputValueError::custom(err.0))
+        text.parse().map(PartialDate).map_err(|err: partial_date::PartialDateError| InputValueError::custom(err.0))
     }
 
     fn to_value(&self) -> Value {
@@ -87,9 +79,7 @@ pub struct TimeZone(pub Tz);
 impl ScalarType for TimeZone {
     fn parse(value: Value) -> InputValueResult<Self> {
         let text = text_of::<Self>(&value)?;
-        parse_time_zone(text)
-            .map(TimeZone)
-            .map_err(InputValueError::custom)
+        parse_time_zone(text).map(TimeZone).map_err(InputValueError::custom)
     }
 
     fn to_value(&self) -> Value {
@@ -113,10 +103,7 @@ mod tests {
     #[test]
     fn instants_need_an_offset_and_answer_in_utc() {
         let parsed = DateTime::parse(Value::String("2021-07-13T19:18:00+07:00".into())).unwrap();
-        assert_eq!(
-            parsed.to_value(),
-            Value::String("2021-07-13T12:18:00Z".into())
-        );
+        assert_eq!(parsed.to_value(), Value::String("2021-07-13T12:18:00Z".into()));
         assert!(DateTime::parse(Value::String("2021-07-13T19:18:00".into())).is_err());
     }
 
@@ -124,11 +111,7 @@ mod tests {
     fn unknown_time_zones_are_refused() {
         assert!(TimeZone::parse(Value::String("Asia/Ho_Chi_Minh".into())).is_ok());
         let err = TimeZone::parse(Value::String("Asia/Saigon_Typo".into())).unwrap_err();
-        assert!(
-            err.into_server_error(Default::default())
-                .message
-                .contains("IANA")
-        );
+        assert!(err.into_server_error(Default::default()).message.contains("IANA"));
     }
 
     #[test]

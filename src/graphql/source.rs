@@ -49,10 +49,7 @@ impl Source {
 
     /// The local date of publication.
     async fn published_on(&self) -> Option<Date> {
-        self.0
-            .published_on
-            .or_else(|| self.0.published_at.map(|t| t.date_naive()))
-            .map(Date)
+        self.0.published_on.or_else(|| self.0.published_at.map(|t| t.date_naive())).map(Date)
     }
 
     /// The author or byline.
@@ -70,9 +67,7 @@ pub struct Citation(pub citation::Model);
 impl Citation {
     /// The cited source.
     async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
-        Ok(super::load_one(ctx, SourceById(self.0.source_id))
-            .await?
-            .map(Source))
+        Ok(super::load_one(ctx, SourceById(self.0.source_id)).await?.map(Source))
     }
 
     /// The words of the source that state the fact.
@@ -87,31 +82,15 @@ impl Citation {
 }
 
 /// The citations of one fact.
-pub(crate) async fn citations_of(
-    ctx: &Context<'_>,
-    subject_type: &'static str,
-    id: i32,
-) -> AppResult<Vec<Citation>> {
-    Ok(load_list(ctx, Citations(subject_type, id))
-        .await?
-        .into_iter()
-        .map(Citation)
-        .collect())
+pub(crate) async fn citations_of(ctx: &Context<'_>, subject_type: &'static str, id: i32) -> AppResult<Vec<Citation>> {
+    Ok(load_list(ctx, Citations(subject_type, id)).await?.into_iter().map(Citation).collect())
 }
 
 /// The sources cited for one fact.
-pub(crate) async fn sources_of(
-    ctx: &Context<'_>,
-    subject_type: &'static str,
-    id: i32,
-) -> AppResult<Vec<Source>> {
+pub(crate) async fn sources_of(ctx: &Context<'_>, subject_type: &'static str, id: i32) -> AppResult<Vec<Source>> {
     let citations: Vec<citation::Model> = load_list(ctx, Citations(subject_type, id)).await?;
     let keys = citations.iter().map(|c| SourceById(c.source_id)).collect();
-    Ok(load_many(ctx, keys)
-        .await?
-        .into_iter()
-        .map(Source)
-        .collect())
+    Ok(load_many(ctx, keys).await?.into_iter().map(Source).collect())
 }
 
 connection!(SourceConnection, SourceEdge, Source, "source", "sources");

@@ -7,7 +7,7 @@ use super::ids::{NodeKind, decode, decode_as, encode};
 use super::loaders::*;
 use super::official::Official;
 use super::organization::Organization;
-use super::pagination::{Parts, connection, page_request};
+use super::pagination::{Parts, check_depth, connection, page_request};
 use super::scalars::{Date, TimeZone};
 use super::source::{Citation, Source, citations_of, sources_of};
 use super::{db, load_list, load_many, load_one, state, vocabulary};
@@ -30,8 +30,7 @@ pub(crate) async fn tasks_of_assignments(
     let mut ids: Vec<i32> = assignments.iter().map(|a| a.task_id).collect();
     ids.sort_unstable();
     ids.dedup();
-    let mut tasks: Vec<task::Model> =
-        load_many(ctx, ids.into_iter().map(TaskById).collect()).await?;
+    let mut tasks: Vec<task::Model> = load_many(ctx, ids.into_iter().map(TaskById).collect()).await?;
     tasks.sort_by_key(|t| (t.due_on.is_some(), t.due_on, t.id));
     Ok(tasks.into_iter().map(Task).collect())
 }
@@ -111,14 +110,9 @@ impl Task {
     async fn is_overdue(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The date to judge on; today in the task's zone when omitted.")]
-        as_of: Option<Date>,
+        #[graphql(desc = "The date to judge on; today in the task's zone when omitted.")] as_of: Option<Date>,
     ) -> Result<bool> {
-        Ok(is_overdue(
-            self.status_value()?,
-            self.0.due_on,
-            self.as_of(ctx, as_of)?,
-        ))
+        Ok(is_overdue(self.status_value()?, self.0.due_on, self.as_of(ctx, as_of)?))
     }
 
     /// Days from `asOf` (default: today in the task's zone) to the due date: 0 on the day,
@@ -126,8 +120,7 @@ impl Task {
     async fn days_until_due(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The date to count from; today in the task's zone when omitted.")]
-        as_of: Option<Date>,
+        #[graphql(desc = "The date to count from; today in the task's zone when omitted.")] as_of: Option<Date>,
     ) -> Result<Option<i64>> {
         Ok(days_until_due(self.0.due_on, self.as_of(ctx, as_of)?))
     }
@@ -135,22 +128,9 @@ impl Task {
     /// Who carries it out: organizations and officials.
     async fn assignees(&self, ctx: &Context<'_>) -> Result<Vec<Actor>> {
         let rows = load_list(ctx, TaskAssignees(self.0.id)).await?;
-        let organizations = load_many(
-            ctx,
-            rows.iter()
-                .filter_map(|r| r.organization_id)
-                .map(OrganizationById)
-                .collect(),
-        )
-        .await?;
-        let officials = load_many(
-            ctx,
-            rows.iter()
-                .filter_map(|r| r.official_id)
-                .map(OfficialById)
-                .collect(),
-        )
-        .await?;
+        let organizations =
+            load_many(ctx, rows.iter().filter_map(|r| r.organization_id).map(OrganizationById).collect()).await?;
+        let officials = load_many(ctx, rows.iter().filter_map(|r| r.official_id).map(OfficialById).collect()).await?;
         Ok(organizations
             .into_iter()
             .map(|o| Actor::Organization(Organization(o)))
@@ -169,14 +149,10 @@ impl Task {
     /// Who assigned it: an organization or an official.
     async fn assigned_by(&self, ctx: &Context<'_>) -> Result<Option<Actor>> {
         if let Some(id) = self.0.assigned_by_organization_id {
-            return Ok(load_one(ctx, OrganizationById(id))
-                .await?
-                .map(|o| Actor::Organization(Organization(o))));
+            return Ok(load_one(ctx, OrganizationById(id)).await?.map(|o| Actor::Organization(Organization(o))));
         }
         if let Some(id) = self.0.assigned_by_official_id {
-            return Ok(load_one(ctx, OfficialById(id))
-                .await?
-                .map(|o| Actor::Official(Official(o))));
+            return Ok(load_one(ctx, OfficialById(id)).await?.map(|o| Actor::Official(Official(o))));
         }
         Ok(None)
     }
@@ -191,11 +167,7 @@ impl Task {
 
     /// Progress updates, oldest first.
     async fn updates(&self, ctx: &Context<'_>) -> Result<Vec<TaskUpdate>> {
-        Ok(load_list(ctx, TaskUpdates(self.0.id))
-            .await?
-            .into_iter()
-            .map(TaskUpdate)
-            .collect())
+        Ok(load_list(ctx, TaskUpdates(self.0.id)).await?.into_iter().map(TaskUpdate).collect())
     }
 
     /// The sources that report the assignment.
@@ -261,37 +233,47 @@ pub struct TaskFilter {
     pub overdue_as_of: Option<Date>,
     /// Words of the title or description, ignoring diacritics and case.
     pub text: Option<String>,
+    /// Filters that must all hold as well.
+    pub and: Option<Vec<TaskFilter>>,
+    /// Filters of which at least one must hold as well.
+    pub or: Option<Vec<TaskFilter>>,
+    /// Filters none of which may hold.
+    pub not: Option<Vec<TaskFilter>>,
 }
 
 impl TaskFilter {
-    fn into_store(self) -> AppResult<StoreFilter> {
+    pub(crate) fn into_store(self, depth: usize) -> AppResult<StoreFilter> {
+        let nested = |list: Option<Vec<TaskFilter>>| -> AppResult<Vec<StoreFilter>> {
+            if list.as_ref().is_some_and(|l| !l.is_empty()) {
+                check_depth(depth)?;
+            }
+            list.unwrap_or_default().into_iter().map(|f| f.into_store(depth + 1)).collect()
+        };
+        let (and, or, not) = (nested(self.and)?, nested(self.or)?, nested(self.not)?);
         let assignee = match self.assignee {
             None => None,
             Some(id) => Some(
-                match decode(&id).map_err(|_| {
-                    AppError::bad_input("filter.assignee", "filter.assignee: not a node id")
-                })? {
+                match decode(&id)
+                    .map_err(|_| AppError::bad_input("filter.assignee", "filter.assignee: not a node id"))?
+                {
                     (NodeKind::Organization, row) => Assignee::Organization(row),
                     (NodeKind::Official, row) => Assignee::Official(row),
                     (kind, _) => {
                         return Err(AppError::bad_input(
                             "filter.assignee",
-                            format!(
-                                "filter.assignee: expected an Organization or Official id, got a {}",
-                                kind.name()
-                            ),
+                            format!("filter.assignee: expected an Organization or Official id, got a {}", kind.name()),
                         ));
                     }
                 },
             ),
         };
         Ok(StoreFilter {
+            and,
+            or,
+            not,
             statuses: self.status,
             assignee,
-            directive: self
-                .directive
-                .map(|id| decode_as(&id, NodeKind::Directive, "filter.directive"))
-                .transpose()?,
+            directive: self.directive.map(|id| decode_as(&id, NodeKind::Directive, "filter.directive")).transpose()?,
             conference: self
                 .conference
                 .map(|id| decode_as(&id, NodeKind::Conference, "filter.conference"))
@@ -319,16 +301,14 @@ impl TaskQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Which tasks.")] filter: Option<TaskFilter>,
-        #[graphql(desc = "The order, by several keys in the order given.")] order_by: Option<
-            Vec<TaskOrder>,
-        >,
+        #[graphql(desc = "The order, by several keys in the order given.")] order_by: Option<Vec<TaskOrder>>,
         #[graphql(desc = "How many from the start (at most 100; 20 when no size is given).")] first: Option<i32>,
         #[graphql(desc = "Start after this cursor.")] after: Option<String>,
         #[graphql(desc = "How many from the end (at most 100).")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
     ) -> Result<TaskConnection> {
         let page = page_request(first, after, last, before)?;
-        let filter = filter.unwrap_or_default().into_store()?;
+        let filter = filter.unwrap_or_default().into_store(0)?;
         let rows = lists::tasks(db(ctx)?, &filter, &order_by.unwrap_or_default(), &page).await?;
         Ok(TaskConnection(Parts::from_page(rows, Task)))
     }

@@ -15,29 +15,33 @@ pub fn text_condition(column: impl IntoSimpleExpr + Clone, text: Option<&str>) -
     for term in search_terms(text.unwrap_or("")) {
         let mut any = Condition::any();
         for pattern in word_prefix_patterns(&term) {
-            any = any.add(
-                column
-                    .clone()
-                    .into_simple_expr()
-                    .like(LikeExpr::new(pattern).escape('\\')),
-            );
+            any = any.add(column.clone().into_simple_expr().like(LikeExpr::new(pattern).escape('\\')));
         }
         all = all.add(any);
     }
     all
 }
 
+/// The condition of nested filters: all of `and`, at least one of `or` (when any), none of `not`.
+/// Conditions on nullable columns test for NULL first, so that they are false rather than
+/// unknown on a NULL and `not` keeps such rows.
+fn combine<F>(and: &[F], or: &[F], not: &[F], condition: fn(&F) -> Condition) -> Condition {
+    let mut all = Condition::all();
+    for filter in and {
+        all = all.add(condition(filter));
+    }
+    if !or.is_empty() {
+        all = all.add(or.iter().fold(Condition::any(), |any, f| any.add(condition(f))));
+    }
+    for filter in not {
+        all = all.add(condition(filter).not());
+    }
+    all
+}
+
 /// `SELECT column FROM table WHERE condition`, for `IN (...)` filters.
-pub fn ids_where(
-    table: impl EntityName,
-    column: impl ColumnTrait,
-    condition: Expr,
-) -> SelectStatement {
-    Query::select()
-        .column(column)
-        .from(table)
-        .and_where(condition)
-        .to_owned()
+pub fn ids_where(table: impl EntityName, column: impl ColumnTrait, condition: Expr) -> SelectStatement {
+    Query::select().column(column).from(table).and_where(condition).to_owned()
 }
 
 /// Which conferences to list.
@@ -61,21 +65,42 @@ pub struct ConferenceFilter {
     pub formats: Option<Vec<ConferenceFormat>>,
     /// Words of the title or venue, ignoring diacritics and case.
     pub text: Option<String>,
+    /// Filters that must all hold too.
+    pub and: Vec<ConferenceFilter>,
+    /// Filters of which at least one must hold too (when any are given).
+    pub or: Vec<ConferenceFilter>,
+    /// Filters none of which may hold.
+    pub not: Vec<ConferenceFilter>,
+    /// The area with every area inside it, filled by [`ConferenceFilter::expand_areas`].
+    pub areas: Option<Vec<i32>>,
 }
 
 impl ConferenceFilter {
-    /// The SQL condition; `areas` is the filter's area with every area inside it.
-    pub fn condition(&self, areas: Option<Vec<i32>>) -> Condition {
+    /// Whether this filter or one nested in it filters by area.
+    pub fn uses_areas(&self) -> bool {
+        self.area.is_some() || self.and.iter().chain(&self.or).chain(&self.not).any(Self::uses_areas)
+    }
+
+    /// Replaces each area with itself and the areas inside it, given all (id, parent) pairs.
+    pub fn expand_areas(&mut self, pairs: &[(i32, Option<i32>)]) {
+        self.areas = self.area.map(|root| super::lists::descendants(root, pairs));
+        for nested in self.and.iter_mut().chain(self.or.iter_mut()).chain(self.not.iter_mut()) {
+            nested.expand_areas(pairs);
+        }
+    }
+
+    /// The SQL condition.
+    pub fn condition(&self) -> Condition {
         use conference::Column as C;
-        let mut all = Condition::all();
+        let mut all = combine(&self.and, &self.or, &self.not, Self::condition);
         if let Some(from) = self.from {
             all = all.add(C::Date.gte(from));
         }
         if let Some(to) = self.to {
             all = all.add(C::Date.lte(to));
         }
-        if let Some(areas) = areas {
-            all = all.add(C::AreaId.is_in(areas));
+        if let Some(areas) = &self.areas {
+            all = all.add(C::AreaId.is_not_null()).add(C::AreaId.is_in(areas.iter().copied()));
         }
         if let Some(organizer) = self.organizer {
             all = all.add(C::Id.in_subquery(ids_where(
@@ -216,13 +241,20 @@ pub struct TaskFilter {
     pub overdue_as_of: Option<NaiveDate>,
     /// Words of the title or description, ignoring diacritics and case.
     pub text: Option<String>,
+    /// Filters that must all hold too.
+    pub and: Vec<TaskFilter>,
+    /// Filters of which at least one must hold too (when any are given).
+    pub or: Vec<TaskFilter>,
+    /// Filters none of which may hold.
+    pub not: Vec<TaskFilter>,
 }
 
 impl TaskFilter {
     /// The SQL condition.
     pub fn condition(&self) -> Condition {
         use task::Column as C;
-        let mut all = text_condition(C::SearchFolded, self.text.as_deref());
+        let mut all = combine(&self.and, &self.or, &self.not, Self::condition)
+            .add(text_condition(C::SearchFolded, self.text.as_deref()));
         if let Some(statuses) = &self.statuses {
             all = all.add(C::Status.is_in(statuses.iter().map(|s| s.as_str())));
         }
@@ -231,27 +263,23 @@ impl TaskFilter {
                 Assignee::Organization(id) => task_assignee::Column::OrganizationId.eq(id),
                 Assignee::Official(id) => task_assignee::Column::OfficialId.eq(id),
             };
-            all = all.add(C::Id.in_subquery(ids_where(
-                task_assignee::Entity,
-                task_assignee::Column::TaskId,
-                matches,
-            )));
+            all = all.add(C::Id.in_subquery(ids_where(task_assignee::Entity, task_assignee::Column::TaskId, matches)));
         }
         if let Some(directive) = self.directive {
-            all = all.add(C::DirectiveId.eq(directive));
+            all = all.add(C::DirectiveId.is_not_null()).add(C::DirectiveId.eq(directive));
         }
         if let Some(conference) = self.conference {
-            all = all.add(C::ConferenceId.eq(conference));
+            all = all.add(C::ConferenceId.is_not_null()).add(C::ConferenceId.eq(conference));
         }
         if let Some(from) = self.due_from {
-            all = all.add(C::DueOn.gte(from));
+            all = all.add(C::DueOn.is_not_null()).add(C::DueOn.gte(from));
         }
         if let Some(to) = self.due_to {
-            all = all.add(C::DueOn.lte(to));
+            all = all.add(C::DueOn.is_not_null()).add(C::DueOn.lte(to));
         }
         if let Some(as_of) = self.overdue_as_of {
             let active = [TaskStatus::Open, TaskStatus::InProgress].map(|s| s.as_str());
-            all = all.add(C::Status.is_in(active)).add(C::DueOn.lt(as_of));
+            all = all.add(C::Status.is_in(active)).add(C::DueOn.is_not_null()).add(C::DueOn.lt(as_of));
         }
         all
     }

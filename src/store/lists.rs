@@ -53,32 +53,17 @@ pub enum ConferenceOrder {
 
 fn part_of_day_rank() -> Expr {
     let column = || Expr::col((conference::Entity, conference::Column::PartOfDay));
-    Expr::case(
-        column().eq(PartOfDay::Morning.as_str()),
-        PartOfDay::Morning.rank(),
-    )
-    .case(
-        column().eq(PartOfDay::Afternoon.as_str()),
-        PartOfDay::Afternoon.rank(),
-    )
-    .case(
-        column().eq(PartOfDay::Evening.as_str()),
-        PartOfDay::Evening.rank(),
-    )
-    .finally(0)
-    .into()
+    Expr::case(column().eq(PartOfDay::Morning.as_str()), PartOfDay::Morning.rank())
+        .case(column().eq(PartOfDay::Afternoon.as_str()), PartOfDay::Afternoon.rank())
+        .case(column().eq(PartOfDay::Evening.as_str()), PartOfDay::Evening.rank())
+        .finally(0)
+        .into()
 }
 
-fn conference_key(
-    order: ConferenceOrder,
-) -> (Vec<SortKey>, fn(&conference::Model) -> Vec<CursorValue>) {
+fn conference_key(order: ConferenceOrder) -> (Vec<SortKey>, fn(&conference::Model) -> Vec<CursorValue>) {
     use conference::Column as C;
     fn by_date(m: &conference::Model) -> Vec<CursorValue> {
-        let rank = m
-            .part_of_day
-            .as_deref()
-            .and_then(PartOfDay::parse)
-            .map_or(0, PartOfDay::rank);
+        let rank = m.part_of_day.as_deref().and_then(PartOfDay::parse).map_or(0, PartOfDay::rank);
         vec![m.date.into(), rank.into(), m.starts_at.into()]
     }
     fn by_title(m: &conference::Model) -> Vec<CursorValue> {
@@ -99,16 +84,20 @@ fn conference_key(
     }
 }
 
-/// The ids of `root` and every area nested inside it.
-pub async fn area_and_descendants(db: &DatabaseConnection, root: i32) -> AppResult<Vec<i32>> {
-    let pairs: Vec<(i32, Option<i32>)> = area::Entity::find()
+/// Every area as (id, parent) pairs, to walk the tree of areas.
+pub async fn area_pairs(db: &DatabaseConnection) -> AppResult<Vec<(i32, Option<i32>)>> {
+    Ok(area::Entity::find()
         .select_only()
         .column(area::Column::Id)
         .column(area::Column::ParentId)
         .into_tuple()
         .all(db)
-        .await?;
-    Ok(descendants(root, &pairs))
+        .await?)
+}
+
+/// The ids of `root` and every area nested inside it.
+pub async fn area_and_descendants(db: &DatabaseConnection, root: i32) -> AppResult<Vec<i32>> {
+    Ok(descendants(root, &area_pairs(db).await?))
 }
 
 /// `root` and everything below it in a parent tree given as (id, parent) pairs; a cycle in
@@ -141,22 +130,13 @@ pub async fn conferences(
     order: &[ConferenceOrder],
     page: &PageRequest,
 ) -> AppResult<Page<conference::Model>> {
-    let areas = match filter.area {
-        Some(area) => Some(area_and_descendants(db, area).await?),
-        None => None,
-    };
-    let order = if order.is_empty() {
-        &[ConferenceOrder::DateAsc][..]
-    } else {
-        order
-    };
-    let ordering = ordering(
-        "conference",
-        order,
-        conference_key,
-        (conference::Column::Id.into_expr(), |m| m.id),
-    );
-    let select = conference::Entity::find().filter(filter.condition(areas));
+    let mut filter = filter.clone();
+    if filter.uses_areas() {
+        filter.expand_areas(&area_pairs(db).await?);
+    }
+    let order = if order.is_empty() { &[ConferenceOrder::DateAsc][..] } else { order };
+    let ordering = ordering("conference", order, conference_key, (conference::Column::Id.into_expr(), |m| m.id));
+    let select = conference::Entity::find().filter(filter.condition());
     fetch(db, select, &ordering, page, "after").await
 }
 
@@ -178,30 +158,11 @@ pub async fn officials(
 ) -> AppResult<Page<official::Model>> {
     fn key(order: NameOrder) -> (Vec<SortKey>, fn(&official::Model) -> Vec<CursorValue>) {
         let expr = official::Column::NameFolded.into_expr();
-        (
-            vec![SortKey::new(expr, order == NameOrder::NameDesc)],
-            |m| vec![m.name_folded.as_str().into()],
-        )
+        (vec![SortKey::new(expr, order == NameOrder::NameDesc)], |m| vec![m.name_folded.as_str().into()])
     }
-    let order = if order.is_empty() {
-        &[NameOrder::NameAsc][..]
-    } else {
-        order
-    };
-    let ordering = ordering(
-        "official",
-        order,
-        key,
-        (official::Column::Id.into_expr(), |m| m.id),
-    );
-    fetch(
-        db,
-        official::Entity::find().filter(filter.condition()),
-        &ordering,
-        page,
-        "after",
-    )
-    .await
+    let order = if order.is_empty() { &[NameOrder::NameAsc][..] } else { order };
+    let ordering = ordering("official", order, key, (official::Column::Id.into_expr(), |m| m.id));
+    fetch(db, official::Entity::find().filter(filter.condition()), &ordering, page, "after").await
 }
 
 /// A page of organizations.
@@ -213,55 +174,24 @@ pub async fn organizations(
 ) -> AppResult<Page<organization::Model>> {
     fn key(order: NameOrder) -> (Vec<SortKey>, fn(&organization::Model) -> Vec<CursorValue>) {
         let expr = organization::Column::NameFolded.into_expr();
-        (
-            vec![SortKey::new(expr, order == NameOrder::NameDesc)],
-            |m| vec![m.name_folded.as_str().into()],
-        )
+        (vec![SortKey::new(expr, order == NameOrder::NameDesc)], |m| vec![m.name_folded.as_str().into()])
     }
     let areas = match filter.area {
         Some(area) => Some(area_and_descendants(db, area).await?),
         None => None,
     };
-    let order = if order.is_empty() {
-        &[NameOrder::NameAsc][..]
-    } else {
-        order
-    };
-    let ordering = ordering(
-        "organization",
-        order,
-        key,
-        (organization::Column::Id.into_expr(), |m| m.id),
-    );
-    fetch(
-        db,
-        organization::Entity::find().filter(filter.condition(areas)),
-        &ordering,
-        page,
-        "after",
-    )
-    .await
+    let order = if order.is_empty() { &[NameOrder::NameAsc][..] } else { order };
+    let ordering = ordering("organization", order, key, (organization::Column::Id.into_expr(), |m| m.id));
+    fetch(db, organization::Entity::find().filter(filter.condition(areas)), &ordering, page, "after").await
 }
 
 /// A page of areas.
-pub async fn areas(
-    db: &DatabaseConnection,
-    text: Option<&str>,
-    page: &PageRequest,
-) -> AppResult<Page<area::Model>> {
+pub async fn areas(db: &DatabaseConnection, text: Option<&str>, page: &PageRequest) -> AppResult<Page<area::Model>> {
     fn key(order: NameOrder) -> (Vec<SortKey>, fn(&area::Model) -> Vec<CursorValue>) {
         let expr = area::Column::NameFolded.into_expr();
-        (
-            vec![SortKey::new(expr, order == NameOrder::NameDesc)],
-            |m| vec![m.name_folded.as_str().into()],
-        )
+        (vec![SortKey::new(expr, order == NameOrder::NameDesc)], |m| vec![m.name_folded.as_str().into()])
     }
-    let ordering = ordering(
-        "area",
-        &[NameOrder::NameAsc],
-        key,
-        (area::Column::Id.into_expr(), |m| m.id),
-    );
+    let ordering = ordering("area", &[NameOrder::NameAsc], key, (area::Column::Id.into_expr(), |m| m.id));
     let select = area::Entity::find().filter(text_condition(area::Column::NameFolded, text));
     fetch(db, select, &ordering, page, "after").await
 }
@@ -289,39 +219,21 @@ pub async fn directives(
     fn key(order: DirectiveOrder) -> (Vec<SortKey>, fn(&directive::Model) -> Vec<CursorValue>) {
         use directive::Column as C;
         match order {
-            DirectiveOrder::IssuedAsc => (vec![SortKey::asc(C::IssuedOn.into_expr())], |m| {
-                vec![m.issued_on.clone().into()]
-            }),
-            DirectiveOrder::IssuedDesc => (vec![SortKey::desc(C::IssuedOn.into_expr())], |m| {
-                vec![m.issued_on.clone().into()]
-            }),
-            DirectiveOrder::TitleAsc => (vec![SortKey::asc(C::SearchFolded.into_expr())], |m| {
-                vec![m.search_folded.as_str().into()]
-            }),
-            DirectiveOrder::CodeAsc => (vec![SortKey::asc(C::Code.into_expr())], |m| {
-                vec![m.code.clone().into()]
-            }),
+            DirectiveOrder::IssuedAsc => {
+                (vec![SortKey::asc(C::IssuedOn.into_expr())], |m| vec![m.issued_on.clone().into()])
+            }
+            DirectiveOrder::IssuedDesc => {
+                (vec![SortKey::desc(C::IssuedOn.into_expr())], |m| vec![m.issued_on.clone().into()])
+            }
+            DirectiveOrder::TitleAsc => {
+                (vec![SortKey::asc(C::SearchFolded.into_expr())], |m| vec![m.search_folded.as_str().into()])
+            }
+            DirectiveOrder::CodeAsc => (vec![SortKey::asc(C::Code.into_expr())], |m| vec![m.code.clone().into()]),
         }
     }
-    let order = if order.is_empty() {
-        &[DirectiveOrder::IssuedAsc][..]
-    } else {
-        order
-    };
-    let ordering = ordering(
-        "directive",
-        order,
-        key,
-        (directive::Column::Id.into_expr(), |m| m.id),
-    );
-    fetch(
-        db,
-        directive::Entity::find().filter(filter.condition()),
-        &ordering,
-        page,
-        "after",
-    )
-    .await
+    let order = if order.is_empty() { &[DirectiveOrder::IssuedAsc][..] } else { order };
+    let ordering = ordering("directive", order, key, (directive::Column::Id.into_expr(), |m| m.id));
+    fetch(db, directive::Entity::find().filter(filter.condition()), &ordering, page, "after").await
 }
 
 /// Orderings of tasks.
@@ -345,52 +257,26 @@ pub async fn tasks(
     fn key(order: TaskOrder) -> (Vec<SortKey>, fn(&task::Model) -> Vec<CursorValue>) {
         use task::Column as C;
         match order {
-            TaskOrder::DueAsc => (vec![SortKey::asc(C::DueOn.into_expr())], |m| {
-                vec![m.due_on.into()]
-            }),
-            TaskOrder::DueDesc => (vec![SortKey::desc(C::DueOn.into_expr())], |m| {
-                vec![m.due_on.into()]
-            }),
-            TaskOrder::TitleAsc => (vec![SortKey::asc(C::SearchFolded.into_expr())], |m| {
-                vec![m.search_folded.as_str().into()]
-            }),
+            TaskOrder::DueAsc => (vec![SortKey::asc(C::DueOn.into_expr())], |m| vec![m.due_on.into()]),
+            TaskOrder::DueDesc => (vec![SortKey::desc(C::DueOn.into_expr())], |m| vec![m.due_on.into()]),
+            TaskOrder::TitleAsc => {
+                (vec![SortKey::asc(C::SearchFolded.into_expr())], |m| vec![m.search_folded.as_str().into()])
+            }
         }
     }
-    let order = if order.is_empty() {
-        &[TaskOrder::DueAsc][..]
-    } else {
-        order
-    };
+    let order = if order.is_empty() { &[TaskOrder::DueAsc][..] } else { order };
     let ordering = ordering("task", order, key, (task::Column::Id.into_expr(), |m| m.id));
-    fetch(
-        db,
-        task::Entity::find().filter(filter.condition()),
-        &ordering,
-        page,
-        "after",
-    )
-    .await
+    fetch(db, task::Entity::find().filter(filter.condition()), &ordering, page, "after").await
 }
 
 /// A page of sources, newest first.
-pub async fn sources(
-    db: &DatabaseConnection,
-    page: &PageRequest,
-) -> AppResult<Page<source::Model>> {
+pub async fn sources(db: &DatabaseConnection, page: &PageRequest) -> AppResult<Page<source::Model>> {
     #[derive(Clone, Copy, Debug)]
     struct Newest;
     fn key(_: Newest) -> (Vec<SortKey>, fn(&source::Model) -> Vec<CursorValue>) {
-        (
-            vec![SortKey::desc(source::Column::PublishedOn.into_expr())],
-            |m| vec![m.published_on.into()],
-        )
+        (vec![SortKey::desc(source::Column::PublishedOn.into_expr())], |m| vec![m.published_on.into()])
     }
-    let ordering = ordering(
-        "source",
-        &[Newest],
-        key,
-        (source::Column::Id.into_expr(), |m| m.id),
-    );
+    let ordering = ordering("source", &[Newest], key, (source::Column::Id.into_expr(), |m| m.id));
     fetch(db, source::Entity::find(), &ordering, page, "after").await
 }
 
@@ -400,15 +286,7 @@ mod tests {
 
     #[test]
     fn descendants_walk_the_tree_once() {
-        let pairs = [
-            (1, None),
-            (2, Some(1)),
-            (3, Some(2)),
-            (4, None),
-            (5, Some(5)),
-            (6, Some(7)),
-            (7, Some(6)),
-        ];
+        let pairs = [(1, None), (2, Some(1)), (3, Some(2)), (4, None), (5, Some(5)), (6, Some(7)), (7, Some(6))];
         assert_eq!(descendants(1, &pairs), vec![1, 2, 3]);
         assert_eq!(descendants(4, &pairs), vec![4]);
         assert_eq!(descendants(6, &pairs), vec![6, 7]);

@@ -4,3 +4,4 @@
 pub mod filters;
 pub mod lists;
 pub mod page;
+pub mod stats;

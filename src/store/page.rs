@@ -9,12 +9,8 @@ use crate::error::{AppError, AppResult};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::{
-    Alias, Condition, Expr, ExprTrait, NullOrdering, Order, Query, SelectStatement,
-};
-use sea_orm::{
-    ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
-};
+use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, NullOrdering, Order, Query, SelectStatement};
+use sea_orm::{ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select};
 use serde::{Deserialize, Serialize};
 
 /// The largest page a client may ask for.
@@ -97,26 +93,17 @@ pub struct SortKey {
 impl SortKey {
     /// An ascending key.
     pub fn asc(expr: impl Into<Expr>) -> Self {
-        SortKey {
-            expr: expr.into(),
-            descending: false,
-        }
+        SortKey { expr: expr.into(), descending: false }
     }
 
     /// A descending key.
     pub fn desc(expr: impl Into<Expr>) -> Self {
-        SortKey {
-            expr: expr.into(),
-            descending: true,
-        }
+        SortKey { expr: expr.into(), descending: true }
     }
 
     /// The key in the given direction.
     pub fn new(expr: impl Into<Expr>, descending: bool) -> Self {
-        SortKey {
-            expr: expr.into(),
-            descending,
-        }
+        SortKey { expr: expr.into(), descending }
     }
 }
 
@@ -156,16 +143,10 @@ impl PageRequest {
         for (name, value) in [("first", first), ("last", last)] {
             match value {
                 Some(n) if n < 0 => {
-                    return Err(AppError::bad_input(
-                        name,
-                        format!("{name} must not be negative"),
-                    ));
+                    return Err(AppError::bad_input(name, format!("{name} must not be negative")));
                 }
                 Some(n) if n > MAX_PAGE_SIZE => {
-                    return Err(AppError::bad_input(
-                        name,
-                        format!("{name} must be at most {MAX_PAGE_SIZE}, got {n}"),
-                    ));
+                    return Err(AppError::bad_input(name, format!("{name} must be at most {MAX_PAGE_SIZE}, got {n}")));
                 }
                 _ => {}
             }
@@ -174,35 +155,18 @@ impl PageRequest {
             return Err(AppError::bad_input("last", "give first or last, not both"));
         }
         if after.is_some() && before.is_some() {
-            return Err(AppError::bad_input(
-                "before",
-                "give after or before, not both",
-            ));
+            return Err(AppError::bad_input("before", "give after or before, not both"));
         }
         if let Some(last) = last {
             if after.is_some() {
-                return Err(AppError::bad_input(
-                    "after",
-                    "last pages backwards: use before with it",
-                ));
+                return Err(AppError::bad_input("after", "last pages backwards: use before with it"));
             }
-            return Ok(PageRequest {
-                forward: false,
-                size: last as u64,
-                cursor: before,
-            });
+            return Ok(PageRequest { forward: false, size: last as u64, cursor: before });
         }
         if before.is_some() {
-            return Err(AppError::bad_input(
-                "before",
-                "before pages backwards: use last with it",
-            ));
+            return Err(AppError::bad_input("before", "before pages backwards: use last with it"));
         }
-        Ok(PageRequest {
-            forward: true,
-            size: first.unwrap_or(DEFAULT_PAGE_SIZE) as u64,
-            cursor: after,
-        })
+        Ok(PageRequest { forward: true, size: first.unwrap_or(DEFAULT_PAGE_SIZE) as u64, cursor: after })
     }
 }
 
@@ -217,10 +181,7 @@ impl CountQuery {
             .expr(Expr::cust("COUNT(*)"))
             .from_subquery(self.0.clone(), Alias::new("filtered"))
             .to_owned();
-        let row = db
-            .query_one(&statement)
-            .await?
-            .ok_or_else(|| AppError::internal("COUNT returned no row"))?;
+        let row = db.query_one(&statement).await?.ok_or_else(|| AppError::internal("COUNT returned no row"))?;
         let count: i64 = row.try_get_by_index(0)?;
         Ok(u64::try_from(count).unwrap_or(0))
     }
@@ -239,26 +200,12 @@ pub struct Page<M> {
 }
 
 fn encode_cursor(ordering: &str, values: Vec<CursorValue>) -> String {
-    let json = serde_json::to_vec(&Cursor {
-        o: ordering.to_owned(),
-        v: values,
-    })
-    .unwrap_or_default();
+    let json = serde_json::to_vec(&Cursor { o: ordering.to_owned(), v: values }).unwrap_or_default();
     URL_SAFE_NO_PAD.encode(json)
 }
 
-fn decode_cursor(
-    text: &str,
-    ordering: &str,
-    keys: usize,
-    field: &str,
-) -> AppResult<Vec<CursorValue>> {
-    let bad = || {
-        AppError::bad_input(
-            field,
-            format!("{field}: not a cursor of this list in this order"),
-        )
-    };
+fn decode_cursor(text: &str, ordering: &str, keys: usize, field: &str) -> AppResult<Vec<CursorValue>> {
+    let bad = || AppError::bad_input(field, format!("{field}: not a cursor of this list in this order"));
     let bytes = URL_SAFE_NO_PAD.decode(text).map_err(|_| bad())?;
     let cursor: Cursor = serde_json::from_slice(&bytes).map_err(|_| bad())?;
     if cursor.o != ordering || cursor.v.len() != keys {
@@ -270,8 +217,7 @@ fn decode_cursor(
 /// The rows strictly beyond `values` in the direction of the keys (or against it).
 fn beyond(keys: &[SortKey], values: Vec<CursorValue>, forward: bool) -> Condition {
     let mut any = Condition::any();
-    let values: Vec<Option<sea_orm::Value>> =
-        values.into_iter().map(CursorValue::into_value).collect();
+    let values: Vec<Option<sea_orm::Value>> = values.into_iter().map(CursorValue::into_value).collect();
     for i in 0..keys.len() {
         let mut all = Condition::all();
         for j in 0..i {
@@ -314,11 +260,8 @@ where
     }
     for key in &ordering.keys {
         let ascending = key.descending != request.forward;
-        let (order, nulls) = if ascending {
-            (Order::Asc, NullOrdering::First)
-        } else {
-            (Order::Desc, NullOrdering::Last)
-        };
+        let (order, nulls) =
+            if ascending { (Order::Asc, NullOrdering::First) } else { (Order::Desc, NullOrdering::Last) };
         query = query.order_by_with_nulls(key.expr.clone(), order, nulls);
     }
     let mut rows = query.limit(request.size + 1).all(db).await?;
@@ -327,22 +270,11 @@ where
     if !request.forward {
         rows.reverse();
     }
-    let items = rows
-        .into_iter()
-        .map(|row| (encode_cursor(&ordering.name, (ordering.values)(&row)), row))
-        .collect();
+    let items = rows.into_iter().map(|row| (encode_cursor(&ordering.name, (ordering.values)(&row)), row)).collect();
     let came_from_cursor = request.cursor.is_some();
-    let (has_next_page, has_previous_page) = if request.forward {
-        (more, came_from_cursor)
-    } else {
-        (came_from_cursor, more)
-    };
-    Ok(Page {
-        items,
-        has_next_page,
-        has_previous_page,
-        count,
-    })
+    let (has_next_page, has_previous_page) =
+        if request.forward { (more, came_from_cursor) } else { (came_from_cursor, more) };
+    Ok(Page { items, has_next_page, has_previous_page, count })
 }
 
 #[cfg(test)]
@@ -361,16 +293,9 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_and_belong_to_their_ordering() {
-        let values = vec![
-            CursorValue::Date("2021-07-13".parse().unwrap()),
-            CursorValue::Null,
-            CursorValue::Int(7),
-        ];
+        let values = vec![CursorValue::Date("2021-07-13".parse().unwrap()), CursorValue::Null, CursorValue::Int(7)];
         let cursor = encode_cursor("conference:DATE_ASC", values.clone());
-        assert_eq!(
-            decode_cursor(&cursor, "conference:DATE_ASC", 3, "after").unwrap(),
-            values
-        );
+        assert_eq!(decode_cursor(&cursor, "conference:DATE_ASC", 3, "after").unwrap(), values);
         assert!(decode_cursor(&cursor, "conference:DATE_DESC", 3, "after").is_err());
         assert!(decode_cursor("garbage", "conference:DATE_ASC", 3, "after").is_err());
     }

@@ -4,10 +4,7 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 use std::process::{Command, Output};
 
 fn govtrail(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_govtrail"))
-        .args(args)
-        .output()
-        .expect("run govtrail")
+    Command::new(env!("CARGO_BIN_EXE_govtrail")).args(args).output().expect("run govtrail")
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -18,8 +15,8 @@ fn text(bytes: &[u8]) -> String {
 fn schema_command_prints_the_committed_sdl() {
     let out = govtrail(&["schema"]);
     assert!(out.status.success());
-    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql"))
-        .expect("schema.graphql");
+    let committed =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql")).expect("schema.graphql");
     assert_eq!(text(&out.stdout), committed);
 }
 
@@ -36,10 +33,7 @@ fn import_text(json: &str) -> (tempfile::TempDir, String, Output) {
 
 async fn count_areas(url: &str) -> u64 {
     let db = govtrail::database::open(url).await.expect("open");
-    entity::area::Entity::find()
-        .count(&db)
-        .await
-        .expect("count")
+    entity::area::Entity::find().count(&db).await.expect("count")
 }
 
 #[tokio::test]
@@ -47,10 +41,7 @@ async fn a_broken_file_is_refused_with_its_place_and_nothing_changes() {
     let (_dir, url, out) = import_text(r#"{"conferences": [ {"title": 42, "#);
     assert!(!out.status.success());
     let message = text(&out.stderr);
-    assert!(
-        message.contains("conferences[0].title") && message.contains("line 1"),
-        "{message}"
-    );
+    assert!(message.contains("conferences[0].title") && message.contains("line 1"), "{message}");
     assert!(message.contains("nothing changed"), "{message}");
     assert_eq!(count_areas(&url).await, 0);
 }
@@ -65,15 +56,8 @@ async fn a_file_with_a_bad_reference_imports_nothing() {
     );
     assert!(!out.status.success());
     let message = text(&out.stderr);
-    assert!(
-        message.contains("conferences[0].organizers[1]") && message.contains("khong-co"),
-        "{message}"
-    );
-    assert_eq!(
-        count_areas(&url).await,
-        0,
-        "the areas before the bad reference were rolled back"
-    );
+    assert!(message.contains("conferences[0].organizers[1]") && message.contains("khong-co"), "{message}");
+    assert_eq!(count_areas(&url).await, 0, "the areas before the bad reference were rolled back");
 }
 
 #[tokio::test]
@@ -84,13 +68,7 @@ async fn rule_breaking_records_are_all_listed() {
     );
     assert!(!out.status.success());
     let message = text(&out.stderr);
-    for place in [
-        "areas[1].key",
-        "areas[1].kind",
-        "tasks[0].dueOn",
-        "tasks[0].timeZone",
-        "tasks[0].assignees",
-    ] {
+    for place in ["areas[1].key", "areas[1].kind", "tasks[0].dueOn", "tasks[0].timeZone", "tasks[0].assignees"] {
         assert!(message.contains(place), "{place} missing: {message}");
     }
     assert_eq!(count_areas(&url).await, 0);
@@ -103,18 +81,10 @@ async fn importing_the_same_file_twice_changes_nothing() {
     let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/data/ha-giang-2021-07-13.json");
     let first = govtrail(&["import", demo, "--database", &url]);
     assert!(first.status.success(), "{}", text(&first.stderr));
-    assert!(
-        text(&first.stdout).contains(" 0 updated, 0 unchanged"),
-        "{}",
-        text(&first.stdout)
-    );
+    assert!(text(&first.stdout).contains(" 0 updated, 0 unchanged"), "{}", text(&first.stdout));
     let second = govtrail(&["import", demo, "--database", &url]);
     assert!(second.status.success());
-    assert!(
-        text(&second.stdout).contains(": 0 created, 0 updated,"),
-        "{}",
-        text(&second.stdout)
-    );
+    assert!(text(&second.stdout).contains(": 0 created, 0 updated,"), "{}", text(&second.stdout));
     assert!(text(&second.stdout).contains("0 removed"));
     assert_eq!(count_areas(&url).await, 4);
 }
@@ -125,8 +95,5 @@ fn migrate_creates_the_schema() {
     let url = format!("sqlite://{}/m.db?mode=rwc", dir.path().display());
     let out = govtrail(&["migrate", "--database", &url]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(
-        govtrail(&["migrate", "--database", &url]).status.success(),
-        "migrating twice is harmless"
-    );
+    assert!(govtrail(&["migrate", "--database", &url]).status.success(), "migrating twice is harmless");
 }

@@ -13,15 +13,9 @@ async fn titles(app: &TestApp, filter: serde_json::Value) -> Vec<String> {
     let data = app
         .data("query($f: ConferenceFilter) { conferences(filter: $f, first: 100) { totalCount edges { node { title } } } }", json!({ "f": filter }))
         .await;
-    let titles: Vec<String> = nodes(&data["conferences"])
-        .iter()
-        .map(|n| n["title"].as_str().unwrap().to_owned())
-        .collect();
-    assert_eq!(
-        data["conferences"]["totalCount"],
-        titles.len(),
-        "totalCount matches the nodes"
-    );
+    let titles: Vec<String> =
+        nodes(&data["conferences"]).iter().map(|n| n["title"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(data["conferences"]["totalCount"], titles.len(), "totalCount matches the nodes");
     titles
 }
 
@@ -34,15 +28,8 @@ async fn four_conferences_on_13_july_2021_in_order_of_the_day() {
     let data = app.data(&query, json!({})).await;
     assert_eq!(data["conferences"]["totalCount"], 4);
     let list = nodes(&data["conferences"]);
-    let parts: Vec<&str> = list
-        .iter()
-        .map(|n| n["partOfDay"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        parts,
-        ["MORNING", "MORNING", "MORNING", "AFTERNOON"],
-        "mornings before the afternoon"
-    );
+    let parts: Vec<&str> = list.iter().map(|n| n["partOfDay"].as_str().unwrap()).collect();
+    assert_eq!(parts, ["MORNING", "MORNING", "MORNING", "AFTERNOON"], "mornings before the afternoon");
 
     let provincial = &list[3];
     assert!(provincial["title"].as_str().unwrap().contains("06-ĐA/TU"));
@@ -53,45 +40,21 @@ async fn four_conferences_on_13_july_2021_in_order_of_the_day() {
     assert_eq!(provincial["startsAt"], serde_json::Value::Null);
     assert_eq!(provincial["area"]["name"], "Hà Giang");
     assert_eq!(provincial["organizers"][0]["name"], "Tỉnh ủy Hà Giang");
-    let chairs: Vec<&str> = provincial["chairs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["name"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        chairs,
-        ["Nguyễn Mạnh Dũng", "Trần Mạnh Lợi"],
-        "chairs in the order the report names them"
-    );
+    let chairs: Vec<&str> =
+        provincial["chairs"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert_eq!(chairs, ["Nguyễn Mạnh Dũng", "Trần Mạnh Lợi"], "chairs in the order the report names them");
     let roles: Vec<(String, String)> = provincial["participants"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| {
-            (
-                p["official"]["name"].as_str().unwrap().to_owned(),
-                p["role"].as_str().unwrap().to_owned(),
-            )
-        })
+        .map(|p| (p["official"]["name"].as_str().unwrap().to_owned(), p["role"].as_str().unwrap().to_owned()))
         .collect();
     assert!(roles.contains(&("Nguyễn Mạnh Dũng".into(), "SPEAKER".into())));
     assert!(roles.contains(&("Trần Mạnh Lợi".into(), "REPORTER".into())));
     let first = &provincial["participants"][0];
-    assert_eq!(
-        first["capacity"],
-        "Phó Bí thư Tỉnh ủy, Trưởng Ban chỉ đạo Quy chế dân chủ ở cơ sở của tỉnh"
-    );
-    assert_eq!(
-        first["organization"]["shortName"],
-        "Tỉnh ủy (BCH Đảng bộ tỉnh)"
-    );
-    assert!(
-        first["citations"][0]["quote"]
-            .as_str()
-            .unwrap()
-            .contains("chủ trì hội nghị")
-    );
+    assert_eq!(first["capacity"], "Phó Bí thư Tỉnh ủy, Trưởng Ban chỉ đạo Quy chế dân chủ ở cơ sở của tỉnh");
+    assert_eq!(first["organization"]["shortName"], "Tỉnh ủy (BCH Đảng bộ tỉnh)");
+    assert!(first["citations"][0]["quote"].as_str().unwrap().contains("chủ trì hội nghị"));
     assert_eq!(first["conference"]["title"], provincial["title"]);
 
     let reviewed: Vec<&str> = provincial["directives"]
@@ -101,35 +64,21 @@ async fn four_conferences_on_13_july_2021_in_order_of_the_day() {
         .filter(|d| d["relation"] == "REVIEWS")
         .map(|d| d["directive"]["title"].as_str().unwrap())
         .collect();
-    assert!(
-        reviewed
-            .iter()
-            .any(|t| t.contains("công tác dân vận cơ sở")),
-        "{reviewed:?}"
-    );
+    assert!(reviewed.iter().any(|t| t.contains("công tác dân vận cơ sở")), "{reviewed:?}");
     assert_eq!(provincial["tasks"].as_array().unwrap().len(), 12);
     let source = &provincial["sources"][0];
     assert_eq!(source["publisher"], "Báo Hà Giang");
-    assert_eq!(
-        source["publishedAt"], "2021-07-13T12:18:00Z",
-        "19:18 in Vietnam is 12:18 UTC"
-    );
+    assert_eq!(source["publishedAt"], "2021-07-13T12:18:00Z", "19:18 in Vietnam is 12:18 UTC");
     assert_eq!(source["publishedOn"], "2021-07-13");
     assert_eq!(source["author"], "Văn Nghị");
 
-    let judicial = list
-        .iter()
-        .find(|n| n["title"].as_str().unwrap().contains("cải cách tư pháp"))
-        .unwrap();
+    let judicial = list.iter().find(|n| n["title"].as_str().unwrap().contains("cải cách tư pháp")).unwrap();
     assert_eq!(judicial["chairs"][0]["name"], "Thào Hồng Sơn");
     assert_eq!(judicial["venue"], "Phòng họp BTV Tỉnh ủy");
     assert_eq!(judicial["format"], "IN_PERSON");
     let central = list.iter().find(|n| n["area"]["name"] == "Hà Nội").unwrap();
     assert_eq!(central["chairs"][0]["name"], "Bùi Thị Minh Hoài");
-    let thematic = list
-        .iter()
-        .find(|n| n["kind"] == "THEMATIC_CONFERENCE")
-        .unwrap();
+    let thematic = list.iter().find(|n| n["kind"] == "THEMATIC_CONFERENCE").unwrap();
     assert_eq!(thematic["area"]["name"], "Vị Xuyên");
     assert_eq!(thematic["chairs"], json!([]));
 }
@@ -137,18 +86,11 @@ async fn four_conferences_on_13_july_2021_in_order_of_the_day() {
 #[tokio::test]
 async fn node_finds_a_conference_by_its_id() {
     let app = spawn_demo().await;
-    let data = app
-        .data(
-            "{ conferences(first: 1, orderBy: [DATE_DESC]) { edges { node { id title } } } }",
-            json!({}),
-        )
-        .await;
+    let data =
+        app.data("{ conferences(first: 1, orderBy: [DATE_DESC]) { edges { node { id title } } } }", json!({})).await;
     let conference = &nodes(&data["conferences"])[0];
     let found = app
-        .data(
-            "query($id: ID!) { node(id: $id) { id ... on Conference { title } } }",
-            json!({ "id": conference["id"] }),
-        )
+        .data("query($id: ID!) { node(id: $id) { id ... on Conference { title } } }", json!({ "id": conference["id"] }))
         .await;
     assert_eq!(found["node"]["title"], conference["title"]);
     assert_eq!(found["node"]["id"], conference["id"]);
@@ -171,11 +113,7 @@ async fn every_filter_narrows_the_list() {
     assert_eq!(chaired.len(), 1);
     assert!(chaired[0].contains("06-ĐA/TU"));
     assert!(titles(&app, json!({ "chairedBy": son })).await[0].contains("cải cách tư pháp"));
-    assert_eq!(
-        titles(&app, json!({ "area": ha_giang })).await.len(),
-        3,
-        "a province includes its districts"
-    );
+    assert_eq!(titles(&app, json!({ "area": ha_giang })).await.len(), 3, "a province includes its districts");
     assert_eq!(titles(&app, json!({ "area": ha_noi })).await.len(), 1);
     assert_eq!(titles(&app, json!({ "organizer": tinh_uy })).await.len(), 1);
     assert_eq!(titles(&app, json!({ "directive": de_an })).await.len(), 1);
@@ -183,52 +121,19 @@ async fn every_filter_narrows_the_list() {
         titles(&app, json!({ "kind": ["THEMATIC_CONFERENCE"] })).await,
         ["Hội nghị chuyên đề về công tác xây dựng Đảng"]
     );
-    assert_eq!(
-        titles(&app, json!({ "format": ["IN_PERSON"] })).await.len(),
-        1
-    );
-    assert_eq!(
-        titles(&app, json!({ "text": "CAI CACH tu phap" }))
-            .await
-            .len(),
-        1
-    );
-    assert_eq!(
-        titles(&app, json!({ "text": "dân vận", "area": ha_giang }))
-            .await
-            .len(),
-        1
-    );
-    assert_eq!(
-        titles(&app, json!({ "text": "100%_" })).await.len(),
-        0,
-        "LIKE wildcards are literal"
-    );
+    assert_eq!(titles(&app, json!({ "format": ["IN_PERSON"] })).await.len(), 1);
+    assert_eq!(titles(&app, json!({ "text": "CAI CACH tu phap" })).await.len(), 1);
+    assert_eq!(titles(&app, json!({ "text": "dân vận", "area": ha_giang })).await.len(), 1);
+    assert_eq!(titles(&app, json!({ "text": "100%_" })).await.len(), 0, "LIKE wildcards are literal");
 }
 
 #[tokio::test]
 async fn conferences_order_by_title_both_ways() {
     let app = spawn_demo().await;
-    let asc = app
-        .data(
-            "{ conferences(orderBy: [TITLE_ASC]) { edges { node { title } } } }",
-            json!({}),
-        )
-        .await;
-    let desc = app
-        .data(
-            "{ conferences(orderBy: [TITLE_DESC]) { edges { node { title } } } }",
-            json!({}),
-        )
-        .await;
-    let mut a: Vec<_> = nodes(&asc["conferences"])
-        .into_iter()
-        .map(|n| n["title"].clone())
-        .collect();
-    let d: Vec<_> = nodes(&desc["conferences"])
-        .into_iter()
-        .map(|n| n["title"].clone())
-        .collect();
+    let asc = app.data("{ conferences(orderBy: [TITLE_ASC]) { edges { node { title } } } }", json!({})).await;
+    let desc = app.data("{ conferences(orderBy: [TITLE_DESC]) { edges { node { title } } } }", json!({})).await;
+    let mut a: Vec<_> = nodes(&asc["conferences"]).into_iter().map(|n| n["title"].clone()).collect();
+    let d: Vec<_> = nodes(&desc["conferences"]).into_iter().map(|n| n["title"].clone()).collect();
     assert_eq!(a.len(), 4);
     a.reverse();
     assert_eq!(a, d);

@@ -21,48 +21,21 @@ async fn graphiql_assets_from_a_local_folder() {
     let script = assets.path().join("node_modules/graphiql");
     std::fs::create_dir_all(&script).unwrap();
     std::fs::write(script.join("graphiql.min.js"), "/* local graphiql */").unwrap();
-    let app = spawn(Setup {
-        graphiql_assets: Some(assets.path().to_owned()),
-        ..Setup::default()
-    })
-    .await;
-    let html = app
-        .client
-        .get(app.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let app = spawn(Setup { graphiql_assets: Some(assets.path().to_owned()), ..Setup::default() }).await;
+    let html = app.client.get(app.url("/")).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("/graphiql-assets/node_modules/graphiql/graphiql.min.js"));
     assert!(!html.contains("unpkg.com"), "no request leaves the network");
-    let js = app
-        .client
-        .get(app.url("/graphiql-assets/node_modules/graphiql/graphiql.min.js"))
-        .send()
-        .await
-        .unwrap();
+    let js = app.client.get(app.url("/graphiql-assets/node_modules/graphiql/graphiql.min.js")).send().await.unwrap();
     assert_eq!(js.status(), 200);
     assert_eq!(js.text().await.unwrap(), "/* local graphiql */");
-    let missing = app
-        .client
-        .get(app.url("/graphiql-assets/nothing.js"))
-        .send()
-        .await
-        .unwrap();
+    let missing = app.client.get(app.url("/graphiql-assets/nothing.js")).send().await.unwrap();
     assert_eq!(missing.status(), 404);
 }
 
 #[tokio::test]
 async fn graphql_over_get_answers_queries() {
     let app = spawn_demo().await;
-    let response = app
-        .client
-        .get(app.url("/graphql?query=%7Bofficials%7BtotalCount%7D%7D"))
-        .send()
-        .await
-        .unwrap();
+    let response = app.client.get(app.url("/graphql?query=%7Bofficials%7BtotalCount%7D%7D")).send().await.unwrap();
     assert_eq!(response.status(), 200);
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["data"]["officials"]["totalCount"], 7);

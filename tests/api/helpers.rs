@@ -46,31 +46,18 @@ pub async fn spawn_app() -> TestApp {
 
 /// A server over the demo dataset.
 pub async fn spawn_demo() -> TestApp {
-    spawn(Setup {
-        dataset: Some(dataset::DEMO.to_owned()),
-        ..Setup::default()
-    })
-    .await
+    spawn(Setup { dataset: Some(dataset::DEMO.to_owned()), ..Setup::default() }).await
 }
 
 /// A server over the given dataset.
 pub async fn spawn_with(dataset: Value) -> TestApp {
-    spawn(Setup {
-        dataset: Some(dataset.to_string()),
-        ..Setup::default()
-    })
-    .await
+    spawn(Setup { dataset: Some(dataset.to_string()), ..Setup::default() }).await
 }
 
 /// A server whose clock stands still at `now`, over the given dataset.
 pub async fn spawn_at(now: &str, dataset: Value) -> TestApp {
     let now: DateTime<Utc> = now.parse().expect("instant");
-    spawn(Setup {
-        dataset: Some(dataset.to_string()),
-        clock: Clock::Fixed(now),
-        ..Setup::default()
-    })
-    .await
+    spawn(Setup { dataset: Some(dataset.to_string()), clock: Clock::Fixed(now), ..Setup::default() }).await
 }
 
 pub async fn spawn(setup: Setup) -> TestApp {
@@ -78,13 +65,8 @@ pub async fn spawn(setup: Setup) -> TestApp {
     let database_url = format!("sqlite://{}/test.db?mode=rwc", dir.path().display());
     let setup_db = database::open(&database_url).await.expect("database");
     if let Some(json) = &setup.dataset {
-        let parsed = dataset::parse_dataset(json)
-            .map_err(|e| e.message())
-            .expect("dataset parses");
-        dataset::import_dataset(&setup_db, &parsed)
-            .await
-            .map_err(|e| e.message())
-            .expect("dataset imports");
+        let parsed = dataset::parse_dataset(json).map_err(|e| e.message()).expect("dataset parses");
+        dataset::import_dataset(&setup_db, &parsed).await.map_err(|e| e.message()).expect("dataset imports");
     }
     setup_db.close().await.expect("close");
     let statements = Arc::new(std::sync::Mutex::new(Vec::new()));
@@ -108,13 +90,7 @@ pub async fn spawn(setup: Setup) -> TestApp {
     .await
     .expect("bind");
     tokio::spawn(serve);
-    TestApp {
-        address,
-        client: reqwest::Client::new(),
-        statements,
-        _dir: dir,
-        _shutdown: shutdown,
-    }
+    TestApp { address, client: reqwest::Client::new(), statements, _dir: dir, _shutdown: shutdown }
 }
 
 impl TestApp {
@@ -138,45 +114,28 @@ impl TestApp {
     /// The data of a query that must succeed.
     pub async fn data(&self, query: &str, variables: Value) -> Value {
         let response = self.query(query, variables).await;
-        assert!(
-            response.get("errors").is_none(),
-            "unexpected errors: {}",
-            response["errors"]
-        );
+        assert!(response.get("errors").is_none(), "unexpected errors: {}", response["errors"]);
         response["data"].clone()
     }
 
     /// The code of the first error of a query that must fail.
     pub async fn error_code(&self, query: &str, variables: Value) -> String {
         let response = self.query(query, variables).await;
-        let errors = response["errors"]
-            .as_array()
-            .unwrap_or_else(|| panic!("expected errors, got {response}"));
-        errors[0]["extensions"]["code"]
-            .as_str()
-            .unwrap_or_else(|| panic!("no code in {}", errors[0]))
-            .to_owned()
+        let errors = response["errors"].as_array().unwrap_or_else(|| panic!("expected errors, got {response}"));
+        errors[0]["extensions"]["code"].as_str().unwrap_or_else(|| panic!("no code in {}", errors[0])).to_owned()
     }
 
     /// The SQL statements `query` runs.
     pub async fn statements_for(&self, query: &str, variables: Value) -> Vec<String> {
         let before = self.statements.lock().map(|l| l.len()).unwrap_or(0);
         self.data(query, variables).await;
-        self.statements
-            .lock()
-            .map(|l| l[before..].to_vec())
-            .unwrap_or_default()
+        self.statements.lock().map(|l| l[before..].to_vec()).unwrap_or_default()
     }
 }
 
 /// The nodes of a connection.
 pub fn nodes(connection: &Value) -> Vec<Value> {
-    connection["edges"]
-        .as_array()
-        .expect("edges")
-        .iter()
-        .map(|e| e["node"].clone())
-        .collect()
+    connection["edges"].as_array().expect("edges").iter().map(|e| e["node"].clone()).collect()
 }
 
 /// The global id of the node of a list whose name (title, or code) is `text`, or else of the
@@ -191,13 +150,6 @@ pub async fn id_of(app: &TestApp, list: &str, text: &str) -> String {
     );
     let data = app.data(&query, json!({ "t": text })).await;
     let found = nodes(&data[list]);
-    let exact = found
-        .iter()
-        .find(|n| n["name"] == text || n["code"] == text || n["title"] == text);
-    exact
-        .or(found.first())
-        .unwrap_or_else(|| panic!("no {list} matches {text}"))["id"]
-        .as_str()
-        .expect("id")
-        .to_owned()
+    let exact = found.iter().find(|n| n["name"] == text || n["code"] == text || n["title"] == text);
+    exact.or(found.first()).unwrap_or_else(|| panic!("no {list} matches {text}"))["id"].as_str().expect("id").to_owned()
 }

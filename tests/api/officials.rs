@@ -4,11 +4,13 @@ use crate::helpers::*;
 use serde_json::json;
 
 async fn names(app: &TestApp, text: &str) -> Vec<String> {
-    let data = app.data("query($t: String) { officials(filter: { text: $t }, first: 50) { edges { node { name } } } }", json!({ "t": text })).await;
-    nodes(&data["officials"])
-        .iter()
-        .map(|n| n["name"].as_str().unwrap().to_owned())
-        .collect()
+    let data = app
+        .data(
+            "query($t: String) { officials(filter: { text: $t }, first: 50) { edges { node { name } } } }",
+            json!({ "t": text }),
+        )
+        .await;
+    nodes(&data["officials"]).iter().map(|n| n["name"].as_str().unwrap().to_owned()).collect()
 }
 
 #[tokio::test]
@@ -17,16 +19,8 @@ async fn names_are_found_with_or_without_diacritics_and_case() {
     assert_eq!(names(&app, "tran manh loi").await, ["Trần Mạnh Lợi"]);
     assert_eq!(names(&app, "TRẦN mạnh").await, ["Trần Mạnh Lợi"]);
     assert_eq!(names(&app, "Nguyen Manh Dung").await, ["Nguyễn Mạnh Dũng"]);
-    assert_eq!(
-        names(&app, "thi").await,
-        ["Bùi Thị Minh Hoài", "Chúng Thị Chiên"],
-        "in folded name order"
-    );
-    assert_eq!(
-        names(&app, "loi tran").await,
-        ["Trần Mạnh Lợi"],
-        "every word, in any order"
-    );
+    assert_eq!(names(&app, "thi").await, ["Bùi Thị Minh Hoài", "Chúng Thị Chiên"], "in folded name order");
+    assert_eq!(names(&app, "loi tran").await, ["Trần Mạnh Lợi"], "every word, in any order");
     assert!(names(&app, "nguyen tran").await.is_empty());
     assert_eq!(names(&app, "").await.len(), 7);
 }
@@ -49,54 +43,24 @@ async fn an_officials_posts_chairs_participations_and_tasks() {
         .await;
     let official = &data["node"];
     assert_eq!(official["key"], "nguyen-manh-dung");
-    let titles: Vec<&str> = official["tenures"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["post"]["title"].as_str().unwrap())
-        .collect();
+    let titles: Vec<&str> =
+        official["tenures"].as_array().unwrap().iter().map(|t| t["post"]["title"].as_str().unwrap()).collect();
     assert!(titles.contains(&"Phó Bí thư Tỉnh ủy"), "{titles:?}");
-    assert!(
-        titles.contains(&"Trưởng Ban Chỉ đạo Quy chế dân chủ ở cơ sở của tỉnh"),
-        "{titles:?}"
-    );
-    let deputy = official["tenures"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["post"]["title"] == "Phó Bí thư Tỉnh ủy")
-        .unwrap();
+    assert!(titles.contains(&"Trưởng Ban Chỉ đạo Quy chế dân chủ ở cơ sở của tỉnh"), "{titles:?}");
+    let deputy =
+        official["tenures"].as_array().unwrap().iter().find(|t| t["post"]["title"] == "Phó Bí thư Tỉnh ủy").unwrap();
     assert_eq!(deputy["post"]["organization"]["name"], "Tỉnh ủy Hà Giang");
-    let holders: Vec<&str> = deputy["post"]["holders"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["official"]["name"].as_str().unwrap())
-        .collect();
+    let holders: Vec<&str> =
+        deputy["post"]["holders"].as_array().unwrap().iter().map(|h| h["official"]["name"].as_str().unwrap()).collect();
     assert!(
         holders.contains(&"Nguyễn Mạnh Dũng") && holders.contains(&"Thào Hồng Sơn"),
         "two deputies at once: {holders:?}"
     );
     assert_eq!(deputy["isHeldOn"], true);
-    assert_eq!(
-        deputy["startedOn"],
-        serde_json::Value::Null,
-        "the report gives no dates"
-    );
+    assert_eq!(deputy["startedOn"], serde_json::Value::Null, "the report gives no dates");
     assert_eq!(deputy["official"]["name"], "Nguyễn Mạnh Dũng");
-    assert_eq!(
-        deputy["sources"][0]["title"]
-            .as_str()
-            .unwrap()
-            .starts_with("Tổng kết Đề án 06"),
-        true
-    );
-    assert!(
-        deputy["citations"][0]["quote"]
-            .as_str()
-            .unwrap()
-            .contains("Phó Bí thư Tỉnh ủy")
-    );
+    assert_eq!(deputy["sources"][0]["title"].as_str().unwrap().starts_with("Tổng kết Đề án 06"), true);
+    assert!(deputy["citations"][0]["quote"].as_str().unwrap().contains("Phó Bí thư Tỉnh ủy"));
     assert_eq!(official["chaired"].as_array().unwrap().len(), 1);
     assert_eq!(official["chaired"][0]["date"], "2021-07-13");
     assert_eq!(official["speeches"].as_array().unwrap().len(), 1);
@@ -141,33 +105,27 @@ async fn tenures_as_of_a_date() {
         }
     };
     assert_eq!(on("2014-12-31").await, Vec::<String>::new());
-    assert_eq!(
-        on("2015-01-01").await,
-        ["Phó Chủ tịch UBND tỉnh"],
-        "a year-only start covers the whole year"
-    );
-    assert_eq!(
-        on("2020-10-31").await,
-        ["Phó Chủ tịch UBND tỉnh"],
-        "a month-only end covers the whole month"
-    );
+    assert_eq!(on("2015-01-01").await, ["Phó Chủ tịch UBND tỉnh"], "a year-only start covers the whole year");
+    assert_eq!(on("2020-10-31").await, ["Phó Chủ tịch UBND tỉnh"], "a month-only end covers the whole month");
     assert_eq!(on("2020-11-01").await, Vec::<String>::new());
     assert_eq!(on("2020-11-02").await, ["Chủ tịch UBND tỉnh"]);
     assert_eq!(on("2024-06-01").await, Vec::<String>::new());
     let all = app.data(query, json!({ "id": id, "d": null })).await;
     let tenures = all["node"]["tenures"].as_array().unwrap();
     assert_eq!(tenures.len(), 2);
-    assert_eq!(
-        tenures[0]["startedOn"], "2015",
-        "earliest first, at the precision given"
-    );
+    assert_eq!(tenures[0]["startedOn"], "2015", "earliest first, at the precision given");
     assert_eq!(tenures[1]["endedOn"], "2024-05-31");
 }
 
 #[tokio::test]
 async fn holders_of_a_post_either_side_of_a_handover() {
     let app = spawn_with(succession()).await;
-    let data = app.data("{ organizations(filter: { text: \"uy ban nhan dan\" }) { edges { node { posts { id title } } } } }", json!({})).await;
+    let data = app
+        .data(
+            "{ organizations(filter: { text: \"uy ban nhan dan\" }) { edges { node { posts { id title } } } } }",
+            json!({}),
+        )
+        .await;
     let post = nodes(&data["organizations"])[0]["posts"]
         .as_array()
         .unwrap()
@@ -175,7 +133,8 @@ async fn holders_of_a_post_either_side_of_a_handover() {
         .find(|p| p["title"] == "Chủ tịch UBND tỉnh")
         .unwrap()
         .clone();
-    let query = "query($id: ID!, $d: Date) { node(id: $id) { ... on Post { holders(asOf: $d) { official { name } } } } }";
+    let query =
+        "query($id: ID!, $d: Date) { node(id: $id) { ... on Post { holders(asOf: $d) { official { name } } } } }";
     let holder = |d: Option<&'static str>| {
         let app = &app;
         let id = post["id"].clone();
@@ -191,9 +150,5 @@ async fn holders_of_a_post_either_side_of_a_handover() {
     };
     assert_eq!(holder(Some("2024-05-31")).await, ["Nguyễn Văn A"]);
     assert_eq!(holder(Some("2024-06-01")).await, ["Lê Thị B"]);
-    assert_eq!(
-        holder(None).await,
-        ["Nguyễn Văn A", "Lê Thị B"],
-        "in time order"
-    );
+    assert_eq!(holder(None).await, ["Nguyễn Văn A", "Lê Thị B"], "in time order");
 }

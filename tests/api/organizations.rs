@@ -20,12 +20,7 @@ async fn the_provincial_committee_and_its_relations() {
     let org = &data["node"];
     assert_eq!(org["kind"], "PARTY_COMMITTEE");
     assert_eq!(org["parent"]["name"], "Đảng bộ tỉnh Hà Giang");
-    let children: Vec<&str> = org["children"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["name"].as_str().unwrap())
-        .collect();
+    let children: Vec<&str> = org["children"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
     for name in [
         "Ban Thường vụ Tỉnh ủy Hà Giang",
         "Ban Dân vận Tỉnh ủy Hà Giang",
@@ -39,24 +34,13 @@ async fn the_provincial_committee_and_its_relations() {
     assert_eq!(org["area"]["parent"]["name"], "Việt Nam");
     assert_eq!(org["area"]["children"][0]["name"], "Vị Xuyên");
     assert_eq!(org["posts"][0]["title"], "Phó Bí thư Tỉnh ủy");
-    let officials: Vec<&str> = org["officials"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| o["name"].as_str().unwrap())
-        .collect();
+    let officials: Vec<&str> =
+        org["officials"].as_array().unwrap().iter().map(|o| o["name"].as_str().unwrap()).collect();
     assert_eq!(officials, ["Nguyễn Mạnh Dũng", "Thào Hồng Sơn"]);
     assert_eq!(org["conferencesOrganized"].as_array().unwrap().len(), 1);
-    let issued: Vec<&str> = org["directivesIssued"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["title"].as_str().unwrap())
-        .collect();
-    assert!(
-        issued.contains(&"Phát triển giáo dục và đào tạo"),
-        "{issued:?}"
-    );
+    let issued: Vec<&str> =
+        org["directivesIssued"].as_array().unwrap().iter().map(|d| d["title"].as_str().unwrap()).collect();
+    assert!(issued.contains(&"Phát triển giáo dục và đào tạo"), "{issued:?}");
     assert_eq!(org["tasksAssigned"], json!([]));
     assert_eq!(org["tasksGiven"], json!([]));
 }
@@ -91,11 +75,7 @@ async fn organization_filters() {
     assert_eq!(count(json!({ "parent": tinh_uy })).await, 4);
     assert_eq!(count(json!({ "kind": ["STEERING_COMMITTEE"] })).await, 2);
     assert_eq!(count(json!({ "area": vi_xuyen })).await, 2);
-    assert_eq!(
-        count(json!({ "text": "BTV Tinh uy" })).await,
-        1,
-        "short names are searched too"
-    );
+    assert_eq!(count(json!({ "text": "BTV Tinh uy" })).await, 1, "short names are searched too");
 }
 
 #[tokio::test]
@@ -118,10 +98,6 @@ async fn a_dissolved_organization_has_no_officials_or_children_after_its_end() {
     assert_eq!(org["children"][0]["name"], "Ban Dân vận Tỉnh ủy Cũ");
     let after = app.data(query, json!({ "d": "2026-01-01" })).await;
     let org = &nodes(&after["organizations"])[0];
-    assert_eq!(
-        org["officials"],
-        json!([]),
-        "no holders after the end, even with an open tenure"
-    );
+    assert_eq!(org["officials"], json!([]), "no holders after the end, even with an open tenure");
     assert_eq!(org["children"], json!([]));
 }

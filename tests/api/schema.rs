@@ -5,8 +5,8 @@ use serde_json::json;
 
 #[test]
 fn schema_graphql_is_the_generated_sdl() {
-    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql"))
-        .expect("schema.graphql");
+    let committed =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql")).expect("schema.graphql");
     let generated = govtrail::graphql::build_schema().sdl();
     assert!(
         committed == generated,

@@ -5,8 +5,9 @@ use crate::helpers::*;
 use serde_json::{Value, json};
 
 fn large_dataset(conferences: usize) -> Value {
-    let organizations: Vec<Value> =
-        (0..10).map(|i| json!({ "key": format!("o{i}"), "name": format!("Cơ quan {i}"), "kind": "DEPARTMENT" })).collect();
+    let organizations: Vec<Value> = (0..10)
+        .map(|i| json!({ "key": format!("o{i}"), "name": format!("Cơ quan {i}"), "kind": "DEPARTMENT" }))
+        .collect();
     let posts: Vec<Value> =
         (0..20).map(|i| json!({ "key": format!("p{i}"), "title": format!("Chức vụ {i}"), "organization": format!("o{}", i % 10) })).collect();
     let officials: Vec<Value> = (0..300)
@@ -30,8 +31,7 @@ fn large_dataset(conferences: usize) -> Value {
     json!({ "organizations": organizations, "posts": posts, "officials": officials, "conferences": conferences })
 }
 
-const NESTED: &str =
-    "query($n: Int) { conferences(first: $n) { totalCount edges { node { title organizers { name }
+const NESTED: &str = "query($n: Int) { conferences(first: $n) { totalCount edges { node { title organizers { name }
     chairs { name tenures { startedOn post { title organization { name } } } } } } } }";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -46,25 +46,11 @@ async fn nested_query_statements_do_not_grow_with_the_page_size() {
     let app = spawn(setup).await;
     let small = app.statements_for(NESTED, json!({ "n": 10 })).await;
     let large = app.statements_for(NESTED, json!({ "n": 100 })).await;
-    let shapes = |log: &[String]| {
-        log.iter()
-            .map(|sql| sql.split(" WHERE ").next().unwrap_or("").to_owned())
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(
-        small.len(),
-        large.len(),
-        "10 rows: {:#?}\n100 rows: {:#?}",
-        shapes(&small),
-        shapes(&large)
-    );
+    let shapes =
+        |log: &[String]| log.iter().map(|sql| sql.split(" WHERE ").next().unwrap_or("").to_owned()).collect::<Vec<_>>();
+    assert_eq!(small.len(), large.len(), "10 rows: {:#?}\n100 rows: {:#?}", shapes(&small), shapes(&large));
     // page + count + organizer links + organizers + participations + officials + tenures + posts + organizations
-    assert!(
-        large.len() <= 9,
-        "{} statements for a query nested five deep: {:#?}",
-        large.len(),
-        shapes(&large)
-    );
+    assert!(large.len() <= 9, "{} statements for a query nested five deep: {:#?}", large.len(), shapes(&large));
     let data = app.data(NESTED, json!({ "n": 100 })).await;
     let first = &nodes(&data["conferences"])[0];
     assert_eq!(first["chairs"].as_array().unwrap().len(), 2);

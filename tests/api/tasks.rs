@@ -35,12 +35,8 @@ async fn task_filters() {
     let app = spawn_demo().await;
     let ban_dan_van = id_of(&app, "organizations", "Ban Dân vận Tỉnh ủy").await;
     let de_an = id_of(&app, "directives", "06-DA/TU").await;
-    let conference = app
-        .data(
-            "{ conferences(orderBy: [DATE_DESC], first: 1) { edges { node { id } } } }",
-            json!({}),
-        )
-        .await;
+    let conference =
+        app.data("{ conferences(orderBy: [DATE_DESC], first: 1) { edges { node { id } } } }", json!({})).await;
     let conference = nodes(&conference["conferences"])[0]["id"].clone();
     let count = |filter: serde_json::Value| {
         let app = &app;
@@ -83,10 +79,7 @@ fn deadlines() -> serde_json::Value {
 
 async fn overdue_now(app: &TestApp) -> Vec<(String, bool, i64)> {
     let data = app
-        .data(
-            "{ tasks(orderBy: [TITLE_ASC]) { edges { node { title isOverdue daysUntilDue } } } }",
-            json!({}),
-        )
+        .data("{ tasks(orderBy: [TITLE_ASC]) { edges { node { title isOverdue daysUntilDue } } } }", json!({}))
         .await;
     nodes(&data["tasks"])
         .iter()
@@ -104,30 +97,16 @@ async fn overdue_now(app: &TestApp) -> Vec<(String, bool, i64)> {
 async fn at_17_30_utc_on_the_due_date_it_is_already_the_next_day_in_vietnam() {
     let app = spawn_at("2021-12-31T17:30:00Z", deadlines()).await;
     let tasks = overdue_now(&app).await;
-    assert!(
-        tasks.contains(&("Hạn theo giờ Việt Nam".into(), true, -1)),
-        "{tasks:?}"
-    );
-    assert!(
-        tasks.contains(&("Hạn theo giờ UTC".into(), false, 0)),
-        "{tasks:?}"
-    );
-    assert!(
-        tasks
-            .iter()
-            .any(|(t, overdue, _)| t == "Đã xong" && !overdue),
-        "done tasks are never overdue"
-    );
+    assert!(tasks.contains(&("Hạn theo giờ Việt Nam".into(), true, -1)), "{tasks:?}");
+    assert!(tasks.contains(&("Hạn theo giờ UTC".into(), false, 0)), "{tasks:?}");
+    assert!(tasks.iter().any(|(t, overdue, _)| t == "Đã xong" && !overdue), "done tasks are never overdue");
 }
 
 #[tokio::test]
 async fn just_before_midnight_in_vietnam_the_task_is_not_yet_overdue() {
     let app = spawn_at("2021-12-31T16:59:59Z", deadlines()).await;
     let tasks = overdue_now(&app).await;
-    assert!(
-        tasks.contains(&("Hạn theo giờ Việt Nam".into(), false, 0)),
-        "{tasks:?}"
-    );
+    assert!(tasks.contains(&("Hạn theo giờ Việt Nam".into(), false, 0)), "{tasks:?}");
 }
 
 #[tokio::test]
@@ -136,12 +115,7 @@ async fn progress_updates_in_order_and_the_status_follows_the_latest() {
     let data = app.data("{ tasks(filter: { text: \"da xong\" }) { edges { node { status updates { date status note task { title } } } } } }", json!({})).await;
     let task = &nodes(&data["tasks"])[0];
     assert_eq!(task["status"], "DONE");
-    let notes: Vec<&str> = task["updates"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| u["note"].as_str().unwrap())
-        .collect();
+    let notes: Vec<&str> = task["updates"].as_array().unwrap().iter().map(|u| u["note"].as_str().unwrap()).collect();
     assert_eq!(notes, ["Bắt đầu", "Hoàn thành"]);
     assert_eq!(task["updates"][0]["task"]["title"], "Đã xong");
 }

@@ -1,0 +1,287 @@
+//! Counts for dashboards, computed by GROUP BY in the database: tasks by status, assignee,
+//! directive, conference and due month or year; conferences by month, year, organizer, area,
+//! chair, kind and format.
+
+use super::filters::{ConferenceFilter, TaskFilter};
+use super::lists::area_pairs;
+use crate::domain::vocabulary::{ParticipationRole, TaskStatus};
+use crate::error::AppResult;
+use chrono::NaiveDate;
+use entity::*;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, QueryResult};
+
+/// What tasks can be grouped by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, async_graphql::Enum)]
+pub enum TaskDimension {
+    /// The task's status.
+    Status,
+    /// Each organization or official it is assigned to (a task with two assignees counts in
+    /// both buckets).
+    Assignee,
+    /// The directive it serves.
+    Directive,
+    /// The conference it was assigned at.
+    AssignedAtConference,
+    /// The month of its due date (`YYYY-MM`).
+    DueMonth,
+    /// The year of its due date (`YYYY`).
+    DueYear,
+}
+
+/// What conferences can be grouped by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, async_graphql::Enum)]
+pub enum ConferenceDimension {
+    /// The month of its date (`YYYY-MM`).
+    Month,
+    /// The year of its date (`YYYY`).
+    Year,
+    /// Each organizer (a conference with two organizers counts in both buckets).
+    Organizer,
+    /// The area it was held in.
+    Area,
+    /// Each chair (a conference with two chairs counts in both buckets).
+    Chair,
+    /// Its kind.
+    Kind,
+    /// Its format.
+    Format,
+}
+
+/// One value of a bucket's key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeyValue {
+    /// A text value (a status, a month); `None` where the row has none.
+    Text(Option<String>),
+    /// An organization.
+    Organization(i32),
+    /// An official.
+    Official(i32),
+    /// A directive.
+    Directive(i32),
+    /// A conference.
+    Conference(i32),
+    /// An area.
+    Area(i32),
+    /// No value (no assignee, no directive, ...).
+    Missing,
+}
+
+/// The counts of one bucket of tasks.
+#[derive(Clone, Debug, Default)]
+pub struct TaskCounts {
+    /// All tasks.
+    pub total: i64,
+    /// OPEN tasks.
+    pub open: i64,
+    /// IN_PROGRESS tasks.
+    pub in_progress: i64,
+    /// DONE tasks.
+    pub done: i64,
+    /// CANCELLED tasks.
+    pub cancelled: i64,
+    /// Tasks overdue on the as-of date.
+    pub overdue: i64,
+    /// DONE tasks with a DONE update on or before their due date.
+    pub done_on_time: i64,
+}
+
+/// A bucket: the key, one value per dimension asked for, and its counts.
+#[derive(Clone, Debug)]
+pub struct Bucket<C> {
+    /// The key values, in the order of the dimensions.
+    pub key: Vec<KeyValue>,
+    /// The counts.
+    pub counts: C,
+}
+
+fn month_expr(backend: DatabaseBackend, column: &str, table: &str, format: &str) -> Expr {
+    match backend {
+        DatabaseBackend::Postgres => {
+            let pattern = if format == "month" { "YYYY-MM" } else { "YYYY" };
+            Expr::cust(format!("to_char(\"{table}\".\"{column}\", '{pattern}')"))
+        }
+        _ => {
+            let pattern = if format == "month" { "%Y-%m" } else { "%Y" };
+            Expr::cust(format!("strftime('{pattern}', \"{table}\".\"{column}\")"))
+        }
+    }
+}
+
+fn int_or_missing(row: &QueryResult, alias: &str, wrap: fn(i32) -> KeyValue) -> AppResult<KeyValue> {
+    let value: Option<i32> = row.try_get("", alias)?;
+    Ok(value.map_or(KeyValue::Missing, wrap))
+}
+
+fn count(row: &QueryResult, alias: &str) -> AppResult<i64> {
+    let value: Option<i64> = row.try_get("", alias)?;
+    Ok(value.unwrap_or(0))
+}
+
+fn group(query: &mut SelectStatement, alias: &str, expr: Expr) {
+    query.expr_as(expr.clone(), Alias::new(alias)).add_group_by([expr.clone()]).order_by_expr(expr, Order::Asc);
+}
+
+/// Task counts grouped by `dimensions`, overdue judged on `as_of`.
+pub async fn task_stats(
+    db: &DatabaseConnection,
+    filter: &TaskFilter,
+    dimensions: &[TaskDimension],
+    as_of: NaiveDate,
+) -> AppResult<Vec<Bucket<TaskCounts>>> {
+    use task::Column as C;
+    let backend = db.get_database_backend();
+    let mut query = Query::select();
+    query.from(task::Entity);
+    if dimensions.contains(&TaskDimension::Assignee) {
+        query.left_join(
+            task_assignee::Entity,
+            Expr::col((task_assignee::Entity, task_assignee::Column::TaskId)).equals((task::Entity, C::Id)),
+        );
+    }
+    for (i, dimension) in dimensions.iter().enumerate() {
+        let alias = format!("d{i}");
+        match dimension {
+            TaskDimension::Status => group(&mut query, &alias, Expr::col((task::Entity, C::Status))),
+            TaskDimension::Directive => group(&mut query, &alias, Expr::col((task::Entity, C::DirectiveId))),
+            TaskDimension::AssignedAtConference => {
+                group(&mut query, &alias, Expr::col((task::Entity, C::ConferenceId)))
+            }
+            TaskDimension::DueMonth => group(&mut query, &alias, month_expr(backend, "due_on", "task", "month")),
+            TaskDimension::DueYear => group(&mut query, &alias, month_expr(backend, "due_on", "task", "year")),
+            TaskDimension::Assignee => {
+                let organization = Expr::col((task_assignee::Entity, task_assignee::Column::OrganizationId));
+                let official = Expr::col((task_assignee::Entity, task_assignee::Column::OfficialId));
+                group(&mut query, &format!("{alias}o"), organization);
+                group(&mut query, &format!("{alias}p"), official);
+            }
+        }
+    }
+    let status = |s: TaskStatus| s.as_str().to_owned();
+    let sum_status =
+        |s: TaskStatus| Expr::cust_with_values("SUM(CASE WHEN \"task\".\"status\" = ? THEN 1 ELSE 0 END)", [status(s)]);
+    query
+        .expr_as(Expr::cust("COUNT(*)"), Alias::new("total"))
+        .expr_as(sum_status(TaskStatus::Open), Alias::new("open"))
+        .expr_as(sum_status(TaskStatus::InProgress), Alias::new("in_progress"))
+        .expr_as(sum_status(TaskStatus::Done), Alias::new("done"))
+        .expr_as(sum_status(TaskStatus::Cancelled), Alias::new("cancelled"))
+        .expr_as(
+            Expr::cust_with_values(
+                "SUM(CASE WHEN \"task\".\"status\" IN (?, ?) AND \"task\".\"due_on\" < ? THEN 1 ELSE 0 END)",
+                [status(TaskStatus::Open).into(), status(TaskStatus::InProgress).into(), sea_orm::Value::from(as_of)],
+            ),
+            Alias::new("overdue"),
+        )
+        .expr_as(
+            Expr::cust_with_values(
+                "SUM(CASE WHEN \"task\".\"status\" = ? AND EXISTS (SELECT 1 FROM \"task_update\" AS \"u\" \
+                 WHERE \"u\".\"task_id\" = \"task\".\"id\" AND \"u\".\"status\" = ? \
+                 AND \"u\".\"date\" <= \"task\".\"due_on\") THEN 1 ELSE 0 END)",
+                [status(TaskStatus::Done), status(TaskStatus::Done)],
+            ),
+            Alias::new("done_on_time"),
+        )
+        .cond_where(filter.condition());
+    let rows = db.query_all(&query).await?;
+    let mut buckets = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut key = Vec::with_capacity(dimensions.len());
+        for (i, dimension) in dimensions.iter().enumerate() {
+            let alias = format!("d{i}");
+            key.push(match dimension {
+                TaskDimension::Status | TaskDimension::DueMonth | TaskDimension::DueYear => {
+                    KeyValue::Text(row.try_get("", &alias)?)
+                }
+                TaskDimension::Directive => int_or_missing(&row, &alias, KeyValue::Directive)?,
+                TaskDimension::AssignedAtConference => int_or_missing(&row, &alias, KeyValue::Conference)?,
+                TaskDimension::Assignee => match int_or_missing(&row, &format!("{alias}o"), KeyValue::Organization)? {
+                    KeyValue::Missing => int_or_missing(&row, &format!("{alias}p"), KeyValue::Official)?,
+                    organization => organization,
+                },
+            });
+        }
+        let counts = TaskCounts {
+            total: count(&row, "total")?,
+            open: count(&row, "open")?,
+            in_progress: count(&row, "in_progress")?,
+            done: count(&row, "done")?,
+            cancelled: count(&row, "cancelled")?,
+            overdue: count(&row, "overdue")?,
+            done_on_time: count(&row, "done_on_time")?,
+        };
+        buckets.push(Bucket { key, counts });
+    }
+    Ok(buckets)
+}
+
+/// Conference counts grouped by `dimensions`.
+pub async fn conference_stats(
+    db: &DatabaseConnection,
+    filter: &ConferenceFilter,
+    dimensions: &[ConferenceDimension],
+) -> AppResult<Vec<Bucket<i64>>> {
+    use conference::Column as C;
+    let backend = db.get_database_backend();
+    let mut filter = filter.clone();
+    if filter.uses_areas() {
+        filter.expand_areas(&area_pairs(db).await?);
+    }
+    let mut query = Query::select();
+    query.from(conference::Entity);
+    if dimensions.contains(&ConferenceDimension::Organizer) {
+        query.left_join(
+            conference_organizer::Entity,
+            Expr::col((conference_organizer::Entity, conference_organizer::Column::ConferenceId))
+                .equals((conference::Entity, C::Id)),
+        );
+    }
+    if dimensions.contains(&ConferenceDimension::Chair) {
+        query.left_join(
+            participation::Entity,
+            Expr::col((participation::Entity, participation::Column::ConferenceId))
+                .equals((conference::Entity, C::Id))
+                .and(
+                    Expr::col((participation::Entity, participation::Column::Role))
+                        .eq(ParticipationRole::Chair.as_str()),
+                ),
+        );
+    }
+    for (i, dimension) in dimensions.iter().enumerate() {
+        let alias = format!("d{i}");
+        let expr = match dimension {
+            ConferenceDimension::Month => month_expr(backend, "date", "conference", "month"),
+            ConferenceDimension::Year => month_expr(backend, "date", "conference", "year"),
+            ConferenceDimension::Organizer => {
+                Expr::col((conference_organizer::Entity, conference_organizer::Column::OrganizationId))
+            }
+            ConferenceDimension::Area => Expr::col((conference::Entity, C::AreaId)),
+            ConferenceDimension::Chair => Expr::col((participation::Entity, participation::Column::OfficialId)),
+            ConferenceDimension::Kind => Expr::col((conference::Entity, C::Kind)),
+            ConferenceDimension::Format => Expr::col((conference::Entity, C::Format)),
+        };
+        group(&mut query, &alias, expr);
+    }
+    query
+        .expr_as(Expr::cust("COUNT(DISTINCT \"conference\".\"id\")"), Alias::new("total"))
+        .cond_where(filter.condition());
+    let rows = db.query_all(&query).await?;
+    let mut buckets = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut key = Vec::with_capacity(dimensions.len());
+        for (i, dimension) in dimensions.iter().enumerate() {
+            let alias = format!("d{i}");
+            key.push(match dimension {
+                ConferenceDimension::Month
+                | ConferenceDimension::Year
+                | ConferenceDimension::Kind
+                | ConferenceDimension::Format => KeyValue::Text(row.try_get("", &alias)?),
+                ConferenceDimension::Organizer => int_or_missing(&row, &alias, KeyValue::Organization)?,
+                ConferenceDimension::Area => int_or_missing(&row, &alias, KeyValue::Area)?,
+                ConferenceDimension::Chair => int_or_missing(&row, &alias, KeyValue::Official)?,
+            });
+        }
+        buckets.push(Bucket { key, counts: count(&row, "total")? });
+    }
+    Ok(buckets)
+}

@@ -1,0 +1,122 @@
+//! Dashboard statistics: buckets computed by GROUP BY add up to the filtered totals.
+
+use crate::helpers::*;
+use serde_json::{Value, json};
+
+fn workload() -> Value {
+    let tasks: Vec<Value> = (0..23)
+        .map(|i| {
+            let status = ["OPEN", "IN_PROGRESS", "DONE", "CANCELLED"][i % 4];
+            let mut task = json!({
+                "key": format!("t{i}"), "title": format!("Nhiệm vụ {i}"), "status": status,
+                "assignees": [{ "organization": if i % 3 == 0 { "so-a" } else { "so-b" } }]
+            });
+            if i % 5 != 0 {
+                task["dueOn"] = json!(format!("2022-{:02}-15", 1 + i % 3));
+            }
+            if i % 7 == 0 {
+                task["directive"] = json!("kh");
+            }
+            if status == "DONE" {
+                task["updates"] =
+                    json!([{ "date": if i % 8 == 2 { "2022-01-10" } else { "2022-06-30" }, "status": "DONE" }]);
+            }
+            task
+        })
+        .collect();
+    json!({
+        "organizations": [
+            { "key": "so-a", "name": "Sở A", "kind": "DEPARTMENT" },
+            { "key": "so-b", "name": "Sở B", "kind": "DEPARTMENT" }
+        ],
+        "directives": [{ "key": "kh", "kind": "PLAN", "title": "Kế hoạch thử" }],
+        "tasks": tasks
+    })
+}
+
+fn sum(buckets: &Value, field: &str) -> i64 {
+    buckets.as_array().unwrap().iter().map(|b| b[field].as_i64().unwrap()).sum()
+}
+
+#[tokio::test]
+async fn task_buckets_add_up_to_the_filtered_count() {
+    let app = spawn_with(workload()).await;
+    for dimensions in ["[STATUS]", "[DUE_MONTH]", "[DUE_YEAR, STATUS]", "[DIRECTIVE]", "[ASSIGNED_AT_CONFERENCE]", "[]"]
+    {
+        for filter in [
+            json!({}),
+            json!({ "dueFrom": "2022-02-01" }),
+            json!({ "or": [{ "status": ["DONE"] }, { "dueTo": "2022-01-31" }] }),
+        ] {
+            let query = format!(
+                "query($f: TaskFilter) {{ tasks(filter: $f) {{ totalCount }} taskStats(filter: $f, groupBy: {dimensions}, asOf: \"2022-02-01\") {{ total open inProgress done cancelled overdue doneOnTime key {{ dimension value }} }} }}"
+            );
+            let data = app.data(&query, json!({ "f": filter })).await;
+            let total = data["tasks"]["totalCount"].as_i64().unwrap();
+            let buckets = &data["taskStats"];
+            assert_eq!(sum(buckets, "total"), total, "{dimensions} {filter}");
+            let parts: i64 = ["open", "inProgress", "done", "cancelled"].iter().map(|f| sum(buckets, f)).sum();
+            assert_eq!(parts, total, "statuses add up for {dimensions} {filter}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn task_buckets_by_status_and_assignee() {
+    let app = spawn_with(workload()).await;
+    let data = app
+        .data(
+            "{ taskStats(groupBy: [ASSIGNEE, STATUS], asOf: \"2022-02-01\") { key { dimension value node { ... on Organization { name } } } total overdue doneOnTime } }",
+            json!({}),
+        )
+        .await;
+    let buckets = data["taskStats"].as_array().unwrap();
+    let a_done = buckets
+        .iter()
+        .find(|b| b["key"][0]["node"]["name"] == "Sở A" && b["key"][1]["value"] == "DONE")
+        .expect("a bucket for Sở A, DONE");
+    // Sở A has tasks 0, 3, 6, ..., 21; DONE are 6 (due 2022-01-15, done 2022-06-30: late) and
+    // 18 (due 2022-01-15, done 2022-01-10: on time).
+    assert_eq!(a_done["total"], 2);
+    assert_eq!(a_done["doneOnTime"], 1);
+    assert_eq!(a_done["key"][0]["dimension"], "ASSIGNEE");
+    let overdue: i64 = buckets.iter().map(|b| b["overdue"].as_i64().unwrap()).sum();
+    let listed = app.data("{ tasks(filter: { overdueAsOf: \"2022-02-01\" }) { totalCount } }", json!({})).await;
+    assert_eq!(overdue, listed["tasks"]["totalCount"].as_i64().unwrap());
+    let on_time = app.data("{ taskStats(groupBy: []) { doneOnTime done } }", json!({})).await;
+    // DONE tasks: 2, 6, 10, 14, 18, 22. Done on 2022-01-10: 2 (due 2022-03-15), 10 (no due
+    // date, so never on time) and 18 (due 2022-01-15); the others were done on 2022-06-30, late.
+    assert_eq!(on_time["taskStats"][0]["done"], 6);
+    assert_eq!(on_time["taskStats"][0]["doneOnTime"], 2);
+}
+
+#[tokio::test]
+async fn conference_buckets_on_the_demo() {
+    let app = spawn_demo().await;
+    let data = app
+        .data(
+            "{ conferences { totalCount } month: conferenceStats(groupBy: [MONTH]) { count key { value } }
+               kinds: conferenceStats(groupBy: [KIND, FORMAT]) { count key { dimension value } }
+               areas: conferenceStats(groupBy: [AREA]) { count key { node { ... on Area { name } } } }
+               chairs: conferenceStats(groupBy: [CHAIR]) { count key { node { ... on Official { name } } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(data["month"], json!([{ "count": 4, "key": [{ "value": "2021-07" }] }]));
+    assert_eq!(sum(&data["kinds"], "count"), 4);
+    assert_eq!(sum(&data["areas"], "count"), 4);
+    let chairs = data["chairs"].as_array().unwrap();
+    let without = chairs.iter().find(|b| b["key"][0]["node"].is_null()).unwrap();
+    assert_eq!(without["count"], 1, "the Vị Xuyên conference names no chair");
+    assert_eq!(chairs.len(), 5);
+}
+
+#[tokio::test]
+async fn stats_refuse_repeated_or_too_many_dimensions() {
+    let app = spawn_app().await;
+    assert_eq!(app.error_code("{ taskStats(groupBy: [STATUS, STATUS]) { total } }", json!({})).await, "BAD_USER_INPUT");
+    assert_eq!(
+        app.error_code("{ conferenceStats(groupBy: [MONTH, YEAR, KIND, FORMAT, AREA]) { count } }", json!({})).await,
+        "BAD_USER_INPUT"
+    );
+}
