@@ -1,4 +1,4 @@
-//! govtrail's schema migrations, one per table, applied in order by `govtrail migrate` and at start-up.
+//! govtrail's schema migrations, one per table or change, applied in order by `govtrail migrate` and at start-up.
 
 pub use sea_orm_migration::prelude::*;
 
@@ -18,6 +18,7 @@ mod m20261127_000013_create_task;
 mod m20261127_000014_create_task_assignee;
 mod m20261127_000015_create_task_update;
 mod m20261127_000016_create_citation;
+mod m20261127_000017_create_search_index;
 
 /// Applies every migration in order.
 pub struct Migrator;
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000014_create_task_assignee::Migration),
             Box::new(m20261127_000015_create_task_update::Migration),
             Box::new(m20261127_000016_create_citation::Migration),
+            Box::new(m20261127_000017_create_search_index::Migration),
         ]
     }
 }

@@ -10,6 +10,7 @@ use crate::domain::time::{DEFAULT_TIME_ZONE, parse_time_zone};
 use crate::domain::vocabulary::*;
 use crate::domain::{code, text};
 use crate::error::{AppError, AppResult};
+use crate::store::search::{self, SearchType};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::*;
 use sea_orm::{
@@ -412,6 +413,29 @@ impl Writer<'_> {
         }
     }
 
+    /// Saves a searchable record like [`Writer::save`] and keeps its search text current.
+    async fn save_searchable<M>(
+        &mut self,
+        id_column: <M::Entity as EntityTrait>::Column,
+        existing: Option<M>,
+        desired: M,
+        node_type: SearchType,
+        folded: String,
+    ) -> AppResult<i32>
+    where
+        M: ModelTrait + IntoActiveModel<<M::Entity as EntityTrait>::ActiveModel> + PartialEq,
+        M::Entity: EntityTrait<Model = M>,
+        <M::Entity as EntityTrait>::ActiveModel:
+            ActiveModelTrait<Entity = M::Entity> + sea_orm::ActiveModelBehavior + Send,
+    {
+        let changed = existing.as_ref() != Some(&desired);
+        let id = self.save(id_column, existing, desired).await?;
+        if changed {
+            search::index(self.txn, node_type, id, &folded).await?;
+        }
+        Ok(id)
+    }
+
     /// The id of the record of `kind` with `key`, from this file or already stored.
     async fn resolve(&mut self, kind: Kind, key: &str, path: &str) -> AppResult<i32> {
         if let Some(id) = self.ids.get(&(kind, key.to_owned())) {
@@ -487,7 +511,8 @@ impl Writer<'_> {
                 title_folded: search_form(&p.title),
                 organization_id,
             };
-            let id = self.save(post::Column::Id, existing, desired).await?;
+            let folded = desired.title_folded.clone();
+            let id = self.save_searchable(post::Column::Id, existing, desired, SearchType::Post, folded).await?;
             self.remember(Kind::Post, &p.key, id);
         }
         for (i, o) in ds.officials.iter().enumerate() {
@@ -604,7 +629,10 @@ impl Writer<'_> {
                 started_on: partial(&o.started_on),
                 ended_on: partial(&o.ended_on),
             };
-            let id = self.save(organization::Column::Id, existing, desired).await?;
+            let folded = desired.name_folded.clone();
+            let id = self
+                .save_searchable(organization::Column::Id, existing, desired, SearchType::Organization, folded)
+                .await?;
             self.remember(Kind::Organization, &o.key, id);
         }
         Ok(())
@@ -618,7 +646,9 @@ impl Writer<'_> {
             name: o.name.clone(),
             name_folded: search_form(&o.name),
         };
-        let official_id = self.save(official::Column::Id, existing, desired).await?;
+        let folded = desired.name_folded.clone();
+        let official_id =
+            self.save_searchable(official::Column::Id, existing, desired, SearchType::Official, folded).await?;
         self.remember(Kind::Official, &o.key, official_id);
 
         let stored = tenure::Entity::find().filter(tenure::Column::OfficialId.eq(official_id)).all(self.txn).await?;
@@ -670,7 +700,8 @@ impl Writer<'_> {
             period_end: partial(&d.period_end),
             status: d.status.clone().unwrap_or_else(|| DirectiveStatus::Unknown.as_str().to_owned()),
         };
-        let id = self.save(directive::Column::Id, existing, desired).await?;
+        let folded = desired.search_folded.clone();
+        let id = self.save_searchable(directive::Column::Id, existing, desired, SearchType::Directive, folded).await?;
         self.remember(Kind::Directive, &d.key, id);
         Ok(())
     }
@@ -724,7 +755,9 @@ impl Writer<'_> {
             venue: c.venue.clone(),
             area_id,
         };
-        let conference_id = self.save(conference::Column::Id, existing, desired).await?;
+        let folded = desired.title_folded.clone();
+        let conference_id =
+            self.save_searchable(conference::Column::Id, existing, desired, SearchType::Conference, folded).await?;
         self.remember(Kind::Conference, &c.key, conference_id);
 
         // Organizers.
@@ -840,7 +873,8 @@ impl Writer<'_> {
             assigned_by_official_id: by_official,
             directive_id,
         };
-        let task_id = self.save(task::Column::Id, existing, desired).await?;
+        let folded = desired.search_folded.clone();
+        let task_id = self.save_searchable(task::Column::Id, existing, desired, SearchType::Task, folded).await?;
 
         let stored =
             task_assignee::Entity::find().filter(task_assignee::Column::TaskId.eq(task_id)).all(self.txn).await?;

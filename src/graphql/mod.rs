@@ -12,6 +12,7 @@ pub mod official;
 pub mod organization;
 pub mod pagination;
 pub mod scalars;
+pub mod search;
 pub mod source;
 pub mod stats;
 pub mod task;
@@ -38,6 +39,7 @@ pub struct QueryRoot(
     area::AreaQuery,
     source::SourceQuery,
     stats::StatsQuery,
+    search::SearchQuery,
 );
 
 /// The schema type.

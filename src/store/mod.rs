@@ -4,4 +4,5 @@
 pub mod filters;
 pub mod lists;
 pub mod page;
+pub mod search;
 pub mod stats;

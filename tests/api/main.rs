@@ -13,6 +13,7 @@ mod officials;
 mod organizations;
 mod pagination;
 mod schema;
+mod search;
 mod sources;
 mod statements;
 mod stats;

@@ -1,0 +1,147 @@
+//! `search`: one ranked connection over officials, organizations, posts, directives,
+//! conferences and tasks, ignoring diacritics and case.
+
+use super::db;
+use super::ids::NodeKind;
+use super::node::{Node, find_row};
+use super::pagination::PageInfo;
+use crate::error::AppError;
+use crate::store::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+use crate::store::search::{self, Hit, MAX_CANDIDATES, SearchType};
+use async_graphql::{Context, Object, Result, SimpleObject};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+fn kind_of(node_type: SearchType) -> NodeKind {
+    match node_type {
+        SearchType::Official => NodeKind::Official,
+        SearchType::Organization => NodeKind::Organization,
+        SearchType::Post => NodeKind::Post,
+        SearchType::Directive => NodeKind::Directive,
+        SearchType::Conference => NodeKind::Conference,
+        SearchType::Task => NodeKind::Task,
+    }
+}
+
+fn cursor(position: usize) -> String {
+    URL_SAFE_NO_PAD.encode(format!("search:{position}"))
+}
+
+fn position(cursor: &str) -> Result<usize> {
+    let bad = || AppError::bad_input("after", "after: not a cursor of this search");
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
+    let text = String::from_utf8(bytes).map_err(|_| bad())?;
+    let number = text.strip_prefix("search:").ok_or_else(bad)?;
+    Ok(number.parse::<usize>().map_err(|_| bad())?)
+}
+
+/// One search result: how well it matches and the object found.
+#[derive(Clone)]
+pub struct SearchHit(Hit);
+
+/// One search result: how well it matches and the object found.
+#[Object]
+impl SearchHit {
+    /// How well the object matches; higher is better. Scores compare within one search only.
+    async fn score(&self) -> f64 {
+        self.0.score
+    }
+
+    /// The kind of object.
+    async fn r#type(&self) -> SearchType {
+        self.0.node_type
+    }
+
+    /// The object found.
+    async fn node(&self, ctx: &Context<'_>) -> Result<Option<Node>> {
+        find_row(ctx, kind_of(self.0.node_type), self.0.id).await
+    }
+}
+
+/// One search result in a page, with its cursor.
+#[derive(SimpleObject)]
+pub struct SearchEdge {
+    /// The result.
+    pub node: SearchHit,
+    /// An opaque cursor: pass it as `after` to continue after this result.
+    pub cursor: String,
+}
+
+/// A page of search results, best first.
+pub struct SearchConnection {
+    edges: Vec<SearchEdge>,
+    page_info: PageInfo,
+    total: usize,
+}
+
+/// A page of search results, best first.
+#[Object]
+impl SearchConnection {
+    /// The results of this page with their cursors.
+    async fn edges(&self) -> &[SearchEdge] {
+        &self.edges
+    }
+
+    /// The results of this page.
+    async fn nodes(&self) -> Vec<SearchHit> {
+        self.edges.iter().map(|e| e.node.clone()).collect()
+    }
+
+    /// Where this page stands in the results.
+    async fn page_info(&self) -> &PageInfo {
+        &self.page_info
+    }
+
+    /// How many results there are (at most 500 are ranked).
+    async fn total_count(&self) -> usize {
+        self.total
+    }
+}
+
+/// Search.
+#[derive(Default)]
+pub struct SearchQuery;
+
+/// Search.
+#[Object]
+impl SearchQuery {
+    /// Objects whose name, title or code contains every word of `text` at the start of a word,
+    /// ignoring diacritics and case, best match first. A directive is found by its code however
+    /// written ("06-ĐA/TU", "06-DA/TU", "Đề án 06", "de an 06"). The best 500 matches are ranked.
+    async fn search(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The words to look for.")] text: String,
+        #[graphql(desc = "Only these kinds of object; all when omitted.")] types: Option<Vec<SearchType>>,
+        #[graphql(desc = "How many results (at most 100; 20 when omitted).")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
+    ) -> Result<SearchConnection> {
+        let size = match first {
+            Some(n) if !(0..=MAX_PAGE_SIZE).contains(&n) => {
+                return Err(AppError::bad_input("first", format!("first must be from 0 to {MAX_PAGE_SIZE}")).into());
+            }
+            Some(n) => n as usize,
+            None => DEFAULT_PAGE_SIZE as usize,
+        };
+        let start = match &after {
+            Some(c) => position(c)? + 1,
+            None => 0,
+        };
+        let hits = search::search(db(ctx)?, &text, &types.unwrap_or_default()).await?;
+        let total = hits.len().min(MAX_CANDIDATES);
+        let edges: Vec<SearchEdge> = hits
+            .into_iter()
+            .enumerate()
+            .skip(start)
+            .take(size)
+            .map(|(i, hit)| SearchEdge { node: SearchHit(hit), cursor: cursor(i) })
+            .collect();
+        let page_info = PageInfo {
+            has_next_page: start + edges.len() < total,
+            has_previous_page: start > 0,
+            start_cursor: edges.first().map(|e| e.cursor.clone()),
+            end_cursor: edges.last().map(|e| e.cursor.clone()),
+        };
+        Ok(SearchConnection { edges, page_info, total })
+    }
+}

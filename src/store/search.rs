@@ -1,0 +1,212 @@
+//! Ranked search over officials, organizations, posts, directives, conferences and tasks.
+//!
+//! Every searchable row has its folded text (`text::search_form`) in `search_index`, under a
+//! row id that encodes the node: `id * 8 + type code`. The backend's full-text index finds the
+//! candidates (every query word as a word prefix); they are ranked by the index's relevance
+//! plus a bonus where the whole query stands in the text as written, so "de an 06" puts the
+//! scheme "Đề án 06" (06-ĐA/TU) before a conference whose title names it in passing.
+
+use crate::domain::text::{search_form, search_terms};
+use crate::error::{AppError, AppResult};
+use sea_orm::{ConnectionTrait, DatabaseBackend, Statement, Value};
+
+/// The kinds of node search finds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, async_graphql::Enum)]
+pub enum SearchType {
+    /// Officials, by name.
+    Official,
+    /// Organizations, by name and short name.
+    Organization,
+    /// Posts, by title.
+    Post,
+    /// Directives, by code however written, "kind number" ("Đề án 06") and title.
+    Directive,
+    /// Conferences, by title and venue.
+    Conference,
+    /// Tasks, by title and description.
+    Task,
+}
+
+impl SearchType {
+    const ALL: [SearchType; 6] = [
+        SearchType::Official,
+        SearchType::Organization,
+        SearchType::Post,
+        SearchType::Directive,
+        SearchType::Conference,
+        SearchType::Task,
+    ];
+
+    /// The code in the row id; the migration that creates the index uses the same codes.
+    fn code(self) -> i64 {
+        match self {
+            SearchType::Official => 1,
+            SearchType::Organization => 2,
+            SearchType::Post => 3,
+            SearchType::Directive => 4,
+            SearchType::Conference => 5,
+            SearchType::Task => 6,
+        }
+    }
+
+    fn from_code(code: i64) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.code() == code)
+    }
+}
+
+/// The row id of a node in the index.
+fn row_id(node_type: SearchType, id: i32) -> i64 {
+    i64::from(id) * 8 + node_type.code()
+}
+
+/// One search result.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hit {
+    /// The kind of node.
+    pub node_type: SearchType,
+    /// Its row id.
+    pub id: i32,
+    /// How well it matches; higher is better.
+    pub score: f64,
+}
+
+/// How many candidates the full-text index hands to ranking.
+pub const MAX_CANDIDATES: usize = 500;
+
+/// Puts a node's folded text in the index (replacing what was there).
+pub async fn index(db: &impl ConnectionTrait, node_type: SearchType, id: i32, folded: &str) -> AppResult<()> {
+    let backend = db.get_database_backend();
+    let row = row_id(node_type, id);
+    db.execute_raw(Statement::from_sql_and_values(backend, delete_sql(backend), [row.into()])).await?;
+    db.execute_raw(Statement::from_sql_and_values(backend, insert_sql(backend), [row.into(), folded.into()])).await?;
+    Ok(())
+}
+
+fn delete_sql(backend: DatabaseBackend) -> &'static str {
+    match backend {
+        DatabaseBackend::Postgres => "DELETE FROM search_index WHERE rowid = $1",
+        _ => "DELETE FROM search_index WHERE rowid = ?",
+    }
+}
+
+fn insert_sql(backend: DatabaseBackend) -> &'static str {
+    match backend {
+        DatabaseBackend::Postgres => "INSERT INTO search_index (rowid, text) VALUES ($1, $2)",
+        _ => "INSERT INTO search_index (rowid, text) VALUES (?, ?)",
+    }
+}
+
+/// The alphanumeric tokens of the query, as the full-text tokenizers split them.
+fn tokens(query: &str) -> Vec<String> {
+    search_terms(query)
+        .iter()
+        .flat_map(|term| term.split(|c: char| !c.is_alphanumeric()).map(str::to_owned).collect::<Vec<_>>())
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+/// The bonus for a text that holds the whole query as written, more at its start.
+fn phrase_bonus(text: &str, phrase: &str) -> f64 {
+    if phrase.is_empty() {
+        return 0.0;
+    }
+    let padded = format!(" {text} ");
+    let mut bonus = 0.0;
+    if padded.contains(&format!(" {phrase} ")) {
+        bonus += 10.0;
+    }
+    if text == phrase || text.starts_with(&format!("{phrase} ")) {
+        bonus += 5.0;
+    }
+    bonus
+}
+
+/// Ranked hits for `query` among `types` (all when empty), best first.
+pub async fn search(db: &impl ConnectionTrait, query: &str, types: &[SearchType]) -> AppResult<Vec<Hit>> {
+    let tokens = tokens(query);
+    if tokens.is_empty() {
+        return Err(AppError::bad_input("text", "the search text needs at least one letter or digit"));
+    }
+    if tokens.len() > 16 {
+        return Err(AppError::bad_input("text", "the search text may have at most 16 words"));
+    }
+    let backend = db.get_database_backend();
+    let codes: Vec<i64> = if types.is_empty() {
+        SearchType::ALL.map(SearchType::code).to_vec()
+    } else {
+        types.iter().map(|t| t.code()).collect()
+    };
+    let code_list = codes.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+    let (sql, value): (String, Value) = match backend {
+        DatabaseBackend::Postgres => {
+            let tsquery = tokens.iter().map(|t| format!("{t}:*")).collect::<Vec<_>>().join(" & ");
+            (
+                format!(
+                    "SELECT rowid, text, ts_rank(to_tsvector('simple', text), q)::float8 AS score \
+                     FROM search_index, to_tsquery('simple', $1) AS q \
+                     WHERE to_tsvector('simple', text) @@ q AND rowid % 8 IN ({code_list}) \
+                     ORDER BY score DESC, rowid LIMIT {MAX_CANDIDATES}"
+                ),
+                tsquery.into(),
+            )
+        }
+        _ => {
+            // Tokens are letters and digits only, so quoting them cannot break the syntax.
+            let matcher = tokens.iter().map(|t| format!("\"{t}\"*")).collect::<Vec<_>>().join(" ");
+            (
+                format!(
+                    "SELECT rowid, text, -bm25(search_index) AS score FROM search_index \
+                     WHERE search_index MATCH ? AND rowid % 8 IN ({code_list}) \
+                     ORDER BY score DESC, rowid LIMIT {MAX_CANDIDATES}"
+                ),
+                matcher.into(),
+            )
+        }
+    };
+    let rows = db.query_all_raw(Statement::from_sql_and_values(backend, sql, [value])).await?;
+    let phrase = search_form(query);
+    let mut hits = Vec::with_capacity(rows.len());
+    for row in rows {
+        let rowid: i64 = row.try_get("", "rowid")?;
+        let text: String = row.try_get("", "text")?;
+        let relevance: f64 = row.try_get("", "score")?;
+        let (Some(node_type), Ok(id)) = (SearchType::from_code(rowid % 8), i32::try_from(rowid / 8)) else {
+            continue;
+        };
+        hits.push(Hit { node_type, id, score: relevance + phrase_bonus(&text, &phrase) });
+    }
+    hits.sort_by(|a, b| {
+        b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)).then(a.node_type.code().cmp(&b.node_type.code()))
+    });
+    Ok(hits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn row_ids_keep_type_and_id_apart() {
+        for t in SearchType::ALL {
+            let row = row_id(t, 12345);
+            assert_eq!(SearchType::from_code(row % 8), Some(t));
+            assert_eq!(row / 8, 12345);
+        }
+    }
+
+    #[test]
+    fn tokens_are_alphanumeric_only() {
+        assert_eq!(tokens("Đề án 06-ĐA/TU"), ["de", "an", "06", "da", "tu"]);
+        assert_eq!(tokens("\" OR 1=1 --"), ["or", "1", "1"]);
+        assert!(tokens("  --  ").is_empty());
+    }
+
+    #[test]
+    fn the_whole_phrase_earns_a_bonus() {
+        let scheme = "06-da/tu de an 06 doi moi cong tac dan van";
+        let conference = "hoi nghi tong ket de an so 06-da/tu";
+        assert!(phrase_bonus(scheme, "de an 06") > phrase_bonus(conference, "de an 06"));
+        assert!(phrase_bonus(scheme, "06-da/tu") > phrase_bonus(conference, "06-da/tu"));
+        assert_eq!(phrase_bonus(conference, "de an 06"), 0.0);
+    }
+}

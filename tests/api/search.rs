@@ -1,0 +1,79 @@
+//! `search`: ranked, diacritic-insensitive, across types, backed by the full-text index.
+
+use crate::helpers::*;
+use serde_json::{Value, json};
+
+async fn hits(app: &TestApp, text: &str, types: Value) -> Vec<Value> {
+    let data = app
+        .data(
+            "query($t: String!, $types: [SearchType!]) { search(text: $t, types: $types, first: 20) { totalCount edges { cursor node { score type node { __typename id
+                ... on Directive { code } ... on Official { name } ... on Organization { name } ... on Conference { title } ... on Task { title } ... on Post { title } } } } } }",
+            json!({ "t": text, "types": types }),
+        )
+        .await;
+    data["search"]["edges"].as_array().unwrap().iter().map(|e| e["node"].clone()).collect()
+}
+
+#[tokio::test]
+async fn the_scheme_ranks_first_however_its_code_is_written() {
+    let app = spawn_demo().await;
+    for text in ["de an 06", "Đề án 06", "06-ĐA/TU", "06-DA/TU", "06 da tu"] {
+        let found = hits(&app, text, Value::Null).await;
+        assert!(found.len() > 1, "{text}: the conference and task that name it match too");
+        assert_eq!(found[0]["node"]["code"], "06-ĐA/TU", "{text}: {:?}", found.first());
+        assert_eq!(found[0]["type"], "DIRECTIVE");
+        let scores: Vec<f64> = found.iter().map(|h| h["score"].as_f64().unwrap()).collect();
+        assert!(scores.windows(2).all(|w| w[0] >= w[1]), "best first: {scores:?}");
+    }
+}
+
+#[tokio::test]
+async fn search_covers_every_type_and_narrows_by_type() {
+    let app = spawn_demo().await;
+    let found = hits(&app, "tran manh loi", Value::Null).await;
+    assert_eq!(found[0]["node"]["name"], "Trần Mạnh Lợi");
+    let types: Vec<String> = hits(&app, "dan van", Value::Null)
+        .await
+        .iter()
+        .map(|h| h["node"]["__typename"].as_str().unwrap().to_owned())
+        .collect();
+    for expected in ["Organization", "Post", "Conference", "Task", "Directive"] {
+        assert!(types.iter().any(|t| t == expected), "{expected} missing from {types:?}");
+    }
+    let only_posts = hits(&app, "dan van", json!(["POST"])).await;
+    assert!(!only_posts.is_empty());
+    assert!(only_posts.iter().all(|h| h["node"]["__typename"] == "Post"));
+    assert!(hits(&app, "khong co gi nhu the nay", Value::Null).await.is_empty());
+}
+
+#[tokio::test]
+async fn search_pages_and_refuses_empty_text() {
+    let app = spawn_demo().await;
+    let query = "query($c: String) { search(text: \"tinh\", first: 3, after: $c) { totalCount edges { cursor node { type node { id } } } pageInfo { hasNextPage hasPreviousPage endCursor } } }";
+    let first = app.data(query, json!({ "c": null })).await;
+    let total = first["search"]["totalCount"].as_u64().unwrap();
+    assert!(total > 3);
+    let mut seen = Vec::new();
+    let mut cursor = Value::Null;
+    loop {
+        let page = app.data(query, json!({ "c": cursor })).await;
+        for edge in page["search"]["edges"].as_array().unwrap() {
+            seen.push(edge["node"]["node"]["id"].clone());
+        }
+        if page["search"]["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        cursor = page["search"]["pageInfo"]["endCursor"].clone();
+    }
+    assert_eq!(seen.len() as u64, total);
+    assert_eq!(app.error_code("{ search(text: \"  --  \") { totalCount } }", json!({})).await, "BAD_USER_INPUT");
+    assert_eq!(app.error_code("{ search(text: \"x\", first: 101) { totalCount } }", json!({})).await, "BAD_USER_INPUT");
+    let quotes = app.data("{ search(text: \"\\\" OR 1=1 --\") { totalCount } }", json!({})).await;
+    assert_eq!(quotes["search"]["totalCount"], 0);
+}
+
+#[tokio::test]
+async fn reimporting_keeps_one_index_entry_per_node() {
+    let app = spawn_with(json!({ "officials": [{ "key": "a", "name": "Hoàng Văn Một" }] })).await;
+    assert_eq!(hits(&app, "hoang van mot", Value::Null).await.len(), 1);
+}
