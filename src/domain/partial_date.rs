@@ -14,7 +14,8 @@ pub struct PartialDate {
 }
 
 /// How much of a partial date is known.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, async_graphql::Enum)]
+#[graphql(name = "DatePrecision")]
 pub enum Precision {
     /// Only the year.
     Year,

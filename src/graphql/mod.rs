@@ -16,6 +16,7 @@ pub mod search;
 pub mod source;
 pub mod stats;
 pub mod task;
+pub mod timeline;
 
 use crate::error::{AppError, AppResult};
 use async_graphql::dataloader::{DataLoader, Loader};
@@ -40,6 +41,7 @@ pub struct QueryRoot(
     source::SourceQuery,
     stats::StatsQuery,
     search::SearchQuery,
+    timeline::TimelineQuery,
 );
 
 /// The schema type.

@@ -6,3 +6,4 @@ pub mod lists;
 pub mod page;
 pub mod search;
 pub mod stats;
+pub mod timeline;

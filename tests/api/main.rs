@@ -18,3 +18,4 @@ mod sources;
 mod statements;
 mod stats;
 mod tasks;
+mod timeline;
