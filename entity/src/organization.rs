@@ -17,6 +17,8 @@ pub struct Model {
     pub area_id: Option<i32>,
     pub started_on: Option<String>,
     pub ended_on: Option<String>,
+    pub successor_id: Option<i32>,
+    pub ended_as: Option<String>,
 }
 
 /// Relations are followed by the service's loaders, not through sea-orm.

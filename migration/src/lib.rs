@@ -19,6 +19,8 @@ mod m20261127_000014_create_task_assignee;
 mod m20261127_000015_create_task_update;
 mod m20261127_000016_create_citation;
 mod m20261127_000017_create_search_index;
+mod m20261127_000018_add_organization_successor;
+mod m20261127_000019_add_post_seats;
 
 /// Applies every migration in order.
 pub struct Migrator;
@@ -44,6 +46,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000015_create_task_update::Migration),
             Box::new(m20261127_000016_create_citation::Migration),
             Box::new(m20261127_000017_create_search_index::Migration),
+            Box::new(m20261127_000018_add_organization_successor::Migration),
+            Box::new(m20261127_000019_add_post_seats::Migration),
         ]
     }
 }

@@ -116,6 +116,12 @@ pub struct Organization {
     pub started_on: Option<String>,
     #[serde(default)]
     pub ended_on: Option<String>,
+    /// How it ended (DISSOLVED, MERGED, RENAMED, SPLIT).
+    #[serde(default)]
+    pub ended_as: Option<String>,
+    /// The organization it was merged into, renamed to or split into.
+    #[serde(default)]
+    pub successor: Option<String>,
 }
 
 /// A post in an organization.
@@ -125,6 +131,9 @@ pub struct Post {
     pub key: String,
     pub title: String,
     pub organization: String,
+    /// How many people hold it at once, where known.
+    #[serde(default)]
+    pub seats: Option<i32>,
 }
 
 /// An official.
@@ -188,6 +197,8 @@ pub struct Directive {
 pub struct DirectiveLink {
     pub relation: String,
     pub directive: String,
+    #[serde(default)]
+    pub sources: Vec<Citation>,
 }
 
 /// A conference.
@@ -241,6 +252,8 @@ pub struct Participant {
 pub struct ConferenceDirective {
     pub directive: String,
     pub relation: String,
+    #[serde(default)]
+    pub sources: Vec<Citation>,
 }
 
 /// An organization or an official, by key: exactly one of the two.
@@ -251,6 +264,9 @@ pub struct Actor {
     pub organization: Option<String>,
     #[serde(default)]
     pub official: Option<String>,
+    /// Sources of the assignment (for assignees).
+    #[serde(default)]
+    pub sources: Vec<Citation>,
 }
 
 /// A follow-up task.

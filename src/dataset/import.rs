@@ -202,9 +202,18 @@ fn check(ds: &Dataset) -> Vec<String> {
         let start = c.partial_date(&format!("{p}.startedOn"), o.started_on.as_ref());
         let end = c.partial_date(&format!("{p}.endedOn"), o.ended_on.as_ref());
         c.period(&p, start, end);
+        if let Some(ended_as) = &o.ended_as {
+            c.vocabulary(&format!("{p}.endedAs"), ended_as, OrganizationEnd::parse, OrganizationEnd::names);
+        }
+        if o.successor.as_ref() == Some(&o.key) {
+            c.fail(&format!("{p}.successor"), "an organization cannot succeed itself");
+        }
     }
     for (i, post) in ds.posts.iter().enumerate() {
         c.non_empty(&format!("posts[{i}].title"), &post.title);
+        if post.seats.is_some_and(|n| n < 1) {
+            c.fail(&format!("posts[{i}].seats"), "a post has at least one seat");
+        }
     }
     for (i, o) in ds.officials.iter().enumerate() {
         let p = format!("officials[{i}]");
@@ -240,6 +249,7 @@ fn check(ds: &Dataset) -> Vec<String> {
             if link.directive == d.key {
                 c.fail(&format!("{lp}.directive"), "a directive cannot link to itself");
             }
+            c.citations(&lp, &link.sources);
         }
         c.citations(&p, &d.sources);
     }
@@ -270,8 +280,15 @@ fn check(ds: &Dataset) -> Vec<String> {
             c.citations(&pp, &part.sources);
         }
         for (j, link) in conf.directives.iter().enumerate() {
-            let lp = format!("{p}.directives[{j}].relation");
-            c.vocabulary(&lp, &link.relation, ConferenceDirectiveRelation::parse, ConferenceDirectiveRelation::names);
+            let lp = format!("{p}.directives[{j}]");
+            let relation = format!("{lp}.relation");
+            c.vocabulary(
+                &relation,
+                &link.relation,
+                ConferenceDirectiveRelation::parse,
+                ConferenceDirectiveRelation::names,
+            );
+            c.citations(&lp, &link.sources);
         }
         c.citations(&p, &conf.sources);
     }
@@ -291,6 +308,7 @@ fn check(ds: &Dataset) -> Vec<String> {
         }
         for (j, a) in t.assignees.iter().enumerate() {
             c.actor(&format!("{p}.assignees[{j}]"), a);
+            c.citations(&format!("{p}.assignees[{j}]"), &a.sources);
         }
         for (j, u) in t.updates.iter().enumerate() {
             let up = format!("{p}.updates[{j}]");
@@ -343,6 +361,12 @@ pub mod subject {
     pub const DIRECTIVE: &str = "DIRECTIVE";
     /// A task.
     pub const TASK: &str = "TASK";
+    /// A directive handled at a conference.
+    pub const CONFERENCE_DIRECTIVE: &str = "CONFERENCE_DIRECTIVE";
+    /// A link between directives.
+    pub const DIRECTIVE_LINK: &str = "DIRECTIVE_LINK";
+    /// The assignment of a task to one assignee.
+    pub const TASK_ASSIGNMENT: &str = "TASK_ASSIGNMENT";
 }
 
 struct Writer<'a> {
@@ -510,6 +534,7 @@ impl Writer<'_> {
                 title: p.title.clone(),
                 title_folded: search_form(&p.title),
                 organization_id,
+                seats: p.seats,
             };
             let folded = desired.title_folded.clone();
             let id = self.save_searchable(post::Column::Id, existing, desired, SearchType::Post, folded).await?;
@@ -628,12 +653,26 @@ impl Writer<'_> {
                 area_id,
                 started_on: partial(&o.started_on),
                 ended_on: partial(&o.ended_on),
+                // The successor may come later in the file; it is set once all are written.
+                successor_id: existing.as_ref().and_then(|m| m.successor_id),
+                ended_as: o.ended_as.clone(),
             };
             let folded = desired.name_folded.clone();
             let id = self
                 .save_searchable(organization::Column::Id, existing, desired, SearchType::Organization, folded)
                 .await?;
             self.remember(Kind::Organization, &o.key, id);
+        }
+        for (i, o) in records.iter().enumerate() {
+            let successor =
+                self.resolve_opt(Kind::Organization, &o.successor, &format!("organizations[{i}].successor")).await?;
+            let id = self.resolve(Kind::Organization, &o.key, &format!("organizations[{i}]")).await?;
+            let stored = organization::Entity::find_by_id(id).one(self.txn).await?;
+            if let Some(stored) = stored.filter(|m| m.successor_id != successor) {
+                let mut active = stored.into_active_model();
+                active.successor_id = sea_orm::ActiveValue::Set(successor);
+                active.update(self.txn).await?;
+            }
         }
         Ok(())
     }
@@ -724,10 +763,14 @@ impl Writer<'_> {
                 to_directive_id: to_id,
                 relation: link.relation.clone(),
             };
-            kept.insert(self.save(directive_link::Column::Id, existing, desired).await?);
+            let link_id = self.save(directive_link::Column::Id, existing, desired).await?;
+            kept.insert(link_id);
+            let path = format!("directives[{i}].links[{j}]");
+            self.write_citations(subject::DIRECTIVE_LINK, link_id, &link.sources, &path).await?;
         }
         let gone: Vec<i32> = stored.iter().map(|m| m.id).filter(|id| !kept.contains(id)).collect();
-        self.remove_children::<directive_link::Entity>(directive_link::Column::Id, "", gone).await?;
+        self.remove_children::<directive_link::Entity>(directive_link::Column::Id, subject::DIRECTIVE_LINK, gone)
+            .await?;
         self.write_citations(subject::DIRECTIVE, from_id, &d.sources, &format!("directives[{i}]")).await
     }
 
@@ -823,10 +866,18 @@ impl Writer<'_> {
                 directive_id,
                 relation: link.relation.clone(),
             };
-            kept.insert(self.save(conference_directive::Column::Id, existing, desired).await?);
+            let link_id = self.save(conference_directive::Column::Id, existing, desired).await?;
+            kept.insert(link_id);
+            let link_path = format!("{path}.directives[{j}]");
+            self.write_citations(subject::CONFERENCE_DIRECTIVE, link_id, &link.sources, &link_path).await?;
         }
         let gone: Vec<i32> = stored.iter().map(|m| m.id).filter(|id| !kept.contains(id)).collect();
-        self.remove_children::<conference_directive::Entity>(conference_directive::Column::Id, "", gone).await?;
+        self.remove_children::<conference_directive::Entity>(
+            conference_directive::Column::Id,
+            subject::CONFERENCE_DIRECTIVE,
+            gone,
+        )
+        .await?;
 
         self.write_citations(subject::CONFERENCE, conference_id, &c.sources, &path).await
     }
@@ -889,10 +940,14 @@ impl Writer<'_> {
                 organization_id,
                 official_id,
             };
-            kept.insert(self.save(task_assignee::Column::Id, existing, desired).await?);
+            let assignment_id = self.save(task_assignee::Column::Id, existing, desired).await?;
+            kept.insert(assignment_id);
+            let assignment_path = format!("{path}.assignees[{j}]");
+            self.write_citations(subject::TASK_ASSIGNMENT, assignment_id, &a.sources, &assignment_path).await?;
         }
         let gone: Vec<i32> = stored.iter().map(|m| m.id).filter(|id| !kept.contains(id)).collect();
-        self.remove_children::<task_assignee::Entity>(task_assignee::Column::Id, "", gone).await?;
+        self.remove_children::<task_assignee::Entity>(task_assignee::Column::Id, subject::TASK_ASSIGNMENT, gone)
+            .await?;
 
         let stored = task_update::Entity::find().filter(task_update::Column::TaskId.eq(task_id)).all(self.txn).await?;
         let mut kept = HashSet::new();

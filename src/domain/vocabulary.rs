@@ -95,6 +95,20 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// How an organization's life ended.
+    OrganizationEnd {
+        /// Dissolved, with no successor.
+        Dissolved = "DISSOLVED",
+        /// Merged into its successor (Hà Giang province into Tuyên Quang, 2025).
+        Merged = "MERGED",
+        /// Renamed: the successor is the same body under its new name.
+        Renamed = "RENAMED",
+        /// Split; the successor is the main body it was split into.
+        Split = "SPLIT",
+    }
+}
+
+vocabulary! {
     /// What kind of gathering a conference is.
     ConferenceKind {
         /// A conference (hội nghị).

@@ -219,6 +219,16 @@ impl ConferenceDirective {
         Ok(load_one(ctx, DirectiveById(self.0.directive_id)).await?.map(Directive))
     }
 
+    /// The sources that state what the conference did with the directive.
+    async fn sources(&self, ctx: &Context<'_>) -> Result<Vec<Source>> {
+        Ok(sources_of(ctx, subject::CONFERENCE_DIRECTIVE, self.0.id).await?)
+    }
+
+    /// The citations of this link, with quotes.
+    async fn citations(&self, ctx: &Context<'_>) -> Result<Vec<Citation>> {
+        Ok(citations_of(ctx, subject::CONFERENCE_DIRECTIVE, self.0.id).await?)
+    }
+
     /// The conference.
     async fn conference(&self, ctx: &Context<'_>) -> Result<Option<Conference>> {
         Ok(load_one(ctx, ConferenceById(self.0.conference_id)).await?.map(Conference))

@@ -174,6 +174,16 @@ impl RelatedDirective {
         };
         Ok(load_one(ctx, DirectiveById(other)).await?.map(Directive))
     }
+
+    /// The sources that state the link.
+    async fn sources(&self, ctx: &Context<'_>) -> Result<Vec<Source>> {
+        Ok(sources_of(ctx, subject::DIRECTIVE_LINK, self.link.id).await?)
+    }
+
+    /// The citations of the link, with quotes.
+    async fn citations(&self, ctx: &Context<'_>) -> Result<Vec<Citation>> {
+        Ok(citations_of(ctx, subject::DIRECTIVE_LINK, self.link.id).await?)
+    }
 }
 
 /// Which directives to list.

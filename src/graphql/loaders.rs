@@ -95,6 +95,8 @@ has_many!(/// The areas directly inside an area.
     AreaChildren, area, ParentId, parent_id, NameFolded);
 has_many!(/// The organizations directly under an organization.
     OrganizationChildren, organization, ParentId, parent_id, NameFolded);
+has_many!(/// The organizations that were merged into, renamed to or split into an organization.
+    OrganizationPredecessors, organization, SuccessorId, successor_id, NameFolded);
 has_many!(/// The posts of an organization.
     OrganizationPosts, post, OrganizationId, organization_id, TitleFolded);
 has_many!(/// The tenures of an official.

@@ -11,6 +11,7 @@ pub mod node;
 pub mod official;
 pub mod organization;
 pub mod pagination;
+pub mod quality;
 pub mod scalars;
 pub mod search;
 pub mod source;
@@ -42,6 +43,7 @@ pub struct QueryRoot(
     stats::StatsQuery,
     search::SearchQuery,
     timeline::TimelineQuery,
+    quality::QualityQuery,
 );
 
 /// The schema type.

@@ -31,6 +31,19 @@ pub(crate) fn tenures_held(mut tenures: Vec<tenure::Model>, as_of: Option<Date>)
     tenures
 }
 
+/// The tenures of the same post that began just before and just after `tenure`, by start date
+/// (then id); tenures whose start is unknown have no place in the order.
+fn neighbours(tenure: &tenure::Model, all: Vec<tenure::Model>) -> (Option<tenure::Model>, Option<tenure::Model>) {
+    let position = |t: &tenure::Model| stored(t.started_on.as_deref()).map(|d| (d.earliest(), t.id));
+    let Some(mine) = position(tenure) else {
+        return (None, None);
+    };
+    let placed: Vec<_> = all.into_iter().filter_map(|t| position(&t).map(|p| (p, t))).collect();
+    let before = placed.iter().filter(|(p, _)| *p < mine).max_by_key(|(p, _)| *p).map(|(_, t)| t.clone());
+    let after = placed.into_iter().filter(|(p, _)| *p > mine).min_by_key(|(p, _)| *p).map(|(_, t)| t);
+    (before, after)
+}
+
 /// An official.
 #[derive(Clone)]
 pub struct Official(pub official::Model);
@@ -120,17 +133,29 @@ impl Post {
         &self.0.title
     }
 
+    /// How many people hold the post at once, where known (1 for a secretary or a chair).
+    async fn seats(&self) -> Option<i32> {
+        self.0.seats
+    }
+
     /// The organization the post is in.
     async fn organization(&self, ctx: &Context<'_>) -> Result<Option<Organization>> {
         Ok(load_one(ctx, OrganizationById(self.0.organization_id)).await?.map(Organization))
     }
 
-    /// Who held the post, in time order: all tenures, or with `asOf` those held on that date.
+    /// Who held the post, in time order: all tenures, or with `asOf` those held on that date
+    /// (none when the organization did not exist then).
     async fn holders(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Only tenures held on this date.")] as_of: Option<Date>,
     ) -> Result<Vec<Tenure>> {
+        if as_of.is_some() {
+            let organization = load_one(ctx, OrganizationById(self.0.organization_id)).await?.map(Organization);
+            if organization.is_some_and(|o| !o.exists_on(as_of)) {
+                return Ok(Vec::new());
+            }
+        }
         let tenures = load_list(ctx, PostTenures(self.0.id)).await?;
         Ok(tenures_held(tenures, as_of).into_iter().map(Tenure).collect())
     }
@@ -167,6 +192,19 @@ impl Tenure {
     /// The last day, as precisely as known; null when unknown or still held.
     async fn ended_on(&self) -> Option<PartialDate> {
         stored(self.0.ended_on.as_deref()).map(PartialDate)
+    }
+
+    /// The tenure of the same post that began last before this one (null when this one's
+    /// start is unknown or it is the first known).
+    async fn predecessor(&self, ctx: &Context<'_>) -> Result<Option<Tenure>> {
+        let (before, _) = neighbours(&self.0, load_list(ctx, PostTenures(self.0.post_id)).await?);
+        Ok(before.map(Tenure))
+    }
+
+    /// The tenure of the same post that began next after this one.
+    async fn successor(&self, ctx: &Context<'_>) -> Result<Option<Tenure>> {
+        let (_, after) = neighbours(&self.0, load_list(ctx, PostTenures(self.0.post_id)).await?);
+        Ok(after.map(Tenure))
     }
 
     /// Whether the record shows the post held on this date (unknown bounds rule nothing out).

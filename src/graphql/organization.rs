@@ -11,7 +11,7 @@ use super::scalars::{Date, PartialDate};
 use super::task::{Task, tasks_of_assignments};
 use super::{db, load_list, load_many, load_one, vocabulary};
 use crate::domain::tenure::{exists_on, stored};
-use crate::domain::vocabulary::OrganizationKind;
+use crate::domain::vocabulary::{OrganizationEnd, OrganizationKind};
 use crate::store::filters::OrganizationFilter as StoreFilter;
 use crate::store::lists::{self, NameOrder};
 use async_graphql::{Context, ID, InputObject, Object, Result};
@@ -23,7 +23,8 @@ use std::collections::BTreeSet;
 pub struct Organization(pub organization::Model);
 
 impl Organization {
-    fn exists_on(&self, day: Option<Date>) -> bool {
+    /// Whether the organization exists on `day` (always, without a day).
+    pub(crate) fn exists_on(&self, day: Option<Date>) -> bool {
         day.is_none_or(|day| {
             exists_on(stored(self.0.started_on.as_deref()).as_ref(), stored(self.0.ended_on.as_deref()).as_ref(), day.0)
         })
@@ -97,6 +98,24 @@ impl Organization {
     /// When it was dissolved or merged, as precisely as known.
     async fn ended_on(&self) -> Option<PartialDate> {
         stored(self.0.ended_on.as_deref()).map(PartialDate)
+    }
+
+    /// How its life ended, where it has ended.
+    async fn ended_as(&self) -> Result<Option<OrganizationEnd>> {
+        Ok(self.0.ended_as.as_deref().map(|e| vocabulary(e, OrganizationEnd::parse)).transpose()?)
+    }
+
+    /// The organization it was merged into, renamed to or split into.
+    async fn successor(&self, ctx: &Context<'_>) -> Result<Option<Organization>> {
+        match self.0.successor_id {
+            Some(id) => Ok(load_one(ctx, OrganizationById(id)).await?.map(Organization)),
+            None => Ok(None),
+        }
+    }
+
+    /// The organizations that were merged into, renamed to or split into this one.
+    async fn predecessors(&self, ctx: &Context<'_>) -> Result<Vec<Organization>> {
+        Ok(load_list(ctx, OrganizationPredecessors(self.0.id)).await?.into_iter().map(Organization).collect())
     }
 
     /// The posts in it.

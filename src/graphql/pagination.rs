@@ -28,6 +28,55 @@ pub fn page_request(
     PageRequest::new(first, after, last, before)
 }
 
+/// The page size a `first` argument asks for: from 0 to 100, 20 when omitted.
+pub fn page_size(first: Option<i32>) -> AppResult<usize> {
+    match first {
+        Some(n) if !(0..=crate::store::page::MAX_PAGE_SIZE).contains(&n) => Err(crate::error::AppError::bad_input(
+            "first",
+            format!("first must be from 0 to {}", crate::store::page::MAX_PAGE_SIZE),
+        )),
+        Some(n) => Ok(n as usize),
+        None => Ok(crate::store::page::DEFAULT_PAGE_SIZE as usize),
+    }
+}
+
+/// A page of a list computed in full (ranked or derived results): the items after the
+/// position `after` names, with cursors that carry positions under `prefix`.
+pub fn offset_page<T>(
+    items: Vec<T>,
+    prefix: &str,
+    first: Option<i32>,
+    after: Option<&str>,
+) -> AppResult<(Vec<(String, T)>, PageInfo)> {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let size = page_size(first)?;
+    let start = match after {
+        None => 0,
+        Some(cursor) => {
+            let bad = || crate::error::AppError::bad_input("after", format!("after: not a cursor of {prefix}"));
+            let text = String::from_utf8(URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?).map_err(|_| bad())?;
+            let position = text.strip_prefix(&format!("{prefix}:")).ok_or_else(bad)?;
+            position.parse::<usize>().map_err(|_| bad())? + 1
+        }
+    };
+    let total = items.len();
+    let page: Vec<(String, T)> = items
+        .into_iter()
+        .enumerate()
+        .skip(start)
+        .take(size)
+        .map(|(i, item)| (URL_SAFE_NO_PAD.encode(format!("{prefix}:{i}")), item))
+        .collect();
+    let info = PageInfo {
+        has_next_page: start + page.len() < total,
+        has_previous_page: start > 0,
+        start_cursor: page.first().map(|(c, _)| c.clone()),
+        end_cursor: page.last().map(|(c, _)| c.clone()),
+    };
+    Ok((page, info))
+}
+
 /// How deeply `and`, `or` and `not` filters may nest.
 pub const MAX_FILTER_DEPTH: usize = 5;
 

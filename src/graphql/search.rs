@@ -4,13 +4,9 @@
 use super::db;
 use super::ids::NodeKind;
 use super::node::{Node, find_row};
-use super::pagination::PageInfo;
-use crate::error::AppError;
-use crate::store::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+use super::pagination::{PageInfo, offset_page};
 use crate::store::search::{self, Hit, MAX_CANDIDATES, SearchType};
 use async_graphql::{Context, Object, Result, SimpleObject};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 fn kind_of(node_type: SearchType) -> NodeKind {
     match node_type {
@@ -21,18 +17,6 @@ fn kind_of(node_type: SearchType) -> NodeKind {
         SearchType::Conference => NodeKind::Conference,
         SearchType::Task => NodeKind::Task,
     }
-}
-
-fn cursor(position: usize) -> String {
-    URL_SAFE_NO_PAD.encode(format!("search:{position}"))
-}
-
-fn position(cursor: &str) -> Result<usize> {
-    let bad = || AppError::bad_input("after", "after: not a cursor of this search");
-    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
-    let text = String::from_utf8(bytes).map_err(|_| bad())?;
-    let number = text.strip_prefix("search:").ok_or_else(bad)?;
-    Ok(number.parse::<usize>().map_err(|_| bad())?)
 }
 
 /// One search result: how well it matches and the object found.
@@ -116,32 +100,11 @@ impl SearchQuery {
         #[graphql(desc = "How many results (at most 100; 20 when omitted).")] first: Option<i32>,
         #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
     ) -> Result<SearchConnection> {
-        let size = match first {
-            Some(n) if !(0..=MAX_PAGE_SIZE).contains(&n) => {
-                return Err(AppError::bad_input("first", format!("first must be from 0 to {MAX_PAGE_SIZE}")).into());
-            }
-            Some(n) => n as usize,
-            None => DEFAULT_PAGE_SIZE as usize,
-        };
-        let start = match &after {
-            Some(c) => position(c)? + 1,
-            None => 0,
-        };
-        let hits = search::search(db(ctx)?, &text, &types.unwrap_or_default()).await?;
-        let total = hits.len().min(MAX_CANDIDATES);
-        let edges: Vec<SearchEdge> = hits
-            .into_iter()
-            .enumerate()
-            .skip(start)
-            .take(size)
-            .map(|(i, hit)| SearchEdge { node: SearchHit(hit), cursor: cursor(i) })
-            .collect();
-        let page_info = PageInfo {
-            has_next_page: start + edges.len() < total,
-            has_previous_page: start > 0,
-            start_cursor: edges.first().map(|e| e.cursor.clone()),
-            end_cursor: edges.last().map(|e| e.cursor.clone()),
-        };
+        let mut hits = search::search(db(ctx)?, &text, &types.unwrap_or_default()).await?;
+        hits.truncate(MAX_CANDIDATES);
+        let total = hits.len();
+        let (page, page_info) = offset_page(hits, "search", first, after.as_deref())?;
+        let edges = page.into_iter().map(|(cursor, hit)| SearchEdge { node: SearchHit(hit), cursor }).collect();
         Ok(SearchConnection { edges, page_info, total })
     }
 }

@@ -138,6 +138,11 @@ impl Task {
             .collect())
     }
 
+    /// Each assignment of the task, with the sources that state it.
+    async fn assignments(&self, ctx: &Context<'_>) -> Result<Vec<TaskAssignment>> {
+        Ok(load_list(ctx, TaskAssignees(self.0.id)).await?.into_iter().map(TaskAssignment).collect())
+    }
+
     /// The conference it was assigned at.
     async fn assigned_at(&self, ctx: &Context<'_>) -> Result<Option<Conference>> {
         match self.0.conference_id {
@@ -178,6 +183,35 @@ impl Task {
     /// The citations of the assignment, with quotes.
     async fn citations(&self, ctx: &Context<'_>) -> Result<Vec<Citation>> {
         Ok(citations_of(ctx, subject::TASK, self.0.id).await?)
+    }
+}
+
+/// The assignment of a task to one organization or official.
+#[derive(Clone)]
+pub struct TaskAssignment(pub task_assignee::Model);
+
+/// The assignment of a task to one organization or official, with its sources.
+#[Object]
+impl TaskAssignment {
+    /// Who is to carry the task out.
+    async fn assignee(&self, ctx: &Context<'_>) -> Result<Option<Actor>> {
+        if let Some(id) = self.0.organization_id {
+            return Ok(load_one(ctx, OrganizationById(id)).await?.map(|o| Actor::Organization(Organization(o))));
+        }
+        if let Some(id) = self.0.official_id {
+            return Ok(load_one(ctx, OfficialById(id)).await?.map(|o| Actor::Official(Official(o))));
+        }
+        Ok(None)
+    }
+
+    /// The sources that state the assignment.
+    async fn sources(&self, ctx: &Context<'_>) -> Result<Vec<Source>> {
+        Ok(sources_of(ctx, subject::TASK_ASSIGNMENT, self.0.id).await?)
+    }
+
+    /// The citations of the assignment, with quotes.
+    async fn citations(&self, ctx: &Context<'_>) -> Result<Vec<Citation>> {
+        Ok(citations_of(ctx, subject::TASK_ASSIGNMENT, self.0.id).await?)
     }
 }
 

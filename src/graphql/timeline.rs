@@ -6,13 +6,12 @@ use super::db;
 use super::directive::Directive;
 use super::ids::{NodeKind, decode};
 use super::official::Tenure;
-use super::pagination::PageInfo;
+use super::pagination::{PageInfo, page_size};
 use super::scalars::Date;
 use super::task::{Task, TaskUpdate};
 use crate::domain::partial_date::Precision;
 use crate::domain::vocabulary::PartOfDay;
 use crate::error::AppError;
-use crate::store::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 use crate::store::timeline::{self, Entry, EntryKey, Involved, Subject, TimelineKind, Window};
 use async_graphql::{Context, ID, Object, Result, SimpleObject, Union};
 use base64::Engine;
@@ -160,13 +159,7 @@ impl TimelineQuery {
         #[graphql(desc = "How many entries (at most 100; 20 when omitted).")] first: Option<i32>,
         #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
     ) -> Result<TimelineConnection> {
-        let size = match first {
-            Some(n) if !(0..=MAX_PAGE_SIZE).contains(&n) => {
-                return Err(AppError::bad_input("first", format!("first must be from 0 to {MAX_PAGE_SIZE}")).into());
-            }
-            Some(n) => n as usize,
-            None => DEFAULT_PAGE_SIZE as usize,
-        };
+        let size = page_size(first)?;
         let subject = match decode(&subject).map_err(|_| AppError::bad_input("subject", "subject: not a node id"))? {
             (NodeKind::Official, id) => Subject::Official(id),
             (NodeKind::Organization, id) => {

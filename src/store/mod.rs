@@ -4,6 +4,7 @@
 pub mod filters;
 pub mod lists;
 pub mod page;
+pub mod quality;
 pub mod search;
 pub mod stats;
 pub mod timeline;

@@ -9,6 +9,7 @@ mod directives;
 mod errors;
 mod filters;
 mod graphiql;
+mod history;
 mod officials;
 mod organizations;
 mod pagination;
