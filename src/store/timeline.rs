@@ -238,6 +238,26 @@ impl Builder<'_> {
         Ok(())
     }
 
+    /// Tasks the subject gave to others: only the assignment is the subject's event.
+    async fn tasks_given(&mut self, db: &DatabaseConnection, tasks: Vec<task::Model>) -> AppResult<()> {
+        let conference_ids: BTreeSet<i32> = tasks.iter().filter_map(|t| t.conference_id).collect();
+        let conferences: HashMap<i32, conference::Model> = conference::Entity::find()
+            .filter(conference::Column::Id.is_in(conference_ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c))
+            .collect();
+        for t in tasks {
+            if let Some(c) = t.conference_id.and_then(|id| conferences.get(&id)) {
+                let part = c.part_of_day.as_deref().and_then(PartOfDay::parse);
+                let summary = format!("Gave the task: {}", t.title);
+                self.day(TimelineKind::TaskAssigned, c.date, part, summary, Involved::Task(t.clone()));
+            }
+        }
+        Ok(())
+    }
+
     async fn tasks_of_assignees(&mut self, db: &DatabaseConnection, condition: sea_orm::Condition) -> AppResult<()> {
         let task_ids: BTreeSet<i32> = task_assignee::Entity::find()
             .filter(condition)
@@ -277,6 +297,8 @@ pub async fn timeline(db: &DatabaseConnection, subject: Subject, window: &Window
             let tenures = tenure::Entity::find().filter(tenure::Column::OfficialId.eq(id)).all(db).await?;
             b.tenures(db, tenures).await?;
             b.tasks_of_assignees(db, sea_orm::Condition::all().add(task_assignee::Column::OfficialId.eq(id))).await?;
+            let given = task::Entity::find().filter(task::Column::AssignedByOfficialId.eq(id)).all(db).await?;
+            b.tasks_given(db, given).await?;
         }
         Subject::Organization { id, include_children } => {
             let ids = if include_children {
@@ -313,8 +335,13 @@ pub async fn timeline(db: &DatabaseConnection, subject: Subject, window: &Window
                 .await?;
             let tenures = tenure::Entity::find().filter(tenure::Column::PostId.is_in(post_ids)).all(db).await?;
             b.tenures(db, tenures).await?;
-            b.tasks_of_assignees(db, sea_orm::Condition::all().add(task_assignee::Column::OrganizationId.is_in(ids)))
-                .await?;
+            b.tasks_of_assignees(
+                db,
+                sea_orm::Condition::all().add(task_assignee::Column::OrganizationId.is_in(ids.clone())),
+            )
+            .await?;
+            let given = task::Entity::find().filter(task::Column::AssignedByOrganizationId.is_in(ids)).all(db).await?;
+            b.tasks_given(db, given).await?;
         }
         Subject::Post(id) => {
             let tenures = tenure::Entity::find().filter(tenure::Column::PostId.eq(id)).all(db).await?;

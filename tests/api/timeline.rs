@@ -28,6 +28,10 @@ async fn an_officials_timeline_holds_the_conference_chaired() {
     assert_eq!(chaired["precision"], "DAY");
     assert!(chaired["summary"].as_str().unwrap().starts_with("Chaired: Hội nghị trực tuyến tổng kết"));
     assert_eq!(chaired["subject"]["__typename"], "Conference");
+    let given: Vec<&Value> = list.iter().filter(|e| e["kind"] == "TASK_ASSIGNED").collect();
+    assert_eq!(given.len(), 12, "the tasks he set at the conference");
+    assert!(given.iter().all(|e| e["summary"].as_str().unwrap().starts_with("Gave the task: ")));
+    assert_eq!(list.len(), 13);
     let loi = id_of(&app, "officials", "Trần Mạnh Lợi").await;
     assert_eq!(kinds(&entries(&app, json!({ "s": loi })).await), ["CONFERENCE_CHAIRED"]);
     let chien = id_of(&app, "officials", "Chúng Thị Chiên").await;
