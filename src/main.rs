@@ -57,6 +57,13 @@ enum Command {
         #[command(flatten)]
         database: DatabaseArg,
     },
+    /// Write the whole database as a dataset file (`-` for standard output).
+    Export {
+        /// Where to write it.
+        file: PathBuf,
+        #[command(flatten)]
+        database: DatabaseArg,
+    },
     /// Print the GraphQL schema (SDL).
     Schema,
 }
@@ -120,6 +127,25 @@ async fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(err) => fail(&format!("{} was not imported; nothing changed", file.display()), err.message()),
+            }
+        }
+        Command::Export { file, database } => {
+            let db = match database::open(&database.database).await {
+                Ok(db) => db,
+                Err(err) => return fail("database", err),
+            };
+            let text = match dataset::export_dataset(&db).await.and_then(|ds| dataset::to_json(&ds)) {
+                Ok(text) => text,
+                Err(err) => return fail("export", err.message()),
+            };
+            let written = if file.as_os_str() == "-" {
+                std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes())
+            } else {
+                std::fs::write(&file, text)
+            };
+            match written {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(err) => fail(&format!("write {}", file.display()), err),
             }
         }
         Command::Serve { database, listen, demo, graphiql_assets, batch_window_ms } => {

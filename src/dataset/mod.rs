@@ -1,9 +1,11 @@
 //! The dataset format: a JSON file a person can write and review by hand, with human-readable
-//! keys for cross references (docs/dataset.md describes it), and its import.
+//! keys for cross references (docs/dataset.md describes it), its import and its export.
 
+pub mod export;
 pub mod format;
 pub mod import;
 
+pub use export::{export_dataset, to_json};
 pub use format::Dataset;
 pub use import::{ImportReport, import_dataset, import_file, parse_dataset};
 

@@ -97,3 +97,30 @@ fn migrate_creates_the_schema() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(govtrail(&["migrate", "--database", &url]).status.success(), "migrating twice is harmless");
 }
+
+#[tokio::test]
+async fn export_import_export_is_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let first_db = format!("sqlite://{}/first.db?mode=rwc", dir.path().display());
+    let second_db = format!("sqlite://{}/second.db?mode=rwc", dir.path().display());
+    let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/data/ha-giang-2021-07-13.json");
+    let (a, b) = (dir.path().join("a.json"), dir.path().join("b.json"));
+    assert!(govtrail(&["import", demo, "--database", &first_db]).status.success());
+    let out = govtrail(&["export", a.to_str().unwrap(), "--database", &first_db]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let again = govtrail(&["import", a.to_str().unwrap(), "--database", &first_db]);
+    assert!(
+        text(&again.stdout).contains(": 0 created, 0 updated,"),
+        "the export matches what is stored: {}",
+        text(&again.stdout)
+    );
+    assert!(govtrail(&["import", a.to_str().unwrap(), "--database", &second_db]).status.success());
+    assert!(govtrail(&["export", b.to_str().unwrap(), "--database", &second_db]).status.success());
+    let (a, b) = (std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+    assert!(a == b, "the second export differs from the first");
+    let exported: serde_json::Value = serde_json::from_slice(&a).unwrap();
+    assert_eq!(exported["tasks"].as_array().unwrap().len(), 12);
+    assert_eq!(exported["conferences"][0]["participants"][0]["official"], "nguyen-manh-dung");
+    let stdout = govtrail(&["export", "-", "--database", &second_db]);
+    assert_eq!(stdout.stdout, a, "export to standard output");
+}
