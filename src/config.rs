@@ -24,12 +24,20 @@ pub struct ServerConfig {
     /// How long the loaders gather keys before one batched statement; a wider window batches
     /// more reliably under load and adds at most that much latency per level of nesting.
     pub batch_window: Duration,
+    /// Whether reads need a token too (writes always do).
+    pub restrict_reads: bool,
 }
 
 impl ServerConfig {
     /// A configuration listening on `listen`, with the GraphiQL assets from the CDN, the
     /// system clock and the default batch window.
     pub fn new(listen: SocketAddr) -> Self {
-        ServerConfig { listen, graphiql_assets: None, clock: Clock::System, batch_window: DEFAULT_BATCH_WINDOW }
+        ServerConfig {
+            listen,
+            graphiql_assets: None,
+            clock: Clock::System,
+            batch_window: DEFAULT_BATCH_WINDOW,
+            restrict_reads: false,
+        }
     }
 }

@@ -1,7 +1,10 @@
 //! Opening the database named by a sea-orm URL and bringing its schema up to date.
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
+};
 use std::time::Duration;
 
 /// The database used when none is named: a SQLite file in the working directory.
@@ -35,4 +38,19 @@ pub async fn open(url: &str) -> Result<DatabaseConnection, DbErr> {
     let db = connect(url).await?;
     migrate(&db).await?;
     Ok(db)
+}
+
+/// Begins a transaction that will write. On SQLite it takes the write lock at once
+/// (`BEGIN IMMEDIATE`), so that two writers wait for each other instead of one failing when
+/// it tries to upgrade a read lock.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    let options = TransactionOptions {
+        isolation_level: None,
+        access_mode: None,
+        sqlite_transaction_mode: match db.get_database_backend() {
+            DatabaseBackend::Sqlite => Some(SqliteTransactionMode::Immediate),
+            _ => None,
+        },
+    };
+    db.begin_with_options(options).await
 }

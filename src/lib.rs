@@ -5,6 +5,7 @@
 //! The library holds everything; `src/main.rs` is a thin command line over it.
 #![warn(missing_docs)]
 
+pub mod auth;
 pub mod config;
 pub mod database;
 pub mod dataset;
@@ -13,4 +14,5 @@ pub mod error;
 pub mod graphiql;
 pub mod graphql;
 pub mod server;
+pub mod service;
 pub mod store;

@@ -3,7 +3,7 @@
 use clap::{Parser, Subcommand};
 use govtrail::config::{DEFAULT_LISTEN, ServerConfig};
 use govtrail::database::{self, DEFAULT_DATABASE_URL};
-use govtrail::{dataset, graphql, server};
+use govtrail::{auth, dataset, graphql, server};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -44,6 +44,16 @@ enum Command {
         /// Milliseconds the loaders gather keys before one batched SQL statement.
         #[arg(long, env = "GOVTRAIL_BATCH_WINDOW_MS", default_value_t = 2)]
         batch_window_ms: u64,
+        /// Answer reads only to callers with a token (writes always need one).
+        #[arg(long, env = "GOVTRAIL_RESTRICT_READS")]
+        restrict_reads: bool,
+    },
+    /// Create, list and revoke API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+        #[command(flatten)]
+        database: DatabaseArg,
     },
     /// Bring the database schema up to date.
     Migrate {
@@ -66,6 +76,26 @@ enum Command {
     },
     /// Print the GraphQL schema (SDL).
     Schema,
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create a token and print it (it is shown this once; only its hash is kept).
+    Create {
+        /// A name for the token, recorded with every change made with it.
+        #[arg(long)]
+        name: String,
+        /// READER, EDITOR or ADMIN.
+        #[arg(long)]
+        role: String,
+    },
+    /// List the tokens (names, roles, dates; never the tokens).
+    List,
+    /// Revoke a token; it stops working at once.
+    Revoke {
+        /// The token's name.
+        name: String,
+    },
 }
 
 fn fail(what: &str, message: impl std::fmt::Display) -> ExitCode {
@@ -129,6 +159,45 @@ async fn main() -> ExitCode {
                 Err(err) => fail(&format!("{} was not imported; nothing changed", file.display()), err.message()),
             }
         }
+        Command::Token { command, database } => {
+            let db = match database::open(&database.database).await {
+                Ok(db) => db,
+                Err(err) => return fail("database", err),
+            };
+            match command {
+                TokenCommand::Create { name, role } => {
+                    let Some(role) = auth::Role::parse(&role) else {
+                        return fail("token create", format!("\"{role}\" is not one of READER, EDITOR, ADMIN"));
+                    };
+                    match auth::create_token(&db, &name, role).await {
+                        Ok(token) => {
+                            eprintln!("created token \"{name}\" ({}); it is shown only now:", role.as_str());
+                            println!("{token}");
+                            ExitCode::SUCCESS
+                        }
+                        Err(err) => fail("token create", err.message()),
+                    }
+                }
+                TokenCommand::List => match auth::list_tokens(&db).await {
+                    Ok(tokens) => {
+                        for t in tokens {
+                            let state =
+                                t.revoked_at.map_or("active".to_owned(), |at| format!("revoked {}", at.to_rfc3339()));
+                            println!("{}\t{}\tcreated {}\t{state}", t.name, t.role, t.created_at.to_rfc3339());
+                        }
+                        ExitCode::SUCCESS
+                    }
+                    Err(err) => fail("token list", err.message()),
+                },
+                TokenCommand::Revoke { name } => match auth::revoke_token(&db, &name).await {
+                    Ok(()) => {
+                        println!("revoked {name}");
+                        ExitCode::SUCCESS
+                    }
+                    Err(err) => fail("token revoke", err.message()),
+                },
+            }
+        }
         Command::Export { file, database } => {
             let db = match database::open(&database.database).await {
                 Ok(db) => db,
@@ -148,7 +217,7 @@ async fn main() -> ExitCode {
                 Err(err) => fail(&format!("write {}", file.display()), err),
             }
         }
-        Command::Serve { database, listen, demo, graphiql_assets, batch_window_ms } => {
+        Command::Serve { database, listen, demo, graphiql_assets, batch_window_ms, restrict_reads } => {
             let db = match database::open(&database.database).await {
                 Ok(db) => db,
                 Err(err) => return fail("database", err),
@@ -165,6 +234,7 @@ async fn main() -> ExitCode {
             let config = ServerConfig {
                 graphiql_assets,
                 batch_window: std::time::Duration::from_millis(batch_window_ms),
+                restrict_reads,
                 ..ServerConfig::new(listen)
             };
             match server::bind(&config, db, shutdown_signal()).await {

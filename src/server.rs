@@ -1,11 +1,14 @@
 //! The HTTP server: GraphQL at `/graphql`, GraphiQL at `/`, `/healthz`, and GraphiQL's assets
 //! from a local folder when configured.
 
+use crate::auth::{self, Identity};
 use crate::config::ServerConfig;
+use crate::error::AppError;
 use crate::graphiql::{self, AssetSource};
 use crate::graphql::{AppSchema, RequestState, build_schema, prepare};
 use async_graphql_poem::{GraphQLRequest, GraphQLResponse};
 use poem::endpoint::StaticFilesEndpoint;
+use poem::http::{HeaderMap, header};
 use poem::listener::{Acceptor, Listener, TcpListener};
 use poem::middleware::CatchPanic;
 use poem::web::{Data, Html};
@@ -17,6 +20,7 @@ use std::sync::Arc;
 
 struct App {
     schema: AppSchema,
+    restrict_reads: bool,
     state: RequestState,
     graphiql_page: String,
 }
@@ -32,9 +36,28 @@ fn add_missing_codes(response: &mut async_graphql::Response) {
     }
 }
 
+/// A response that refuses the whole request with one error.
+fn refusal(error: AppError) -> async_graphql::Response {
+    async_graphql::Response::from_errors(vec![async_graphql::Error::from(error).into_server_error(Default::default())])
+}
+
 #[handler]
-async fn graphql(Data(app): Data<&Arc<App>>, request: GraphQLRequest) -> GraphQLResponse {
-    let mut response = app.schema.execute(prepare(request.0, &app.state)).await;
+async fn graphql(Data(app): Data<&Arc<App>>, headers: &HeaderMap, request: GraphQLRequest) -> GraphQLResponse {
+    let authorization = headers.get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or(""));
+    let identity = match auth::identify(&app.state.db, authorization).await {
+        Ok(identity) => identity,
+        Err(err) => return refusal(err).into(),
+    };
+    // Bad credentials are refused outright, so that no answer depends on what they would reach.
+    let refused = match &identity {
+        Identity::Invalid => Some(AppError::Unauthenticated),
+        Identity::Anonymous if app.restrict_reads => Some(AppError::Unauthenticated),
+        _ => None,
+    };
+    if let Some(error) = refused {
+        return refusal(error).into();
+    }
+    let mut response = app.schema.execute(prepare(request.0, &app.state, identity)).await;
     add_missing_codes(&mut response);
     response.into()
 }
@@ -62,6 +85,7 @@ where
     let assets = if config.graphiql_assets.is_some() { AssetSource::Local } else { AssetSource::Cdn };
     let app = Arc::new(App {
         schema: build_schema(),
+        restrict_reads: config.restrict_reads,
         state: RequestState { db, clock: config.clock, batch_window: config.batch_window },
         graphiql_page: graphiql::page("/graphql", assets),
     });

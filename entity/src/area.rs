@@ -13,6 +13,7 @@ pub struct Model {
     pub name_folded: String,
     pub kind: String,
     pub parent_id: Option<i32>,
+    pub version: i32,
 }
 
 /// Relations are followed by the service's loaders, not through sea-orm.

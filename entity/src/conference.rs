@@ -20,6 +20,7 @@ pub struct Model {
     pub time_zone: String,
     pub venue: Option<String>,
     pub area_id: Option<i32>,
+    pub version: i32,
 }
 
 /// Relations are followed by the service's loaders, not through sea-orm.

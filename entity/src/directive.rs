@@ -19,6 +19,7 @@ pub struct Model {
     pub period_start: Option<String>,
     pub period_end: Option<String>,
     pub status: String,
+    pub version: i32,
 }
 
 /// Relations are followed by the service's loaders, not through sea-orm.

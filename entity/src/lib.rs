@@ -1,7 +1,9 @@
 //! govtrail's storage models: one sea-orm entity per table. The service wraps them in its own
 //! GraphQL types; nothing here knows about the API.
 
+pub mod api_token;
 pub mod area;
+pub mod change;
 pub mod citation;
 pub mod conference;
 pub mod conference_directive;

@@ -11,6 +11,7 @@ pub struct Model {
     pub key: String,
     pub name: String,
     pub name_folded: String,
+    pub version: i32,
 }
 
 /// Relations are followed by the service's loaders, not through sea-orm.

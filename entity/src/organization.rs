@@ -19,6 +19,7 @@ pub struct Model {
     pub ended_on: Option<String>,
     pub successor_id: Option<i32>,
     pub ended_as: Option<String>,
+    pub version: i32,
 }
 
 /// Relations are followed by the service's loaders, not through sea-orm.

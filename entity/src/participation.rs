@@ -13,6 +13,7 @@ pub struct Model {
     pub role: String,
     pub capacity: Option<String>,
     pub organization_id: Option<i32>,
+    pub version: i32,
 }
 
 /// Relations are followed by the service's loaders, not through sea-orm.

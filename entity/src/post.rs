@@ -13,6 +13,7 @@ pub struct Model {
     pub title_folded: String,
     pub organization_id: i32,
     pub seats: Option<i32>,
+    pub version: i32,
 }
 
 /// Relations are followed by the service's loaders, not through sea-orm.

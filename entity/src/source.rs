@@ -15,6 +15,7 @@ pub struct Model {
     pub published_at: Option<DateTimeUtc>,
     pub published_on: Option<Date>,
     pub author: Option<String>,
+    pub version: i32,
 }
 
 /// Relations are followed by the service's loaders, not through sea-orm.

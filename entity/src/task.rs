@@ -20,6 +20,7 @@ pub struct Model {
     pub assigned_by_organization_id: Option<i32>,
     pub assigned_by_official_id: Option<i32>,
     pub directive_id: Option<i32>,
+    pub version: i32,
 }
 
 /// Relations are followed by the service's loaders, not through sea-orm.

@@ -12,6 +12,7 @@ pub struct Model {
     pub post_id: i32,
     pub started_on: Option<String>,
     pub ended_on: Option<String>,
+    pub version: i32,
 }
 
 /// Relations are followed by the service's loaders, not through sea-orm.

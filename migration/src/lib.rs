@@ -21,6 +21,9 @@ mod m20261127_000016_create_citation;
 mod m20261127_000017_create_search_index;
 mod m20261127_000018_add_organization_successor;
 mod m20261127_000019_add_post_seats;
+mod m20261127_000020_add_versions;
+mod m20261127_000021_create_api_token;
+mod m20261127_000022_create_change;
 
 /// Applies every migration in order.
 pub struct Migrator;
@@ -48,6 +51,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000017_create_search_index::Migration),
             Box::new(m20261127_000018_add_organization_successor::Migration),
             Box::new(m20261127_000019_add_post_seats::Migration),
+            Box::new(m20261127_000020_add_versions::Migration),
+            Box::new(m20261127_000021_create_api_token::Migration),
+            Box::new(m20261127_000022_create_change::Migration),
         ]
     }
 }

@@ -15,10 +15,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use entity::*;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    IntoActiveModel, ModelTrait, QueryFilter, TransactionTrait, Value,
+    IntoActiveModel, ModelTrait, QueryFilter, Value,
 };
 use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::str::FromStr;
 
 /// How many records an import created, updated, left unchanged and removed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -72,7 +73,7 @@ pub async fn import_dataset(db: &DatabaseConnection, dataset: &Dataset) -> AppRe
         }
         return Err(AppError::BadUserInput { message, field: None });
     }
-    let txn = db.begin().await?;
+    let txn = crate::database::begin_write(db).await?;
     let mut writer = Writer { txn: &txn, ids: HashMap::new(), report: ImportReport::default() };
     writer.write(dataset).await?;
     let report = writer.report;
@@ -422,8 +423,15 @@ impl Writer<'_> {
                 self.report.unchanged += 1;
                 id_of(old.get(id_column))
             }
-            Some(_) => {
-                let model = desired.into_active_model().reset_all().update(self.txn).await?;
+            Some(old) => {
+                let mut active = desired.into_active_model().reset_all();
+                // Tables of editable nodes carry a version that grows with every change.
+                if let Ok(version) = <M::Entity as EntityTrait>::Column::from_str("version") {
+                    if let Value::Int(Some(v)) = old.get(version) {
+                        active.set(version, Value::Int(Some(v + 1)));
+                    }
+                }
+                let model = active.update(self.txn).await?;
                 self.report.updated += 1;
                 id_of(model.get(id_column))
             }
@@ -511,6 +519,7 @@ impl Writer<'_> {
             let existing = source::Entity::find().filter(source::Column::Key.eq(&s.key)).one(self.txn).await?;
             let desired = source::Model {
                 id: existing.as_ref().map_or(0, |m| m.id),
+                version: existing.as_ref().map_or(1, |m| m.version),
                 key: s.key.clone(),
                 url: s.url.clone(),
                 title: s.title.clone(),
@@ -530,6 +539,7 @@ impl Writer<'_> {
             let existing = post::Entity::find().filter(post::Column::Key.eq(&p.key)).one(self.txn).await?;
             let desired = post::Model {
                 id: existing.as_ref().map_or(0, |m| m.id),
+                version: existing.as_ref().map_or(1, |m| m.version),
                 key: p.key.clone(),
                 title: p.title.clone(),
                 title_folded: search_form(&p.title),
@@ -613,6 +623,7 @@ impl Writer<'_> {
             let existing = area::Entity::find().filter(area::Column::Key.eq(&a.key)).one(self.txn).await?;
             let desired = area::Model {
                 id: existing.as_ref().map_or(0, |m| m.id),
+                version: existing.as_ref().map_or(1, |m| m.version),
                 key: a.key.clone(),
                 name: a.name.clone(),
                 name_folded: search_form(&a.name),
@@ -644,6 +655,7 @@ impl Writer<'_> {
             };
             let desired = organization::Model {
                 id: existing.as_ref().map_or(0, |m| m.id),
+                version: existing.as_ref().map_or(1, |m| m.version),
                 key: o.key.clone(),
                 name: o.name.clone(),
                 short_name: o.short_name.clone(),
@@ -681,6 +693,7 @@ impl Writer<'_> {
         let existing = official::Entity::find().filter(official::Column::Key.eq(&o.key)).one(self.txn).await?;
         let desired = official::Model {
             id: existing.as_ref().map_or(0, |m| m.id),
+            version: existing.as_ref().map_or(1, |m| m.version),
             key: o.key.clone(),
             name: o.name.clone(),
             name_folded: search_form(&o.name),
@@ -702,6 +715,7 @@ impl Writer<'_> {
                 .cloned();
             let desired = tenure::Model {
                 id: existing.as_ref().map_or(0, |m| m.id),
+                version: existing.as_ref().map_or(1, |m| m.version),
                 official_id,
                 post_id,
                 started_on,
@@ -727,6 +741,7 @@ impl Writer<'_> {
         let existing = directive::Entity::find().filter(directive::Column::Key.eq(&d.key)).one(self.txn).await?;
         let desired = directive::Model {
             id: existing.as_ref().map_or(0, |m| m.id),
+            version: existing.as_ref().map_or(1, |m| m.version),
             key: d.key.clone(),
             code: d.code.clone(),
             kind: kind.as_str().to_owned(),
@@ -785,6 +800,7 @@ impl Writer<'_> {
         }
         let desired = conference::Model {
             id: existing.as_ref().map_or(0, |m| m.id),
+            version: existing.as_ref().map_or(1, |m| m.version),
             key: c.key.clone(),
             title: c.title.clone(),
             title_folded: search_form(&searchable),
@@ -836,6 +852,7 @@ impl Writer<'_> {
             let existing = stored.iter().find(|m| m.official_id == official_id && m.role == p.role).cloned();
             let desired = participation::Model {
                 id: existing.as_ref().map_or(0, |m| m.id),
+                version: existing.as_ref().map_or(1, |m| m.version),
                 conference_id,
                 official_id,
                 role: p.role.clone(),
@@ -912,6 +929,7 @@ impl Writer<'_> {
         let existing = task::Entity::find().filter(task::Column::Key.eq(&t.key)).one(self.txn).await?;
         let desired = task::Model {
             id: existing.as_ref().map_or(0, |m| m.id),
+            version: existing.as_ref().map_or(1, |m| m.version),
             key: t.key.clone(),
             title: t.title.clone(),
             description: t.description.clone(),

@@ -21,6 +21,11 @@ impl Area {
         encode(NodeKind::Area, self.0.id)
     }
 
+    /// The version: 1 when created, one more with each change; updates and deletes name it.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
     /// The stable human-readable key of the area in datasets.
     async fn key(&self) -> &str {
         &self.0.key

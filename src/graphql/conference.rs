@@ -42,6 +42,11 @@ impl Conference {
         encode(NodeKind::Conference, self.0.id)
     }
 
+    /// The version: 1 when created, one more with each change; updates and deletes name it.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
     /// The stable human-readable key of the conference in datasets.
     async fn key(&self) -> &str {
         &self.0.key
@@ -161,6 +166,11 @@ impl Participation {
     /// The global id.
     pub async fn id(&self) -> ID {
         encode(NodeKind::Participation, self.0.id)
+    }
+
+    /// The version: 1 when created, one more with each change; updates and deletes name it.
+    async fn version(&self) -> i32 {
+        self.0.version
     }
 
     /// The role (chair, speaker, reporter, attendee, ...).

@@ -5,6 +5,7 @@
 pub mod area;
 pub mod conference;
 pub mod directive;
+pub mod history;
 pub mod ids;
 pub mod loaders;
 pub mod node;
@@ -21,7 +22,7 @@ pub mod timeline;
 
 use crate::error::{AppError, AppResult};
 use async_graphql::dataloader::{DataLoader, Loader};
-use async_graphql::{Context, EmptyMutation, EmptySubscription, MergedObject, Schema};
+use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
 use chrono::{DateTime, Utc};
 use loaders::Loaders;
 use sea_orm::DatabaseConnection;
@@ -46,13 +47,18 @@ pub struct QueryRoot(
     quality::QualityQuery,
 );
 
+/// The root of every mutation.
+#[derive(MergedObject, Default)]
+#[graphql(name = "Mutation")]
+pub struct MutationRoot(official::OfficialMutation);
+
 /// The schema type.
-pub type AppSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
 /// Builds the schema. It holds no database, so the SDL can be printed without one; each
 /// request brings its [`RequestState`] and loader.
 pub fn build_schema() -> AppSchema {
-    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription).finish()
+    Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription).finish()
 }
 
 /// Where "now" comes from: the system clock, or a fixed instant (reproducible reports, tests).
@@ -86,10 +92,14 @@ pub struct RequestState {
     pub batch_window: std::time::Duration,
 }
 
-/// Attaches the state and a fresh loader to one request.
-pub fn prepare(request: async_graphql::Request, state: &RequestState) -> async_graphql::Request {
+/// Attaches the state, the caller's identity and a fresh loader to one request.
+pub fn prepare(
+    request: async_graphql::Request,
+    state: &RequestState,
+    identity: crate::auth::Identity,
+) -> async_graphql::Request {
     let loader = DataLoader::new(Loaders { db: state.db.clone() }, tokio::spawn).delay(state.batch_window);
-    request.data(state.clone()).data(loader)
+    request.data(state.clone()).data(identity).data(loader)
 }
 
 pub(crate) fn state<'a>(ctx: &Context<'a>) -> AppResult<&'a RequestState> {

@@ -1,7 +1,8 @@
 //! Officials, the posts they hold and their tenures over time.
 
 use super::conference::{Conference, Participation, sort_conferences};
-use super::ids::{NodeKind, encode};
+use super::history::{Change, ChangeConnection};
+use super::ids::{NodeKind, decode_as, encode};
 use super::loaders::*;
 use super::organization::Organization;
 use super::pagination::{Parts, connection, page_request};
@@ -12,9 +13,10 @@ use super::{db, load_list, load_many, load_one};
 use crate::dataset::import::subject;
 use crate::domain::tenure::{held_on, stored};
 use crate::domain::vocabulary::ParticipationRole;
+use crate::service;
 use crate::store::filters::OfficialFilter as StoreFilter;
 use crate::store::lists::{self, NameOrder};
-use async_graphql::{Context, ID, InputObject, Object, Result};
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use entity::{official, post, tenure};
 
 /// The tenures held on `as_of` (all of them without a date), earliest start first.
@@ -54,6 +56,11 @@ impl Official {
     /// The global id.
     pub async fn id(&self) -> ID {
         encode(NodeKind::Official, self.0.id)
+    }
+
+    /// The version: 1 when created, one more with each change; updates and deletes name it.
+    async fn version(&self) -> i32 {
+        self.0.version
     }
 
     /// The stable human-readable key of the official in datasets.
@@ -109,6 +116,18 @@ impl Official {
     async fn tasks_given(&self, ctx: &Context<'_>) -> Result<Vec<Task>> {
         Ok(load_list(ctx, OfficialTasksGiven(self.0.id)).await?.into_iter().map(Task).collect())
     }
+
+    /// Every change made to the official through the API, newest first.
+    async fn history(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many from the start (at most 100; 20 when no size is given).")] first: Option<i32>,
+        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
+    ) -> Result<ChangeConnection> {
+        let page = page_request(first, after, None, None)?;
+        let rows = lists::changes(db(ctx)?, service::official::NODE_TYPE, self.0.id, &page).await?;
+        Ok(ChangeConnection(Parts::from_page(rows, Change)))
+    }
 }
 
 /// A post.
@@ -121,6 +140,11 @@ impl Post {
     /// The global id.
     pub async fn id(&self) -> ID {
         encode(NodeKind::Post, self.0.id)
+    }
+
+    /// The version: 1 when created, one more with each change; updates and deletes name it.
+    async fn version(&self) -> i32 {
+        self.0.version
     }
 
     /// The stable human-readable key of the post in datasets.
@@ -172,6 +196,11 @@ impl Tenure {
     /// The global id.
     pub async fn id(&self) -> ID {
         encode(NodeKind::Tenure, self.0.id)
+    }
+
+    /// The version: 1 when created, one more with each change; updates and deletes name it.
+    async fn version(&self) -> i32 {
+        self.0.version
     }
 
     /// Who held the post.
@@ -256,4 +285,82 @@ impl OfficialQuery {
         let rows = lists::officials(db(ctx)?, &filter, &order_by.unwrap_or_default(), &page).await?;
         Ok(OfficialConnection(Parts::from_page(rows, Official)))
     }
+}
+
+/// What a caller sets when creating an official.
+#[derive(InputObject)]
+pub struct CreateOfficialInput {
+    /// The full name, family name first.
+    pub name: String,
+    /// The dataset key; made from the name when omitted.
+    pub key: Option<String>,
+}
+
+/// The fields of an official to change; those omitted stay as they are.
+#[derive(InputObject)]
+pub struct UpdateOfficialInput {
+    /// The full name.
+    pub name: Option<String>,
+    /// The dataset key.
+    pub key: Option<String>,
+}
+
+/// What a deletion answers.
+#[derive(SimpleObject)]
+pub struct DeletePayload {
+    /// The global id of the deleted node.
+    pub id: ID,
+}
+
+/// Changes to officials.
+#[derive(Default)]
+pub struct OfficialMutation;
+
+/// Changes to officials (EDITOR).
+#[Object]
+impl OfficialMutation {
+    /// Records a new official.
+    async fn create_official(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new official.")] input: CreateOfficialInput,
+    ) -> Result<Official> {
+        let (actor, now) = writer(ctx)?;
+        let input = service::official::OfficialInput { name: Some(input.name), key: input.key };
+        Ok(Official(service::official::create(db(ctx)?, &actor, input, now).await?))
+    }
+
+    /// Changes the fields given; fails with CONFLICT unless the official is still at `expectedVersion`.
+    async fn update_official(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The official's global id.")] id: ID,
+        #[graphql(desc = "The version the change was made against.")] expected_version: i32,
+        #[graphql(desc = "The fields to change.")] input: UpdateOfficialInput,
+    ) -> Result<Official> {
+        let (actor, now) = writer(ctx)?;
+        let row = decode_as(&id, NodeKind::Official, "id")?;
+        let input = service::official::OfficialInput { name: input.name, key: input.key };
+        Ok(Official(service::official::update(db(ctx)?, &actor, row, expected_version, input, now).await?))
+    }
+
+    /// Deletes an official and what refers to it; fails with CONFLICT unless it is still at `expectedVersion`.
+    async fn delete_official(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The official's global id.")] id: ID,
+        #[graphql(desc = "The version the deletion was decided on.")] expected_version: i32,
+    ) -> Result<DeletePayload> {
+        let (actor, now) = writer(ctx)?;
+        let row = decode_as(&id, NodeKind::Official, "id")?;
+        service::official::delete(db(ctx)?, &actor, row, expected_version, now).await?;
+        Ok(DeletePayload { id })
+    }
+}
+
+/// The name of a caller allowed to write (EDITOR or above), and the time of the change.
+fn writer(ctx: &Context<'_>) -> crate::error::AppResult<(String, chrono::DateTime<chrono::Utc>)> {
+    let identity = ctx.data::<crate::auth::Identity>().unwrap_or(&crate::auth::Identity::Anonymous);
+    let actor = identity.require(crate::auth::Role::Editor)?.to_owned();
+    Ok((actor, super::state(ctx)?.clock.now()))
 }

@@ -40,6 +40,11 @@ impl Organization {
         encode(NodeKind::Organization, self.0.id)
     }
 
+    /// The version: 1 when created, one more with each change; updates and deletes name it.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
     /// The stable human-readable key of the organization in datasets.
     async fn key(&self) -> &str {
         &self.0.key

@@ -22,6 +22,11 @@ impl Source {
         encode(NodeKind::Source, self.0.id)
     }
 
+    /// The version: 1 when created, one more with each change; updates and deletes name it.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
     /// The stable human-readable key of the source in datasets.
     async fn key(&self) -> &str {
         &self.0.key

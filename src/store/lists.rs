@@ -292,3 +292,23 @@ mod tests {
         assert_eq!(descendants(6, &pairs), vec![6, 7]);
     }
 }
+
+/// A page of the history of one node, newest first.
+pub async fn changes(
+    db: &DatabaseConnection,
+    node_type: &str,
+    node_id: i32,
+    page: &PageRequest,
+) -> AppResult<Page<entity::change::Model>> {
+    use entity::change;
+    #[derive(Clone, Copy, Debug)]
+    struct Newest;
+    fn key(_: Newest) -> (Vec<SortKey>, fn(&change::Model) -> Vec<CursorValue>) {
+        (vec![SortKey::desc(change::Column::Id.into_expr())], |m| vec![m.id.into()])
+    }
+    let ordering = ordering("change", &[Newest], key, (change::Column::Id.into_expr(), |m| m.id));
+    let select = change::Entity::find()
+        .filter(change::Column::NodeType.eq(node_type))
+        .filter(change::Column::NodeId.eq(node_id));
+    fetch(db, select, &ordering, page, "after").await
+}

@@ -238,6 +238,7 @@ mod tests {
             post_id: 1,
             started_on: start.map(Into::into),
             ended_on: end.map(Into::into),
+            version: 1,
         }
     }
 

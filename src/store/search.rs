@@ -82,6 +82,14 @@ pub async fn index(db: &impl ConnectionTrait, node_type: SearchType, id: i32, fo
     Ok(())
 }
 
+/// Takes a node out of the index.
+pub async fn remove(db: &impl ConnectionTrait, node_type: SearchType, id: i32) -> AppResult<()> {
+    let backend = db.get_database_backend();
+    db.execute_raw(Statement::from_sql_and_values(backend, delete_sql(backend), [row_id(node_type, id).into()]))
+        .await?;
+    Ok(())
+}
+
 fn delete_sql(backend: DatabaseBackend) -> &'static str {
     match backend {
         DatabaseBackend::Postgres => "DELETE FROM search_index WHERE rowid = $1",

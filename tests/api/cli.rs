@@ -124,3 +124,23 @@ async fn export_import_export_is_identical() {
     let stdout = govtrail(&["export", "-", "--database", &second_db]);
     assert_eq!(stdout.stdout, a, "export to standard output");
 }
+
+#[test]
+fn tokens_are_created_listed_and_revoked() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/t.db?mode=rwc", dir.path().display());
+    let created = govtrail(&["token", "create", "--name", "staff", "--role", "editor", "--database", &url]);
+    assert!(created.status.success(), "{}", text(&created.stderr));
+    let token = text(&created.stdout).trim().to_owned();
+    assert!(token.starts_with("gt_") && token.len() > 40, "{token}");
+    let twice = govtrail(&["token", "create", "--name", "staff", "--role", "admin", "--database", &url]);
+    assert!(!twice.status.success(), "names are unique");
+    let bad_role = govtrail(&["token", "create", "--name", "x", "--role", "boss", "--database", &url]);
+    assert!(!bad_role.status.success() && text(&bad_role.stderr).contains("READER, EDITOR, ADMIN"));
+    let listed = text(&govtrail(&["token", "list", "--database", &url]).stdout);
+    assert!(listed.contains("staff\tEDITOR") && listed.contains("active"), "{listed}");
+    assert!(!listed.contains(&token), "the token itself is never shown again");
+    assert!(govtrail(&["token", "revoke", "staff", "--database", &url]).status.success());
+    assert!(text(&govtrail(&["token", "list", "--database", &url]).stdout).contains("revoked"));
+    assert!(!govtrail(&["token", "revoke", "nobody", "--database", &url]).status.success());
+}

@@ -16,6 +16,7 @@ pub struct TestApp {
     pub address: SocketAddr,
     pub client: reqwest::Client,
     statements: Arc<std::sync::Mutex<Vec<String>>>,
+    pub database_url: String,
     _dir: TempDir,
     _shutdown: oneshot::Sender<()>,
 }
@@ -26,6 +27,7 @@ pub struct Setup {
     pub clock: Clock,
     pub graphiql_assets: Option<std::path::PathBuf>,
     pub batch_window: std::time::Duration,
+    pub restrict_reads: bool,
 }
 
 impl Default for Setup {
@@ -35,6 +37,7 @@ impl Default for Setup {
             clock: Clock::System,
             graphiql_assets: None,
             batch_window: govtrail::config::DEFAULT_BATCH_WINDOW,
+            restrict_reads: false,
         }
     }
 }
@@ -82,6 +85,7 @@ pub async fn spawn(setup: Setup) -> TestApp {
         clock: setup.clock,
         graphiql_assets: setup.graphiql_assets.clone(),
         batch_window: setup.batch_window,
+        restrict_reads: setup.restrict_reads,
         ..ServerConfig::new("127.0.0.1:0".parse().expect("address"))
     };
     let (address, serve) = server::bind(&config, db, async {
@@ -90,7 +94,7 @@ pub async fn spawn(setup: Setup) -> TestApp {
     .await
     .expect("bind");
     tokio::spawn(serve);
-    TestApp { address, client: reqwest::Client::new(), statements, _dir: dir, _shutdown: shutdown }
+    TestApp { address, client: reqwest::Client::new(), statements, database_url, _dir: dir, _shutdown: shutdown }
 }
 
 impl TestApp {
@@ -109,6 +113,25 @@ impl TestApp {
             .expect("request");
         assert!(response.status().is_success(), "HTTP {}", response.status());
         response.json().await.expect("JSON response")
+    }
+
+    /// The whole GraphQL response to a query sent with `Authorization: Bearer token`.
+    pub async fn query_as(&self, token: &str, query: &str, variables: Value) -> Value {
+        let response = self
+            .client
+            .post(self.url("/graphql"))
+            .bearer_auth(token)
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("request");
+        response.json().await.expect("JSON response")
+    }
+
+    /// A new token with `role` for this server's database.
+    pub async fn token(&self, name: &str, role: govtrail::auth::Role) -> String {
+        let db = database::connect(&self.database_url).await.expect("connect");
+        govtrail::auth::create_token(&db, name, role).await.map_err(|e| e.message()).expect("token")
     }
 
     /// The data of a query that must succeed.

@@ -20,3 +20,4 @@ mod statements;
 mod stats;
 mod tasks;
 mod timeline;
+mod writes;

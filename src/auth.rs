@@ -1,0 +1,158 @@
+//! Bearer tokens and roles. A token is 32 random bytes shown once when it is created; only its
+//! SHA-256 hash is stored, so a stolen database yields no usable token. Writes need EDITOR,
+//! token administration ADMIN; reads are open unless the server restricts them.
+
+use crate::error::{AppError, AppResult};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::Utc;
+use entity::api_token;
+use sea_orm::{ActiveModelTrait, ActiveValue, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sha2::{Digest, Sha256};
+
+/// What a token may do; each role may do what the ones before it may.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, async_graphql::Enum)]
+pub enum Role {
+    /// Read, where reads are restricted to tokens.
+    Reader,
+    /// Read and change the record.
+    Editor,
+    /// Everything, including tokens and the audit log.
+    Admin,
+}
+
+impl Role {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Reader => "READER",
+            Role::Editor => "EDITOR",
+            Role::Admin => "ADMIN",
+        }
+    }
+
+    /// The role of a name, in any case.
+    pub fn parse(text: &str) -> Option<Role> {
+        match text.to_ascii_uppercase().as_str() {
+            "READER" => Some(Role::Reader),
+            "EDITOR" => Some(Role::Editor),
+            "ADMIN" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+}
+
+/// Who is calling.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Identity {
+    /// No credentials.
+    Anonymous,
+    /// A valid token.
+    Token {
+        /// The token's name, recorded in the history.
+        name: String,
+        /// Its role.
+        role: Role,
+    },
+    /// Credentials that are not a valid token (unknown, revoked or malformed).
+    Invalid,
+}
+
+impl Identity {
+    /// The caller's name for the history, when it may act with `role`.
+    pub fn require(&self, role: Role) -> AppResult<&str> {
+        match self {
+            Identity::Token { name, role: held } if *held >= role => Ok(name),
+            Identity::Token { .. } => Err(AppError::Forbidden),
+            Identity::Anonymous | Identity::Invalid => Err(AppError::Unauthenticated),
+        }
+    }
+}
+
+/// The SHA-256 of a token, in hex.
+pub fn hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Creates a token named `name` with `role` and returns it; it is not shown again.
+pub async fn create_token(db: &DatabaseConnection, name: &str, role: Role) -> AppResult<String> {
+    if name.trim().is_empty() {
+        return Err(AppError::bad_input("name", "a token needs a name"));
+    }
+    if api_token::Entity::find().filter(api_token::Column::Name.eq(name)).one(db).await?.is_some() {
+        return Err(AppError::Conflict { message: format!("a token named \"{name}\" exists already") });
+    }
+    let mut secret = [0u8; 32];
+    getrandom::fill(&mut secret).map_err(AppError::internal)?;
+    let token = format!("gt_{}", URL_SAFE_NO_PAD.encode(secret));
+    api_token::ActiveModel {
+        name: ActiveValue::Set(name.to_owned()),
+        role: ActiveValue::Set(role.as_str().to_owned()),
+        token_hash: ActiveValue::Set(hash(&token)),
+        created_at: ActiveValue::Set(Utc::now()),
+        revoked_at: ActiveValue::Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(token)
+}
+
+/// Every token, oldest first (hashes only).
+pub async fn list_tokens(db: &DatabaseConnection) -> AppResult<Vec<api_token::Model>> {
+    Ok(api_token::Entity::find().order_by_asc(api_token::Column::Id).all(db).await?)
+}
+
+/// Revokes the token named `name`; it stops working at once.
+pub async fn revoke_token(db: &DatabaseConnection, name: &str) -> AppResult<()> {
+    let token = api_token::Entity::find()
+        .filter(api_token::Column::Name.eq(name))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("no token is named \"{name}\"")))?;
+    if token.revoked_at.is_none() {
+        let mut active: api_token::ActiveModel = token.into();
+        active.revoked_at = ActiveValue::Set(Some(Utc::now()));
+        active.update(db).await?;
+    }
+    Ok(())
+}
+
+/// Who an `Authorization` header value names.
+pub async fn identify(db: &DatabaseConnection, authorization: Option<&str>) -> AppResult<Identity> {
+    let Some(value) = authorization else { return Ok(Identity::Anonymous) };
+    let Some(token) = value.strip_prefix("Bearer ").map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(Identity::Invalid);
+    };
+    let found = api_token::Entity::find()
+        .filter(api_token::Column::TokenHash.eq(hash(token)))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .one(db)
+        .await?;
+    Ok(match found.and_then(|t| Role::parse(&t.role).map(|role| (t.name, role))) {
+        Some((name, role)) => Identity::Token { name, role },
+        None => Identity::Invalid,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_include_the_ones_below() {
+        let editor = Identity::Token { name: "e".into(), role: Role::Editor };
+        assert_eq!(editor.require(Role::Reader).unwrap(), "e");
+        assert_eq!(editor.require(Role::Editor).unwrap(), "e");
+        assert_eq!(editor.require(Role::Admin).unwrap_err().code(), "FORBIDDEN");
+        assert_eq!(Identity::Anonymous.require(Role::Reader).unwrap_err().code(), "UNAUTHENTICATED");
+        assert_eq!(Identity::Invalid.require(Role::Editor).unwrap_err().code(), "UNAUTHENTICATED");
+    }
+
+    #[test]
+    fn hashes_are_stable_hex() {
+        assert_eq!(hash("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(Role::parse("editor"), Some(Role::Editor));
+        assert_eq!(Role::parse("boss"), None);
+    }
+}

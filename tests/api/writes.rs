@@ -1,0 +1,123 @@
+//! The write path: tokens and roles, versioned updates, history.
+
+use crate::helpers::*;
+use govtrail::auth::Role;
+use serde_json::{Value, json};
+
+const CREATE: &str = "mutation($i: CreateOfficialInput!) { createOfficial(input: $i) { id version name key } }";
+const UPDATE: &str = "mutation($id: ID!, $v: Int!, $i: UpdateOfficialInput!) { updateOfficial(id: $id, expectedVersion: $v, input: $i) { version name } }";
+
+fn code(response: &Value) -> &str {
+    response["errors"][0]["extensions"]["code"].as_str().unwrap_or("none")
+}
+
+#[tokio::test]
+async fn writes_need_an_editor_token() {
+    let app = spawn_demo().await;
+    let input = json!({ "i": { "name": "Kiểm Tra Viên" } });
+    assert_eq!(code(&app.query(CREATE, input.clone()).await), "UNAUTHENTICATED");
+    let reader = app.token("reader", Role::Reader).await;
+    assert_eq!(code(&app.query_as(&reader, CREATE, input.clone()).await), "FORBIDDEN");
+    assert_eq!(
+        code(&app.query_as("gt_not-a-token", "{ officials { totalCount } }", json!({})).await),
+        "UNAUTHENTICATED"
+    );
+    let editor = app.token("editor", Role::Editor).await;
+    let made = app.query_as(&editor, CREATE, input.clone()).await;
+    assert_eq!(made["data"]["createOfficial"]["version"], 1, "{made}");
+    assert_eq!(made["data"]["createOfficial"]["key"], "kiem-tra-vien");
+    let admin = app.token("admin", Role::Admin).await;
+    let again = app.query_as(&admin, CREATE, input).await;
+    assert_eq!(again["data"]["createOfficial"]["key"], "kiem-tra-vien-2", "keys stay unique");
+    let found = app.data("{ officials(filter: { text: \"kiem tra vien\" }) { totalCount } }", json!({})).await;
+    assert_eq!(found["officials"]["totalCount"], 2);
+}
+
+#[tokio::test]
+async fn a_stale_version_is_a_conflict_and_the_history_holds_both_changes() {
+    let app = spawn_app().await;
+    let editor = app.token("staff-1", Role::Editor).await;
+    let made = app.query_as(&editor, CREATE, json!({ "i": { "name": "Trần Văn Một" } })).await;
+    let id = made["data"]["createOfficial"]["id"].clone();
+    let first = app.query_as(&editor, UPDATE, json!({ "id": id, "v": 1, "i": { "name": "Trần Văn Hai" } })).await;
+    assert_eq!(first["data"]["updateOfficial"]["version"], 2, "{first}");
+    let stale = app.query_as(&editor, UPDATE, json!({ "id": id, "v": 1, "i": { "name": "Trần Văn Ba" } })).await;
+    assert_eq!(code(&stale), "CONFLICT");
+    let history = app
+        .data(
+            "query($id: ID!) { node(id: $id) { ... on Official { name version history { totalCount nodes { action operation actor at fields { field before after } } } } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    let node = &history["node"];
+    assert_eq!(node["name"], "Trần Văn Hai", "the stale update changed nothing");
+    assert_eq!(node["history"]["totalCount"], 2);
+    let latest = &node["history"]["nodes"][0];
+    assert_eq!(latest["action"], "UPDATE");
+    assert_eq!(latest["operation"], "updateOfficial");
+    assert_eq!(latest["actor"], "staff-1");
+    assert_eq!(
+        latest["fields"],
+        json!([{ "field": "name", "before": "\"Trần Văn Một\"", "after": "\"Trần Văn Hai\"" }])
+    );
+    assert_eq!(node["history"]["nodes"][1]["action"], "CREATE");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn of_two_editors_racing_exactly_one_wins() {
+    let app = spawn_app().await;
+    let editor = app.token("e", Role::Editor).await;
+    let id =
+        app.query_as(&editor, CREATE, json!({ "i": { "name": "Người Thử" } })).await["data"]["createOfficial"]["id"]
+            .clone();
+    for round in 1..=5 {
+        let a = app.query_as(&editor, UPDATE, json!({ "id": id, "v": round, "i": { "name": format!("A {round}") } }));
+        let b = app.query_as(&editor, UPDATE, json!({ "id": id, "v": round, "i": { "name": format!("B {round}") } }));
+        let (a, b) = tokio::join!(a, b);
+        let wins = [&a, &b].iter().filter(|r| r["errors"].is_null()).count();
+        let conflicts = [&a, &b].iter().filter(|r| code(r) == "CONFLICT").count();
+        assert_eq!((wins, conflicts), (1, 1), "round {round}: {a} {b}");
+    }
+    let node = app
+        .data(
+            "query($id: ID!) { node(id: $id) { ... on Official { version history { totalCount } } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(node["node"]["version"], 6);
+    assert_eq!(node["node"]["history"]["totalCount"], 6);
+}
+
+#[tokio::test]
+async fn bad_input_changes_nothing_and_deletes_are_versioned() {
+    let app = spawn_demo().await;
+    let editor = app.token("e", Role::Editor).await;
+    let empty = app.query_as(&editor, CREATE, json!({ "i": { "name": "   " } })).await;
+    assert_eq!(code(&empty), "BAD_USER_INPUT");
+    assert_eq!(empty["errors"][0]["extensions"]["field"], "input.name");
+    assert_eq!(app.data("{ officials { totalCount } }", json!({})).await["officials"]["totalCount"], 7);
+    let loi = id_of(&app, "officials", "Trần Mạnh Lợi").await;
+    let delete = "mutation($id: ID!, $v: Int!) { deleteOfficial(id: $id, expectedVersion: $v) { id } }";
+    assert_eq!(code(&app.query_as(&editor, delete, json!({ "id": loi, "v": 7 })).await), "CONFLICT");
+    let done = app.query_as(&editor, delete, json!({ "id": loi, "v": 1 })).await;
+    assert_eq!(done["data"]["deleteOfficial"]["id"], loi);
+    assert_eq!(app.data("query($id: ID!) { node(id: $id) { id } }", json!({ "id": loi })).await["node"], Value::Null);
+    let search = app.data("{ search(text: \"tran manh loi\", types: [OFFICIAL]) { totalCount } }", json!({})).await;
+    assert_eq!(search["search"]["totalCount"], 0);
+    let chairs =
+        app.data("{ conferences(orderBy: [DATE_DESC], first: 1) { nodes { chairs { name } } } }", json!({})).await;
+    assert_eq!(chairs["conferences"]["nodes"][0]["chairs"], json!([{ "name": "Nguyễn Mạnh Dũng" }]));
+    assert_eq!(code(&app.query_as(&editor, delete, json!({ "id": loi, "v": 1 })).await), "NOT_FOUND");
+}
+
+#[tokio::test]
+async fn revoked_tokens_stop_working_and_reads_can_be_restricted() {
+    let app = spawn(Setup { restrict_reads: true, ..Setup::default() }).await;
+    assert_eq!(code(&app.query("{ officials { totalCount } }", json!({})).await), "UNAUTHENTICATED");
+    let reader = app.token("reader", Role::Reader).await;
+    let read = app.query_as(&reader, "{ officials { totalCount } }", json!({})).await;
+    assert_eq!(read["data"]["officials"]["totalCount"], 0);
+    let db = govtrail::database::connect(&app.database_url).await.unwrap();
+    govtrail::auth::revoke_token(&db, "reader").await.map_err(|e| e.message()).unwrap();
+    assert_eq!(code(&app.query_as(&reader, "{ officials { totalCount } }", json!({})).await), "UNAUTHENTICATED");
+}
