@@ -22,7 +22,7 @@ struct Cli {
 #[derive(clap::Args)]
 struct DatabaseArg {
     /// The database, as a sea-orm URL (sqlite://govtrail.db?mode=rwc, postgres://...).
-    #[arg(long, env = "GOVTRAIL_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    #[arg(long, global = true, env = "GOVTRAIL_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
     database: String,
 }
 
