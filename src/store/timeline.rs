@@ -204,14 +204,7 @@ impl Builder<'_> {
     }
 
     async fn tasks(&mut self, db: &DatabaseConnection, tasks: Vec<task::Model>) -> AppResult<()> {
-        let conference_ids: BTreeSet<i32> = tasks.iter().filter_map(|t| t.conference_id).collect();
-        let conferences: HashMap<i32, conference::Model> = conference::Entity::find()
-            .filter(conference::Column::Id.is_in(conference_ids))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|c| (c.id, c))
-            .collect();
+        let conferences = conferences_of(db, &tasks).await?;
         let task_ids: Vec<i32> = tasks.iter().map(|t| t.id).collect();
         let updates = task_update::Entity::find().filter(task_update::Column::TaskId.is_in(task_ids)).all(db).await?;
         let titles: HashMap<i32, &str> = tasks.iter().map(|t| (t.id, t.title.as_str())).collect();
@@ -240,14 +233,7 @@ impl Builder<'_> {
 
     /// Tasks the subject gave to others: only the assignment is the subject's event.
     async fn tasks_given(&mut self, db: &DatabaseConnection, tasks: Vec<task::Model>) -> AppResult<()> {
-        let conference_ids: BTreeSet<i32> = tasks.iter().filter_map(|t| t.conference_id).collect();
-        let conferences: HashMap<i32, conference::Model> = conference::Entity::find()
-            .filter(conference::Column::Id.is_in(conference_ids))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|c| (c.id, c))
-            .collect();
+        let conferences = conferences_of(db, &tasks).await?;
         for t in tasks {
             if let Some(c) = t.conference_id.and_then(|id| conferences.get(&id)) {
                 let part = c.part_of_day.as_deref().and_then(PartOfDay::parse);
@@ -381,6 +367,13 @@ pub async fn timeline(db: &DatabaseConnection, subject: Subject, window: &Window
     let mut entries = b.entries;
     entries.sort_by_key(Entry::key);
     Ok(entries)
+}
+
+/// The conferences the tasks were assigned at, by id.
+async fn conferences_of(db: &DatabaseConnection, tasks: &[task::Model]) -> AppResult<HashMap<i32, conference::Model>> {
+    let ids: BTreeSet<i32> = tasks.iter().filter_map(|t| t.conference_id).collect();
+    let found = conference::Entity::find().filter(conference::Column::Id.is_in(ids)).all(db).await?;
+    Ok(found.into_iter().map(|c| (c.id, c)).collect())
 }
 
 fn issued(b: &mut Builder<'_>, d: &directive::Model) {
