@@ -13,6 +13,7 @@ pub struct Model {
     pub status: String,
     #[sea_orm(column_type = "Text")]
     pub note: Option<String>,
+    pub progress_percent: Option<i32>,
 }
 
 /// Relations are followed by the service's loaders, not through sea-orm.

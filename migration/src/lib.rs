@@ -24,6 +24,7 @@ mod m20261127_000019_add_post_seats;
 mod m20261127_000020_add_versions;
 mod m20261127_000021_create_api_token;
 mod m20261127_000022_create_change;
+mod m20261127_000023_add_task_update_progress;
 
 /// Applies every migration in order.
 pub struct Migrator;
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000020_add_versions::Migration),
             Box::new(m20261127_000021_create_api_token::Migration),
             Box::new(m20261127_000022_create_change::Migration),
+            Box::new(m20261127_000023_add_task_update_progress::Migration),
         ]
     }
 }

@@ -229,7 +229,12 @@ pub async fn export_dataset(db: &DatabaseConnection) -> AppResult<Dataset> {
             .get(&t.id)
             .into_iter()
             .flatten()
-            .map(|u| format::TaskUpdate { date: u.date.to_string(), status: u.status.clone(), note: u.note.clone() })
+            .map(|u| format::TaskUpdate {
+                date: u.date.to_string(),
+                status: u.status.clone(),
+                progress_percent: u.progress_percent,
+                note: u.note.clone(),
+            })
             .collect();
         let assigned_by = match (t.assigned_by_organization_id, t.assigned_by_official_id) {
             (None, None) => None,

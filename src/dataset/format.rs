@@ -303,5 +303,7 @@ pub struct TaskUpdate {
     pub date: String,
     pub status: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub progress_percent: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }

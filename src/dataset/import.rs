@@ -315,6 +315,9 @@ fn check(ds: &Dataset) -> Vec<String> {
             let up = format!("{p}.updates[{j}]");
             c.date(&format!("{up}.date"), Some(&u.date));
             c.vocabulary(&format!("{up}.status"), &u.status, TaskStatus::parse, TaskStatus::names);
+            if u.progress_percent.is_some_and(|p| !(0..=100).contains(&p)) {
+                c.fail(&format!("{up}.progressPercent"), "must be from 0 to 100");
+            }
         }
         c.citations(&p, &t.sources);
     }
@@ -978,6 +981,7 @@ impl Writer<'_> {
                 date: day,
                 status: u.status.clone(),
                 note: u.note.clone(),
+                progress_percent: u.progress_percent,
             };
             kept.insert(self.save(task_update::Column::Id, existing, desired).await?);
         }

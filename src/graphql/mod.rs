@@ -50,7 +50,7 @@ pub struct QueryRoot(
 /// The root of every mutation.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
-pub struct MutationRoot(official::OfficialMutation);
+pub struct MutationRoot(official::OfficialMutation, task::TaskMutation);
 
 /// The schema type.
 pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

@@ -359,7 +359,7 @@ impl OfficialMutation {
 }
 
 /// The name of a caller allowed to write (EDITOR or above), and the time of the change.
-fn writer(ctx: &Context<'_>) -> crate::error::AppResult<(String, chrono::DateTime<chrono::Utc>)> {
+pub(crate) fn writer(ctx: &Context<'_>) -> crate::error::AppResult<(String, chrono::DateTime<chrono::Utc>)> {
     let identity = ctx.data::<crate::auth::Identity>().unwrap_or(&crate::auth::Identity::Anonymous);
     let actor = identity.require(crate::auth::Role::Editor)?.to_owned();
     Ok((actor, super::state(ctx)?.clock.now()))

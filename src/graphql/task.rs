@@ -6,6 +6,7 @@ use super::directive::Directive;
 use super::ids::{NodeKind, decode, decode_as, encode};
 use super::loaders::*;
 use super::official::Official;
+use super::official::{DeletePayload, writer};
 use super::organization::Organization;
 use super::pagination::{Parts, check_depth, connection, page_request};
 use super::scalars::{Date, TimeZone};
@@ -15,9 +16,10 @@ use crate::dataset::import::subject;
 use crate::domain::time::{days_until_due, is_overdue, local_date, parse_time_zone};
 use crate::domain::vocabulary::TaskStatus;
 use crate::error::{AppError, AppResult};
+use crate::service;
 use crate::store::filters::{Assignee, TaskFilter as StoreFilter};
 use crate::store::lists::{self, TaskOrder};
-use async_graphql::{Context, ID, InputObject, Object, Result, Union};
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, Union};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 use entity::{task, task_assignee, task_update};
@@ -189,6 +191,18 @@ impl Task {
     async fn citations(&self, ctx: &Context<'_>) -> Result<Vec<Citation>> {
         Ok(citations_of(ctx, subject::TASK, self.0.id).await?)
     }
+
+    /// Every change made to the task through the API, newest first.
+    async fn history(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many from the start (at most 100; 20 when no size is given).")] first: Option<i32>,
+        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
+    ) -> Result<super::history::ChangeConnection> {
+        let page = page_request(first, after, None, None)?;
+        let rows = lists::changes(db(ctx)?, service::task::NODE_TYPE, self.0.id, &page).await?;
+        Ok(super::history::ChangeConnection(Parts::from_page(rows, super::history::Change)))
+    }
 }
 
 /// The assignment of a task to one organization or official.
@@ -240,6 +254,11 @@ impl TaskUpdate {
     /// The status the task had from this update on.
     async fn status(&self) -> Result<TaskStatus> {
         Ok(vocabulary(&self.0.status, TaskStatus::parse)?)
+    }
+
+    /// How far along the task was, in percent, where given.
+    async fn progress_percent(&self) -> Option<i32> {
+        self.0.progress_percent
     }
 
     /// What was reported.
@@ -351,4 +370,220 @@ impl TaskQuery {
         let rows = lists::tasks(db(ctx)?, &filter, &order_by.unwrap_or_default(), &page).await?;
         Ok(TaskConnection(Parts::from_page(rows, Task)))
     }
+}
+
+fn party(id: &ID, field: &str) -> AppResult<service::task::Party> {
+    match decode(id).map_err(|_| AppError::bad_input(field, format!("{field}: not a node id")))? {
+        (NodeKind::Organization, row) => Ok(service::task::Party::Organization(row)),
+        (NodeKind::Official, row) => Ok(service::task::Party::Official(row)),
+        (kind, _) => Err(AppError::bad_input(
+            field,
+            format!("{field}: expected an Organization or Official id, got a {}", kind.name()),
+        )),
+    }
+}
+
+fn change<T, U>(
+    value: MaybeUndefined<T>,
+    convert: impl FnOnce(T) -> AppResult<U>,
+) -> AppResult<service::task::Change<U>> {
+    Ok(match value {
+        MaybeUndefined::Undefined => service::task::Change::Keep,
+        MaybeUndefined::Null => service::task::Change::Clear,
+        MaybeUndefined::Value(v) => service::task::Change::Set(convert(v)?),
+    })
+}
+
+/// A new task.
+#[derive(InputObject)]
+pub struct CreateTaskInput {
+    /// What is to be done, in short.
+    pub title: String,
+    /// What is to be done, in full.
+    pub description: Option<String>,
+    /// The local date it is due by.
+    pub due_on: Option<Date>,
+    /// The zone of the due date; Asia/Ho_Chi_Minh when omitted.
+    pub time_zone: Option<TimeZone>,
+    /// The conference it was assigned at.
+    pub conference: Option<ID>,
+    /// The directive it serves.
+    pub directive: Option<ID>,
+    /// The organization or official who assigned it.
+    pub assigned_by: Option<ID>,
+    /// The organizations and officials who carry it out (at least one).
+    pub assignees: Vec<ID>,
+}
+
+/// The fields of a task to change: omitted fields stay, `null` clears.
+#[derive(InputObject)]
+pub struct UpdateTaskInput {
+    /// What is to be done, in short.
+    pub title: Option<String>,
+    /// What is to be done, in full.
+    pub description: MaybeUndefined<String>,
+    /// The local date it is due by.
+    pub due_on: MaybeUndefined<Date>,
+    /// The zone of the due date.
+    pub time_zone: Option<TimeZone>,
+    /// The conference it was assigned at.
+    pub conference: MaybeUndefined<ID>,
+    /// The directive it serves.
+    pub directive: MaybeUndefined<ID>,
+    /// The organization or official who assigned it.
+    pub assigned_by: MaybeUndefined<ID>,
+    /// The assignees, replacing the current ones.
+    pub assignees: Option<Vec<ID>>,
+}
+
+/// A progress report on a task.
+#[derive(InputObject)]
+pub struct TaskProgressInput {
+    /// The local date of the report; today in the task's zone when omitted.
+    pub date: Option<Date>,
+    /// The status from then on.
+    pub status: TaskStatus,
+    /// What was reported.
+    pub note: Option<String>,
+    /// How far along, in percent (0 to 100).
+    pub progress_percent: Option<i32>,
+}
+
+/// Changes to tasks.
+#[derive(Default)]
+pub struct TaskMutation;
+
+/// Changes to tasks (EDITOR).
+#[Object]
+impl TaskMutation {
+    /// Records a new follow-up task.
+    async fn create_task(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new task.")] input: CreateTaskInput,
+    ) -> Result<Task> {
+        let (actor, now) = writer(ctx)?;
+        let mut assignees = Vec::with_capacity(input.assignees.len());
+        for (i, id) in input.assignees.iter().enumerate() {
+            assignees.push(party(id, &format!("input.assignees[{i}]"))?);
+        }
+        let task_input = service::task::TaskInput {
+            title: Some(input.title),
+            description: input.description.map_or(service::task::Change::Keep, service::task::Change::Set),
+            due_on: input.due_on.map_or(service::task::Change::Keep, |d| service::task::Change::Set(d.0)),
+            time_zone: input.time_zone.map(|z| z.0),
+            conference: match input.conference {
+                Some(id) => service::task::Change::Set(decode_as(&id, NodeKind::Conference, "input.conference")?),
+                None => service::task::Change::Keep,
+            },
+            directive: match input.directive {
+                Some(id) => service::task::Change::Set(decode_as(&id, NodeKind::Directive, "input.directive")?),
+                None => service::task::Change::Keep,
+            },
+            assigned_by: match input.assigned_by {
+                Some(id) => service::task::Change::Set(party(&id, "input.assignedBy")?),
+                None => service::task::Change::Keep,
+            },
+            assignees: Some(assignees),
+        };
+        Ok(Task(service::task::create(db(ctx)?, &actor, task_input, now).await?))
+    }
+
+    /// Changes the fields given; fails with CONFLICT unless the task is still at `expectedVersion`.
+    async fn update_task(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The task's global id.")] id: ID,
+        #[graphql(desc = "The version the change was made against.")] expected_version: i32,
+        #[graphql(desc = "The fields to change.")] input: UpdateTaskInput,
+    ) -> Result<Task> {
+        let (actor, now) = writer(ctx)?;
+        let row = decode_as(&id, NodeKind::Task, "id")?;
+        let assignees = match input.assignees {
+            Some(ids) => {
+                let mut list = Vec::with_capacity(ids.len());
+                for (i, id) in ids.iter().enumerate() {
+                    list.push(party(id, &format!("input.assignees[{i}]"))?);
+                }
+                Some(list)
+            }
+            None => None,
+        };
+        let task_input = service::task::TaskInput {
+            title: input.title,
+            description: change(input.description, Ok)?,
+            due_on: change(input.due_on, |d| Ok(d.0))?,
+            time_zone: input.time_zone.map(|z| z.0),
+            conference: change(input.conference, |id| decode_as(&id, NodeKind::Conference, "input.conference"))?,
+            directive: change(input.directive, |id| decode_as(&id, NodeKind::Directive, "input.directive"))?,
+            assigned_by: change(input.assigned_by, |id| party(&id, "input.assignedBy"))?,
+            assignees,
+        };
+        Ok(Task(service::task::update(db(ctx)?, &actor, row, expected_version, task_input, now).await?))
+    }
+
+    /// Records progress on a task; its status becomes that of its latest update. With
+    /// `expectedVersion`, fails with CONFLICT when the task changed since.
+    async fn record_task_update(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The task's global id.")] task_id: ID,
+        #[graphql(desc = "The version the report was made against, if it matters.")] expected_version: Option<i32>,
+        #[graphql(desc = "The report.")] update: TaskProgressInput,
+    ) -> Result<Task> {
+        let (actor, now) = writer(ctx)?;
+        progress(ctx, &actor, &task_id, expected_version, update, "recordTaskUpdate", now).await
+    }
+
+    /// Opens a DONE or CANCELLED task again, with a note on why.
+    async fn reopen_task(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The task's global id.")] id: ID,
+        #[graphql(desc = "The version the decision was made against, if it matters.")] expected_version: Option<i32>,
+        #[graphql(desc = "Why it is reopened.")] note: Option<String>,
+    ) -> Result<Task> {
+        let (actor, now) = writer(ctx)?;
+        let update = TaskProgressInput { date: None, status: TaskStatus::Open, note, progress_percent: None };
+        progress(ctx, &actor, &id, expected_version, update, "reopenTask", now).await
+    }
+
+    /// Deletes a task with its assignments and updates; fails with CONFLICT unless it is still
+    /// at `expectedVersion`.
+    async fn delete_task(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The task's global id.")] id: ID,
+        #[graphql(desc = "The version the deletion was decided on.")] expected_version: i32,
+    ) -> Result<DeletePayload> {
+        let (actor, now) = writer(ctx)?;
+        let row = decode_as(&id, NodeKind::Task, "id")?;
+        service::task::delete(db(ctx)?, &actor, row, expected_version, now).await?;
+        Ok(DeletePayload { id })
+    }
+}
+
+async fn progress(
+    ctx: &Context<'_>,
+    actor: &str,
+    id: &ID,
+    expected_version: Option<i32>,
+    update: TaskProgressInput,
+    operation: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Task> {
+    let row = decode_as(id, NodeKind::Task, "taskId")?;
+    let current = load_one(ctx, TaskById(row)).await?.ok_or_else(|| AppError::not_found("no such task"))?;
+    let version = expected_version.unwrap_or(current.version);
+    let date = match update.date {
+        Some(d) => d.0,
+        None => local_date(parse_time_zone(&current.time_zone).map_err(AppError::internal)?, now),
+    };
+    let progress = service::task::Progress {
+        date,
+        status: update.status,
+        progress_percent: update.progress_percent,
+        note: update.note,
+    };
+    Ok(Task(service::task::record_progress(db(ctx)?, actor, row, version, progress, operation, now).await?))
 }

@@ -121,3 +121,125 @@ async fn revoked_tokens_stop_working_and_reads_can_be_restricted() {
     govtrail::auth::revoke_token(&db, "reader").await.map_err(|e| e.message()).unwrap();
     assert_eq!(code(&app.query_as(&reader, "{ officials { totalCount } }", json!({})).await), "UNAUTHENTICATED");
 }
+
+const CREATE_TASK: &str = "mutation($i: CreateTaskInput!) { createTask(input: $i) { id version title status dueOn timeZone
+    assignees { ... on Organization { shortName } } assignedBy { ... on Official { name } } assignedAt { date } directive { code } } }";
+
+#[tokio::test]
+async fn staff_record_a_task_its_progress_and_reopen_it() {
+    let app = spawn_demo().await;
+    let editor = app.token("ban-dan-van", Role::Editor).await;
+    let ban = id_of(&app, "organizations", "Ban Dân vận Tỉnh ủy Hà Giang").await;
+    let dung = id_of(&app, "officials", "Nguyễn Mạnh Dũng").await;
+    let de_an = id_of(&app, "directives", "06-ĐA/TU").await;
+    let conference = nodes(&app.data("{ conferences(orderBy: [DATE_DESC], first: 1) { edges { node { id } } } }", json!({})).await["conferences"])[0]["id"].clone();
+    let input = json!({ "i": { "title": "Dự thảo Đề án 06 giai đoạn 2021-2025", "dueOn": "2021-10-31", "assignees": [ban],
+                               "assignedBy": dung, "conference": conference, "directive": de_an } });
+    let made = app.query_as(&editor, CREATE_TASK, input).await;
+    let task = &made["data"]["createTask"];
+    assert_eq!(task["version"], 1, "{made}");
+    assert_eq!(task["status"], "OPEN");
+    assert_eq!(task["timeZone"], "Asia/Ho_Chi_Minh");
+    assert_eq!(task["assignees"][0]["shortName"], "Ban Dân vận Tỉnh ủy");
+    assert_eq!(task["assignedBy"]["name"], "Nguyễn Mạnh Dũng");
+    assert_eq!(task["directive"]["code"], "06-ĐA/TU");
+    let id = task["id"].clone();
+    let record =
+        "mutation($id: ID!, $u: TaskProgressInput!) { recordTaskUpdate(taskId: $id, update: $u) { status version } }";
+    let working = app.query_as(&editor, record, json!({ "id": id, "u": { "date": "2021-08-15", "status": "IN_PROGRESS", "progressPercent": 40, "note": "Đã có đề cương" } })).await;
+    assert_eq!(working["data"]["recordTaskUpdate"], json!({ "status": "IN_PROGRESS", "version": 2 }), "{working}");
+    let done = app
+        .query_as(
+            &editor,
+            record,
+            json!({ "id": id, "u": { "date": "2021-10-20", "status": "DONE", "progressPercent": 100 } }),
+        )
+        .await;
+    assert_eq!(done["data"]["recordTaskUpdate"]["status"], "DONE");
+    let late_note = app
+        .query_as(&editor, record, json!({ "id": id, "u": { "date": "2021-09-01", "status": "IN_PROGRESS" } }))
+        .await;
+    assert_eq!(late_note["data"]["recordTaskUpdate"]["status"], "DONE", "the status follows the latest update by date");
+    let reopen = "mutation($id: ID!) { reopenTask(id: $id, note: \"Bổ sung theo ý kiến BTV\") { status version updates { date status progressPercent note } } }";
+    let reopened = app.query_as(&editor, reopen, json!({ "id": id })).await;
+    assert_eq!(reopened["data"]["reopenTask"]["status"], "OPEN", "{reopened}");
+    assert_eq!(reopened["data"]["reopenTask"]["updates"].as_array().unwrap().len(), 4);
+    assert_eq!(reopened["data"]["reopenTask"]["updates"][0]["progressPercent"], 40);
+    let history = app
+        .data(
+            "query($id: ID!) { node(id: $id) { ... on Task { history { totalCount nodes { operation actor } } } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(history["node"]["history"]["totalCount"], 5);
+    assert_eq!(history["node"]["history"]["nodes"][0]["operation"], "reopenTask");
+    assert_eq!(history["node"]["history"]["nodes"][0]["actor"], "ban-dan-van");
+    let stats = app.data("{ taskStats(groupBy: [STATUS]) { key { value } total } }", json!({})).await;
+    assert_eq!(stats["taskStats"][0]["total"], 13);
+}
+
+#[tokio::test]
+async fn task_updates_are_partial_and_versioned() {
+    let app = spawn_demo().await;
+    let editor = app.token("e", Role::Editor).await;
+    let ban = id_of(&app, "organizations", "Ban Dân vận Tỉnh ủy Hà Giang").await;
+    let mttq = id_of(&app, "organizations", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh Hà Giang").await;
+    let made = app
+        .query_as(
+            &editor,
+            CREATE_TASK,
+            json!({ "i": { "title": "Việc Zeta", "description": "Mô tả", "dueOn": "2022-03-31", "assignees": [ban] } }),
+        )
+        .await;
+    let id = made["data"]["createTask"]["id"].clone();
+    let update = "mutation($id: ID!, $v: Int!, $i: UpdateTaskInput!) { updateTask(id: $id, expectedVersion: $v, input: $i) { version title description dueOn assignees { ... on Organization { shortName } } } }";
+    let changed = app
+        .query_as(&editor, update, json!({ "id": id, "v": 1, "i": { "dueOn": null, "assignees": [mttq, ban] } }))
+        .await;
+    let task = &changed["data"]["updateTask"];
+    assert_eq!(task["version"], 2, "{changed}");
+    assert_eq!(task["title"], "Việc Zeta", "omitted fields stay");
+    assert_eq!(task["description"], "Mô tả");
+    assert_eq!(task["dueOn"], Value::Null, "null clears");
+    assert_eq!(task["assignees"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        code(&app.query_as(&editor, update, json!({ "id": id, "v": 1, "i": { "title": "Việc B" } })).await),
+        "CONFLICT"
+    );
+    let delete = "mutation($id: ID!, $v: Int!) { deleteTask(id: $id, expectedVersion: $v) { id } }";
+    assert_eq!(app.query_as(&editor, delete, json!({ "id": id, "v": 2 })).await["data"]["deleteTask"]["id"], id);
+    assert_eq!(
+        app.data("{ tasks { totalCount } search(text: \"viec zeta\", types: [TASK]) { totalCount } }", json!({})).await,
+        json!({ "tasks": { "totalCount": 12 }, "search": { "totalCount": 0 } })
+    );
+}
+
+#[tokio::test]
+async fn a_rejected_task_changes_nothing() {
+    let app = spawn_demo().await;
+    let editor = app.token("e", Role::Editor).await;
+    let ban = id_of(&app, "organizations", "Ban Dân vận Tỉnh ủy Hà Giang").await;
+    let de_an = id_of(&app, "directives", "06-ĐA/TU").await;
+    let cases = [
+        (json!({ "title": "X", "assignees": [] }), "input.assignees"),
+        (json!({ "title": " ", "assignees": [ban] }), "input.title"),
+        (json!({ "title": "X", "assignees": [de_an] }), "input.assignees[0]"),
+        (json!({ "title": "X", "assignees": [ban, ban] }), "input.assignees"),
+        (json!({ "title": "X", "assignees": [ban], "conference": "Q29uZmVyZW5jZTo5OTk5" }), "input.conference"),
+        (json!({ "title": "X", "assignees": [ban], "directive": ban }), "input.directive"),
+    ];
+    for (input, field) in cases {
+        let response = app.query_as(&editor, CREATE_TASK, json!({ "i": input })).await;
+        assert_eq!(code(&response), "BAD_USER_INPUT", "{input}: {response}");
+        assert_eq!(response["errors"][0]["extensions"]["field"], field, "{input}");
+    }
+    let zone = app
+        .query_as(
+            &editor,
+            CREATE_TASK,
+            json!({ "i": { "title": "X", "assignees": [ban], "timeZone": "Asia/Hanoi_Typo" } }),
+        )
+        .await;
+    assert_eq!(code(&zone), "BAD_USER_INPUT");
+    assert_eq!(app.data("{ tasks { totalCount } }", json!({})).await["tasks"]["totalCount"], 12);
+}

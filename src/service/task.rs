@@ -1,0 +1,432 @@
+//! Follow-up work: creating, changing and deleting tasks, recording progress, reopening.
+//! Each change is validated first, versioned, written in one transaction with its history
+//! record, and keeps the search index current.
+
+use super::history::{self, ChangeAction, Record};
+use crate::database::begin_write;
+use crate::domain::text::{search_form, slug};
+use crate::domain::time::DEFAULT_TIME_ZONE;
+use crate::domain::vocabulary::TaskStatus;
+use crate::error::{AppError, AppResult};
+use crate::store::search::{self, SearchType};
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use entity::{conference, directive, official, organization, task, task_assignee, task_update};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder,
+};
+use serde_json::{Value, json};
+
+/// The node type name in the history.
+pub const NODE_TYPE: &str = "Task";
+
+/// An organization or an official, by row id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Party {
+    /// An organization.
+    Organization(i32),
+    /// An official.
+    Official(i32),
+}
+
+/// A field that may be left as it is, cleared, or set.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Change<T> {
+    /// Leave it as it is.
+    #[default]
+    Keep,
+    /// Clear it.
+    Clear,
+    /// Set it.
+    Set(T),
+}
+
+impl<T: Clone> Change<T> {
+    fn apply(&self, current: Option<T>) -> Option<T> {
+        match self {
+            Change::Keep => current,
+            Change::Clear => None,
+            Change::Set(value) => Some(value.clone()),
+        }
+    }
+}
+
+/// The fields of a task a caller sets.
+#[derive(Clone, Debug, Default)]
+pub struct TaskInput {
+    /// What is to be done, in short.
+    pub title: Option<String>,
+    /// In full.
+    pub description: Change<String>,
+    /// The local due date.
+    pub due_on: Change<NaiveDate>,
+    /// The zone of the due date.
+    pub time_zone: Option<Tz>,
+    /// The conference it was assigned at.
+    pub conference: Change<i32>,
+    /// The directive it serves.
+    pub directive: Change<i32>,
+    /// Who assigned it.
+    pub assigned_by: Change<Party>,
+    /// Who carries it out (replacing the current assignees when given).
+    pub assignees: Option<Vec<Party>>,
+}
+
+/// A progress report.
+#[derive(Clone, Debug)]
+pub struct Progress {
+    /// The local date of the report.
+    pub date: NaiveDate,
+    /// The status from then on.
+    pub status: TaskStatus,
+    /// How far along, in percent.
+    pub progress_percent: Option<i32>,
+    /// What was reported.
+    pub note: Option<String>,
+}
+
+fn snapshot(t: &task::Model, assignees: &[task_assignee::Model]) -> Value {
+    let parties: Vec<Value> =
+        assignees.iter().map(|a| json!({ "organization": a.organization_id, "official": a.official_id })).collect();
+    json!({
+        "key": t.key, "title": t.title, "description": t.description, "status": t.status,
+        "dueOn": t.due_on.map(|d| d.to_string()), "timeZone": t.time_zone, "conference": t.conference_id,
+        "directive": t.directive_id, "assignedByOrganization": t.assigned_by_organization_id,
+        "assignedByOfficial": t.assigned_by_official_id, "assignees": parties,
+    })
+}
+
+async fn exists<E: EntityTrait>(db: &impl ConnectionTrait, id: i32, field: &str, what: &str) -> AppResult<()>
+where
+    <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i32>,
+{
+    match E::find_by_id(id).one(db).await? {
+        Some(_) => Ok(()),
+        None => Err(AppError::bad_input(field, format!("{field}: no {what} has this id"))),
+    }
+}
+
+async fn check_party(db: &impl ConnectionTrait, party: Party, field: &str) -> AppResult<()> {
+    match party {
+        Party::Organization(id) => exists::<organization::Entity>(db, id, field, "organization").await,
+        Party::Official(id) => exists::<official::Entity>(db, id, field, "official").await,
+    }
+}
+
+/// Checks every reference of the input (a reference to a missing node is the caller's error).
+async fn check_references(db: &impl ConnectionTrait, input: &TaskInput) -> AppResult<()> {
+    if let Change::Set(id) = input.conference {
+        exists::<conference::Entity>(db, id, "input.conference", "conference").await?;
+    }
+    if let Change::Set(id) = input.directive {
+        exists::<directive::Entity>(db, id, "input.directive", "directive").await?;
+    }
+    if let Change::Set(party) = input.assigned_by {
+        check_party(db, party, "input.assignedBy").await?;
+    }
+    for (i, party) in input.assignees.iter().flatten().enumerate() {
+        check_party(db, *party, &format!("input.assignees[{i}]")).await?;
+    }
+    Ok(())
+}
+
+fn checked_title(title: &str) -> AppResult<String> {
+    let title = title.trim();
+    if title.is_empty() {
+        return Err(AppError::bad_input("input.title", "input.title: a task needs a title"));
+    }
+    Ok(title.to_owned())
+}
+
+fn checked_assignees(assignees: &[Party]) -> AppResult<()> {
+    if assignees.is_empty() {
+        return Err(AppError::bad_input("input.assignees", "input.assignees: a task needs at least one assignee"));
+    }
+    if assignees.iter().enumerate().any(|(i, a)| assignees[..i].contains(a)) {
+        return Err(AppError::bad_input("input.assignees", "input.assignees: an assignee is named twice"));
+    }
+    Ok(())
+}
+
+/// Deletes the task's assignments with their citations.
+async fn remove_assignments(db: &impl ConnectionTrait, task_id: i32) -> AppResult<()> {
+    let old: Vec<i32> = assignees_of(db, task_id).await?.into_iter().map(|a| a.id).collect();
+    entity::citation::Entity::delete_many()
+        .filter(entity::citation::Column::SubjectType.eq(crate::dataset::import::subject::TASK_ASSIGNMENT))
+        .filter(entity::citation::Column::SubjectId.is_in(old))
+        .exec(db)
+        .await?;
+    task_assignee::Entity::delete_many().filter(task_assignee::Column::TaskId.eq(task_id)).exec(db).await?;
+    Ok(())
+}
+
+async fn replace_assignees(db: &impl ConnectionTrait, task_id: i32, assignees: &[Party]) -> AppResult<()> {
+    remove_assignments(db, task_id).await?;
+    for party in assignees {
+        let (organization_id, official_id) = match *party {
+            Party::Organization(id) => (Some(id), None),
+            Party::Official(id) => (None, Some(id)),
+        };
+        task_assignee::ActiveModel {
+            task_id: ActiveValue::Set(task_id),
+            organization_id: ActiveValue::Set(organization_id),
+            official_id: ActiveValue::Set(official_id),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn assignees_of(db: &impl ConnectionTrait, task_id: i32) -> AppResult<Vec<task_assignee::Model>> {
+    Ok(task_assignee::Entity::find()
+        .filter(task_assignee::Column::TaskId.eq(task_id))
+        .order_by_asc(task_assignee::Column::Id)
+        .all(db)
+        .await?)
+}
+
+fn search_text(t: &task::Model) -> String {
+    search_form(&format!("{} {}", t.title, t.description.as_deref().unwrap_or("")))
+}
+
+fn party_columns(party: Option<Party>) -> (Option<i32>, Option<i32>) {
+    match party {
+        Some(Party::Organization(id)) => (Some(id), None),
+        Some(Party::Official(id)) => (None, Some(id)),
+        None => (None, None),
+    }
+}
+
+/// Records a new task.
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: &str,
+    input: TaskInput,
+    now: DateTime<Utc>,
+) -> AppResult<task::Model> {
+    let title = checked_title(input.title.as_deref().unwrap_or(""))?;
+    let assignees = input.assignees.clone().unwrap_or_default();
+    checked_assignees(&assignees)?;
+    let txn = begin_write(db).await?;
+    check_references(&txn, &input).await?;
+    let mut key = slug(&title).chars().take(60).collect::<String>();
+    let base = if key.is_empty() { "task".to_owned() } else { key.clone() };
+    let mut n = 1;
+    while task::Entity::find().filter(task::Column::Key.eq(&key)).one(&txn).await?.is_some() || key.is_empty() {
+        n += 1;
+        key = format!("{base}-{n}");
+    }
+    let (by_organization, by_official) = party_columns(input.assigned_by.apply(None));
+    let description = input.description.apply(None);
+    let model = task::ActiveModel {
+        key: ActiveValue::Set(key),
+        search_folded: ActiveValue::Set(search_form(&format!("{title} {}", description.as_deref().unwrap_or("")))),
+        title: ActiveValue::Set(title),
+        description: ActiveValue::Set(description),
+        status: ActiveValue::Set(TaskStatus::Open.as_str().to_owned()),
+        due_on: ActiveValue::Set(input.due_on.apply(None)),
+        time_zone: ActiveValue::Set(input.time_zone.unwrap_or(DEFAULT_TIME_ZONE).name().to_owned()),
+        conference_id: ActiveValue::Set(input.conference.apply(None)),
+        assigned_by_organization_id: ActiveValue::Set(by_organization),
+        assigned_by_official_id: ActiveValue::Set(by_official),
+        directive_id: ActiveValue::Set(input.directive.apply(None)),
+        version: ActiveValue::Set(1),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    replace_assignees(&txn, model.id, &assignees).await?;
+    search::index(&txn, SearchType::Task, model.id, &model.search_folded).await?;
+    let after = snapshot(&model, &assignees_of(&txn, model.id).await?);
+    let record = Record {
+        node_type: NODE_TYPE,
+        node_id: model.id,
+        action: ChangeAction::Create,
+        operation: "createTask",
+        actor,
+        at: now,
+        before: None,
+        after: Some(after),
+    };
+    history::record(&txn, record).await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// The task `id` at `expected_version`, or NOT_FOUND or CONFLICT.
+async fn current(db: &impl ConnectionTrait, id: i32, expected_version: i32) -> AppResult<task::Model> {
+    let found = task::Entity::find_by_id(id).one(db).await?.ok_or_else(|| AppError::not_found("no such task"))?;
+    if found.version != expected_version {
+        return Err(AppError::Conflict {
+            message: format!("the task is at version {}, not {expected_version}: reload and try again", found.version),
+        });
+    }
+    Ok(found)
+}
+
+/// Writes `changed` over the task at `expected_version` (refused with CONFLICT when another
+/// change got there first), and records the change.
+async fn save(
+    txn: &sea_orm::DatabaseTransaction,
+    actor: &str,
+    operation: &str,
+    before: (task::Model, Vec<task_assignee::Model>),
+    mut changed: task::ActiveModel,
+    now: DateTime<Utc>,
+) -> AppResult<task::Model> {
+    let expected = before.0.version;
+    changed.version = ActiveValue::Set(expected + 1);
+    let result = task::Entity::update_many()
+        .set(changed)
+        .filter(task::Column::Id.eq(before.0.id))
+        .filter(task::Column::Version.eq(expected))
+        .exec(txn)
+        .await?;
+    if result.rows_affected != 1 {
+        return Err(AppError::Conflict { message: "the task changed meanwhile: reload and try again".into() });
+    }
+    let after =
+        task::Entity::find_by_id(before.0.id).one(txn).await?.ok_or_else(|| AppError::internal("task vanished"))?;
+    search::index(txn, SearchType::Task, after.id, &search_text(&after)).await?;
+    let record = Record {
+        node_type: NODE_TYPE,
+        node_id: after.id,
+        action: ChangeAction::Update,
+        operation,
+        actor,
+        at: now,
+        before: Some(snapshot(&before.0, &before.1)),
+        after: Some(snapshot(&after, &assignees_of(txn, after.id).await?)),
+    };
+    history::record(txn, record).await?;
+    Ok(after)
+}
+
+/// Changes the fields given (a partial update).
+pub async fn update(
+    db: &DatabaseConnection,
+    actor: &str,
+    id: i32,
+    expected_version: i32,
+    input: TaskInput,
+    now: DateTime<Utc>,
+) -> AppResult<task::Model> {
+    let title = input.title.as_deref().map(checked_title).transpose()?;
+    if let Some(assignees) = &input.assignees {
+        checked_assignees(assignees)?;
+    }
+    let txn = begin_write(db).await?;
+    let before = current(&txn, id, expected_version).await?;
+    check_references(&txn, &input).await?;
+    let old_assignees = assignees_of(&txn, id).await?;
+    let mut changed = task::ActiveModel { id: ActiveValue::Unchanged(id), ..Default::default() };
+    let title = title.unwrap_or_else(|| before.title.clone());
+    let description = input.description.apply(before.description.clone());
+    changed.search_folded = ActiveValue::Set(search_form(&format!("{title} {}", description.as_deref().unwrap_or(""))));
+    changed.title = ActiveValue::Set(title);
+    changed.description = ActiveValue::Set(description);
+    changed.due_on = ActiveValue::Set(input.due_on.apply(before.due_on));
+    if let Some(zone) = input.time_zone {
+        changed.time_zone = ActiveValue::Set(zone.name().to_owned());
+    }
+    changed.conference_id = ActiveValue::Set(input.conference.apply(before.conference_id));
+    changed.directive_id = ActiveValue::Set(input.directive.apply(before.directive_id));
+    let current_party = match (before.assigned_by_organization_id, before.assigned_by_official_id) {
+        (Some(id), _) => Some(Party::Organization(id)),
+        (None, Some(id)) => Some(Party::Official(id)),
+        (None, None) => None,
+    };
+    let (by_organization, by_official) = party_columns(input.assigned_by.apply(current_party));
+    changed.assigned_by_organization_id = ActiveValue::Set(by_organization);
+    changed.assigned_by_official_id = ActiveValue::Set(by_official);
+    if let Some(assignees) = &input.assignees {
+        replace_assignees(&txn, id, assignees).await?;
+    }
+    let after = save(&txn, actor, "updateTask", (before, old_assignees), changed, now).await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// Records progress; the task's status becomes that of its latest update.
+pub async fn record_progress(
+    db: &DatabaseConnection,
+    actor: &str,
+    id: i32,
+    expected_version: i32,
+    progress: Progress,
+    operation: &str,
+    now: DateTime<Utc>,
+) -> AppResult<task::Model> {
+    if progress.progress_percent.is_some_and(|p| !(0..=100).contains(&p)) {
+        return Err(AppError::bad_input("update.progressPercent", "update.progressPercent: from 0 to 100"));
+    }
+    let txn = begin_write(db).await?;
+    let before = current(&txn, id, expected_version).await?;
+    let old_assignees = assignees_of(&txn, id).await?;
+    task_update::ActiveModel {
+        task_id: ActiveValue::Set(id),
+        date: ActiveValue::Set(progress.date),
+        status: ActiveValue::Set(progress.status.as_str().to_owned()),
+        note: ActiveValue::Set(progress.note),
+        progress_percent: ActiveValue::Set(progress.progress_percent),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let latest = task_update::Entity::find()
+        .filter(task_update::Column::TaskId.eq(id))
+        .order_by_desc(task_update::Column::Date)
+        .order_by_desc(task_update::Column::Id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::internal("the update just written is missing"))?;
+    let mut changed = before.clone().into_active_model();
+    changed.status = ActiveValue::Set(latest.status);
+    let after = save(&txn, actor, operation, (before, old_assignees), changed, now).await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// Deletes a task with its assignments, updates and citations.
+pub async fn delete(
+    db: &DatabaseConnection,
+    actor: &str,
+    id: i32,
+    expected_version: i32,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let txn = begin_write(db).await?;
+    let before = current(&txn, id, expected_version).await?;
+    let assignees = assignees_of(&txn, id).await?;
+    remove_assignments(&txn, id).await?;
+    let result = task::Entity::delete_many()
+        .filter(task::Column::Id.eq(id))
+        .filter(task::Column::Version.eq(expected_version))
+        .exec(&txn)
+        .await?;
+    if result.rows_affected != 1 {
+        return Err(AppError::Conflict { message: "the task changed meanwhile: reload and try again".into() });
+    }
+    entity::citation::Entity::delete_many()
+        .filter(entity::citation::Column::SubjectType.eq(crate::dataset::import::subject::TASK))
+        .filter(entity::citation::Column::SubjectId.eq(id))
+        .exec(&txn)
+        .await?;
+    search::remove(&txn, SearchType::Task, id).await?;
+    let record = Record {
+        node_type: NODE_TYPE,
+        node_id: id,
+        action: ChangeAction::Delete,
+        operation: "deleteTask",
+        actor,
+        at: now,
+        before: Some(snapshot(&before, &assignees)),
+        after: None,
+    };
+    history::record(&txn, record).await?;
+    txn.commit().await?;
+    Ok(())
+}
