@@ -64,6 +64,9 @@ enum Command {
     Import {
         /// The dataset file.
         file: PathBuf,
+        /// Check and try everything, keep nothing, and report what an import would do.
+        #[arg(long)]
+        dry_run: bool,
         #[command(flatten)]
         database: DatabaseArg,
     },
@@ -146,12 +149,17 @@ async fn main() -> ExitCode {
             }
             Err(err) => fail("migrate", err),
         },
-        Command::Import { file, database } => {
+        Command::Import { file, dry_run, database } => {
             let db = match database::open(&database.database).await {
                 Ok(db) => db,
                 Err(err) => return fail("database", err),
             };
-            match dataset::import_file(&db, &file).await {
+            let mode = if dry_run { dataset::import::Mode::DryRun } else { dataset::import::Mode::Write };
+            match dataset::import::import_file_as(&db, &file, mode).await {
+                Ok(report) if dry_run => {
+                    println!("dry run of {}: would be {report}; nothing changed", file.display());
+                    ExitCode::SUCCESS
+                }
                 Ok(report) => {
                     println!("imported {}: {report}", file.display());
                     ExitCode::SUCCESS

@@ -54,15 +54,34 @@ pub fn parse_dataset(json: &str) -> AppResult<Dataset> {
     })
 }
 
+/// Whether an import is kept or only tried.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Write the dataset.
+    Write,
+    /// Do everything but keep nothing: the report says what an import would do.
+    DryRun,
+}
+
 /// Reads, checks and imports a dataset file.
 pub async fn import_file(db: &DatabaseConnection, path: &std::path::Path) -> AppResult<ImportReport> {
+    import_file_as(db, path, Mode::Write).await
+}
+
+/// Reads, checks and imports (or tries) a dataset file.
+pub async fn import_file_as(db: &DatabaseConnection, path: &std::path::Path, mode: Mode) -> AppResult<ImportReport> {
     let json = std::fs::read_to_string(path)
         .map_err(|err| AppError::bad_input("file", format!("cannot read {}: {err}", path.display())))?;
-    import_dataset(db, &parse_dataset(&json)?).await
+    import_dataset_as(db, &parse_dataset(&json)?, mode).await
 }
 
 /// Checks a dataset and writes it in one transaction.
 pub async fn import_dataset(db: &DatabaseConnection, dataset: &Dataset) -> AppResult<ImportReport> {
+    import_dataset_as(db, dataset, Mode::Write).await
+}
+
+/// Checks a dataset and writes it in one transaction, or rolls it back in a dry run.
+pub async fn import_dataset_as(db: &DatabaseConnection, dataset: &Dataset, mode: Mode) -> AppResult<ImportReport> {
     let problems = check(dataset);
     if !problems.is_empty() {
         let shown: Vec<String> = problems.iter().take(20).cloned().collect();
@@ -77,7 +96,10 @@ pub async fn import_dataset(db: &DatabaseConnection, dataset: &Dataset) -> AppRe
     let mut writer = Writer { txn: &txn, ids: HashMap::new(), report: ImportReport::default() };
     writer.write(dataset).await?;
     let report = writer.report;
-    txn.commit().await?;
+    match mode {
+        Mode::Write => txn.commit().await?,
+        Mode::DryRun => txn.rollback().await?,
+    }
     Ok(report)
 }
 

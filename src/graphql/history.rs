@@ -1,9 +1,14 @@
 //! The history of a node: every change made through the API, newest first.
 
+use super::ids::{NodeKind, encode};
 use super::pagination::connection;
+use super::pagination::{Parts, page_request};
 use super::scalars::DateTime;
+use super::{db, scalars};
+use crate::auth::{Identity, Role};
 use crate::service::history::{ChangeAction, field_changes};
-use async_graphql::{Object, Result, SimpleObject};
+use crate::store::lists;
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use entity::change;
 
 /// One field a change set, with its value before and after.
@@ -24,6 +29,18 @@ pub struct Change(pub change::Model);
 /// A change to a node: what was done, by whom, when, by which mutation, and to which fields.
 #[Object]
 impl Change {
+    /// The type of the node changed ("Official").
+    async fn node_type(&self) -> &str {
+        &self.0.node_type
+    }
+
+    /// The global id of the node changed (it may since have been deleted).
+    async fn node_id(&self) -> Result<ID> {
+        let kind = NodeKind::from_name(&self.0.node_type)
+            .ok_or_else(|| crate::error::AppError::internal(format!("unknown node type {}", self.0.node_type)))?;
+        Ok(encode(kind, self.0.node_id))
+    }
+
     /// What was done.
     async fn action(&self) -> Result<ChangeAction> {
         Ok(super::vocabulary(&self.0.action, ChangeAction::parse)?)
@@ -57,3 +74,49 @@ impl Change {
 }
 
 connection!(ChangeConnection, ChangeEdge, Change, "change", "changes");
+
+/// Which changes to list.
+#[derive(InputObject, Default)]
+pub struct AuditFilter {
+    /// Made with the token of this name.
+    pub actor: Option<String>,
+    /// To nodes of this type ("Official", "Task").
+    pub node_type: Option<String>,
+    /// By this mutation ("updateTask").
+    pub operation: Option<String>,
+    /// At or after this instant.
+    pub from: Option<scalars::DateTime>,
+    /// Before this instant.
+    pub to: Option<scalars::DateTime>,
+}
+
+/// The audit log.
+#[derive(Default)]
+pub struct AuditQuery;
+
+/// The audit log (ADMIN).
+#[Object]
+impl AuditQuery {
+    /// Every change made through the API, newest first (ADMIN only).
+    async fn audit_log(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which changes.")] filter: Option<AuditFilter>,
+        #[graphql(desc = "How many from the start (at most 100; 20 when no size is given).")] first: Option<i32>,
+        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
+    ) -> Result<ChangeConnection> {
+        ctx.data::<Identity>().unwrap_or(&Identity::Anonymous).require(Role::Admin)?;
+        let page = page_request(first, after, None, None)?;
+        let f = filter.unwrap_or_default();
+        let filter = lists::ChangeFilter {
+            actor: f.actor,
+            node_type: f.node_type,
+            operation: f.operation,
+            from: f.from.map(|t| t.0),
+            to: f.to.map(|t| t.0),
+            node: None,
+        };
+        let rows = lists::audit(db(ctx)?, &filter, &page).await?;
+        Ok(ChangeConnection(Parts::from_page(rows, Change)))
+    }
+}

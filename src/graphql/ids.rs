@@ -47,6 +47,11 @@ impl NodeKind {
         NodeKind::Source,
     ];
 
+    /// The node type of a GraphQL type name.
+    pub fn from_name(name: &str) -> Option<NodeKind> {
+        NodeKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
     /// The GraphQL type name.
     pub fn name(self) -> &'static str {
         match self {

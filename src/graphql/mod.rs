@@ -45,6 +45,7 @@ pub struct QueryRoot(
     search::SearchQuery,
     timeline::TimelineQuery,
     quality::QualityQuery,
+    history::AuditQuery,
 );
 
 /// The root of every mutation.

@@ -293,6 +293,58 @@ mod tests {
     }
 }
 
+/// Which changes to list.
+#[derive(Clone, Debug, Default)]
+pub struct ChangeFilter {
+    /// Made with the token of this name.
+    pub actor: Option<String>,
+    /// To nodes of this type.
+    pub node_type: Option<String>,
+    /// By this mutation.
+    pub operation: Option<String>,
+    /// At or after this instant.
+    pub from: Option<chrono::DateTime<chrono::Utc>>,
+    /// Before this instant.
+    pub to: Option<chrono::DateTime<chrono::Utc>>,
+    /// To this node (type, row id).
+    pub node: Option<(String, i32)>,
+}
+
+/// A page of changes, newest first.
+pub async fn audit(
+    db: &DatabaseConnection,
+    filter: &ChangeFilter,
+    page: &PageRequest,
+) -> AppResult<Page<entity::change::Model>> {
+    use entity::change::{Column as C, Entity, Model};
+    #[derive(Clone, Copy, Debug)]
+    struct Newest;
+    fn key(_: Newest) -> (Vec<SortKey>, fn(&Model) -> Vec<CursorValue>) {
+        (vec![SortKey::desc(C::Id.into_expr())], |m| vec![m.id.into()])
+    }
+    let ordering = ordering("change", &[Newest], key, (C::Id.into_expr(), |m| m.id));
+    let mut condition = sea_orm::Condition::all();
+    if let Some(actor) = &filter.actor {
+        condition = condition.add(C::Actor.eq(actor.clone()));
+    }
+    if let Some(node_type) = &filter.node_type {
+        condition = condition.add(C::NodeType.eq(node_type.clone()));
+    }
+    if let Some(operation) = &filter.operation {
+        condition = condition.add(C::Operation.eq(operation.clone()));
+    }
+    if let Some(from) = filter.from {
+        condition = condition.add(C::At.gte(from));
+    }
+    if let Some(to) = filter.to {
+        condition = condition.add(C::At.lt(to));
+    }
+    if let Some((node_type, id)) = &filter.node {
+        condition = condition.add(C::NodeType.eq(node_type.clone())).add(C::NodeId.eq(*id));
+    }
+    fetch(db, Entity::find().filter(condition), &ordering, page, "after").await
+}
+
 /// A page of the history of one node, newest first.
 pub async fn changes(
     db: &DatabaseConnection,
@@ -300,15 +352,6 @@ pub async fn changes(
     node_id: i32,
     page: &PageRequest,
 ) -> AppResult<Page<entity::change::Model>> {
-    use entity::change;
-    #[derive(Clone, Copy, Debug)]
-    struct Newest;
-    fn key(_: Newest) -> (Vec<SortKey>, fn(&change::Model) -> Vec<CursorValue>) {
-        (vec![SortKey::desc(change::Column::Id.into_expr())], |m| vec![m.id.into()])
-    }
-    let ordering = ordering("change", &[Newest], key, (change::Column::Id.into_expr(), |m| m.id));
-    let select = change::Entity::find()
-        .filter(change::Column::NodeType.eq(node_type))
-        .filter(change::Column::NodeId.eq(node_id));
-    fetch(db, select, &ordering, page, "after").await
+    let filter = ChangeFilter { node: Some((node_type.to_owned(), node_id)), ..ChangeFilter::default() };
+    audit(db, &filter, page).await
 }

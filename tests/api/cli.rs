@@ -144,3 +144,15 @@ fn tokens_are_created_listed_and_revoked() {
     assert!(text(&govtrail(&["token", "list", "--database", &url]).stdout).contains("revoked"));
     assert!(!govtrail(&["token", "revoke", "nobody", "--database", &url]).status.success());
 }
+
+#[tokio::test]
+async fn a_dry_run_reports_and_keeps_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/dry.db?mode=rwc", dir.path().display());
+    let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/data/ha-giang-2021-07-13.json");
+    let out = govtrail(&["import", demo, "--dry-run", "--database", &url]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let said = text(&out.stdout);
+    assert!(said.contains("would be") && said.contains("nothing changed") && !said.contains(" 0 created"), "{said}");
+    assert_eq!(count_areas(&url).await, 0);
+}

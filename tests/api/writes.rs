@@ -243,3 +243,27 @@ async fn a_rejected_task_changes_nothing() {
     assert_eq!(code(&zone), "BAD_USER_INPUT");
     assert_eq!(app.data("{ tasks { totalCount } }", json!({})).await["tasks"]["totalCount"], 12);
 }
+
+#[tokio::test]
+async fn the_audit_log_is_for_admins() {
+    let app = spawn_app().await;
+    let editor = app.token("staff-a", Role::Editor).await;
+    let admin = app.token("admin", Role::Admin).await;
+    let made = app.query_as(&editor, CREATE, json!({ "i": { "name": "Đặng Văn Ghi" } })).await;
+    let id = made["data"]["createOfficial"]["id"].clone();
+    app.query_as(&editor, UPDATE, json!({ "id": id, "v": 1, "i": { "name": "Đặng Văn Chép" } })).await;
+    app.query_as(&admin, CREATE, json!({ "i": { "name": "Lý Thị Kiểm" } })).await;
+    let query =
+        "query($f: AuditFilter) { auditLog(filter: $f) { totalCount nodes { actor operation nodeType nodeId } } }";
+    assert_eq!(code(&app.query(query, json!({})).await), "UNAUTHENTICATED");
+    assert_eq!(code(&app.query_as(&editor, query, json!({})).await), "FORBIDDEN");
+    let all = app.query_as(&admin, query, json!({})).await;
+    assert_eq!(all["data"]["auditLog"]["totalCount"], 3, "{all}");
+    assert_eq!(all["data"]["auditLog"]["nodes"][0]["actor"], "admin", "newest first");
+    let by_staff =
+        app.query_as(&admin, query, json!({ "f": { "actor": "staff-a", "operation": "updateOfficial" } })).await;
+    assert_eq!(by_staff["data"]["auditLog"]["totalCount"], 1);
+    assert_eq!(by_staff["data"]["auditLog"]["nodes"][0]["nodeId"], id);
+    let later = app.query_as(&admin, query, json!({ "f": { "from": "2999-01-01T00:00:00Z" } })).await;
+    assert_eq!(later["data"]["auditLog"]["totalCount"], 0);
+}
