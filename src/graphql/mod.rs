@@ -51,7 +51,7 @@ pub struct QueryRoot(
 /// The root of every mutation.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
-pub struct MutationRoot(official::OfficialMutation, task::TaskMutation);
+pub struct MutationRoot(official::OfficialMutation, official::MergeMutation, task::TaskMutation);
 
 /// The schema type.
 pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

@@ -358,6 +358,31 @@ impl OfficialMutation {
     }
 }
 
+/// Merging.
+#[derive(Default)]
+pub struct MergeMutation;
+
+/// Merging duplicate records (EDITOR).
+#[Object]
+impl MergeMutation {
+    /// Makes one official of two records of the same person: every reference to `remove` moves
+    /// to `keep`, `remove` is deleted, and the merge is in both histories. Fails with CONFLICT
+    /// unless each is at its expected version.
+    async fn merge_officials(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The official to keep.")] keep: ID,
+        #[graphql(desc = "The version of the one kept.")] keep_version: i32,
+        #[graphql(desc = "The duplicate to remove.")] remove: ID,
+        #[graphql(desc = "The version of the duplicate.")] remove_version: i32,
+    ) -> Result<Official> {
+        let (actor, now) = writer(ctx)?;
+        let keep = (decode_as(&keep, NodeKind::Official, "keep")?, keep_version);
+        let remove = (decode_as(&remove, NodeKind::Official, "remove")?, remove_version);
+        Ok(Official(service::official::merge(db(ctx)?, &actor, keep, remove, now).await?))
+    }
+}
+
 /// The name of a caller allowed to write (EDITOR or above), and the time of the change.
 pub(crate) fn writer(ctx: &Context<'_>) -> crate::error::AppResult<(String, chrono::DateTime<chrono::Utc>)> {
     let identity = ctx.data::<crate::auth::Identity>().unwrap_or(&crate::auth::Identity::Anonymous);

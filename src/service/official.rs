@@ -198,3 +198,109 @@ pub async fn delete(
     txn.commit().await?;
     Ok(())
 }
+
+/// Makes one official of two records of the same person ("Trần Mạnh Lợi" entered twice):
+/// every participation, tenure, assignment and task given by `remove` moves to `keep` (where
+/// `keep` already has the same one, the duplicate goes), `remove` is deleted, and both
+/// changes are recorded. Each must still be at its expected version.
+pub async fn merge(
+    db: &DatabaseConnection,
+    actor: &str,
+    (keep, keep_version): (i32, i32),
+    (remove, remove_version): (i32, i32),
+    now: DateTime<Utc>,
+) -> AppResult<official::Model> {
+    use entity::{citation, participation, task, task_assignee, tenure};
+    if keep == remove {
+        return Err(AppError::bad_input("remove", "remove: an official cannot be merged into itself"));
+    }
+    let txn = crate::database::begin_write(db).await?;
+    let kept = current(&txn, keep, keep_version).await?;
+    let removed = current(&txn, remove, remove_version).await?;
+
+    let kept_parts = participation::Entity::find().filter(participation::Column::OfficialId.eq(keep)).all(&txn).await?;
+    for p in participation::Entity::find().filter(participation::Column::OfficialId.eq(remove)).all(&txn).await? {
+        if kept_parts.iter().any(|k| k.conference_id == p.conference_id && k.role == p.role) {
+            citation::Entity::delete_many()
+                .filter(citation::Column::SubjectType.eq(crate::dataset::import::subject::PARTICIPATION))
+                .filter(citation::Column::SubjectId.eq(p.id))
+                .exec(&txn)
+                .await?;
+            participation::Entity::delete_by_id(p.id).exec(&txn).await?;
+        } else {
+            let mut moved: participation::ActiveModel = p.into();
+            moved.official_id = ActiveValue::Set(keep);
+            moved.update(&txn).await?;
+        }
+    }
+    tenure::Entity::update_many()
+        .col_expr(tenure::Column::OfficialId, Expr::value(keep))
+        .filter(tenure::Column::OfficialId.eq(remove))
+        .exec(&txn)
+        .await?;
+    let kept_tasks: Vec<i32> = task_assignee::Entity::find()
+        .filter(task_assignee::Column::OfficialId.eq(keep))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|a| a.task_id)
+        .collect();
+    for a in task_assignee::Entity::find().filter(task_assignee::Column::OfficialId.eq(remove)).all(&txn).await? {
+        if kept_tasks.contains(&a.task_id) {
+            task_assignee::Entity::delete_by_id(a.id).exec(&txn).await?;
+        } else {
+            let mut moved: task_assignee::ActiveModel = a.into();
+            moved.official_id = ActiveValue::Set(Some(keep));
+            moved.update(&txn).await?;
+        }
+    }
+    task::Entity::update_many()
+        .col_expr(task::Column::AssignedByOfficialId, Expr::value(keep))
+        .filter(task::Column::AssignedByOfficialId.eq(remove))
+        .exec(&txn)
+        .await?;
+    official::Entity::delete_by_id(remove).exec(&txn).await?;
+    search::remove(&txn, SearchType::Official, remove).await?;
+    let result = official::Entity::update_many()
+        .col_expr(official::Column::Version, Expr::value(keep_version + 1))
+        .filter(official::Column::Id.eq(keep))
+        .filter(official::Column::Version.eq(keep_version))
+        .exec(&txn)
+        .await?;
+    if result.rows_affected != 1 {
+        return Err(AppError::Conflict { message: "the official changed meanwhile: reload and try again".into() });
+    }
+    let after = official::Entity::find_by_id(keep)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::internal("kept official vanished"))?;
+    let mut merged_after = snapshot(&after);
+    merged_after["mergedFrom"] = json!(removed.key);
+    let records = [
+        Record {
+            node_type: NODE_TYPE,
+            node_id: keep,
+            action: ChangeAction::Update,
+            operation: "mergeOfficials",
+            actor,
+            at: now,
+            before: Some(snapshot(&kept)),
+            after: Some(merged_after),
+        },
+        Record {
+            node_type: NODE_TYPE,
+            node_id: remove,
+            action: ChangeAction::Delete,
+            operation: "mergeOfficials",
+            actor,
+            at: now,
+            before: Some(json!({ "key": removed.key, "name": removed.name, "mergedInto": kept.key })),
+            after: None,
+        },
+    ];
+    for record in records {
+        history::record(&txn, record).await?;
+    }
+    txn.commit().await?;
+    Ok(after)
+}

@@ -267,3 +267,57 @@ async fn the_audit_log_is_for_admins() {
     let later = app.query_as(&admin, query, json!({ "f": { "from": "2999-01-01T00:00:00Z" } })).await;
     assert_eq!(later["data"]["auditLog"]["totalCount"], 0);
 }
+
+#[tokio::test]
+async fn merging_a_duplicate_moves_every_reference() {
+    let app = spawn_with(json!({
+        "organizations": [{ "key": "bdv", "name": "Ban Dân vận Tỉnh ủy", "kind": "COMMISSION" }],
+        "posts": [{ "key": "tb", "title": "Trưởng Ban Dân vận", "organization": "bdv" }],
+        "officials": [
+            { "key": "loi", "name": "Trần Mạnh Lợi", "tenures": [{ "post": "tb", "startedOn": "2020-10" }] },
+            { "key": "loi-2", "name": "Tran Manh Loi", "tenures": [] }
+        ],
+        "conferences": [
+            { "key": "a", "title": "Hội nghị A", "kind": "CONFERENCE", "format": "ONLINE", "date": "2021-07-13",
+              "participants": [{ "official": "loi", "role": "CHAIR" }, { "official": "loi-2", "role": "CHAIR" }, { "official": "loi-2", "role": "REPORTER" }] },
+            { "key": "b", "title": "Hội nghị B", "kind": "CONFERENCE", "format": "ONLINE", "date": "2021-08-01",
+              "participants": [{ "official": "loi-2", "role": "ATTENDEE" }] }
+        ],
+        "tasks": [{ "key": "t", "title": "Việc", "assignees": [{ "official": "loi-2" }], "assignedBy": { "official": "loi-2" } }]
+    }))
+    .await;
+    let editor = app.token("e", Role::Editor).await;
+    let keep = id_of(&app, "officials", "Trần Mạnh Lợi").await;
+    let remove = id_of(&app, "officials", "Tran Manh Loi").await;
+    let merge = "mutation($k: ID!, $r: ID!, $kv: Int!, $rv: Int!) { mergeOfficials(keep: $k, keepVersion: $kv, remove: $r, removeVersion: $rv) {
+        version participations { role conference { title } } tenures { post { title } } tasks { title } tasksGiven { title } history { nodes { operation fields { field after } } } } }";
+    assert_eq!(
+        code(&app.query_as(&editor, merge, json!({ "k": keep, "r": remove, "kv": 1, "rv": 9 })).await),
+        "CONFLICT"
+    );
+    assert_eq!(
+        code(&app.query_as(&editor, merge, json!({ "k": keep, "r": keep, "kv": 1, "rv": 1 })).await),
+        "BAD_USER_INPUT"
+    );
+    let merged = app.query_as(&editor, merge, json!({ "k": keep, "r": remove, "kv": 1, "rv": 1 })).await;
+    let official = &merged["data"]["mergeOfficials"];
+    assert_eq!(official["version"], 2, "{merged}");
+    let roles: Vec<String> = official["participations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| format!("{} {}", p["conference"]["title"].as_str().unwrap(), p["role"].as_str().unwrap()))
+        .collect();
+    assert_eq!(roles.len(), 3, "the duplicate chair goes: {roles:?}");
+    for expected in ["Hội nghị A CHAIR", "Hội nghị A REPORTER", "Hội nghị B ATTENDEE"] {
+        assert!(roles.iter().any(|r| r == expected), "{expected} missing: {roles:?}");
+    }
+    assert_eq!(official["tasks"][0]["title"], "Việc");
+    assert_eq!(official["tasksGiven"][0]["title"], "Việc");
+    assert_eq!(official["history"]["nodes"][0]["operation"], "mergeOfficials");
+    assert_eq!(
+        app.data("query($id: ID!) { node(id: $id) { id } }", json!({ "id": remove })).await["node"],
+        Value::Null
+    );
+    assert_eq!(app.data("{ officials { totalCount } }", json!({})).await["officials"]["totalCount"], 1);
+}
