@@ -149,3 +149,17 @@ where
 pub(crate) fn vocabulary<T>(text: &str, parse: fn(&str) -> Option<T>) -> AppResult<T> {
     parse(text).ok_or_else(|| AppError::internal(format!("unknown stored value {text}")))
 }
+
+/// What a deletion answers.
+#[derive(async_graphql::SimpleObject)]
+pub struct DeletePayload {
+    /// The global id of the deleted node.
+    pub id: async_graphql::ID,
+}
+
+/// The name of a caller allowed to write (EDITOR or above), and the time of the change.
+pub(crate) fn writer(ctx: &Context<'_>) -> AppResult<(String, DateTime<Utc>)> {
+    let identity = ctx.data::<crate::auth::Identity>().unwrap_or(&crate::auth::Identity::Anonymous);
+    let actor = identity.require(crate::auth::Role::Editor)?.to_owned();
+    Ok((actor, state(ctx)?.clock.now()))
+}

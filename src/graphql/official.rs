@@ -9,6 +9,7 @@ use super::pagination::{Parts, connection, page_request};
 use super::scalars::{Date, PartialDate};
 use super::source::{Citation, Source, citations_of, sources_of};
 use super::task::{Task, tasks_of_assignments};
+use super::{DeletePayload, writer};
 use super::{db, load_list, load_many, load_one};
 use crate::dataset::import::subject;
 use crate::domain::tenure::{held_on, stored};
@@ -16,7 +17,7 @@ use crate::domain::vocabulary::ParticipationRole;
 use crate::service;
 use crate::store::filters::OfficialFilter as StoreFilter;
 use crate::store::lists::{self, NameOrder};
-use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, ID, InputObject, Object, Result};
 use entity::{official, post, tenure};
 
 /// The tenures held on `as_of` (all of them without a date), earliest start first.
@@ -305,13 +306,6 @@ pub struct UpdateOfficialInput {
     pub key: Option<String>,
 }
 
-/// What a deletion answers.
-#[derive(SimpleObject)]
-pub struct DeletePayload {
-    /// The global id of the deleted node.
-    pub id: ID,
-}
-
 /// Changes to officials.
 #[derive(Default)]
 pub struct OfficialMutation;
@@ -381,11 +375,4 @@ impl MergeMutation {
         let remove = (decode_as(&remove, NodeKind::Official, "remove")?, remove_version);
         Ok(Official(service::official::merge(db(ctx)?, &actor, keep, remove, now).await?))
     }
-}
-
-/// The name of a caller allowed to write (EDITOR or above), and the time of the change.
-pub(crate) fn writer(ctx: &Context<'_>) -> crate::error::AppResult<(String, chrono::DateTime<chrono::Utc>)> {
-    let identity = ctx.data::<crate::auth::Identity>().unwrap_or(&crate::auth::Identity::Anonymous);
-    let actor = identity.require(crate::auth::Role::Editor)?.to_owned();
-    Ok((actor, super::state(ctx)?.clock.now()))
 }
