@@ -1058,11 +1058,7 @@ impl Writer<'_> {
             return Ok(());
         }
         if !subject_type.is_empty() {
-            citation::Entity::delete_many()
-                .filter(citation::Column::SubjectType.eq(subject_type))
-                .filter(citation::Column::SubjectId.is_in(ids.clone()))
-                .exec(self.txn)
-                .await?;
+            crate::service::forget_citations(self.txn, subject_type, ids.clone()).await?;
         }
         let result = E::delete_many().filter(id_column.is_in(ids)).exec(self.txn).await?;
         self.report.removed += result.rows_affected as usize;

@@ -1,6 +1,8 @@
 //! Creating, updating and deleting officials: validated, versioned, recorded in the history.
 
 use super::history::{self, ChangeAction, Record};
+use super::{changed_meanwhile, check_version, forget_citations};
+use crate::dataset::import::subject;
 use crate::domain::text::{search_form, slug};
 use crate::error::{AppError, AppResult};
 use crate::store::search::{self, SearchType};
@@ -100,14 +102,7 @@ pub async fn create(
 async fn current(db: &impl ConnectionTrait, id: i32, expected_version: i32) -> AppResult<official::Model> {
     let found =
         official::Entity::find_by_id(id).one(db).await?.ok_or_else(|| AppError::not_found("no such official"))?;
-    if found.version != expected_version {
-        return Err(AppError::Conflict {
-            message: format!(
-                "the official is at version {}, not {expected_version}: reload and try again",
-                found.version
-            ),
-        });
-    }
+    check_version("official", found.version, expected_version)?;
     Ok(found)
 }
 
@@ -144,7 +139,7 @@ pub async fn update(
         .exec(&txn)
         .await?;
     if result.rows_affected != 1 {
-        return Err(AppError::Conflict { message: "the official changed meanwhile: reload and try again".into() });
+        return Err(changed_meanwhile("official"));
     }
     let after =
         official::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| AppError::internal("updated row vanished"))?;
@@ -175,13 +170,39 @@ pub async fn delete(
 ) -> AppResult<()> {
     let txn = crate::database::begin_write(db).await?;
     let before = current(&txn, id, expected_version).await?;
+    // Participations, tenures and assignments go with the official (foreign keys); their
+    // citations must go too.
+    let participations: Vec<i32> = entity::participation::Entity::find()
+        .filter(entity::participation::Column::OfficialId.eq(id))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    let tenures: Vec<i32> = entity::tenure::Entity::find()
+        .filter(entity::tenure::Column::OfficialId.eq(id))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|t| t.id)
+        .collect();
+    let assignments: Vec<i32> = entity::task_assignee::Entity::find()
+        .filter(entity::task_assignee::Column::OfficialId.eq(id))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|a| a.id)
+        .collect();
+    forget_citations(&txn, subject::PARTICIPATION, participations).await?;
+    forget_citations(&txn, subject::TENURE, tenures).await?;
+    forget_citations(&txn, subject::TASK_ASSIGNMENT, assignments).await?;
     let result = official::Entity::delete_many()
         .filter(official::Column::Id.eq(id))
         .filter(official::Column::Version.eq(expected_version))
         .exec(&txn)
         .await?;
     if result.rows_affected != 1 {
-        return Err(AppError::Conflict { message: "the official changed meanwhile: reload and try again".into() });
+        return Err(changed_meanwhile("official"));
     }
     search::remove(&txn, SearchType::Official, id).await?;
     let record = Record {
@@ -210,7 +231,7 @@ pub async fn merge(
     (remove, remove_version): (i32, i32),
     now: DateTime<Utc>,
 ) -> AppResult<official::Model> {
-    use entity::{citation, participation, task, task_assignee, tenure};
+    use entity::{participation, task, task_assignee, tenure};
     if keep == remove {
         return Err(AppError::bad_input("remove", "remove: an official cannot be merged into itself"));
     }
@@ -221,11 +242,7 @@ pub async fn merge(
     let kept_parts = participation::Entity::find().filter(participation::Column::OfficialId.eq(keep)).all(&txn).await?;
     for p in participation::Entity::find().filter(participation::Column::OfficialId.eq(remove)).all(&txn).await? {
         if kept_parts.iter().any(|k| k.conference_id == p.conference_id && k.role == p.role) {
-            citation::Entity::delete_many()
-                .filter(citation::Column::SubjectType.eq(crate::dataset::import::subject::PARTICIPATION))
-                .filter(citation::Column::SubjectId.eq(p.id))
-                .exec(&txn)
-                .await?;
+            forget_citations(&txn, subject::PARTICIPATION, [p.id]).await?;
             participation::Entity::delete_by_id(p.id).exec(&txn).await?;
         } else {
             let mut moved: participation::ActiveModel = p.into();
@@ -247,6 +264,7 @@ pub async fn merge(
         .collect();
     for a in task_assignee::Entity::find().filter(task_assignee::Column::OfficialId.eq(remove)).all(&txn).await? {
         if kept_tasks.contains(&a.task_id) {
+            forget_citations(&txn, subject::TASK_ASSIGNMENT, [a.id]).await?;
             task_assignee::Entity::delete_by_id(a.id).exec(&txn).await?;
         } else {
             let mut moved: task_assignee::ActiveModel = a.into();
@@ -268,7 +286,7 @@ pub async fn merge(
         .exec(&txn)
         .await?;
     if result.rows_affected != 1 {
-        return Err(AppError::Conflict { message: "the official changed meanwhile: reload and try again".into() });
+        return Err(changed_meanwhile("official"));
     }
     let after = official::Entity::find_by_id(keep)
         .one(&txn)

@@ -3,7 +3,9 @@
 //! record, and keeps the search index current.
 
 use super::history::{self, ChangeAction, Record};
+use super::{changed_meanwhile, check_version, forget_citations};
 use crate::database::begin_write;
+use crate::dataset::import::subject;
 use crate::domain::text::{search_form, slug};
 use crate::domain::time::DEFAULT_TIME_ZONE;
 use crate::domain::vocabulary::TaskStatus;
@@ -152,11 +154,7 @@ fn checked_assignees(assignees: &[Party]) -> AppResult<()> {
 /// Deletes the task's assignments with their citations.
 async fn remove_assignments(db: &impl ConnectionTrait, task_id: i32) -> AppResult<()> {
     let old: Vec<i32> = assignees_of(db, task_id).await?.into_iter().map(|a| a.id).collect();
-    entity::citation::Entity::delete_many()
-        .filter(entity::citation::Column::SubjectType.eq(crate::dataset::import::subject::TASK_ASSIGNMENT))
-        .filter(entity::citation::Column::SubjectId.is_in(old))
-        .exec(db)
-        .await?;
+    forget_citations(db, subject::TASK_ASSIGNMENT, old).await?;
     task_assignee::Entity::delete_many().filter(task_assignee::Column::TaskId.eq(task_id)).exec(db).await?;
     Ok(())
 }
@@ -259,11 +257,7 @@ pub async fn create(
 /// The task `id` at `expected_version`, or NOT_FOUND or CONFLICT.
 async fn current(db: &impl ConnectionTrait, id: i32, expected_version: i32) -> AppResult<task::Model> {
     let found = task::Entity::find_by_id(id).one(db).await?.ok_or_else(|| AppError::not_found("no such task"))?;
-    if found.version != expected_version {
-        return Err(AppError::Conflict {
-            message: format!("the task is at version {}, not {expected_version}: reload and try again", found.version),
-        });
-    }
+    check_version("task", found.version, expected_version)?;
     Ok(found)
 }
 
@@ -286,7 +280,7 @@ async fn save(
         .exec(txn)
         .await?;
     if result.rows_affected != 1 {
-        return Err(AppError::Conflict { message: "the task changed meanwhile: reload and try again".into() });
+        return Err(changed_meanwhile("task"));
     }
     let after =
         task::Entity::find_by_id(before.0.id).one(txn).await?.ok_or_else(|| AppError::internal("task vanished"))?;
@@ -408,13 +402,9 @@ pub async fn delete(
         .exec(&txn)
         .await?;
     if result.rows_affected != 1 {
-        return Err(AppError::Conflict { message: "the task changed meanwhile: reload and try again".into() });
+        return Err(changed_meanwhile("task"));
     }
-    entity::citation::Entity::delete_many()
-        .filter(entity::citation::Column::SubjectType.eq(crate::dataset::import::subject::TASK))
-        .filter(entity::citation::Column::SubjectId.eq(id))
-        .exec(&txn)
-        .await?;
+    forget_citations(&txn, subject::TASK, [id]).await?;
     search::remove(&txn, SearchType::Task, id).await?;
     let record = Record {
         node_type: NODE_TYPE,

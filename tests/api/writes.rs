@@ -99,7 +99,14 @@ async fn bad_input_changes_nothing_and_deletes_are_versioned() {
     let loi = id_of(&app, "officials", "Trần Mạnh Lợi").await;
     let delete = "mutation($id: ID!, $v: Int!) { deleteOfficial(id: $id, expectedVersion: $v) { id } }";
     assert_eq!(code(&app.query_as(&editor, delete, json!({ "id": loi, "v": 7 })).await), "CONFLICT");
+    let citations = || async {
+        use sea_orm::{EntityTrait, PaginatorTrait};
+        let db = govtrail::database::connect(&app.database_url).await.unwrap();
+        entity::citation::Entity::find().count(&db).await.unwrap()
+    };
+    let cited_before = citations().await;
     let done = app.query_as(&editor, delete, json!({ "id": loi, "v": 1 })).await;
+    assert_eq!(cited_before - citations().await, 4, "the citations of his two tenures and two participations go with him");
     assert_eq!(done["data"]["deleteOfficial"]["id"], loi);
     assert_eq!(app.data("query($id: ID!) { node(id: $id) { id } }", json!({ "id": loi })).await["node"], Value::Null);
     let search = app.data("{ search(text: \"tran manh loi\", types: [OFFICIAL]) { totalCount } }", json!({})).await;
