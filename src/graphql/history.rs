@@ -29,6 +29,11 @@ pub struct Change(pub change::Model);
 /// A change to a node: what was done, by whom, when, by which mutation, and to which fields.
 #[Object]
 impl Change {
+    /// The change's id, for `revertChange`.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
     /// The type of the node changed ("Official").
     async fn node_type(&self) -> &str {
         &self.0.node_type

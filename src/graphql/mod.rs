@@ -5,6 +5,7 @@
 pub mod area;
 pub mod conference;
 pub mod directive;
+pub mod edit;
 pub mod history;
 pub mod ids;
 pub mod loaders;
@@ -51,7 +52,21 @@ pub struct QueryRoot(
 /// The root of every mutation.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
-pub struct MutationRoot(official::OfficialMutation, official::MergeMutation, task::TaskMutation);
+pub struct MutationRoot(
+    edit::OfficialMutation,
+    official::MergeMutation,
+    task::TaskMutation,
+    edit::RecordConferenceMutation,
+    edit::ConferenceMutation,
+    edit::ParticipationMutation,
+    edit::DirectiveMutation,
+    edit::AreaMutation,
+    edit::OrganizationMutation,
+    edit::PostMutation,
+    edit::TenureMutation,
+    edit::SourceMutation,
+    edit::RevertMutation,
+);
 
 /// The schema type.
 pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

@@ -9,7 +9,7 @@ use super::pagination::{Parts, connection, page_request};
 use super::scalars::{Date, PartialDate};
 use super::source::{Citation, Source, citations_of, sources_of};
 use super::task::{Task, tasks_of_assignments};
-use super::{DeletePayload, writer};
+use super::writer;
 use super::{db, load_list, load_many, load_one};
 use crate::dataset::import::subject;
 use crate::domain::tenure::{held_on, stored};
@@ -285,70 +285,6 @@ impl OfficialQuery {
         let filter = StoreFilter { text: filter.and_then(|f| f.text) };
         let rows = lists::officials(db(ctx)?, &filter, &order_by.unwrap_or_default(), &page).await?;
         Ok(OfficialConnection(Parts::from_page(rows, Official)))
-    }
-}
-
-/// What a caller sets when creating an official.
-#[derive(InputObject)]
-pub struct CreateOfficialInput {
-    /// The full name, family name first.
-    pub name: String,
-    /// The dataset key; made from the name when omitted.
-    pub key: Option<String>,
-}
-
-/// The fields of an official to change; those omitted stay as they are.
-#[derive(InputObject)]
-pub struct UpdateOfficialInput {
-    /// The full name.
-    pub name: Option<String>,
-    /// The dataset key.
-    pub key: Option<String>,
-}
-
-/// Changes to officials.
-#[derive(Default)]
-pub struct OfficialMutation;
-
-/// Changes to officials (EDITOR).
-#[Object]
-impl OfficialMutation {
-    /// Records a new official.
-    async fn create_official(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The new official.")] input: CreateOfficialInput,
-    ) -> Result<Official> {
-        let (actor, now) = writer(ctx)?;
-        let input = service::official::OfficialInput { name: Some(input.name), key: input.key };
-        Ok(Official(service::official::create(db(ctx)?, &actor, input, now).await?))
-    }
-
-    /// Changes the fields given; fails with CONFLICT unless the official is still at `expectedVersion`.
-    async fn update_official(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The official's global id.")] id: ID,
-        #[graphql(desc = "The version the change was made against.")] expected_version: i32,
-        #[graphql(desc = "The fields to change.")] input: UpdateOfficialInput,
-    ) -> Result<Official> {
-        let (actor, now) = writer(ctx)?;
-        let row = decode_as(&id, NodeKind::Official, "id")?;
-        let input = service::official::OfficialInput { name: input.name, key: input.key };
-        Ok(Official(service::official::update(db(ctx)?, &actor, row, expected_version, input, now).await?))
-    }
-
-    /// Deletes an official and what refers to it; fails with CONFLICT unless it is still at `expectedVersion`.
-    async fn delete_official(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The official's global id.")] id: ID,
-        #[graphql(desc = "The version the deletion was decided on.")] expected_version: i32,
-    ) -> Result<DeletePayload> {
-        let (actor, now) = writer(ctx)?;
-        let row = decode_as(&id, NodeKind::Official, "id")?;
-        service::official::delete(db(ctx)?, &actor, row, expected_version, now).await?;
-        Ok(DeletePayload { id })
     }
 }
 

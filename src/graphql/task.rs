@@ -372,6 +372,33 @@ impl TaskQuery {
     }
 }
 
+/// The service's task input for a new task; `at` is the input's path, for error messages.
+pub(crate) fn task_input(input: CreateTaskInput, at: &str) -> AppResult<service::task::TaskInput> {
+    let mut assignees = Vec::with_capacity(input.assignees.len());
+    for (i, id) in input.assignees.iter().enumerate() {
+        assignees.push(party(id, &format!("{at}.assignees[{i}]"))?);
+    }
+    Ok(service::task::TaskInput {
+        title: Some(input.title),
+        description: input.description.map_or(service::task::Change::Keep, service::task::Change::Set),
+        due_on: input.due_on.map_or(service::task::Change::Keep, |d| service::task::Change::Set(d.0)),
+        time_zone: input.time_zone.map(|z| z.0),
+        conference: match input.conference {
+            Some(id) => service::task::Change::Set(decode_as(&id, NodeKind::Conference, &format!("{at}.conference"))?),
+            None => service::task::Change::Keep,
+        },
+        directive: match input.directive {
+            Some(id) => service::task::Change::Set(decode_as(&id, NodeKind::Directive, &format!("{at}.directive"))?),
+            None => service::task::Change::Keep,
+        },
+        assigned_by: match input.assigned_by {
+            Some(id) => service::task::Change::Set(party(&id, &format!("{at}.assignedBy"))?),
+            None => service::task::Change::Keep,
+        },
+        assignees: Some(assignees),
+    })
+}
+
 fn party(id: &ID, field: &str) -> AppResult<service::task::Party> {
     match decode(id).map_err(|_| AppError::bad_input(field, format!("{field}: not a node id")))? {
         (NodeKind::Organization, row) => Ok(service::task::Party::Organization(row)),
@@ -463,29 +490,7 @@ impl TaskMutation {
         #[graphql(desc = "The new task.")] input: CreateTaskInput,
     ) -> Result<Task> {
         let (actor, now) = writer(ctx)?;
-        let mut assignees = Vec::with_capacity(input.assignees.len());
-        for (i, id) in input.assignees.iter().enumerate() {
-            assignees.push(party(id, &format!("input.assignees[{i}]"))?);
-        }
-        let task_input = service::task::TaskInput {
-            title: Some(input.title),
-            description: input.description.map_or(service::task::Change::Keep, service::task::Change::Set),
-            due_on: input.due_on.map_or(service::task::Change::Keep, |d| service::task::Change::Set(d.0)),
-            time_zone: input.time_zone.map(|z| z.0),
-            conference: match input.conference {
-                Some(id) => service::task::Change::Set(decode_as(&id, NodeKind::Conference, "input.conference")?),
-                None => service::task::Change::Keep,
-            },
-            directive: match input.directive {
-                Some(id) => service::task::Change::Set(decode_as(&id, NodeKind::Directive, "input.directive")?),
-                None => service::task::Change::Keep,
-            },
-            assigned_by: match input.assigned_by {
-                Some(id) => service::task::Change::Set(party(&id, "input.assignedBy")?),
-                None => service::task::Change::Keep,
-            },
-            assignees: Some(assignees),
-        };
+        let task_input = task_input(input, "input")?;
         Ok(Task(service::task::create(db(ctx)?, &actor, task_input, now).await?))
     }
 

@@ -1,7 +1,10 @@
 //! The write path: validated changes, each in one transaction with its history record.
 
+pub mod conference;
 pub mod history;
+pub mod kinds;
 pub mod official;
+pub mod record;
 pub mod task;
 
 use crate::error::{AppError, AppResult};

@@ -3,7 +3,7 @@
 use super::history::{self, ChangeAction, Record};
 use super::{changed_meanwhile, check_version, forget_citations};
 use crate::dataset::import::subject;
-use crate::domain::text::{search_form, slug};
+
 use crate::error::{AppError, AppResult};
 use crate::store::search::{self, SearchType};
 use chrono::{DateTime, Utc};
@@ -17,85 +17,8 @@ use serde_json::{Value, json};
 /// The node type name in the history.
 pub const NODE_TYPE: &str = "Official";
 
-/// Fields of an official that a caller sets.
-#[derive(Clone, Debug, Default)]
-pub struct OfficialInput {
-    /// The full name.
-    pub name: Option<String>,
-    /// The dataset key; made from the name when not given.
-    pub key: Option<String>,
-}
-
 fn snapshot(m: &official::Model) -> Value {
     json!({ "key": m.key, "name": m.name })
-}
-
-fn checked_name(name: &str) -> AppResult<String> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(AppError::bad_input("input.name", "input.name: a name must not be empty"));
-    }
-    if name.chars().count() > 200 {
-        return Err(AppError::bad_input("input.name", "input.name: at most 200 characters"));
-    }
-    Ok(name.to_owned())
-}
-
-async fn free_key(db: &impl ConnectionTrait, wanted: &str) -> AppResult<String> {
-    let base = if wanted.is_empty() { "official".to_owned() } else { wanted.to_owned() };
-    let mut key = base.clone();
-    let mut n = 1;
-    while official::Entity::find().filter(official::Column::Key.eq(&key)).one(db).await?.is_some() {
-        n += 1;
-        key = format!("{base}-{n}");
-    }
-    Ok(key)
-}
-
-/// Creates an official.
-pub async fn create(
-    db: &DatabaseConnection,
-    actor: &str,
-    input: OfficialInput,
-    now: DateTime<Utc>,
-) -> AppResult<official::Model> {
-    let name = checked_name(input.name.as_deref().unwrap_or(""))?;
-    let txn = crate::database::begin_write(db).await?;
-    let key = match input.key {
-        Some(key) if key.trim().is_empty() => {
-            return Err(AppError::bad_input("input.key", "input.key: must not be empty"));
-        }
-        Some(key) => {
-            if official::Entity::find().filter(official::Column::Key.eq(&key)).one(&txn).await?.is_some() {
-                return Err(AppError::bad_input("input.key", format!("input.key: \"{key}\" is taken")));
-            }
-            key
-        }
-        None => free_key(&txn, &slug(&name)).await?,
-    };
-    let model = official::ActiveModel {
-        key: ActiveValue::Set(key),
-        name_folded: ActiveValue::Set(search_form(&name)),
-        name: ActiveValue::Set(name),
-        version: ActiveValue::Set(1),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    search::index(&txn, SearchType::Official, model.id, &model.name_folded).await?;
-    let record = Record {
-        node_type: NODE_TYPE,
-        node_id: model.id,
-        action: ChangeAction::Create,
-        operation: "createOfficial",
-        actor,
-        at: now,
-        before: None,
-        after: Some(snapshot(&model)),
-    };
-    history::record(&txn, record).await?;
-    txn.commit().await?;
-    Ok(model)
 }
 
 /// The official `id` at `expected_version`, or why not: NOT_FOUND or CONFLICT.
@@ -104,120 +27,6 @@ async fn current(db: &impl ConnectionTrait, id: i32, expected_version: i32) -> A
         official::Entity::find_by_id(id).one(db).await?.ok_or_else(|| AppError::not_found("no such official"))?;
     check_version("official", found.version, expected_version)?;
     Ok(found)
-}
-
-/// Updates the fields given; refused with CONFLICT when the official is no longer at
-/// `expected_version`.
-pub async fn update(
-    db: &DatabaseConnection,
-    actor: &str,
-    id: i32,
-    expected_version: i32,
-    input: OfficialInput,
-    now: DateTime<Utc>,
-) -> AppResult<official::Model> {
-    let name = input.name.as_deref().map(checked_name).transpose()?;
-    let txn = crate::database::begin_write(db).await?;
-    let before = current(&txn, id, expected_version).await?;
-    if let Some(key) = &input.key {
-        let taken = official::Entity::find().filter(official::Column::Key.eq(key)).one(&txn).await?;
-        if key.trim().is_empty() || taken.is_some_and(|o| o.id != id) {
-            return Err(AppError::bad_input("input.key", format!("input.key: \"{key}\" is empty or taken")));
-        }
-    }
-    let name = name.unwrap_or_else(|| before.name.clone());
-    let key = input.key.unwrap_or_else(|| before.key.clone());
-    // The version in the WHERE clause makes the check and the write one step: of two editors
-    // racing on one version, exactly one updates a row.
-    let result = official::Entity::update_many()
-        .col_expr(official::Column::Name, Expr::value(name.clone()))
-        .col_expr(official::Column::NameFolded, Expr::value(search_form(&name)))
-        .col_expr(official::Column::Key, Expr::value(key))
-        .col_expr(official::Column::Version, Expr::value(expected_version + 1))
-        .filter(official::Column::Id.eq(id))
-        .filter(official::Column::Version.eq(expected_version))
-        .exec(&txn)
-        .await?;
-    if result.rows_affected != 1 {
-        return Err(changed_meanwhile("official"));
-    }
-    let after =
-        official::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| AppError::internal("updated row vanished"))?;
-    search::index(&txn, SearchType::Official, id, &after.name_folded).await?;
-    let record = Record {
-        node_type: NODE_TYPE,
-        node_id: id,
-        action: ChangeAction::Update,
-        operation: "updateOfficial",
-        actor,
-        at: now,
-        before: Some(snapshot(&before)),
-        after: Some(snapshot(&after)),
-    };
-    history::record(&txn, record).await?;
-    txn.commit().await?;
-    Ok(after)
-}
-
-/// Deletes an official with everything that refers to it (participations, tenures,
-/// assignments); refused with CONFLICT when it is no longer at `expected_version`.
-pub async fn delete(
-    db: &DatabaseConnection,
-    actor: &str,
-    id: i32,
-    expected_version: i32,
-    now: DateTime<Utc>,
-) -> AppResult<()> {
-    let txn = crate::database::begin_write(db).await?;
-    let before = current(&txn, id, expected_version).await?;
-    // Participations, tenures and assignments go with the official (foreign keys); their
-    // citations must go too.
-    let participations: Vec<i32> = entity::participation::Entity::find()
-        .filter(entity::participation::Column::OfficialId.eq(id))
-        .all(&txn)
-        .await?
-        .into_iter()
-        .map(|p| p.id)
-        .collect();
-    let tenures: Vec<i32> = entity::tenure::Entity::find()
-        .filter(entity::tenure::Column::OfficialId.eq(id))
-        .all(&txn)
-        .await?
-        .into_iter()
-        .map(|t| t.id)
-        .collect();
-    let assignments: Vec<i32> = entity::task_assignee::Entity::find()
-        .filter(entity::task_assignee::Column::OfficialId.eq(id))
-        .all(&txn)
-        .await?
-        .into_iter()
-        .map(|a| a.id)
-        .collect();
-    forget_citations(&txn, subject::PARTICIPATION, participations).await?;
-    forget_citations(&txn, subject::TENURE, tenures).await?;
-    forget_citations(&txn, subject::TASK_ASSIGNMENT, assignments).await?;
-    let result = official::Entity::delete_many()
-        .filter(official::Column::Id.eq(id))
-        .filter(official::Column::Version.eq(expected_version))
-        .exec(&txn)
-        .await?;
-    if result.rows_affected != 1 {
-        return Err(changed_meanwhile("official"));
-    }
-    search::remove(&txn, SearchType::Official, id).await?;
-    let record = Record {
-        node_type: NODE_TYPE,
-        node_id: id,
-        action: ChangeAction::Delete,
-        operation: "deleteOfficial",
-        actor,
-        at: now,
-        before: Some(snapshot(&before)),
-        after: None,
-    };
-    history::record(&txn, record).await?;
-    txn.commit().await?;
-    Ok(())
 }
 
 /// Makes one official of two records of the same person ("Trần Mạnh Lợi" entered twice):

@@ -15,8 +15,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use entity::{conference, directive, official, organization, task, task_assignee, task_update};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder,
 };
 use serde_json::{Value, json};
 
@@ -205,15 +205,28 @@ pub async fn create(
     input: TaskInput,
     now: DateTime<Utc>,
 ) -> AppResult<task::Model> {
+    let txn = begin_write(db).await?;
+    let model = create_in(&txn, actor, input, now, "createTask").await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// Creates a task inside the caller's transaction, recorded as made by `operation`.
+pub async fn create_in(
+    txn: &DatabaseTransaction,
+    actor: &str,
+    input: TaskInput,
+    now: DateTime<Utc>,
+    operation: &str,
+) -> AppResult<task::Model> {
     let title = checked_title(input.title.as_deref().unwrap_or(""))?;
     let assignees = input.assignees.clone().unwrap_or_default();
     checked_assignees(&assignees)?;
-    let txn = begin_write(db).await?;
-    check_references(&txn, &input).await?;
+    check_references(txn, &input).await?;
     let mut key = slug(&title).chars().take(60).collect::<String>();
     let base = if key.is_empty() { "task".to_owned() } else { key.clone() };
     let mut n = 1;
-    while task::Entity::find().filter(task::Column::Key.eq(&key)).one(&txn).await?.is_some() || key.is_empty() {
+    while task::Entity::find().filter(task::Column::Key.eq(&key)).one(txn).await?.is_some() || key.is_empty() {
         n += 1;
         key = format!("{base}-{n}");
     }
@@ -234,23 +247,22 @@ pub async fn create(
         version: ActiveValue::Set(1),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
-    replace_assignees(&txn, model.id, &assignees).await?;
-    search::index(&txn, SearchType::Task, model.id, &model.search_folded).await?;
-    let after = snapshot(&model, &assignees_of(&txn, model.id).await?);
+    replace_assignees(txn, model.id, &assignees).await?;
+    search::index(txn, SearchType::Task, model.id, &model.search_folded).await?;
+    let after = snapshot(&model, &assignees_of(txn, model.id).await?);
     let record = Record {
         node_type: NODE_TYPE,
         node_id: model.id,
         action: ChangeAction::Create,
-        operation: "createTask",
+        operation,
         actor,
         at: now,
         before: None,
         after: Some(after),
     };
-    history::record(&txn, record).await?;
-    txn.commit().await?;
+    history::record(txn, record).await?;
     Ok(model)
 }
 

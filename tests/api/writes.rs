@@ -106,7 +106,11 @@ async fn bad_input_changes_nothing_and_deletes_are_versioned() {
     };
     let cited_before = citations().await;
     let done = app.query_as(&editor, delete, json!({ "id": loi, "v": 1 })).await;
-    assert_eq!(cited_before - citations().await, 4, "the citations of his two tenures and two participations go with him");
+    assert_eq!(
+        cited_before - citations().await,
+        4,
+        "the citations of his two tenures and two participations go with him"
+    );
     assert_eq!(done["data"]["deleteOfficial"]["id"], loi);
     assert_eq!(app.data("query($id: ID!) { node(id: $id) { id } }", json!({ "id": loi })).await["node"], Value::Null);
     let search = app.data("{ search(text: \"tran manh loi\", types: [OFFICIAL]) { totalCount } }", json!({})).await;

@@ -1,0 +1,509 @@
+//! One write path for every node that staff edit as a set of fields (areas, organizations,
+//! posts, sources, tenures, participations, directives, conferences): a kind says what its
+//! fields are, how they are checked and how they map to its row; creating, changing,
+//! deleting and reverting are written once, here. Each is validated before anything is
+//! written, versioned, recorded in the history, and keeps the search index current.
+//!
+//! The fields of a kind are a JSON object (camelCase names, references as row ids): that
+//! object is the node's snapshot in the history, a partial update is a patch of it, and a
+//! revert is the patch of the values before.
+
+use super::history::{self, ChangeAction, Record};
+use super::{changed_meanwhile, check_version};
+use crate::dataset::import::subject;
+use crate::domain::partial_date::PartialDate;
+use crate::domain::text::slug;
+use crate::error::{AppError, AppResult};
+use crate::store::search::{self, SearchType};
+use chrono::{DateTime, Utc};
+use entity::citation;
+use sea_orm::sea_query::Query;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, ModelTrait,
+    QueryFilter,
+};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::future::Future;
+
+/// Who makes a change, when, and through which mutation.
+#[derive(Clone, Copy, Debug)]
+pub struct Author<'a> {
+    /// The token name of the caller.
+    pub actor: &'a str,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// The mutation ("updateArea").
+    pub operation: &'a str,
+}
+
+impl<'a> Author<'a> {
+    /// The same author making the change through another operation.
+    pub fn through(self, operation: &'a str) -> Self {
+        Author { operation, ..self }
+    }
+}
+
+/// The row type of a kind.
+pub type Row<K> = <<K as Editable>::Entity as EntityTrait>::Model;
+type Active<K> = <<K as Editable>::Entity as EntityTrait>::ActiveModel;
+type Column<K> = <<K as Editable>::Entity as EntityTrait>::Column;
+
+/// A kind of node edited through this write path.
+pub trait Editable: Send + Sync + 'static {
+    /// The GraphQL type name, as the history names it ("Area").
+    const NODE_TYPE: &'static str;
+    /// How messages name a node of this kind ("area").
+    const LABEL: &'static str;
+    /// The field a key is made from when a creation gives none; `None` for kinds without keys.
+    const KEY_FROM: Option<&'static str>;
+    /// The `subject_type` of the kind's own citations, if it cites sources.
+    const CITED_AS: Option<&'static str>;
+    /// The table.
+    type Entity: EntityTrait<
+            Model: IntoActiveModel<<Self::Entity as EntityTrait>::ActiveModel> + Send + Sync,
+            ActiveModel: Send + Sync,
+            PrimaryKey: sea_orm::PrimaryKeyTrait<ValueType: From<i32>>,
+        >;
+    /// The editable fields.
+    type Fields: Serialize + DeserializeOwned + Send + Sync;
+
+    /// The id, version and (for keyed kinds) key columns.
+    fn columns() -> (Column<Self>, Column<Self>, Option<Column<Self>>);
+    /// The fields of a stored row (with its children).
+    fn fields(txn: &DatabaseTransaction, row: &Row<Self>) -> impl Future<Output = AppResult<Self::Fields>> + Send;
+    /// Refuses fields that cannot be stored, naming the input field at fault. `id` is the
+    /// node's when it exists.
+    fn check(
+        txn: &DatabaseTransaction,
+        fields: &Self::Fields,
+        id: Option<i32>,
+    ) -> impl Future<Output = AppResult<()>> + Send;
+    /// The row's columns (all but the id and the version) for these fields.
+    fn row(fields: &Self::Fields) -> Active<Self>;
+    /// Replaces the stored children (links, organizers) with those of the fields.
+    fn write_children(
+        txn: &DatabaseTransaction,
+        id: i32,
+        fields: &Self::Fields,
+    ) -> impl Future<Output = AppResult<()>> + Send {
+        let _ = (txn, id, fields);
+        async { Ok(()) }
+    }
+    /// The kind's own citations in the fields.
+    fn citations(fields: &Self::Fields) -> &[CitationFields] {
+        let _ = fields;
+        &[]
+    }
+    /// The search index entry of the node, for searchable kinds.
+    fn search_entry(fields: &Self::Fields) -> Option<(SearchType, String)> {
+        let _ = fields;
+        None
+    }
+}
+
+/// A source cited for a fact, with the words that state it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CitationFields {
+    /// The source's row id.
+    pub source: i32,
+    /// The words of the source that state the fact.
+    #[serde(default)]
+    pub quote: Option<String>,
+    /// Where in the source they stand.
+    #[serde(default)]
+    pub locator: Option<String>,
+}
+
+fn id_value(value: sea_orm::Value) -> AppResult<i32> {
+    match value {
+        sea_orm::Value::Int(Some(id)) => Ok(id),
+        sea_orm::Value::BigInt(Some(id)) => i32::try_from(id).map_err(AppError::internal),
+        other => Err(AppError::internal(format!("unexpected id value {other:?}"))),
+    }
+}
+
+fn snapshot<K: Editable>(fields: &K::Fields) -> AppResult<Value> {
+    serde_json::to_value(fields).map_err(AppError::internal)
+}
+
+/// Reads fields from their JSON form; a value of the wrong shape is the caller's error.
+fn parse_fields<K: Editable>(value: Value) -> AppResult<K::Fields> {
+    serde_path_to_error::deserialize(value).map_err(|err| {
+        let path = err.path().to_string();
+        let field = if path == "." { "input".to_owned() } else { format!("input.{path}") };
+        AppError::bad_input(&field, format!("{field}: {}", err.inner()))
+    })
+}
+
+async fn find<K: Editable>(txn: &DatabaseTransaction, id: i32) -> AppResult<Row<K>> {
+    K::Entity::find_by_id(id).one(txn).await?.ok_or_else(|| AppError::not_found(format!("no such {}", K::LABEL)))
+}
+
+/// A key no other node of the kind has, made from `wanted`.
+async fn free_key<K: Editable>(txn: &DatabaseTransaction, column: Column<K>, wanted: &str) -> AppResult<String> {
+    let base = if wanted.is_empty() { K::LABEL.to_owned() } else { wanted.to_owned() };
+    let mut key = base.clone();
+    let mut n = 1;
+    while K::Entity::find().filter(column.eq(&key)).one(txn).await?.is_some() {
+        n += 1;
+        key = format!("{base}-{n}");
+    }
+    Ok(key)
+}
+
+/// Refuses a key that is empty or belongs to another node of the kind.
+async fn check_key<K: Editable>(txn: &DatabaseTransaction, fields: &Value, id: Option<i32>) -> AppResult<()> {
+    let (id_column, _, Some(key_column)) = K::columns() else { return Ok(()) };
+    let key = fields.get("key").and_then(Value::as_str).unwrap_or_default();
+    if key.trim().is_empty() {
+        return Err(AppError::bad_input("input.key", "input.key: must not be empty"));
+    }
+    let mut taken = K::Entity::find().filter(key_column.eq(key));
+    if let Some(id) = id {
+        taken = taken.filter(id_column.ne(id));
+    }
+    if taken.one(txn).await?.is_some() {
+        return Err(AppError::bad_input("input.key", format!("input.key: another {} has the key \"{key}\"", K::LABEL)));
+    }
+    Ok(())
+}
+
+/// The row of these fields at `version`, its id left to the database.
+fn active_row<K: Editable>(fields: &K::Fields, version: i32) -> Active<K> {
+    let (id_column, version_column, _) = K::columns();
+    let mut active = K::row(fields);
+    active.not_set(id_column);
+    active.set(version_column, version.into());
+    active
+}
+
+/// Records one change to a node of kind `K` in the history.
+async fn log<K: Editable>(
+    txn: &DatabaseTransaction,
+    author: Author<'_>,
+    node_id: i32,
+    action: ChangeAction,
+    before: Option<Value>,
+    after: Option<Value>,
+) -> AppResult<()> {
+    let record = Record {
+        node_type: K::NODE_TYPE,
+        node_id,
+        action,
+        operation: author.operation,
+        actor: author.actor,
+        at: author.at,
+        before,
+        after,
+    };
+    history::record(txn, record).await
+}
+
+/// Writes what goes with the row: children, citations, the search entry.
+async fn write_dependents<K: Editable>(txn: &DatabaseTransaction, id: i32, fields: &K::Fields) -> AppResult<()> {
+    K::write_children(txn, id, fields).await?;
+    if let Some(subject_type) = K::CITED_AS {
+        write_citations(txn, subject_type, id, K::citations(fields)).await?;
+    }
+    if let Some((search_type, text)) = K::search_entry(fields) {
+        search::index(txn, search_type, id, &text).await?;
+    }
+    Ok(())
+}
+
+/// Creates a node from the fields given in `input` (a JSON object) and records it.
+pub async fn create<K: Editable>(
+    txn: &DatabaseTransaction,
+    author: Author<'_>,
+    mut input: Map<String, Value>,
+) -> AppResult<Row<K>> {
+    let (id_column, _, key_column) = K::columns();
+    if let (Some(column), Some(from)) = (key_column, K::KEY_FROM) {
+        if input.get("key").is_none_or(Value::is_null) {
+            let wanted = slug(input.get(from).and_then(Value::as_str).unwrap_or_default());
+            input.insert("key".to_owned(), Value::String(free_key::<K>(txn, column, &wanted).await?));
+        }
+    }
+    let value = Value::Object(input);
+    check_key::<K>(txn, &value, None).await?;
+    let fields = parse_fields::<K>(value)?;
+    K::check(txn, &fields, None).await?;
+    let row = active_row::<K>(&fields, 1).insert(txn).await?;
+    let id = id_value(row.get(id_column))?;
+    write_dependents::<K>(txn, id, &fields).await?;
+    log::<K>(txn, author, id, ChangeAction::Create, None, Some(snapshot::<K>(&K::fields(txn, &row).await?)?)).await?;
+    Ok(row)
+}
+
+/// Changes the fields named in `patch` (a JSON object; `null` clears) of the node `id`, which
+/// must still be at `expected_version`. A patch that changes nothing changes no version.
+pub async fn update<K: Editable>(
+    txn: &DatabaseTransaction,
+    author: Author<'_>,
+    id: i32,
+    expected_version: i32,
+    patch: Map<String, Value>,
+) -> AppResult<Row<K>> {
+    let (id_column, version_column, _) = K::columns();
+    let stored = find::<K>(txn, id).await?;
+    check_version(K::LABEL, id_value(stored.get(version_column))?, expected_version)?;
+    let before = snapshot::<K>(&K::fields(txn, &stored).await?)?;
+    let mut value = before.clone();
+    if let Value::Object(map) = &mut value {
+        map.extend(patch);
+    }
+    check_key::<K>(txn, &value, Some(id)).await?;
+    let fields = parse_fields::<K>(value)?;
+    let after = snapshot::<K>(&fields)?;
+    if after == before {
+        return Ok(stored);
+    }
+    K::check(txn, &fields, Some(id)).await?;
+    let active = active_row::<K>(&fields, expected_version + 1);
+    // The version in the WHERE clause makes the check and the write one step: of two editors
+    // racing on one version, exactly one updates a row.
+    let result = K::Entity::update_many()
+        .set(active)
+        .filter(id_column.eq(id))
+        .filter(version_column.eq(expected_version))
+        .exec(txn)
+        .await?;
+    if result.rows_affected != 1 {
+        return Err(changed_meanwhile(K::LABEL));
+    }
+    write_dependents::<K>(txn, id, &fields).await?;
+    let row = find::<K>(txn, id).await?;
+    log::<K>(txn, author, id, ChangeAction::Update, Some(before), Some(snapshot::<K>(&K::fields(txn, &row).await?)?))
+        .await?;
+    Ok(row)
+}
+
+/// Deletes the node `id`, which must still be at `expected_version`, with what cannot exist
+/// without it (the database's foreign keys say what) and the citations of all of that.
+pub async fn delete<K: Editable>(
+    txn: &DatabaseTransaction,
+    author: Author<'_>,
+    id: i32,
+    expected_version: i32,
+) -> AppResult<()> {
+    let (id_column, version_column, _) = K::columns();
+    let stored = find::<K>(txn, id).await?;
+    check_version(K::LABEL, id_value(stored.get(version_column))?, expected_version)?;
+    let before = snapshot::<K>(&K::fields(txn, &stored).await?)?;
+    let result =
+        K::Entity::delete_many().filter(id_column.eq(id)).filter(version_column.eq(expected_version)).exec(txn).await?;
+    if result.rows_affected != 1 {
+        return Err(changed_meanwhile(K::LABEL));
+    }
+    forget_orphan_citations(txn).await?;
+    if let Some((search_type, _)) = K::search_entry(&parse_fields::<K>(before.clone())?) {
+        search::remove(txn, search_type, id).await?;
+    }
+    log::<K>(txn, author, id, ChangeAction::Delete, Some(before), None).await?;
+    Ok(())
+}
+
+/// Restores what one recorded change did to a node of kind `K`: a creation is undone by
+/// deleting the node, an update by setting its fields back, a deletion by creating the node
+/// again under its old id (its own fields and children; facts that went with it do not come
+/// back). Refused with CONFLICT when the fields it set have changed since.
+pub async fn revert<K: Editable>(
+    txn: &DatabaseTransaction,
+    author: Author<'_>,
+    change: &entity::change::Model,
+) -> AppResult<()> {
+    let parse = |text: &Option<String>| -> AppResult<Option<Value>> {
+        text.as_deref().map(serde_json::from_str).transpose().map_err(AppError::internal)
+    };
+    let (before, after) = (parse(&change.before)?, parse(&change.after)?);
+    let (id_column, version_column, _) = K::columns();
+    let stored = K::Entity::find_by_id(change.node_id).one(txn).await?;
+    let moved_on = || AppError::Conflict {
+        message: format!("the {} has changed since this change: revert the later changes first", K::LABEL),
+    };
+    match (before, after, stored) {
+        (_, Some(after), Some(stored)) => {
+            let current = snapshot::<K>(&K::fields(txn, &stored).await?)?;
+            let empty = Value::Object(Map::new());
+            let before = parse(&change.before)?;
+            let fields = history::field_changes(Some(before.as_ref().unwrap_or(&empty)), Some(&after));
+            if fields.iter().any(|(field, _, new)| current.get(field).unwrap_or(&Value::Null) != new) {
+                return Err(moved_on());
+            }
+            let version = id_value(stored.get(version_column))?;
+            if change.before.is_none() {
+                return delete::<K>(txn, author, change.node_id, version).await;
+            }
+            let patch: Map<String, Value> = fields.into_iter().map(|(field, old, _)| (field, old)).collect();
+            update::<K>(txn, author, change.node_id, version, patch).await.map(|_| ())
+        }
+        (Some(before), None, None) => {
+            let value = before.clone();
+            check_key::<K>(txn, &value, None).await.map_err(|_| moved_on())?;
+            let fields = parse_fields::<K>(value)?;
+            K::check(txn, &fields, None).await.map_err(|err| AppError::Conflict {
+                message: format!("the {} cannot come back as it was: {}", K::LABEL, err.message()),
+            })?;
+            let mut active = active_row::<K>(&fields, 1);
+            active.set(id_column, change.node_id.into());
+            let row = active.insert(txn).await?;
+            write_dependents::<K>(txn, change.node_id, &fields).await?;
+            log::<K>(
+                txn,
+                author,
+                change.node_id,
+                ChangeAction::Create,
+                None,
+                Some(snapshot::<K>(&K::fields(txn, &row).await?)?),
+            )
+            .await
+        }
+        _ => Err(moved_on()),
+    }
+}
+
+/// Replaces the citations of one fact.
+pub async fn write_citations(
+    txn: &DatabaseTransaction,
+    subject_type: &str,
+    subject_id: i32,
+    citations: &[CitationFields],
+) -> AppResult<()> {
+    citation::Entity::delete_many()
+        .filter(citation::Column::SubjectType.eq(subject_type))
+        .filter(citation::Column::SubjectId.eq(subject_id))
+        .exec(txn)
+        .await?;
+    for c in citations {
+        citation::ActiveModel {
+            source_id: sea_orm::ActiveValue::Set(c.source),
+            subject_type: sea_orm::ActiveValue::Set(subject_type.to_owned()),
+            subject_id: sea_orm::ActiveValue::Set(subject_id),
+            quote: sea_orm::ActiveValue::Set(c.quote.clone()),
+            locator: sea_orm::ActiveValue::Set(c.locator.clone()),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The stored citations of one fact.
+pub async fn read_citations(
+    txn: &DatabaseTransaction,
+    subject_type: &str,
+    subject_id: i32,
+) -> AppResult<Vec<CitationFields>> {
+    let rows = citation::Entity::find()
+        .filter(citation::Column::SubjectType.eq(subject_type))
+        .filter(citation::Column::SubjectId.eq(subject_id))
+        .all(txn)
+        .await?;
+    Ok(rows.into_iter().map(|c| CitationFields { source: c.source_id, quote: c.quote, locator: c.locator }).collect())
+}
+
+/// Deletes the citations whose facts are gone. Citations name their facts by type and id, so
+/// no foreign key removes them when a deletion cascades.
+pub async fn forget_orphan_citations(db: &impl ConnectionTrait) -> AppResult<()> {
+    let tables = [
+        (subject::CONFERENCE, "conference"),
+        (subject::PARTICIPATION, "participation"),
+        (subject::TENURE, "tenure"),
+        (subject::DIRECTIVE, "directive"),
+        (subject::TASK, "task"),
+        (subject::CONFERENCE_DIRECTIVE, "conference_directive"),
+        (subject::DIRECTIVE_LINK, "directive_link"),
+        (subject::TASK_ASSIGNMENT, "task_assignee"),
+    ];
+    for (subject_type, table) in tables {
+        citation::Entity::delete_many()
+            .filter(citation::Column::SubjectType.eq(subject_type))
+            .filter(citation::Column::SubjectId.not_in_subquery(Query::select().column("id").from(table).to_owned()))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks shared by the kinds. Each names the input field at fault.
+
+/// Refuses an empty text or one longer than `max` characters.
+pub fn check_text(field: &str, value: &str, max: usize) -> AppResult<()> {
+    if value.trim().is_empty() {
+        return Err(AppError::bad_input(field, format!("{field}: must not be empty")));
+    }
+    if value.chars().count() > max {
+        return Err(AppError::bad_input(field, format!("{field}: at most {max} characters")));
+    }
+    Ok(())
+}
+
+/// Refuses an optional text that is given but empty or too long.
+pub fn check_optional_text(field: &str, value: Option<&String>, max: usize) -> AppResult<()> {
+    value.map_or(Ok(()), |v| check_text(field, v, max))
+}
+
+/// Refuses a period that ends before it starts.
+pub fn check_period(field: &str, start: Option<PartialDate>, end: Option<PartialDate>) -> AppResult<()> {
+    match (start, end) {
+        (Some(start), Some(end)) if end.latest() < start.earliest() => {
+            Err(AppError::bad_input(field, format!("{field}: {end} is before the start, {start}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Refuses a reference to a row that does not exist.
+pub async fn check_exists<E: EntityTrait>(
+    txn: &DatabaseTransaction,
+    field: &str,
+    id: Option<i32>,
+    what: &str,
+) -> AppResult<()>
+where
+    <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i32>,
+{
+    let Some(id) = id else { return Ok(()) };
+    match E::find_by_id(id).one(txn).await? {
+        Some(_) => Ok(()),
+        None => Err(AppError::bad_input(field, format!("{field}: no {what} has this id"))),
+    }
+}
+
+/// Refuses citations of sources that do not exist, and a source cited twice.
+pub async fn check_citations(txn: &DatabaseTransaction, field: &str, citations: &[CitationFields]) -> AppResult<()> {
+    for (i, c) in citations.iter().enumerate() {
+        let path = format!("{field}[{i}].source");
+        check_exists::<entity::source::Entity>(txn, &path, Some(c.source), "source").await?;
+        if citations[..i].iter().any(|earlier| earlier.source == c.source) {
+            return Err(AppError::bad_input(&path, format!("{path}: the source is cited twice")));
+        }
+    }
+    Ok(())
+}
+
+/// Makes an active model from a row whose every column is to be written.
+pub fn all_set<M, A>(model: M) -> A
+where
+    M: IntoActiveModel<A>,
+    A: ActiveModelTrait,
+{
+    model.into_active_model().reset_all()
+}
+
+/// Moves an input error of a nested part under the part's path: "input.role" of the third
+/// participant becomes "input.participants[2].role".
+pub fn nested(err: AppError, at: &str) -> AppError {
+    match err {
+        AppError::BadUserInput { message, field } => AppError::BadUserInput {
+            message: message.replacen("input", at, 1),
+            field: field.map(|f| f.replacen("input", at, 1)),
+        },
+        other => other,
+    }
+}
