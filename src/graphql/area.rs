@@ -16,6 +16,16 @@ pub struct Area(pub area::Model);
 /// An administrative area: the country, a province, a district, a commune.
 #[Object]
 impl Area {
+    /// Every change made to the area through the API, newest first.
+    async fn history(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many from the start (at most 100; 20 when no size is given).")] first: Option<i32>,
+        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
+    ) -> Result<super::history::ChangeConnection> {
+        super::history::history_of(ctx, "Area", self.0.id, first, after).await
+    }
+
     /// The global id.
     pub async fn id(&self) -> ID {
         encode(NodeKind::Area, self.0.id)

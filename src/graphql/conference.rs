@@ -37,6 +37,16 @@ pub struct Conference(pub conference::Model);
 /// which tasks it assigned.
 #[Object]
 impl Conference {
+    /// Every change made to the conference through the API, newest first.
+    async fn history(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many from the start (at most 100; 20 when no size is given).")] first: Option<i32>,
+        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
+    ) -> Result<super::history::ChangeConnection> {
+        super::history::history_of(ctx, "Conference", self.0.id, first, after).await
+    }
+
     /// The global id.
     pub async fn id(&self) -> ID {
         encode(NodeKind::Conference, self.0.id)
@@ -163,6 +173,16 @@ pub struct Participation(pub participation::Model);
 /// organization represented.
 #[Object]
 impl Participation {
+    /// Every change made to the participation through the API, newest first.
+    async fn history(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many from the start (at most 100; 20 when no size is given).")] first: Option<i32>,
+        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
+    ) -> Result<super::history::ChangeConnection> {
+        super::history::history_of(ctx, "Participation", self.0.id, first, after).await
+    }
+
     /// The global id.
     pub async fn id(&self) -> ID {
         encode(NodeKind::Participation, self.0.id)

@@ -26,6 +26,16 @@ pub struct Directive(pub directive::Model);
 /// plan, conclusion, decision, regulation, programme, notice or guidance.
 #[Object]
 impl Directive {
+    /// Every change made to the directive through the API, newest first.
+    async fn history(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many from the start (at most 100; 20 when no size is given).")] first: Option<i32>,
+        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
+    ) -> Result<super::history::ChangeConnection> {
+        super::history::history_of(ctx, "Directive", self.0.id, first, after).await
+    }
+
     /// The global id.
     pub async fn id(&self) -> ID {
         encode(NodeKind::Directive, self.0.id)

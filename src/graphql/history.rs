@@ -78,6 +78,19 @@ impl Change {
     }
 }
 
+/// The history of one node, newest first.
+pub(crate) async fn history_of(
+    ctx: &Context<'_>,
+    node_type: &str,
+    id: i32,
+    first: Option<i32>,
+    after: Option<String>,
+) -> Result<ChangeConnection> {
+    let page = page_request(first, after, None, None)?;
+    let rows = lists::changes(db(ctx)?, node_type, id, &page).await?;
+    Ok(ChangeConnection(Parts::from_page(rows, Change)))
+}
+
 connection!(ChangeConnection, ChangeEdge, Change, "change", "changes");
 
 /// Which changes to list.

@@ -1,7 +1,7 @@
 //! Officials, the posts they hold and their tenures over time.
 
 use super::conference::{Conference, Participation, sort_conferences};
-use super::history::{Change, ChangeConnection};
+use super::history::ChangeConnection;
 use super::ids::{NodeKind, decode_as, encode};
 use super::loaders::*;
 use super::organization::Organization;
@@ -125,9 +125,7 @@ impl Official {
         #[graphql(desc = "How many from the start (at most 100; 20 when no size is given).")] first: Option<i32>,
         #[graphql(desc = "Start after this cursor.")] after: Option<String>,
     ) -> Result<ChangeConnection> {
-        let page = page_request(first, after, None, None)?;
-        let rows = lists::changes(db(ctx)?, service::official::NODE_TYPE, self.0.id, &page).await?;
-        Ok(ChangeConnection(Parts::from_page(rows, Change)))
+        super::history::history_of(ctx, "Official", self.0.id, first, after).await
     }
 }
 
@@ -138,6 +136,16 @@ pub struct Post(pub post::Model);
 /// A position in an organization ("Phó Bí thư Tỉnh ủy" of Tỉnh ủy Hà Giang).
 #[Object]
 impl Post {
+    /// Every change made to the post through the API, newest first.
+    async fn history(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many from the start (at most 100; 20 when no size is given).")] first: Option<i32>,
+        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
+    ) -> Result<super::history::ChangeConnection> {
+        super::history::history_of(ctx, "Post", self.0.id, first, after).await
+    }
+
     /// The global id.
     pub async fn id(&self) -> ID {
         encode(NodeKind::Post, self.0.id)
@@ -194,6 +202,16 @@ pub struct Tenure(pub tenure::Model);
 /// known, either possibly unknown).
 #[Object]
 impl Tenure {
+    /// Every change made to the tenure through the API, newest first.
+    async fn history(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many from the start (at most 100; 20 when no size is given).")] first: Option<i32>,
+        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
+    ) -> Result<super::history::ChangeConnection> {
+        super::history::history_of(ctx, "Tenure", self.0.id, first, after).await
+    }
+
     /// The global id.
     pub async fn id(&self) -> ID {
         encode(NodeKind::Tenure, self.0.id)

@@ -35,6 +35,16 @@ impl Organization {
 /// have a life span (they are founded, merged and dissolved).
 #[Object]
 impl Organization {
+    /// Every change made to the organization through the API, newest first.
+    async fn history(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many from the start (at most 100; 20 when no size is given).")] first: Option<i32>,
+        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
+    ) -> Result<super::history::ChangeConnection> {
+        super::history::history_of(ctx, "Organization", self.0.id, first, after).await
+    }
+
     /// The global id.
     pub async fn id(&self) -> ID {
         encode(NodeKind::Organization, self.0.id)

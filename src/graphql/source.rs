@@ -17,6 +17,16 @@ pub struct Source(pub source::Model);
 /// A published report (a news article, an official notice) that states facts.
 #[Object]
 impl Source {
+    /// Every change made to the source through the API, newest first.
+    async fn history(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many from the start (at most 100; 20 when no size is given).")] first: Option<i32>,
+        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
+    ) -> Result<super::history::ChangeConnection> {
+        super::history::history_of(ctx, "Source", self.0.id, first, after).await
+    }
+
     /// The global id.
     pub async fn id(&self) -> ID {
         encode(NodeKind::Source, self.0.id)

@@ -199,9 +199,7 @@ impl Task {
         #[graphql(desc = "How many from the start (at most 100; 20 when no size is given).")] first: Option<i32>,
         #[graphql(desc = "Start after this cursor.")] after: Option<String>,
     ) -> Result<super::history::ChangeConnection> {
-        let page = page_request(first, after, None, None)?;
-        let rows = lists::changes(db(ctx)?, service::task::NODE_TYPE, self.0.id, &page).await?;
-        Ok(super::history::ChangeConnection(Parts::from_page(rows, super::history::Change)))
+        super::history::history_of(ctx, service::task::NODE_TYPE, self.0.id, first, after).await
     }
 }
 

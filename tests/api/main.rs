@@ -6,6 +6,7 @@ mod helpers;
 mod cli;
 mod conferences;
 mod directives;
+mod edits;
 mod errors;
 mod filters;
 mod graphiql;
