@@ -551,6 +551,30 @@ impl TaskMutation {
         progress(ctx, &actor, &id, expected_version, update, "reopenTask", now).await
     }
 
+    /// Adds an organization or official to the task's assignees; fails with CONFLICT unless
+    /// the task is still at `expectedVersion`.
+    async fn assign_task(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The task's global id.")] task_id: ID,
+        #[graphql(desc = "The version the assignment was made against.")] expected_version: i32,
+        #[graphql(desc = "The organization or official to carry the task out too.")] assignee: ID,
+    ) -> Result<Task> {
+        assignment(ctx, (&task_id, expected_version), &assignee, true).await
+    }
+
+    /// Takes an organization or official off the task's assignees (a task keeps at least one);
+    /// fails with CONFLICT unless the task is still at `expectedVersion`.
+    async fn unassign_task(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The task's global id.")] task_id: ID,
+        #[graphql(desc = "The version the change was made against.")] expected_version: i32,
+        #[graphql(desc = "The organization or official to take off.")] assignee: ID,
+    ) -> Result<Task> {
+        assignment(ctx, (&task_id, expected_version), &assignee, false).await
+    }
+
     /// Deletes a task with its assignments and updates; fails with CONFLICT unless it is still
     /// at `expectedVersion`.
     async fn delete_task(
@@ -564,6 +588,13 @@ impl TaskMutation {
         service::task::delete(db(ctx)?, &actor, row, expected_version, now).await?;
         Ok(DeletePayload { id })
     }
+}
+
+async fn assignment(ctx: &Context<'_>, (task_id, version): (&ID, i32), assignee: &ID, add: bool) -> Result<Task> {
+    let (actor, now) = writer(ctx)?;
+    let row = decode_as(task_id, NodeKind::Task, "taskId")?;
+    let party = party(assignee, "assignee")?;
+    Ok(Task(service::task::assign(db(ctx)?, &actor, (row, version), party, add, now).await?))
 }
 
 async fn progress(

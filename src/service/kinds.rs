@@ -995,6 +995,161 @@ macro_rules! without_id {
 
 without_id!(directive_link, conference_organizer, conference_directive);
 
+// ---------------------------------------------------------------------------------------------
+
+/// One assignee of a task: an organization or an official.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AssigneeFields {
+    /// The organization.
+    pub organization: Option<i32>,
+    /// The official.
+    pub official: Option<i32>,
+}
+
+/// The fields of a task, as its history records them. Tasks are created and changed by their
+/// own mutations (`service::task`); this kind lets their changes be reverted.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TaskFields {
+    /// The dataset key.
+    pub key: String,
+    /// What is to be done.
+    pub title: String,
+    /// In full.
+    pub description: Option<String>,
+    /// Where it stands.
+    pub status: TaskStatus,
+    /// The local due date.
+    pub due_on: Option<NaiveDate>,
+    /// The zone of the due date.
+    pub time_zone: String,
+    /// The conference it was assigned at.
+    pub conference: Option<i32>,
+    /// The directive it serves.
+    pub directive: Option<i32>,
+    /// The organization that assigned it.
+    pub assigned_by_organization: Option<i32>,
+    /// The official who assigned it.
+    pub assigned_by_official: Option<i32>,
+    /// Who carries it out.
+    pub assignees: Vec<AssigneeFields>,
+}
+
+impl TaskFields {
+    fn parties(&self) -> Vec<super::task::Party> {
+        use super::task::Party;
+        self.assignees
+            .iter()
+            .filter_map(|a| match (a.organization, a.official) {
+                (Some(id), _) => Some(Party::Organization(id)),
+                (None, Some(id)) => Some(Party::Official(id)),
+                (None, None) => None,
+            })
+            .collect()
+    }
+}
+
+/// Follow-up tasks.
+pub struct Task;
+
+impl Editable for Task {
+    const NODE_TYPE: &'static str = "Task";
+    const LABEL: &'static str = "task";
+    const KEY_FROM: Option<&'static str> = Some("title");
+    const CITED_AS: Option<&'static str> = None;
+    type Entity = task::Entity;
+    type Fields = TaskFields;
+
+    fn columns() -> (task::Column, task::Column, Option<task::Column>) {
+        (task::Column::Id, task::Column::Version, Some(task::Column::Key))
+    }
+
+    async fn fields(txn: &DatabaseTransaction, row: &task::Model) -> AppResult<TaskFields> {
+        let assignees = task_assignee::Entity::find()
+            .filter(task_assignee::Column::TaskId.eq(row.id))
+            .order_by_asc(task_assignee::Column::Id)
+            .all(txn)
+            .await?
+            .into_iter()
+            .map(|a| AssigneeFields { organization: a.organization_id, official: a.official_id })
+            .collect();
+        Ok(TaskFields {
+            key: row.key.clone(),
+            title: row.title.clone(),
+            description: row.description.clone(),
+            status: TaskStatus::parse(&row.status).ok_or_else(|| AppError::internal("stored task status"))?,
+            due_on: row.due_on,
+            time_zone: row.time_zone.clone(),
+            conference: row.conference_id,
+            directive: row.directive_id,
+            assigned_by_organization: row.assigned_by_organization_id,
+            assigned_by_official: row.assigned_by_official_id,
+            assignees,
+        })
+    }
+
+    async fn check(txn: &DatabaseTransaction, f: &TaskFields, _: Option<i32>) -> AppResult<()> {
+        check_text("input.title", &f.title, 2000)?;
+        parse_time_zone(&f.time_zone).map_err(|message| AppError::bad_input("input.timeZone", message))?;
+        check_exists::<conference::Entity>(txn, "input.conference", f.conference, "conference").await?;
+        check_exists::<directive::Entity>(txn, "input.directive", f.directive, "directive").await?;
+        let by = "input.assignedBy";
+        check_exists::<organization::Entity>(txn, by, f.assigned_by_organization, "organization").await?;
+        check_exists::<official::Entity>(txn, by, f.assigned_by_official, "official").await?;
+        let parties = f.parties();
+        super::task::checked_assignees(&parties)?;
+        for party in parties {
+            super::task::check_party(txn, party, "input.assignees").await?;
+        }
+        Ok(())
+    }
+
+    fn row(f: &TaskFields) -> task::ActiveModel {
+        all_set(task::Model {
+            id: 0,
+            key: f.key.clone(),
+            title: f.title.clone(),
+            description: f.description.clone(),
+            search_folded: task_text(f),
+            status: f.status.as_str().to_owned(),
+            due_on: f.due_on,
+            time_zone: f.time_zone.clone(),
+            conference_id: f.conference,
+            assigned_by_organization_id: f.assigned_by_organization,
+            assigned_by_official_id: f.assigned_by_official,
+            directive_id: f.directive,
+            version: 0,
+        })
+    }
+
+    async fn write_children(txn: &DatabaseTransaction, id: i32, f: &TaskFields) -> AppResult<()> {
+        let stored: Vec<(Option<i32>, Option<i32>)> = task_assignee::Entity::find()
+            .filter(task_assignee::Column::TaskId.eq(id))
+            .order_by_asc(task_assignee::Column::Id)
+            .all(txn)
+            .await?
+            .into_iter()
+            .map(|a| (a.organization_id, a.official_id))
+            .collect();
+        let wanted: Vec<(Option<i32>, Option<i32>)> =
+            f.assignees.iter().map(|a| (a.organization, a.official)).collect();
+        // Rewriting unchanged assignments would drop their citations.
+        if stored != wanted {
+            super::task::replace_assignees(txn, id, &f.parties()).await?;
+        }
+        Ok(())
+    }
+
+    fn search_entry(f: &TaskFields) -> Option<(SearchType, String)> {
+        Some((SearchType::Task, task_text(f)))
+    }
+}
+
+fn task_text(f: &TaskFields) -> String {
+    search_form(&format!("{} {}", f.title, f.description.as_deref().unwrap_or("")))
+}
+
 /// Reverts one recorded change (see [`super::record::revert`]) and returns the change the
 /// revert itself recorded.
 pub async fn revert_change(
@@ -1007,8 +1162,14 @@ pub async fn revert_change(
         .one(txn)
         .await?
         .ok_or_else(|| AppError::not_found("no change has this id"))?;
-    if change.operation == "mergeOfficials" {
-        return Err(AppError::bad_input("id", "id: a merge cannot be reverted; record the removed official anew"));
+    match change.operation.as_str() {
+        "mergeOfficials" => {
+            return Err(AppError::bad_input("id", "id: a merge cannot be reverted; record the removed official anew"));
+        }
+        "recordTaskUpdate" | "reopenTask" => {
+            return Err(AppError::bad_input("id", "id: progress is undone by recording another update"));
+        }
+        _ => {}
     }
     match change.node_type.as_str() {
         "Official" => revert::<Official>(txn, author, &change).await?,
@@ -1020,6 +1181,7 @@ pub async fn revert_change(
         "Participation" => revert::<Participation>(txn, author, &change).await?,
         "Directive" => revert::<Directive>(txn, author, &change).await?,
         "Conference" => revert::<Conference>(txn, author, &change).await?,
+        "Task" => revert::<Task>(txn, author, &change).await?,
         other => {
             return Err(AppError::bad_input("id", format!("id: changes to a {other} cannot be reverted")));
         }

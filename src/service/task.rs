@@ -109,7 +109,7 @@ where
     }
 }
 
-async fn check_party(db: &impl ConnectionTrait, party: Party, field: &str) -> AppResult<()> {
+pub(super) async fn check_party(db: &impl ConnectionTrait, party: Party, field: &str) -> AppResult<()> {
     match party {
         Party::Organization(id) => exists::<organization::Entity>(db, id, field, "organization").await,
         Party::Official(id) => exists::<official::Entity>(db, id, field, "official").await,
@@ -141,7 +141,7 @@ fn checked_title(title: &str) -> AppResult<String> {
     Ok(title.to_owned())
 }
 
-fn checked_assignees(assignees: &[Party]) -> AppResult<()> {
+pub(super) fn checked_assignees(assignees: &[Party]) -> AppResult<()> {
     if assignees.is_empty() {
         return Err(AppError::bad_input("input.assignees", "input.assignees: a task needs at least one assignee"));
     }
@@ -159,7 +159,7 @@ async fn remove_assignments(db: &impl ConnectionTrait, task_id: i32) -> AppResul
     Ok(())
 }
 
-async fn replace_assignees(db: &impl ConnectionTrait, task_id: i32, assignees: &[Party]) -> AppResult<()> {
+pub(super) async fn replace_assignees(db: &impl ConnectionTrait, task_id: i32, assignees: &[Party]) -> AppResult<()> {
     remove_assignments(db, task_id).await?;
     for party in assignees {
         let (organization_id, official_id) = match *party {
@@ -431,4 +431,48 @@ pub async fn delete(
     history::record(&txn, record).await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// Adds `party` to the task's assignees (`add`), or takes it off them; the task must still be
+/// at `expected_version`, and keeps at least one assignee.
+pub async fn assign(
+    db: &DatabaseConnection,
+    actor: &str,
+    (id, expected_version): (i32, i32),
+    party: Party,
+    add: bool,
+    now: DateTime<Utc>,
+) -> AppResult<task::Model> {
+    let txn = begin_write(db).await?;
+    let before = current(&txn, id, expected_version).await?;
+    check_party(&txn, party, "assignee").await?;
+    let old = assignees_of(&txn, id).await?;
+    let columns = party_columns(Some(party));
+    let assigned = old.iter().find(|a| (a.organization_id, a.official_id) == columns);
+    let operation = if add { "assignTask" } else { "unassignTask" };
+    match (add, assigned) {
+        (true, Some(_)) => return Err(AppError::bad_input("assignee", "assignee: already assigned to this task")),
+        (true, None) => {
+            task_assignee::ActiveModel {
+                task_id: ActiveValue::Set(id),
+                organization_id: ActiveValue::Set(columns.0),
+                official_id: ActiveValue::Set(columns.1),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+        (false, None) => return Err(AppError::bad_input("assignee", "assignee: not assigned to this task")),
+        (false, Some(_)) if old.len() == 1 => {
+            return Err(AppError::bad_input("assignee", "assignee: a task needs at least one assignee"));
+        }
+        (false, Some(assignment)) => {
+            forget_citations(&txn, subject::TASK_ASSIGNMENT, [assignment.id]).await?;
+            task_assignee::Entity::delete_by_id(assignment.id).exec(&txn).await?;
+        }
+    }
+    let unchanged = task::ActiveModel { id: ActiveValue::Unchanged(id), ..Default::default() };
+    let after = save(&txn, actor, operation, (before, old), unchanged, now).await?;
+    txn.commit().await?;
+    Ok(after)
 }

@@ -414,3 +414,68 @@ async fn readers_and_anonymous_callers_cannot_edit_any_kind() {
         .await;
     assert_eq!(unchanged["node"], json!({ "name": "Hà Giang", "version": 1 }));
 }
+
+#[tokio::test]
+async fn tasks_gain_and_lose_assignees_and_their_changes_revert() {
+    let staff = Staff::new().await;
+    let committee = staff
+        .create("createOrganization", "CreateOrganizationInput", json!({ "name": "Ban Dân vận", "kind": "COMMISSION" }))
+        .await;
+    let office = staff
+        .create(
+            "createOrganization",
+            "CreateOrganizationInput",
+            json!({ "name": "Văn phòng Tỉnh ủy", "kind": "OTHER" }),
+        )
+        .await;
+    let task = staff
+        .create(
+            "createTask",
+            "CreateTaskInput",
+            json!({ "title": "Tham mưu tiếp tục Đề án 06", "assignees": [committee] }),
+        )
+        .await;
+    let assign = "mutation($t: ID!, $v: Int!, $a: ID!) { assignTask(taskId: $t, expectedVersion: $v, assignee: $a) { version assignees { ... on Organization { name } } } }";
+    let unassign = "mutation($t: ID!, $v: Int!, $a: ID!) { unassignTask(taskId: $t, expectedVersion: $v, assignee: $a) { version assignees { ... on Organization { name } } } }";
+    let both = staff.ok(assign, json!({ "t": task, "v": 1, "a": office })).await;
+    assert_eq!(both["assignTask"]["version"], 2);
+    assert_eq!(both["assignTask"]["assignees"].as_array().map(Vec::len), Some(2));
+    let twice = staff.refused(assign, json!({ "t": task, "v": 2, "a": office })).await;
+    assert_eq!(twice, ("BAD_USER_INPUT".to_owned(), "assignee".to_owned()));
+    let stale = staff.refused(assign, json!({ "t": task, "v": 1, "a": office })).await;
+    assert_eq!(stale.0, "CONFLICT");
+    let one = staff.ok(unassign, json!({ "t": task, "v": 2, "a": committee })).await;
+    assert_eq!(one["unassignTask"]["assignees"], json!([{ "name": "Văn phòng Tỉnh ủy" }]));
+    let last = staff.refused(unassign, json!({ "t": task, "v": 3, "a": office })).await;
+    assert_eq!(last.1, "assignee", "a task keeps one assignee");
+
+    // Undo the unassignment, then a title change.
+    let history = "query($id: ID!) { node(id: $id) { ... on Task { title version assignees { ... on Organization { name } } history { nodes { id operation } } } } }";
+    let revert = "mutation($id: ID!) { revertChange(id: $id) { operation } }";
+    let before = staff.app.data(history, json!({ "id": task })).await;
+    assert_eq!(before["node"]["history"]["nodes"][0]["operation"], "unassignTask");
+    staff.ok(revert, json!({ "id": before["node"]["history"]["nodes"][0]["id"] })).await;
+    staff
+        .ok(
+            "mutation($id: ID!, $v: Int!) { updateTask(id: $id, expectedVersion: $v, input: { title: \"Đổi tên\" }) { version } }",
+            json!({ "id": task, "v": 4 }),
+        )
+        .await;
+    let progress = staff
+        .ok(
+            "mutation($id: ID!) { recordTaskUpdate(taskId: $id, update: { status: IN_PROGRESS }) { version } }",
+            json!({ "id": task }),
+        )
+        .await;
+    assert_eq!(progress["recordTaskUpdate"]["version"], 6);
+    let after = staff.app.data(history, json!({ "id": task })).await;
+    let changes = after["node"]["history"]["nodes"].clone();
+    assert_eq!(changes[0]["operation"], "recordTaskUpdate");
+    let (code, _) = staff.refused(revert, json!({ "id": changes[0]["id"] })).await;
+    assert_eq!(code, "BAD_USER_INPUT", "progress is undone by another update, not a revert");
+    staff.ok(revert, json!({ "id": changes[1]["id"] })).await;
+    let now = staff.app.data(history, json!({ "id": task })).await;
+    assert_eq!(now["node"]["title"], "Tham mưu tiếp tục Đề án 06");
+    assert_eq!(now["node"]["version"], 7);
+    assert_eq!(now["node"]["assignees"].as_array().map(Vec::len), Some(2), "the unassignment was undone");
+}
