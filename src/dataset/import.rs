@@ -14,7 +14,7 @@ use crate::store::search::{self, SearchType};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::*;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityName, EntityTrait,
     IntoActiveModel, ModelTrait, QueryFilter, Value,
 };
 use std::collections::{HashMap, HashSet};
@@ -23,7 +23,7 @@ use std::str::FromStr;
 
 /// How many records an import created, updated, left unchanged and removed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct ImportReport {
+pub struct Counts {
     /// Records that were not there before.
     pub created: usize,
     /// Records whose fields changed.
@@ -34,13 +34,47 @@ pub struct ImportReport {
     pub removed: usize,
 }
 
-impl fmt::Display for ImportReport {
+impl fmt::Display for Counts {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
             "{} created, {} updated, {} unchanged, {} removed",
             self.created, self.updated, self.unchanged, self.removed
         )
+    }
+}
+
+/// What an import did: the totals, and the counts of each kind of record (by table, in the
+/// order the import met them).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    /// All records together.
+    pub total: Counts,
+    /// Each kind of record.
+    pub kinds: Vec<(String, Counts)>,
+}
+
+impl ImportReport {
+    fn count(&mut self, kind: &str, n: usize, field: fn(&mut Counts) -> &mut usize) {
+        *field(&mut self.total) += n;
+        let index = match self.kinds.iter().position(|(k, _)| k == kind) {
+            Some(index) => index,
+            None => {
+                self.kinds.push((kind.to_owned(), Counts::default()));
+                self.kinds.len() - 1
+            }
+        };
+        *field(&mut self.kinds[index].1) += n;
+    }
+}
+
+impl fmt::Display for ImportReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.total)?;
+        for (kind, counts) in &self.kinds {
+            write!(f, "\n  {kind}: {counts}")?;
+        }
+        Ok(())
     }
 }
 
@@ -95,7 +129,7 @@ pub async fn import_dataset_as(db: &DatabaseConnection, dataset: &Dataset, mode:
     let txn = crate::database::begin_write(db).await?;
     let mut writer = Writer { txn: &txn, ids: HashMap::new(), report: ImportReport::default() };
     writer.write(dataset).await?;
-    let report = writer.report;
+    let report = writer.report.clone();
     match mode {
         Mode::Write => txn.commit().await?,
         Mode::DryRun => txn.rollback().await?,
@@ -430,6 +464,10 @@ fn zone_name(value: &Option<String>) -> String {
 }
 
 impl Writer<'_> {
+    fn kind_of<M: ModelTrait>() -> &'static str {
+        <M::Entity as Default>::default().table_name()
+    }
+
     /// Inserts `desired`, or updates the `existing` row it replaces, and counts which it was.
     async fn save<M>(
         &mut self,
@@ -445,7 +483,7 @@ impl Writer<'_> {
     {
         match existing {
             Some(old) if old == desired => {
-                self.report.unchanged += 1;
+                self.report.count(Self::kind_of::<M>(), 1, |c| &mut c.unchanged);
                 id_of(old.get(id_column))
             }
             Some(old) => {
@@ -457,14 +495,14 @@ impl Writer<'_> {
                     }
                 }
                 let model = active.update(self.txn).await?;
-                self.report.updated += 1;
+                self.report.count(Self::kind_of::<M>(), 1, |c| &mut c.updated);
                 id_of(model.get(id_column))
             }
             None => {
                 let mut active = desired.into_active_model().reset_all();
                 active.not_set(id_column);
                 let model = active.insert(self.txn).await?;
-                self.report.created += 1;
+                self.report.count(Self::kind_of::<M>(), 1, |c| &mut c.created);
                 id_of(model.get(id_column))
             }
         }
@@ -1061,7 +1099,8 @@ impl Writer<'_> {
             crate::service::forget_citations(self.txn, subject_type, ids.clone()).await?;
         }
         let result = E::delete_many().filter(id_column.is_in(ids)).exec(self.txn).await?;
-        self.report.removed += result.rows_affected as usize;
+        let kind = E::default().table_name();
+        self.report.count(kind, result.rows_affected as usize, |c| &mut c.removed);
         Ok(())
     }
 }

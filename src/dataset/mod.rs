@@ -7,7 +7,7 @@ pub mod import;
 
 pub use export::{export_dataset, to_json};
 pub use format::Dataset;
-pub use import::{ImportReport, import_dataset, import_file, parse_dataset};
+pub use import::{Counts, ImportReport, import_dataset, import_file, parse_dataset};
 
 use crate::error::AppResult;
 use sea_orm::DatabaseConnection;

@@ -4,6 +4,7 @@
 
 pub mod area;
 pub mod conference;
+pub mod dataset;
 pub mod directive;
 pub mod edit;
 pub mod history;
@@ -66,6 +67,7 @@ pub struct MutationRoot(
     edit::TenureMutation,
     edit::SourceMutation,
     edit::RevertMutation,
+    dataset::DatasetMutation,
 );
 
 /// The schema type.

@@ -11,6 +11,7 @@ mod errors;
 mod filters;
 mod graphiql;
 mod history;
+mod imports;
 mod officials;
 mod organizations;
 mod pagination;
