@@ -26,6 +26,15 @@ struct DatabaseArg {
     database: String,
 }
 
+/// The formats of files `import` reads and `export` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum FileFormat {
+    /// govtrail's dataset format (docs/dataset.md): everything.
+    Dataset,
+    /// Popolo JSON (docs/popolo.md): people, organizations, areas, posts, memberships, events.
+    Popolo,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Migrate the database and serve GraphQL at /graphql, GraphiQL at / and /healthz.
@@ -67,6 +76,9 @@ enum Command {
         /// Check and try everything, keep nothing, and report what an import would do.
         #[arg(long)]
         dry_run: bool,
+        /// The file's format: govtrail's dataset, or Popolo JSON laid over what is stored.
+        #[arg(long, value_enum, default_value_t = FileFormat::Dataset)]
+        format: FileFormat,
         #[command(flatten)]
         database: DatabaseArg,
     },
@@ -74,6 +86,9 @@ enum Command {
     Export {
         /// Where to write it.
         file: PathBuf,
+        /// The file's format: govtrail's dataset (everything), or Popolo JSON (docs/popolo.md).
+        #[arg(long, value_enum, default_value_t = FileFormat::Dataset)]
+        format: FileFormat,
         #[command(flatten)]
         database: DatabaseArg,
     },
@@ -149,13 +164,20 @@ async fn main() -> ExitCode {
             }
             Err(err) => fail("migrate", err),
         },
-        Command::Import { file, dry_run, database } => {
+        Command::Import { file, dry_run, format, database } => {
             let db = match database::open(&database.database).await {
                 Ok(db) => db,
                 Err(err) => return fail("database", err),
             };
             let mode = if dry_run { dataset::import::Mode::DryRun } else { dataset::import::Mode::Write };
-            match dataset::import::import_file_as(&db, &file, mode).await {
+            let imported = match format {
+                FileFormat::Dataset => dataset::import::import_file_as(&db, &file, mode).await,
+                FileFormat::Popolo => match std::fs::read_to_string(&file) {
+                    Ok(text) => dataset::popolo::import_popolo(&db, &text, mode).await,
+                    Err(err) => return fail(&format!("read {}", file.display()), err),
+                },
+            };
+            match imported {
                 Ok(report) if dry_run => {
                     println!("dry run of {}: would be {report}; nothing changed", file.display());
                     ExitCode::SUCCESS
@@ -206,12 +228,16 @@ async fn main() -> ExitCode {
                 },
             }
         }
-        Command::Export { file, database } => {
+        Command::Export { file, format, database } => {
             let db = match database::open(&database.database).await {
                 Ok(db) => db,
                 Err(err) => return fail("database", err),
             };
-            let text = match dataset::export_dataset(&db).await.and_then(|ds| dataset::to_json(&ds)) {
+            let exported = match format {
+                FileFormat::Dataset => dataset::export_dataset(&db).await.and_then(|ds| dataset::to_json(&ds)),
+                FileFormat::Popolo => dataset::popolo::export_popolo(&db).await,
+            };
+            let text = match exported {
                 Ok(text) => text,
                 Err(err) => return fail("export", err.message()),
             };

@@ -58,7 +58,7 @@ pub struct Source {
 }
 
 /// A citation of a source: its key alone, or the key with a quote and a locator.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(untagged)]
 pub enum Citation {
     /// Only the source's key.
@@ -68,7 +68,7 @@ pub enum Citation {
 }
 
 /// A citation with a quote and a locator.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DetailedCitation {
     pub source: String,

@@ -4,6 +4,7 @@
 pub mod export;
 pub mod format;
 pub mod import;
+pub mod popolo;
 
 pub use export::{export_dataset, to_json};
 pub use format::Dataset;

@@ -543,14 +543,15 @@ impl Editable for Participation {
         check_optional_text("input.capacity", f.capacity.as_ref(), 300)?;
         let mut twice = participation::Entity::find()
             .filter(participation::Column::ConferenceId.eq(f.conference))
-            .filter(participation::Column::OfficialId.eq(f.official));
+            .filter(participation::Column::OfficialId.eq(f.official))
+            .filter(participation::Column::Role.eq(f.role.as_str()));
         if let Some(id) = id {
             twice = twice.filter(participation::Column::Id.ne(id));
         }
         if twice.one(txn).await?.is_some() {
             return Err(AppError::bad_input(
                 "input.official",
-                "input.official: the official already takes part in this conference",
+                "input.official: the official already takes part in this conference in this role",
             ));
         }
         check_citations(txn, "input.citations", &f.citations).await
