@@ -26,6 +26,15 @@ struct DatabaseArg {
     database: String,
 }
 
+/// Prints a line on standard output; a reader that went away (`| head`) is no failure of the
+/// command, whose work is done by then.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 /// The formats of files `import` reads and `export` writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 enum FileFormat {
@@ -76,6 +85,9 @@ enum Command {
         /// Check and try everything, keep nothing, and report what an import would do.
         #[arg(long)]
         dry_run: bool,
+        /// Keep no history of what the import changes (a first bulk load into an empty database).
+        #[arg(long)]
+        no_history: bool,
         /// The file's format: govtrail's dataset, or Popolo JSON laid over what is stored.
         #[arg(long, value_enum, default_value_t = FileFormat::Dataset)]
         format: FileFormat,
@@ -154,36 +166,46 @@ async fn main() -> ExitCode {
         .init();
     match Cli::parse().command {
         Command::Schema => {
-            print!("{}", graphql::build_schema().sdl());
+            say!("{}", graphql::build_schema().sdl().trim_end_matches('\n'));
             ExitCode::SUCCESS
         }
         Command::Migrate { database } => match database::open(&database.database).await {
             Ok(_) => {
-                println!("migrated {}", database.database);
+                say!("migrated {}", database.database);
                 ExitCode::SUCCESS
             }
             Err(err) => fail("migrate", err),
         },
-        Command::Import { file, dry_run, format, database } => {
+        Command::Import { file, dry_run, no_history, format, database } => {
             let db = match database::open(&database.database).await {
                 Ok(db) => db,
                 Err(err) => return fail("database", err),
             };
             let mode = if dry_run { dataset::import::Mode::DryRun } else { dataset::import::Mode::Write };
+            let text = match std::fs::read_to_string(&file) {
+                Ok(text) => text,
+                Err(err) => return fail(&format!("cannot read {}", file.display()), err),
+            };
+            let author = govtrail::service::record::Author {
+                actor: "command line",
+                at: chrono::Utc::now(),
+                operation: "import",
+            };
+            let author = (!no_history).then_some(author);
             let imported = match format {
-                FileFormat::Dataset => dataset::import::import_file_as(&db, &file, mode).await,
-                FileFormat::Popolo => match std::fs::read_to_string(&file) {
-                    Ok(text) => dataset::popolo::import_popolo(&db, &text, mode).await,
-                    Err(err) => return fail(&format!("read {}", file.display()), err),
+                FileFormat::Dataset => match dataset::parse_dataset(&text) {
+                    Ok(ds) => dataset::import::import_dataset_by(&db, &ds, mode, author).await,
+                    Err(err) => Err(err),
                 },
+                FileFormat::Popolo => dataset::popolo::import_popolo(&db, &text, mode, author).await,
             };
             match imported {
                 Ok(report) if dry_run => {
-                    println!("dry run of {}: would be {report}; nothing changed", file.display());
+                    say!("dry run of {}: would be {report}; nothing changed", file.display());
                     ExitCode::SUCCESS
                 }
                 Ok(report) => {
-                    println!("imported {}: {report}", file.display());
+                    say!("imported {}: {report}", file.display());
                     ExitCode::SUCCESS
                 }
                 Err(err) => fail(&format!("{} was not imported; nothing changed", file.display()), err.message()),
@@ -202,7 +224,7 @@ async fn main() -> ExitCode {
                     match auth::create_token(&db, &name, role).await {
                         Ok(token) => {
                             eprintln!("created token \"{name}\" ({}); it is shown only now:", role.as_str());
-                            println!("{token}");
+                            say!("{token}");
                             ExitCode::SUCCESS
                         }
                         Err(err) => fail("token create", err.message()),
@@ -213,7 +235,7 @@ async fn main() -> ExitCode {
                         for t in tokens {
                             let state =
                                 t.revoked_at.map_or("active".to_owned(), |at| format!("revoked {}", at.to_rfc3339()));
-                            println!("{}\t{}\tcreated {}\t{state}", t.name, t.role, t.created_at.to_rfc3339());
+                            say!("{}\t{}\tcreated {}\t{state}", t.name, t.role, t.created_at.to_rfc3339());
                         }
                         ExitCode::SUCCESS
                     }
@@ -221,7 +243,7 @@ async fn main() -> ExitCode {
                 },
                 TokenCommand::Revoke { name } => match auth::revoke_token(&db, &name).await {
                     Ok(()) => {
-                        println!("revoked {name}");
+                        say!("revoked {name}");
                         ExitCode::SUCCESS
                     }
                     Err(err) => fail("token revoke", err.message()),

@@ -10,6 +10,9 @@ use crate::domain::time::{DEFAULT_TIME_ZONE, parse_time_zone};
 use crate::domain::vocabulary::*;
 use crate::domain::{code, text};
 use crate::error::{AppError, AppResult};
+use crate::service::history::ChangeAction;
+use crate::service::kinds::EditKind;
+use crate::service::record::{Author, log_change};
 use crate::store::search::{self, SearchType};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::*;
@@ -116,6 +119,17 @@ pub async fn import_dataset(db: &DatabaseConnection, dataset: &Dataset) -> AppRe
 
 /// Checks a dataset and writes it in one transaction, or rolls it back in a dry run.
 pub async fn import_dataset_as(db: &DatabaseConnection, dataset: &Dataset, mode: Mode) -> AppResult<ImportReport> {
+    import_dataset_by(db, dataset, mode, None).await
+}
+
+/// Checks a dataset and writes it in one transaction, or rolls it back in a dry run; with an
+/// author, every node the import creates, changes or removes is recorded in the history.
+pub async fn import_dataset_by(
+    db: &DatabaseConnection,
+    dataset: &Dataset,
+    mode: Mode,
+    author: Option<Author<'_>>,
+) -> AppResult<ImportReport> {
     let problems = check(dataset);
     if !problems.is_empty() {
         let shown: Vec<String> = problems.iter().take(20).cloned().collect();
@@ -127,8 +141,16 @@ pub async fn import_dataset_as(db: &DatabaseConnection, dataset: &Dataset, mode:
         return Err(AppError::BadUserInput { message, field: None });
     }
     let txn = crate::database::begin_write(db).await?;
-    let mut writer = Writer { txn: &txn, ids: HashMap::new(), report: ImportReport::default() };
+    let mut writer = Writer {
+        txn: &txn,
+        ids: HashMap::new(),
+        report: ImportReport::default(),
+        author,
+        tracked: Vec::new(),
+        seen: HashSet::new(),
+    };
     writer.write(dataset).await?;
+    writer.record_history().await?;
     let report = writer.report.clone();
     match mode {
         Mode::Write => txn.commit().await?,
@@ -433,6 +455,11 @@ struct Writer<'a> {
     txn: &'a DatabaseTransaction,
     ids: HashMap<(Kind, String), i32>,
     report: ImportReport,
+    /// Who imports, when history is kept.
+    author: Option<Author<'a>>,
+    /// The nodes written, with their fields before.
+    tracked: Vec<(EditKind, i32, Option<serde_json::Value>)>,
+    seen: HashSet<(EditKind, i32)>,
 }
 
 fn id_of(value: Value) -> AppResult<i32> {
@@ -470,6 +497,33 @@ impl Writer<'_> {
 
     /// Inserts `desired`, or updates the `existing` row it replaces, and counts which it was.
     async fn save<M>(
+        &mut self,
+        id_column: <M::Entity as EntityTrait>::Column,
+        existing: Option<M>,
+        desired: M,
+    ) -> AppResult<i32>
+    where
+        M: ModelTrait + IntoActiveModel<<M::Entity as EntityTrait>::ActiveModel> + PartialEq,
+        M::Entity: EntityTrait<Model = M>,
+        <M::Entity as EntityTrait>::ActiveModel:
+            ActiveModelTrait<Entity = M::Entity> + sea_orm::ActiveModelBehavior + Send,
+    {
+        let kind = self.author.and(EditKind::of_table(Self::kind_of::<M>()));
+        let before = match (kind, &existing) {
+            (Some(kind), Some(old)) => kind.snapshot(self.txn, id_of(old.get(id_column))?).await?,
+            _ => None,
+        };
+        let id = self.save_row(id_column, existing, desired).await?;
+        if let Some(kind) = kind {
+            if self.seen.insert((kind, id)) {
+                self.tracked.push((kind, id, before));
+            }
+        }
+        Ok(id)
+    }
+
+    /// Writes one row for [`Writer::save`].
+    async fn save_row<M>(
         &mut self,
         id_column: <M::Entity as EntityTrait>::Column,
         existing: Option<M>,
@@ -1095,12 +1149,37 @@ impl Writer<'_> {
         if ids.is_empty() {
             return Ok(());
         }
+        let kind = self.author.and(EditKind::of_table(E::default().table_name()));
+        let mut removed = Vec::new();
+        if let Some(kind) = kind {
+            for id in &ids {
+                removed.push((*id, kind.snapshot(self.txn, *id).await?));
+            }
+        }
         if !subject_type.is_empty() {
             crate::service::forget_citations(self.txn, subject_type, ids.clone()).await?;
         }
         let result = E::delete_many().filter(id_column.is_in(ids)).exec(self.txn).await?;
-        let kind = E::default().table_name();
-        self.report.count(kind, result.rows_affected as usize, |c| &mut c.removed);
+        self.report.count(E::default().table_name(), result.rows_affected as usize, |c| &mut c.removed);
+        if let (Some(kind), Some(author)) = (kind, self.author) {
+            for (id, before) in removed {
+                log_change(self.txn, author, (kind.node_type(), id), ChangeAction::Delete, before, None).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Records every node written whose fields changed: created, or updated.
+    async fn record_history(&mut self) -> AppResult<()> {
+        let Some(author) = self.author else { return Ok(()) };
+        for (kind, id, before) in std::mem::take(&mut self.tracked) {
+            let after = kind.snapshot(self.txn, id).await?;
+            if after == before {
+                continue;
+            }
+            let action = if before.is_none() { ChangeAction::Create } else { ChangeAction::Update };
+            log_change(self.txn, author, (kind.node_type(), id), action, before, after).await?;
+        }
         Ok(())
     }
 }

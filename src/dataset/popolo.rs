@@ -489,8 +489,9 @@ pub async fn import_popolo(
     db: &sea_orm::DatabaseConnection,
     json: &str,
     mode: super::import::Mode,
+    author: Option<crate::service::record::Author<'_>>,
 ) -> AppResult<super::ImportReport> {
     let popolo = parse_popolo(json)?;
     let dataset = overlay(super::export_dataset(db).await?, popolo)?;
-    super::import::import_dataset_as(db, &dataset, mode).await
+    super::import::import_dataset_by(db, &dataset, mode, author).await
 }

@@ -4,6 +4,7 @@ use super::db;
 use crate::auth::{Identity, Role};
 use crate::dataset::import::{self, Counts, ImportReport, Mode};
 use crate::error::AppError;
+use crate::service::record::Author;
 use async_graphql::{Context, Object, Result, SimpleObject, Upload};
 use std::io::Read;
 
@@ -74,7 +75,9 @@ impl DatasetMutation {
         #[graphql(desc = "Check and try everything, keep nothing, and report what an import would do.")]
         dry_run: Option<bool>,
     ) -> Result<ImportResult> {
-        ctx.data::<Identity>().unwrap_or(&Identity::Anonymous).require(Role::Admin)?;
+        let actor = ctx.data::<Identity>().unwrap_or(&Identity::Anonymous).require(Role::Admin)?;
+        let at = super::state(ctx)?.clock.now();
+        let author = Author { actor, at, operation: ctx.field().name() };
         let upload = file.value(ctx).map_err(|_| AppError::bad_input("file", "file: no file was sent"))?;
         let mut text = String::new();
         upload
@@ -84,7 +87,7 @@ impl DatasetMutation {
         let dataset = import::parse_dataset(&text)?;
         let dry_run = dry_run.unwrap_or(false);
         let mode = if dry_run { Mode::DryRun } else { Mode::Write };
-        let report = import::import_dataset_as(db(ctx)?, &dataset, mode).await?;
+        let report = import::import_dataset_by(db(ctx)?, &dataset, mode, Some(author)).await?;
         Ok(ImportResult::of(&report, dry_run))
     }
 }

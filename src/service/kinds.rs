@@ -1151,6 +1151,115 @@ fn task_text(f: &TaskFields) -> String {
     search_form(&format!("{} {}", f.title, f.description.as_deref().unwrap_or("")))
 }
 
+/// The kinds of the shared write path, by name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EditKind {
+    /// Officials.
+    Official,
+    /// Areas.
+    Area,
+    /// Organizations.
+    Organization,
+    /// Posts.
+    Post,
+    /// Sources.
+    Source,
+    /// Tenures.
+    Tenure,
+    /// Participations.
+    Participation,
+    /// Directives.
+    Directive,
+    /// Conferences.
+    Conference,
+    /// Tasks.
+    Task,
+}
+
+/// Runs `$body` with `$k` standing for the kind type of `$kind`.
+macro_rules! with_kind {
+    ($kind:expr, $k:ident => $body:expr) => {
+        match $kind {
+            EditKind::Official => {
+                type $k = Official;
+                $body
+            }
+            EditKind::Area => {
+                type $k = Area;
+                $body
+            }
+            EditKind::Organization => {
+                type $k = Organization;
+                $body
+            }
+            EditKind::Post => {
+                type $k = Post;
+                $body
+            }
+            EditKind::Source => {
+                type $k = Source;
+                $body
+            }
+            EditKind::Tenure => {
+                type $k = Tenure;
+                $body
+            }
+            EditKind::Participation => {
+                type $k = Participation;
+                $body
+            }
+            EditKind::Directive => {
+                type $k = Directive;
+                $body
+            }
+            EditKind::Conference => {
+                type $k = Conference;
+                $body
+            }
+            EditKind::Task => {
+                type $k = Task;
+                $body
+            }
+        }
+    };
+}
+
+impl EditKind {
+    const ALL: [EditKind; 10] = [
+        EditKind::Official,
+        EditKind::Area,
+        EditKind::Organization,
+        EditKind::Post,
+        EditKind::Source,
+        EditKind::Tenure,
+        EditKind::Participation,
+        EditKind::Directive,
+        EditKind::Conference,
+        EditKind::Task,
+    ];
+
+    /// The node type name the history uses.
+    pub fn node_type(self) -> &'static str {
+        with_kind!(self, K => K::NODE_TYPE)
+    }
+
+    /// The kind of a node type name.
+    pub fn of_node_type(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.node_type() == name)
+    }
+
+    /// The kind whose rows live in `table`.
+    pub fn of_table(table: &str) -> Option<Self> {
+        use sea_orm::EntityName;
+        Self::ALL.into_iter().find(|k| with_kind!(*k, K => <K as Editable>::Entity::default().table_name()) == table)
+    }
+
+    /// The fields of the node `id` as the history records them, if it exists.
+    pub async fn snapshot(self, txn: &DatabaseTransaction, id: i32) -> AppResult<Option<serde_json::Value>> {
+        with_kind!(self, K => super::record::snapshot_of::<K>(txn, id).await)
+    }
+}
+
 /// Reverts one recorded change (see [`super::record::revert`]) and returns the change the
 /// revert itself recorded.
 pub async fn revert_change(
@@ -1172,21 +1281,11 @@ pub async fn revert_change(
         }
         _ => {}
     }
-    match change.node_type.as_str() {
-        "Official" => revert::<Official>(txn, author, &change).await?,
-        "Area" => revert::<Area>(txn, author, &change).await?,
-        "Organization" => revert::<Organization>(txn, author, &change).await?,
-        "Post" => revert::<Post>(txn, author, &change).await?,
-        "Source" => revert::<Source>(txn, author, &change).await?,
-        "Tenure" => revert::<Tenure>(txn, author, &change).await?,
-        "Participation" => revert::<Participation>(txn, author, &change).await?,
-        "Directive" => revert::<Directive>(txn, author, &change).await?,
-        "Conference" => revert::<Conference>(txn, author, &change).await?,
-        "Task" => revert::<Task>(txn, author, &change).await?,
-        other => {
-            return Err(AppError::bad_input("id", format!("id: changes to a {other} cannot be reverted")));
-        }
-    }
+    let Some(kind) = EditKind::of_node_type(&change.node_type) else {
+        let other = &change.node_type;
+        return Err(AppError::bad_input("id", format!("id: changes to a {other} cannot be reverted")));
+    };
+    with_kind!(kind, K => revert::<K>(txn, author, &change).await?);
     change::Entity::find()
         .filter(change::Column::NodeType.eq(&change.node_type))
         .filter(change::Column::NodeId.eq(change.node_id))

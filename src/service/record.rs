@@ -129,6 +129,14 @@ fn snapshot<K: Editable>(fields: &K::Fields) -> AppResult<Value> {
     serde_json::to_value(fields).map_err(AppError::internal)
 }
 
+/// The fields of the node `id` of kind `K` as the history records them, if it exists.
+pub async fn snapshot_of<K: Editable>(txn: &DatabaseTransaction, id: i32) -> AppResult<Option<Value>> {
+    match K::Entity::find_by_id(id).one(txn).await? {
+        Some(row) => Ok(Some(snapshot::<K>(&K::fields(txn, &row).await?)?)),
+        None => Ok(None),
+    }
+}
+
 /// Reads fields from their JSON form; a value of the wrong shape is the caller's error.
 fn parse_fields<K: Editable>(value: Value) -> AppResult<K::Fields> {
     serde_path_to_error::deserialize(value).map_err(|err| {
@@ -189,8 +197,20 @@ async fn log<K: Editable>(
     before: Option<Value>,
     after: Option<Value>,
 ) -> AppResult<()> {
+    log_change(txn, author, (K::NODE_TYPE, node_id), action, before, after).await
+}
+
+/// Records one change to the node `(node_type, id)` in the history.
+pub async fn log_change(
+    txn: &DatabaseTransaction,
+    author: Author<'_>,
+    (node_type, node_id): (&str, i32),
+    action: ChangeAction,
+    before: Option<Value>,
+    after: Option<Value>,
+) -> AppResult<()> {
     let record = Record {
-        node_type: K::NODE_TYPE,
+        node_type,
         node_id,
         action,
         operation: author.operation,

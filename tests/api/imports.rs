@@ -69,3 +69,61 @@ async fn only_an_admin_imports_and_a_bad_file_changes_nothing() {
     let empty = app.data("{ organizations { totalCount } }", json!({})).await;
     assert_eq!(empty["organizations"]["totalCount"], 0);
 }
+
+#[tokio::test]
+async fn what_an_import_changes_is_in_the_history_and_can_be_reverted() {
+    let app = spawn_app().await;
+    let admin = app.token("importer", Role::Admin).await;
+    let first = json!({
+        "posts": [{ "key": "bi-thu", "title": "Bí thư", "organization": "tu" }],
+        "organizations": [{ "key": "tu", "name": "Tỉnh ủy", "kind": "PARTY_COMMITTEE" }],
+        "officials": [{ "key": "a", "name": "Nguyễn Văn A", "tenures": [{ "post": "bi-thu", "startedOn": "2020" }] }]
+    });
+    let done = upload(&app, &admin, &first.to_string(), false).await;
+    assert!(done.get("errors").is_none(), "{done}");
+    let second = json!({
+        "posts": [{ "key": "bi-thu", "title": "Bí thư", "organization": "tu" }],
+        "organizations": [{ "key": "tu", "name": "Tỉnh ủy", "kind": "PARTY_COMMITTEE" }],
+        "officials": [{ "key": "a", "name": "Nguyễn Văn Á" }]
+    });
+    let done = upload(&app, &admin, &second.to_string(), false).await;
+    assert_eq!(done["data"]["importDataset"]["total"]["removed"], 1, "{done}");
+
+    let log = app
+        .query_as(&admin, "{ auditLog(filter: { actor: \"importer\" }) { nodes { id nodeType action operation fields { field before after } } } }", json!({}))
+        .await;
+    let changes = log["data"]["auditLog"]["nodes"].as_array().cloned().expect("changes");
+    let summary: Vec<String> = changes
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {} {}",
+                c["operation"].as_str().unwrap_or(""),
+                c["action"].as_str().unwrap_or(""),
+                c["nodeType"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            "importDataset UPDATE Official",
+            "importDataset DELETE Tenure",
+            "importDataset CREATE Tenure",
+            "importDataset CREATE Official",
+            "importDataset CREATE Post",
+            "importDataset CREATE Organization",
+        ],
+        "newest first; the unchanged second import of the post and organization is not a change"
+    );
+    assert_eq!(
+        changes[0]["fields"],
+        json!([{ "field": "name", "before": "\"Nguyễn Văn A\"", "after": "\"Nguyễn Văn Á\"" }])
+    );
+    let reverted = app
+        .query_as(&admin, "mutation($id: ID!) { revertChange(id: $id) { action } }", json!({ "id": changes[0]["id"] }))
+        .await;
+    assert_eq!(reverted["data"]["revertChange"]["action"], "UPDATE", "{reverted}");
+    let name = app.data("{ officials { nodes { name } } }", json!({})).await;
+    assert_eq!(name["officials"]["nodes"][0]["name"], "Nguyễn Văn A");
+}
