@@ -22,6 +22,7 @@ use crate::error::{AppError, AppResult};
 use crate::service::record::{self, Author};
 use crate::service::{conference as conference_service, kinds};
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
+use sea_orm::EntityTrait;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -59,6 +60,50 @@ fn decode_at(value: &mut Value, steps: &[&str], kind: NodeKind, at: &str) -> App
         _ => {}
     }
     Ok(())
+}
+
+/// The references among the fields a node of `node_type` has in its history snapshots, by
+/// dotted path (the same paths as its inputs).
+pub(crate) fn references(node_type: &str) -> &'static [(&'static str, NodeKind)] {
+    const TASK_REFERENCES: &[(&str, NodeKind)] = &[
+        ("conference", NodeKind::Conference),
+        ("directive", NodeKind::Directive),
+        ("assignedByOrganization", NodeKind::Organization),
+        ("assignedByOfficial", NodeKind::Official),
+        ("assignees.organization", NodeKind::Organization),
+        ("assignees.official", NodeKind::Official),
+    ];
+    match node_type {
+        "Area" => AREA_REFERENCES,
+        "Organization" => ORGANIZATION_REFERENCES,
+        "Post" => POST_REFERENCES,
+        "Tenure" => TENURE_REFERENCES,
+        "Participation" => PARTICIPATION_REFERENCES,
+        "Directive" => DIRECTIVE_REFERENCES,
+        "Conference" => CONFERENCE_REFERENCES,
+        "Task" => TASK_REFERENCES,
+        _ => &[],
+    }
+}
+
+/// Replaces the row ids at `steps` (through lists) by the global ids of `kind`.
+pub(crate) fn encode_at(value: &mut Value, steps: &[&str], kind: NodeKind) {
+    match value {
+        Value::Array(items) => items.iter_mut().for_each(|item| encode_at(item, steps, kind)),
+        Value::Object(map) => {
+            if let Some((first, rest)) = steps.split_first() {
+                if let Some(inner) = map.get_mut(*first) {
+                    encode_at(inner, rest, kind);
+                }
+            }
+        }
+        Value::Number(n) if steps.is_empty() => {
+            if let Some(id) = n.as_i64().and_then(|id| i32::try_from(id).ok()) {
+                *value = Value::String(super::ids::encode(kind, id).0);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// The author of a change made by the current request through the current mutation.
@@ -218,8 +263,10 @@ pub struct UpdateAreaInput {
     pub key: Option<String>,
 }
 
+const AREA_REFERENCES: &[(&str, NodeKind)] = &[("parent", NodeKind::Area)];
+
 editable!(
-    AreaMutation, kinds::Area, NodeKind::Area, Area, &[("parent", NodeKind::Area)],
+    AreaMutation, kinds::Area, NodeKind::Area, Area, AREA_REFERENCES,
     create create_area(CreateAreaInput) "Records a new administrative area.",
     update update_area(UpdateAreaInput)
         "Changes the fields given; fails with CONFLICT unless the area is still at `expectedVersion`.",
@@ -349,8 +396,10 @@ pub struct UpdatePostInput {
     pub key: Option<String>,
 }
 
+const POST_REFERENCES: &[(&str, NodeKind)] = &[("organization", NodeKind::Organization)];
+
 editable!(
-    PostMutation, kinds::Post, NodeKind::Post, Post, &[("organization", NodeKind::Organization)],
+    PostMutation, kinds::Post, NodeKind::Post, Post, POST_REFERENCES,
     create create_post(CreatePostInput) "Records a new post.",
     update update_post(UpdatePostInput)
         "Changes the fields given; fails with CONFLICT unless the post is still at `expectedVersion`.",
@@ -856,6 +905,141 @@ impl RecordConferenceMutation {
         txn.commit().await.map_err(AppError::from)?;
         Ok(Conference(row))
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/// The write-path kind of a node id that may cite sources or link directives.
+fn list_owner(id: &ID, field: &str) -> AppResult<(kinds::EditKind, i32)> {
+    let (kind, row) =
+        super::ids::decode(id).map_err(|_| AppError::bad_input(field, format!("{field}: not a node id")))?;
+    let edit_kind = match kind {
+        NodeKind::Conference => kinds::EditKind::Conference,
+        NodeKind::Participation => kinds::EditKind::Participation,
+        NodeKind::Tenure => kinds::EditKind::Tenure,
+        NodeKind::Directive => kinds::EditKind::Directive,
+        other => {
+            let name = other.name();
+            return Err(AppError::bad_input(field, format!("{field}: a {name} has no list of this kind")));
+        }
+    };
+    Ok((edit_kind, row))
+}
+
+/// Citations and directive links, one at a time.
+#[derive(Default)]
+pub struct ListMutation;
+
+/// Adding and removing one citation or one directive link at a time (EDITOR). Each changes its
+/// node (a conference, participation, tenure or directive) at `expectedVersion`, like an update.
+#[Object]
+impl ListMutation {
+    /// Cites a source for a conference, participation, tenure or directive; citing a source
+    /// already cited replaces its quote and locator.
+    async fn cite_source(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The node that cites (its global id).")] subject: ID,
+        #[graphql(desc = "The version of that node the change was made against.")] expected_version: i32,
+        #[graphql(desc = "The citation.")] input: CitationInput,
+    ) -> Result<Option<super::node::Node>> {
+        let (kind, row) = list_owner(&subject, "subject")?;
+        let citation = Value::Object(patch(&input, &[("source", NodeKind::Source)])?);
+        let source = citation["source"].clone();
+        edit_node_list(ctx, (kind, row, expected_version), "citations", move |list| {
+            list.retain(|c| c["source"] != source);
+            list.push(citation);
+            Ok(())
+        })
+        .await?;
+        super::node::find(ctx, &subject).await
+    }
+
+    /// Removes the citation of `source` from a conference, participation, tenure or directive.
+    async fn remove_citation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The node that cites (its global id).")] subject: ID,
+        #[graphql(desc = "The version of that node the change was made against.")] expected_version: i32,
+        #[graphql(desc = "The source no longer cited.")] source: ID,
+    ) -> Result<Option<super::node::Node>> {
+        let (kind, row) = list_owner(&subject, "subject")?;
+        let source = Value::from(decode_as(&source, NodeKind::Source, "source")?);
+        edit_node_list(ctx, (kind, row, expected_version), "citations", move |list| {
+            let before = list.len();
+            list.retain(|c| c["source"] != source);
+            match list.len() < before {
+                true => Ok(()),
+                false => Err(AppError::bad_input("source", "source: not cited there")),
+            }
+        })
+        .await?;
+        super::node::find(ctx, &subject).await
+    }
+
+    /// Links a directive to another (it implements, reviews, amends or replaces it).
+    async fn link_directives(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The directive the link starts from.")] directive: ID,
+        #[graphql(desc = "The version of that directive the change was made against.")] expected_version: i32,
+        #[graphql(desc = "The link.")] input: DirectiveLinkInput,
+    ) -> Result<Directive> {
+        let row = decode_as(&directive, NodeKind::Directive, "directive")?;
+        let references = [("directive", NodeKind::Directive), ("citations.source", NodeKind::Source)];
+        let link = Value::Object(patch(&input, &references)?);
+        edit_node_list(ctx, (kinds::EditKind::Directive, row, expected_version), "links", move |list| {
+            if list.iter().any(|l| l["directive"] == link["directive"] && l["relation"] == link["relation"]) {
+                return Err(AppError::bad_input("input.directive", "input.directive: already linked so"));
+            }
+            list.push(link);
+            Ok(())
+        })
+        .await?;
+        directive_of(ctx, row).await
+    }
+
+    /// Removes a link between two directives.
+    async fn unlink_directives(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The directive the link starts from.")] directive: ID,
+        #[graphql(desc = "The version of that directive the change was made against.")] expected_version: i32,
+        #[graphql(desc = "How it relates to the other.")] relation: DirectiveRelation,
+        #[graphql(desc = "The other directive.")] other: ID,
+    ) -> Result<Directive> {
+        let row = decode_as(&directive, NodeKind::Directive, "directive")?;
+        let other = Value::from(decode_as(&other, NodeKind::Directive, "other")?);
+        let relation = Value::from(relation.as_str());
+        edit_node_list(ctx, (kinds::EditKind::Directive, row, expected_version), "links", move |list| {
+            let before = list.len();
+            list.retain(|l| !(l["directive"] == other && l["relation"] == relation));
+            match list.len() < before {
+                true => Ok(()),
+                false => Err(AppError::bad_input("other", "other: no such link")),
+            }
+        })
+        .await?;
+        directive_of(ctx, row).await
+    }
+}
+
+async fn edit_node_list(
+    ctx: &Context<'_>,
+    node: (kinds::EditKind, i32, i32),
+    field: &str,
+    edit: impl FnOnce(&mut Vec<Value>) -> AppResult<()>,
+) -> Result<()> {
+    let (actor, now) = writer(ctx)?;
+    let txn = begin_write(db(ctx)?).await.map_err(AppError::from)?;
+    kinds::edit_list(&txn, author(ctx, &actor, now), node, field, edit).await?;
+    txn.commit().await.map_err(AppError::from)?;
+    Ok(())
+}
+
+async fn directive_of(ctx: &Context<'_>, row: i32) -> Result<Directive> {
+    let found = entity::directive::Entity::find_by_id(row).one(db(ctx)?).await.map_err(AppError::from)?;
+    Ok(Directive(found.ok_or_else(|| AppError::not_found("no such directive"))?))
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -66,9 +66,18 @@ impl Change {
         DateTime(self.0.at)
     }
 
-    /// The fields that changed, with their values before and after.
+    /// The fields that changed, with their values before and after (references to other
+    /// nodes as their global ids).
     async fn fields(&self) -> Vec<FieldChange> {
-        let parse = |text: &Option<String>| text.as_deref().and_then(|t| serde_json::from_str(t).ok());
+        // Snapshots refer to other nodes by row id; clients see the global ids.
+        let parse = |text: &Option<String>| {
+            let mut value: serde_json::Value = serde_json::from_str(text.as_deref()?).ok()?;
+            for (path, kind) in super::edit::references(&self.0.node_type) {
+                let steps: Vec<&str> = path.split('.').collect();
+                super::edit::encode_at(&mut value, &steps, *kind);
+            }
+            Some(value)
+        };
         let (before, after): (Option<serde_json::Value>, Option<serde_json::Value>) =
             (parse(&self.0.before), parse(&self.0.after));
         field_changes(before.as_ref(), after.as_ref())

@@ -66,6 +66,7 @@ pub struct MutationRoot(
     edit::PostMutation,
     edit::TenureMutation,
     edit::SourceMutation,
+    edit::ListMutation,
     edit::RevertMutation,
     dataset::DatasetMutation,
 );

@@ -232,11 +232,7 @@ impl Editable for Organization {
                 "input.successor: an organization cannot succeed itself",
             ));
         }
-        check_exists::<organization::Entity>(txn, "input.successor", f.successor, "organization").await?;
-        if (f.ended_as.is_some() || f.successor.is_some()) && f.ended_on.is_none() {
-            return Err(AppError::bad_input("input.endedOn", "input.endedOn: say when it ended"));
-        }
-        Ok(())
+        check_exists::<organization::Entity>(txn, "input.successor", f.successor, "organization").await
     }
 
     fn row(f: &OrganizationFields) -> organization::ActiveModel {
@@ -1293,4 +1289,24 @@ pub async fn revert_change(
         .one(txn)
         .await?
         .ok_or_else(|| AppError::internal("the revert recorded no change"))
+}
+
+/// Changes one list field (`citations`, `links`) of the node `id` of `kind` through the shared
+/// write path: the node must still be at `expected_version`, and the change is in its history.
+pub async fn edit_list(
+    txn: &DatabaseTransaction,
+    author: super::record::Author<'_>,
+    (kind, id, expected_version): (EditKind, i32, i32),
+    field: &str,
+    edit: impl FnOnce(&mut Vec<serde_json::Value>) -> AppResult<()>,
+) -> AppResult<()> {
+    let current = kind.snapshot(txn, id).await?.ok_or_else(|| AppError::not_found("no such node"))?;
+    let Some(list) = current.get(field).and_then(serde_json::Value::as_array) else {
+        let what = kind.node_type();
+        return Err(AppError::bad_input("subject", format!("subject: a {what} has no {field}")));
+    };
+    let mut list = list.clone();
+    edit(&mut list)?;
+    let patch = serde_json::Map::from_iter([(field.to_owned(), serde_json::Value::Array(list))]);
+    with_kind!(kind, K => super::record::update::<K>(txn, author, id, expected_version, patch).await.map(|_| ()))
 }

@@ -81,7 +81,11 @@ async fn areas_nest_without_cycles_and_updates_are_partial() {
 
     let history = staff.history(&district).await;
     assert_eq!(history.as_array().map(Vec::len), Some(3), "{history}");
-    assert_eq!(history[0]["fields"][0]["field"], "parent");
+    assert_eq!(
+        history[0]["fields"],
+        json!([{ "field": "parent", "before": format!("\"{province}\""), "after": "null" }]),
+        "references show as global ids"
+    );
     assert_eq!(
         history[1]["fields"],
         json!([{ "field": "name", "before": "\"Quản Bạ\"", "after": "\"Huyện Quản Bạ\"" }])
@@ -478,4 +482,42 @@ async fn tasks_gain_and_lose_assignees_and_their_changes_revert() {
     assert_eq!(now["node"]["title"], "Tham mưu tiếp tục Đề án 06");
     assert_eq!(now["node"]["version"], 7);
     assert_eq!(now["node"]["assignees"].as_array().map(Vec::len), Some(2), "the unassignment was undone");
+}
+
+#[tokio::test]
+async fn citations_and_directive_links_are_added_and_removed_one_at_a_time() {
+    let staff = Staff::new().await;
+    let source = staff.create("createSource", "CreateSourceInput", json!({ "title": "Báo Hà Giang, 13/7/2021" })).await;
+    let scheme = staff
+        .create("createDirective", "CreateDirectiveInput", json!({ "title": "Đề án 06", "code": "06-ĐA/TU" }))
+        .await;
+    let plan = staff
+        .create("createDirective", "CreateDirectiveInput", json!({ "title": "Kế hoạch", "code": "15-KH/TU" }))
+        .await;
+    let cite = "mutation($s: ID!, $v: Int!, $src: ID!, $q: String) { citeSource(subject: $s, expectedVersion: $v, input: { source: $src, quote: $q }) { ... on Directive { version citations { quote source { title } } } } }";
+    let cited = staff.ok(cite, json!({ "s": scheme, "v": 1, "src": source, "q": "Đề án số 06-ĐA/TU" })).await;
+    assert_eq!(cited["citeSource"]["version"], 2);
+    assert_eq!(cited["citeSource"]["citations"][0]["quote"], "Đề án số 06-ĐA/TU");
+    let requoted = staff.ok(cite, json!({ "s": scheme, "v": 2, "src": source, "q": "Đề án 06" })).await;
+    assert_eq!(requoted["citeSource"]["citations"].as_array().map(Vec::len), Some(1), "one citation per source");
+    let stale = staff.refused(cite, json!({ "s": scheme, "v": 2, "src": source })).await;
+    assert_eq!(stale.0, "CONFLICT");
+    let uncite = "mutation($s: ID!, $v: Int!, $src: ID!) { removeCitation(subject: $s, expectedVersion: $v, source: $src) { ... on Directive { citations { quote } } } }";
+    let removed = staff.ok(uncite, json!({ "s": scheme, "v": 3, "src": source })).await;
+    assert_eq!(removed["removeCitation"]["citations"], json!([]));
+    let area = staff.create("createArea", "CreateAreaInput", json!({ "name": "Hà Giang", "kind": "PROVINCE" })).await;
+    let wrong = staff.refused(cite, json!({ "s": area, "v": 1, "src": source })).await;
+    assert_eq!(wrong, ("BAD_USER_INPUT".to_owned(), "subject".to_owned()));
+
+    let link = "mutation($d: ID!, $v: Int!, $o: ID!) { linkDirectives(directive: $d, expectedVersion: $v, input: { relation: IMPLEMENTS, directive: $o }) { version related { relation direction directive { code } } } }";
+    let linked = staff.ok(link, json!({ "d": plan, "v": 1, "o": scheme })).await;
+    assert_eq!(linked["linkDirectives"]["related"][0]["directive"]["code"], "06-ĐA/TU");
+    let again = staff.refused(link, json!({ "d": plan, "v": 2, "o": scheme })).await;
+    assert_eq!(again.0, "BAD_USER_INPUT");
+    let unlink = "mutation($d: ID!, $v: Int!, $o: ID!) { unlinkDirectives(directive: $d, expectedVersion: $v, relation: IMPLEMENTS, other: $o) { related { relation } } }";
+    let unlinked = staff.ok(unlink, json!({ "d": plan, "v": 2, "o": scheme })).await;
+    assert_eq!(unlinked["unlinkDirectives"]["related"], json!([]));
+    let history = staff.history(&plan).await;
+    assert_eq!(history[0]["operation"], "unlinkDirectives");
+    assert_eq!(history[1]["operation"], "linkDirectives");
 }
