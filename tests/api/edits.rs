@@ -521,3 +521,132 @@ async fn citations_and_directive_links_are_added_and_removed_one_at_a_time() {
     assert_eq!(history[0]["operation"], "unlinkDirectives");
     assert_eq!(history[1]["operation"], "linkDirectives");
 }
+
+#[tokio::test]
+async fn every_kind_updates_and_deletes_only_at_its_version() {
+    let staff = Staff::new().await;
+    let org = staff
+        .create("createOrganization", "CreateOrganizationInput", json!({ "name": "Sở Tư pháp", "kind": "DEPARTMENT" }))
+        .await;
+    let post = staff.create("createPost", "CreatePostInput", json!({ "title": "Giám đốc", "organization": org })).await;
+    let official = staff.create("createOfficial", "CreateOfficialInput", json!({ "name": "Hà Văn Thử" })).await;
+    let conference = staff
+        .create(
+            "createConference",
+            "CreateConferenceInput",
+            json!({ "title": "Hội nghị", "kind": "MEETING", "format": "ONLINE", "date": "2021-07-13" }),
+        )
+        .await;
+    // (kind, the creation's input, a change, the field it changes and its new value)
+    let kinds = [
+        (
+            "Area",
+            json!({ "name": "Bắc Mê", "kind": "DISTRICT" }),
+            json!({ "name": "Huyện Bắc Mê" }),
+            "name",
+            json!("Huyện Bắc Mê"),
+        ),
+        (
+            "Organization",
+            json!({ "name": "Sở Y tế", "kind": "DEPARTMENT" }),
+            json!({ "startedOn": "2008" }),
+            "startedOn",
+            json!("2008"),
+        ),
+        ("Post", json!({ "title": "Phó Giám đốc", "organization": org }), json!({ "seats": 3 }), "seats", json!(3)),
+        (
+            "Source",
+            json!({ "title": "Tin" }),
+            json!({ "url": "https://baohagiang.vn/x" }),
+            "url",
+            json!("https://baohagiang.vn/x"),
+        ),
+        ("Official", json!({ "name": "Lù Thị Thử" }), json!({ "name": "Lù Thị Thu" }), "name", json!("Lù Thị Thu")),
+        (
+            "Tenure",
+            json!({ "official": official, "post": post }),
+            json!({ "startedOn": "2019-03-01" }),
+            "startedOn",
+            json!("2019-03-01"),
+        ),
+        (
+            "Participation",
+            json!({ "conference": conference, "official": official, "role": "ATTENDEE" }),
+            json!({ "capacity": "Giám đốc Sở" }),
+            "capacity",
+            json!("Giám đốc Sở"),
+        ),
+        (
+            "Directive",
+            json!({ "title": "Nghị quyết", "code": "12-NQ/TU" }),
+            json!({ "status": "IN_EFFECT" }),
+            "status",
+            json!("IN_EFFECT"),
+        ),
+        (
+            "Conference",
+            json!({ "title": "Giao ban", "kind": "MEETING", "format": "ONLINE", "date": "2021-08-01" }),
+            json!({ "venue": "Hội trường" }),
+            "venue",
+            json!("Hội trường"),
+        ),
+    ];
+    for (kind, input, change, field, value) in kinds {
+        let id = staff.create(&format!("create{kind}"), &format!("Create{kind}Input"), input).await;
+        let update = format!(
+            "mutation($id: ID!, $v: Int!, $i: Update{kind}Input!) {{ update{kind}(id: $id, expectedVersion: $v, input: $i) {{ version {field} }} }}"
+        );
+        let changed = staff.ok(&update, json!({ "id": id, "v": 1, "i": change })).await;
+        assert_eq!(changed[format!("update{kind}")], json!({ "version": 2, field: value }), "{kind}");
+        let (code, _) = staff.refused(&update, json!({ "id": id, "v": 1, "i": change })).await;
+        assert_eq!(code, "CONFLICT", "{kind}: a stale update");
+        let delete = format!("mutation($id: ID!, $v: Int!) {{ delete{kind}(id: $id, expectedVersion: $v) {{ id }} }}");
+        let (code, _) = staff.refused(&delete, json!({ "id": id, "v": 1 })).await;
+        assert_eq!(code, "CONFLICT", "{kind}: a stale deletion");
+        staff.ok(&delete, json!({ "id": id, "v": 2 })).await;
+        let gone = staff.app.data("query($id: ID!) { node(id: $id) { id } }", json!({ "id": id })).await;
+        assert_eq!(gone["node"], Value::Null, "{kind} deleted");
+        let (code, _) = staff.refused(&delete, json!({ "id": id, "v": 2 })).await;
+        assert_eq!(code, "NOT_FOUND", "{kind}: deleted twice");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_editors_racing_on_one_task_or_conference_one_wins() {
+    let staff = Staff::new().await;
+    let second = staff.app.token("staff-2", Role::Editor).await;
+    let org = staff
+        .create("createOrganization", "CreateOrganizationInput", json!({ "name": "Ban Dân vận", "kind": "COMMISSION" }))
+        .await;
+    let task = staff.create("createTask", "CreateTaskInput", json!({ "title": "Báo cáo", "assignees": [org] })).await;
+    let conference = staff
+        .create(
+            "createConference",
+            "CreateConferenceInput",
+            json!({ "title": "Hội nghị", "kind": "MEETING", "format": "ONLINE", "date": "2021-07-13" }),
+        )
+        .await;
+    let races = [
+        (
+            "mutation($id: ID!, $v: Int!, $t: String) { updateTask(id: $id, expectedVersion: $v, input: { title: $t }) { version } }",
+            &task,
+        ),
+        (
+            "mutation($id: ID!, $v: Int!, $t: String) { updateConference(id: $id, expectedVersion: $v, input: { title: $t }) { version } }",
+            &conference,
+        ),
+    ];
+    for (mutation, id) in races {
+        for round in 1..=3 {
+            let a =
+                staff.app.query_as(&staff.token, mutation, json!({ "id": id, "v": round, "t": format!("A {round}") }));
+            let b = staff.app.query_as(&second, mutation, json!({ "id": id, "v": round, "t": format!("B {round}") }));
+            let (a, b) = tokio::join!(a, b);
+            let codes: Vec<&str> =
+                [&a, &b].iter().map(|r| r["errors"][0]["extensions"]["code"].as_str().unwrap_or("OK")).collect();
+            let mut sorted = codes.clone();
+            sorted.sort();
+            assert_eq!(sorted, ["CONFLICT", "OK"], "round {round}: {a} {b}");
+        }
+    }
+}
