@@ -47,6 +47,12 @@ impl Staff {
         data[mutation]["id"].as_str().expect("id").to_owned()
     }
 
+    /// A new online meeting on 13 July 2021.
+    async fn meeting(&self) -> String {
+        let input = json!({ "title": "Hội nghị", "kind": "MEETING", "format": "ONLINE", "date": "2021-07-13" });
+        self.create("createConference", "CreateConferenceInput", input).await
+    }
+
     async fn history(&self, id: &str) -> Value {
         let query = "query($id: ID!) { node(id: $id) { ... on Area { history { nodes { id action operation actor fields { field before after } } } } ... on Organization { history { nodes { id action operation fields { field before after } } } } ... on Post { history { nodes { id action operation } } } ... on Tenure { history { nodes { id action fields { field before after } } } } ... on Directive { history { nodes { id action operation } } } ... on Conference { history { nodes { id action operation } } } ... on Source { history { nodes { id action } } } ... on Participation { history { nodes { id action } } } } }";
         self.app.data(query, json!({ "id": id })).await["node"]["history"]["nodes"].clone()
@@ -530,13 +536,7 @@ async fn every_kind_updates_and_deletes_only_at_its_version() {
         .await;
     let post = staff.create("createPost", "CreatePostInput", json!({ "title": "Giám đốc", "organization": org })).await;
     let official = staff.create("createOfficial", "CreateOfficialInput", json!({ "name": "Hà Văn Thử" })).await;
-    let conference = staff
-        .create(
-            "createConference",
-            "CreateConferenceInput",
-            json!({ "title": "Hội nghị", "kind": "MEETING", "format": "ONLINE", "date": "2021-07-13" }),
-        )
-        .await;
+    let conference = staff.meeting().await;
     // (kind, the creation's input, a change, the field it changes and its new value)
     let kinds = [
         (
@@ -619,13 +619,7 @@ async fn two_editors_racing_on_one_task_or_conference_one_wins() {
         .create("createOrganization", "CreateOrganizationInput", json!({ "name": "Ban Dân vận", "kind": "COMMISSION" }))
         .await;
     let task = staff.create("createTask", "CreateTaskInput", json!({ "title": "Báo cáo", "assignees": [org] })).await;
-    let conference = staff
-        .create(
-            "createConference",
-            "CreateConferenceInput",
-            json!({ "title": "Hội nghị", "kind": "MEETING", "format": "ONLINE", "date": "2021-07-13" }),
-        )
-        .await;
+    let conference = staff.meeting().await;
     let races = [
         (
             "mutation($id: ID!, $v: Int!, $t: String) { updateTask(id: $id, expectedVersion: $v, input: { title: $t }) { version } }",
