@@ -2,9 +2,10 @@
 //!
 //! Every searchable row has its folded text (`text::search_form`) in `search_index`, under a
 //! row id that encodes the node: `id * 8 + type code`. The backend's full-text index finds the
-//! candidates (every query word as a word prefix); they are ranked by the index's relevance
-//! plus a bonus where the whole query stands in the text as written, so "de an 06" puts the
-//! scheme "Đề án 06" (06-ĐA/TU) before a conference whose title names it in passing.
+//! candidates (every query word as a word prefix); they are ranked here, the same way on every
+//! backend: how often the query's words start words of the text, for the text's length, plus a
+//! bonus where the whole query stands in the text as written, so "de an 06" puts the scheme
+//! "Đề án 06" (06-ĐA/TU) before a conference whose title names it in passing.
 
 use crate::domain::text::{search_form, search_terms};
 use crate::error::{AppError, AppResult};
@@ -77,8 +78,11 @@ pub const MAX_CANDIDATES: usize = 500;
 pub async fn index(db: &impl ConnectionTrait, node_type: SearchType, id: i32, folded: &str) -> AppResult<()> {
     let backend = db.get_database_backend();
     let row = row_id(node_type, id);
+    // Words only: PostgreSQL's parser would keep "06-da/tu" whole as a path, where the query
+    // looks for the words 06, da and tu.
+    let text = words(folded).join(" ");
     db.execute_raw(Statement::from_sql_and_values(backend, delete_sql(backend), [row.into()])).await?;
-    db.execute_raw(Statement::from_sql_and_values(backend, insert_sql(backend), [row.into(), folded.into()])).await?;
+    db.execute_raw(Statement::from_sql_and_values(backend, insert_sql(backend), [row.into(), text.into()])).await?;
     Ok(())
 }
 
@@ -113,8 +117,33 @@ fn tokens(query: &str) -> Vec<String> {
         .collect()
 }
 
-/// The bonus for a text that holds the whole query as written, more at its start.
+/// The letters-and-digits words of a folded text.
+fn words(text: &str) -> Vec<&str> {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect()
+}
+
+/// How well `text` matches the query's tokens: for each token, one plus the log of the number
+/// of words it starts, over the square root of the number of words (a short text that names
+/// the query outranks a long one that mentions it).
+fn relevance(text: &str, tokens: &[String]) -> f64 {
+    let words = words(text);
+    if words.is_empty() {
+        return 0.0;
+    }
+    let matched: f64 = tokens
+        .iter()
+        .map(|token| words.iter().filter(|w| w.starts_with(token.as_str())).count())
+        .filter(|&n| n > 0)
+        .map(|n| 1.0 + (n as f64).ln())
+        .sum();
+    matched / (words.len() as f64).sqrt()
+}
+
+/// The bonus for a text that holds the query's words in a row, more at its start (both
+/// compared word by word, whatever stands between the words).
 fn phrase_bonus(text: &str, phrase: &str) -> f64 {
+    let (text, phrase) = (words(text).join(" "), words(phrase).join(" "));
+    let (text, phrase) = (text.as_str(), phrase.as_str());
     if phrase.is_empty() {
         return 0.0;
     }
@@ -177,11 +206,10 @@ pub async fn search(db: &impl ConnectionTrait, query: &str, types: &[SearchType]
     for row in rows {
         let rowid: i64 = row.try_get("", "rowid")?;
         let text: String = row.try_get("", "text")?;
-        let relevance: f64 = row.try_get("", "score")?;
         let (Some(node_type), Ok(id)) = (SearchType::from_code(rowid % 8), i32::try_from(rowid / 8)) else {
             continue;
         };
-        hits.push(Hit { node_type, id, score: relevance + phrase_bonus(&text, &phrase) });
+        hits.push(Hit { node_type, id, score: relevance(&text, &tokens) + phrase_bonus(&text, &phrase) });
     }
     hits.sort_by(|a, b| {
         b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)).then(a.node_type.code().cmp(&b.node_type.code()))
@@ -207,6 +235,16 @@ mod tests {
         assert_eq!(tokens("Đề án 06-ĐA/TU"), ["de", "an", "06", "da", "tu"]);
         assert_eq!(tokens("\" OR 1=1 --"), ["or", "1", "1"]);
         assert!(tokens("  --  ").is_empty());
+    }
+
+    #[test]
+    fn a_short_text_that_names_the_query_outranks_a_long_one_that_mentions_it() {
+        let tokens = tokens("de an 06");
+        let scheme = "06-da/tu de an 06 doi moi nang cao chat luong cong tac dan van co so giai doan 2016-2020";
+        let task = "nghien cuu tham muu cho btv tinh uy chi dao viec tiep tuc trien khai de an 06 trong thoi gian \
+                    toi doi voi de an 06 giao ban dan van tinh uy nghien cuu tham muu cho btv tinh uy chi dao";
+        assert!(relevance(scheme, &tokens) > relevance(task, &tokens));
+        assert_eq!(relevance("tran manh loi", &tokens), 0.0);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::domain::vocabulary::{ParticipationRole, TaskStatus};
 use crate::error::AppResult;
 use chrono::NaiveDate;
 use entity::*;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement};
+use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Func, Order, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, QueryResult};
 
 /// What tasks can be grouped by.
@@ -158,8 +158,20 @@ pub async fn task_stats(
         }
     }
     let status = |s: TaskStatus| s.as_str().to_owned();
-    let sum_status =
-        |s: TaskStatus| Expr::cust_with_values("SUM(CASE WHEN \"task\".\"status\" = ? THEN 1 ELSE 0 END)", [status(s)]);
+    // Built with the query builder rather than SQL text, so each backend gets its placeholders.
+    let count_where = |condition: Condition| Func::sum(Expr::case(condition, 1).finally(0));
+    let task_status = || Expr::col((task::Entity, task::Column::Status));
+    let sum_status = |s: TaskStatus| count_where(Condition::all().add(task_status().eq(status(s))));
+    let update = Alias::new("u");
+    let done_by_due_date = Query::select()
+        .expr(Expr::val(1))
+        .from_as(task_update::Entity, update.clone())
+        .and_where(Expr::col((update.clone(), task_update::Column::TaskId)).equals((task::Entity, task::Column::Id)))
+        .and_where(Expr::col((update.clone(), task_update::Column::Status)).eq(status(TaskStatus::Done)))
+        .and_where(
+            Expr::col((update, task_update::Column::Date)).lte(Expr::col((task::Entity, task::Column::DueOn))),
+        )
+        .to_owned();
     query
         .expr_as(Expr::cust("COUNT(*)"), Alias::new("total"))
         .expr_as(sum_status(TaskStatus::Open), Alias::new("open"))
@@ -167,18 +179,16 @@ pub async fn task_stats(
         .expr_as(sum_status(TaskStatus::Done), Alias::new("done"))
         .expr_as(sum_status(TaskStatus::Cancelled), Alias::new("cancelled"))
         .expr_as(
-            Expr::cust_with_values(
-                "SUM(CASE WHEN \"task\".\"status\" IN (?, ?) AND \"task\".\"due_on\" < ? THEN 1 ELSE 0 END)",
-                [status(TaskStatus::Open).into(), status(TaskStatus::InProgress).into(), sea_orm::Value::from(as_of)],
+            count_where(
+                Condition::all()
+                    .add(task_status().is_in([status(TaskStatus::Open), status(TaskStatus::InProgress)]))
+                    .add(Expr::col((task::Entity, task::Column::DueOn)).lt(as_of)),
             ),
             Alias::new("overdue"),
         )
         .expr_as(
-            Expr::cust_with_values(
-                "SUM(CASE WHEN \"task\".\"status\" = ? AND EXISTS (SELECT 1 FROM \"task_update\" AS \"u\" \
-                 WHERE \"u\".\"task_id\" = \"task\".\"id\" AND \"u\".\"status\" = ? \
-                 AND \"u\".\"date\" <= \"task\".\"due_on\") THEN 1 ELSE 0 END)",
-                [status(TaskStatus::Done), status(TaskStatus::Done)],
+            count_where(
+                Condition::all().add(task_status().eq(status(TaskStatus::Done))).add(Expr::exists(done_by_due_date)),
             ),
             Alias::new("done_on_time"),
         )

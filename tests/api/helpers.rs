@@ -1,4 +1,6 @@
-//! Starting the real server on port 0 with a fresh SQLite database, and talking to it over HTTP.
+//! Starting the real server on port 0 with a fresh database, and talking to it over HTTP. The
+//! database is SQLite in a temporary folder, or, when `TEST_DATABASE_URL` names a PostgreSQL
+//! server, a new database of its own on that server.
 
 use chrono::{DateTime, Utc};
 use govtrail::config::ServerConfig;
@@ -63,9 +65,41 @@ pub async fn spawn_at(now: &str, dataset: Value) -> TestApp {
     spawn(Setup { dataset: Some(dataset.to_string()), clock: Clock::Fixed(now), ..Setup::default() }).await
 }
 
+/// The URL of a new, empty database for one test.
+async fn fresh_database(dir: &TempDir) -> String {
+    let Ok(server) = std::env::var("TEST_DATABASE_URL") else {
+        return format!("sqlite://{}/test.db?mode=rwc", dir.path().display());
+    };
+    use sea_orm::ConnectionTrait;
+    static LEFTOVERS: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+    let admin = sea_orm::Database::connect(&server).await.expect("TEST_DATABASE_URL reachable");
+    // Databases of an earlier run are dropped once, before the first test makes its own.
+    LEFTOVERS
+        .get_or_init(|| async {
+            let rows = admin
+                .query_all_raw(sea_orm::Statement::from_string(
+                    admin.get_database_backend(),
+                    "SELECT datname FROM pg_database WHERE datname LIKE 'govtrail_test_%'",
+                ))
+                .await
+                .expect("list databases");
+            for row in rows {
+                let name: String = row.try_get("", "datname").expect("name");
+                let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await;
+            }
+        })
+        .await;
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let name = format!("govtrail_test_{}_{n}", std::process::id());
+    admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create database");
+    let base = server.rsplit_once('/').map_or(server.as_str(), |(base, _)| base);
+    format!("{base}/{name}")
+}
+
 pub async fn spawn(setup: Setup) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
-    let database_url = format!("sqlite://{}/test.db?mode=rwc", dir.path().display());
+    let database_url = fresh_database(&dir).await;
     let setup_db = database::open(&database_url).await.expect("database");
     if let Some(json) = &setup.dataset {
         let parsed = dataset::parse_dataset(json).map_err(|e| e.message()).expect("dataset parses");
