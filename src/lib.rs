@@ -6,6 +6,7 @@
 #![warn(missing_docs)]
 
 pub mod auth;
+pub mod calendar;
 pub mod config;
 pub mod database;
 pub mod dataset;

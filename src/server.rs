@@ -1,18 +1,22 @@
-//! The HTTP server: GraphQL at `/graphql`, GraphiQL at `/`, `/healthz`, and GraphiQL's assets
-//! from a local folder when configured.
+//! The HTTP server: GraphQL at `/graphql`, GraphiQL at `/`, `/healthz`, iCalendar feeds at
+//! `/calendar/tasks.ics` and `/calendar/conferences.ics`, and GraphiQL's assets from a local
+//! folder when configured.
 
 use crate::auth::{self, Identity};
+use crate::calendar;
 use crate::config::ServerConfig;
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 use crate::graphiql::{self, AssetSource};
+use crate::graphql::ids::{NodeKind, decode, decode_as};
 use crate::graphql::{AppSchema, RequestState, build_schema, prepare};
+use crate::store::filters::Assignee;
 use async_graphql_poem::{GraphQLRequest, GraphQLResponse};
 use poem::endpoint::StaticFilesEndpoint;
-use poem::http::{HeaderMap, header};
+use poem::http::{HeaderMap, StatusCode, header};
 use poem::listener::{Acceptor, Listener, TcpListener};
 use poem::middleware::CatchPanic;
-use poem::web::{Data, Html};
-use poem::{EndpointExt, Route, Server, get, handler};
+use poem::web::{Data, Html, Query};
+use poem::{EndpointExt, Response, Route, Server, get, handler};
 use sea_orm::DatabaseConnection;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -72,6 +76,93 @@ fn healthz() -> &'static str {
     "ok"
 }
 
+/// The filters of a calendar feed, as its URL gives them (global ids, comma-separated
+/// statuses), and the token of a client that cannot send an Authorization header.
+#[derive(serde::Deserialize, Default)]
+struct FeedParams {
+    token: Option<String>,
+    assignee: Option<String>,
+    directive: Option<String>,
+    status: Option<String>,
+    organizer: Option<String>,
+    area: Option<String>,
+    official: Option<String>,
+}
+
+/// A node id of the kind `kind` from a feed parameter.
+fn feed_id(value: &Option<String>, kind: NodeKind, name: &str) -> AppResult<Option<i32>> {
+    value.as_ref().map(|id| decode_as(&async_graphql::ID(id.clone()), kind, name)).transpose()
+}
+
+/// Who asks for a feed: the Authorization header, or `?token=` (calendar clients send no
+/// headers); refused like a GraphQL request when reads need a token.
+async fn feed_reader(app: &App, headers: &HeaderMap, params: &FeedParams) -> AppResult<()> {
+    let header = headers.get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or("").to_owned());
+    let authorization = header.or_else(|| params.token.as_ref().map(|t| format!("Bearer {t}")));
+    match auth::identify(&app.state.db, authorization.as_deref()).await? {
+        Identity::Invalid => Err(AppError::Unauthenticated),
+        Identity::Anonymous if app.restrict_reads => Err(AppError::Unauthenticated),
+        _ => Ok(()),
+    }
+}
+
+/// A feed as an HTTP response: the calendar, or the refusal with its status and message.
+fn feed_response(feed: AppResult<String>) -> Response {
+    match feed {
+        Ok(text) => Response::builder().content_type("text/calendar; charset=utf-8").body(text),
+        Err(err) => {
+            let status = match &err {
+                AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+                AppError::BadUserInput { .. } | AppError::NotFound { .. } => StatusCode::BAD_REQUEST,
+                _ => StatusCode::INTERNAL_SERVER_ERROR,
+            };
+            Response::builder().status(status).content_type("text/plain; charset=utf-8").body(err.message())
+        }
+    }
+}
+
+#[handler]
+async fn task_calendar(Data(app): Data<&Arc<App>>, headers: &HeaderMap, Query(params): Query<FeedParams>) -> Response {
+    let feed = async {
+        feed_reader(app, headers, &params).await?;
+        let assignee = match &params.assignee {
+            Some(id) => {
+                Some(match decode(id).map_err(|_| AppError::bad_input("assignee", "assignee: not a node id"))? {
+                    (NodeKind::Organization, row) => Assignee::Organization(row),
+                    (NodeKind::Official, row) => Assignee::Official(row),
+                    _ => return Err(AppError::bad_input("assignee", "assignee: an Organization or Official id")),
+                })
+            }
+            None => None,
+        };
+        let feed = calendar::TaskFeed {
+            assignee,
+            directive: feed_id(&params.directive, NodeKind::Directive, "directive")?,
+            statuses: calendar::statuses(params.status.as_deref().unwrap_or(""))?,
+        };
+        calendar::tasks(&app.state.db, &feed, app.state.clock.now()).await
+    };
+    feed_response(feed.await)
+}
+
+#[handler]
+async fn conference_calendar(
+    Data(app): Data<&Arc<App>>,
+    headers: &HeaderMap,
+    Query(params): Query<FeedParams>,
+) -> Response {
+    let feed = async {
+        feed_reader(app, headers, &params).await?;
+        let feed = calendar::ConferenceFeed {
+            organizer: feed_id(&params.organizer, NodeKind::Organization, "organizer")?,
+            area: feed_id(&params.area, NodeKind::Area, "area")?,
+            official: feed_id(&params.official, NodeKind::Official, "official")?,
+        };
+        calendar::conferences(&app.state.db, &feed, app.state.clock.now()).await
+    };
+    feed_response(feed.await)
+}
+
 /// Binds the listener and returns the address bound (useful with port 0) and the future that
 /// serves until `shutdown` resolves.
 pub async fn bind<S>(
@@ -92,7 +183,9 @@ where
     let mut routes = Route::new()
         .at("/", get(graphiql_page))
         .at("/graphql", get(graphql).post(graphql))
-        .at("/healthz", get(healthz));
+        .at("/healthz", get(healthz))
+        .at("/calendar/tasks.ics", get(task_calendar))
+        .at("/calendar/conferences.ics", get(conference_calendar));
     if let Some(folder) = &config.graphiql_assets {
         routes = routes.nest(graphiql::LOCAL_PREFIX, StaticFilesEndpoint::new(folder));
     }

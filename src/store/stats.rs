@@ -168,9 +168,7 @@ pub async fn task_stats(
         .from_as(task_update::Entity, update.clone())
         .and_where(Expr::col((update.clone(), task_update::Column::TaskId)).equals((task::Entity, task::Column::Id)))
         .and_where(Expr::col((update.clone(), task_update::Column::Status)).eq(status(TaskStatus::Done)))
-        .and_where(
-            Expr::col((update, task_update::Column::Date)).lte(Expr::col((task::Entity, task::Column::DueOn))),
-        )
+        .and_where(Expr::col((update, task_update::Column::Date)).lte(Expr::col((task::Entity, task::Column::DueOn))))
         .to_owned();
     query
         .expr_as(Expr::cust("COUNT(*)"), Alias::new("total"))

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod calendars;
 mod cli;
 mod conferences;
 mod directives;
