@@ -1,4 +1,4 @@
-//! The HTTP server: GraphQL at `/graphql`, GraphiQL at `/`, `/healthz`, iCalendar feeds at
+//! The HTTP server: GraphQL at `/graphql`, GraphiQL at `/`, `/healthz` and `/readyz`, iCalendar feeds at
 //! `/calendar/tasks.ics` and `/calendar/conferences.ics`, and GraphiQL's assets from a local
 //! folder when configured.
 
@@ -74,6 +74,26 @@ fn graphiql_page(Data(app): Data<&Arc<App>>) -> Html<String> {
 #[handler]
 fn healthz() -> &'static str {
     "ok"
+}
+
+/// Ready when the database answers and its schema is current (a load balancer sends traffic
+/// only then); 503 with the reason otherwise.
+#[handler]
+async fn readyz(Data(app): Data<&Arc<App>>) -> Response {
+    let unavailable = |reason: String| {
+        Response::builder()
+            .status(StatusCode::SERVICE_UNAVAILABLE)
+            .content_type("text/plain; charset=utf-8")
+            .body(reason)
+    };
+    match crate::database::pending_migrations(&app.state.db).await {
+        Ok(0) => Response::builder().content_type("text/plain; charset=utf-8").body("ready"),
+        Ok(n) => unavailable(format!("{n} migrations are pending: run govtrail migrate")),
+        Err(err) => {
+            tracing::warn!(%err, "readiness check: the database does not answer");
+            unavailable("the database does not answer".to_owned())
+        }
+    }
 }
 
 /// The filters of a calendar feed, as its URL gives them (global ids, comma-separated
@@ -184,6 +204,7 @@ where
         .at("/", get(graphiql_page))
         .at("/graphql", get(graphql).post(graphql))
         .at("/healthz", get(healthz))
+        .at("/readyz", get(readyz))
         .at("/calendar/tasks.ics", get(task_calendar))
         .at("/calendar/conferences.ics", get(conference_calendar));
     if let Some(folder) = &config.graphiql_assets {

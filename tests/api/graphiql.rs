@@ -1,4 +1,4 @@
-//! GraphiQL at `/`, from the CDN or from a local asset folder; `/healthz`.
+//! GraphiQL at `/`, from the CDN or from a local asset folder; `/healthz` and `/readyz`.
 
 use crate::helpers::*;
 
@@ -39,4 +39,23 @@ async fn graphql_over_get_answers_queries() {
     assert_eq!(response.status(), 200);
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["data"]["officials"]["totalCount"], 7);
+}
+
+#[tokio::test]
+async fn ready_only_while_the_schema_is_current() {
+    use sea_orm::ConnectionTrait;
+    let app = spawn_app().await;
+    let ready = app.client.get(app.url("/readyz")).send().await.unwrap();
+    assert_eq!(ready.status(), 200);
+    assert_eq!(ready.text().await.unwrap(), "ready");
+    // As if the binary were newer than the database: its last migration is not applied.
+    let db = govtrail::database::connect(&app.database_url).await.unwrap();
+    db.execute_unprepared("DELETE FROM seaql_migrations WHERE version = (SELECT MAX(version) FROM seaql_migrations)")
+        .await
+        .unwrap();
+    let behind = app.client.get(app.url("/readyz")).send().await.unwrap();
+    assert_eq!(behind.status(), 503);
+    assert!(behind.text().await.unwrap().contains("1 migrations are pending"));
+    let health = app.client.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(health.status(), 200, "the process is still up");
 }
