@@ -15,8 +15,20 @@ use std::process::ExitCode;
     about = "Vietnamese governance reporting as linked, queryable facts, over GraphQL."
 )]
 struct Cli {
+    /// How logs are written on standard error: lines for people, or JSON for a log collector.
+    #[arg(long, global = true, env = "GOVTRAIL_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
+}
+
+/// How logs are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    /// Lines for people.
+    Text,
+    /// One JSON object a line.
+    Json,
 }
 
 #[derive(clap::Args)]
@@ -157,14 +169,16 @@ async fn shutdown_signal() {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sea_orm_migration=warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
-    match Cli::parse().command {
+    let cli = Cli::parse();
+    // PostgreSQL's notices ("relation already exists, skipping") are not news to an operator.
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sea_orm_migration=warn,sqlx::postgres::notice=warn".into());
+    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match cli.log_format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().init(),
+    }
+    match cli.command {
         Command::Schema => {
             say!("{}", graphql::build_schema().sdl().trim_end_matches('\n'));
             ExitCode::SUCCESS

@@ -47,10 +47,26 @@ fn refusal(error: AppError) -> async_graphql::Response {
 
 #[handler]
 async fn graphql(Data(app): Data<&Arc<App>>, headers: &HeaderMap, request: GraphQLRequest) -> GraphQLResponse {
+    let started = std::time::Instant::now();
+    let operation = request.0.operation_name.clone().unwrap_or_else(|| "-".to_owned());
+    let response = answer(app, headers, request.0).await;
+    // One line a request: what was asked, how it ended, how long it took; never a credential.
+    let outcome = response
+        .errors
+        .first()
+        .and_then(|e| e.extensions.as_ref())
+        .and_then(|x| x.get("code"))
+        .map_or_else(|| "ok".to_owned(), |code| code.to_string().trim_matches('"').to_owned());
+    let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+    tracing::info!(operation = %operation, outcome = %outcome, duration_ms, "graphql request");
+    response.into()
+}
+
+async fn answer(app: &App, headers: &HeaderMap, request: async_graphql::Request) -> async_graphql::Response {
     let authorization = headers.get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or(""));
     let identity = match auth::identify(&app.state.db, authorization).await {
         Ok(identity) => identity,
-        Err(err) => return refusal(err).into(),
+        Err(err) => return refusal(err),
     };
     // Bad credentials are refused outright, so that no answer depends on what they would reach.
     let refused = match &identity {
@@ -59,11 +75,11 @@ async fn graphql(Data(app): Data<&Arc<App>>, headers: &HeaderMap, request: Graph
         _ => None,
     };
     if let Some(error) = refused {
-        return refusal(error).into();
+        return refusal(error);
     }
-    let mut response = app.schema.execute(prepare(request.0, &app.state, identity)).await;
+    let mut response = app.schema.execute(prepare(request, &app.state, identity)).await;
     add_missing_codes(&mut response);
-    response.into()
+    response
 }
 
 #[handler]

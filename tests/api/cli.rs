@@ -242,3 +242,63 @@ async fn a_popolo_file_from_elsewhere_is_read_with_its_roles_and_instants() {
     assert!(!refused.status.success());
     assert!(text(&refused.stderr).contains("memberships"), "{}", text(&refused.stderr));
 }
+
+/// A server process, stopped when the test ends, however it ends.
+struct Running(std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test]
+async fn json_logs_name_each_request_and_never_its_token() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/logs.db?mode=rwc", dir.path().display());
+    let mut server = Running(
+        Command::new(env!("CARGO_BIN_EXE_govtrail"))
+            .args(["serve", "--log-format", "json", "--listen", "127.0.0.1:0", "--database", &url])
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start the server"),
+    );
+    let mut lines = BufReader::new(server.0.stderr.take().expect("stderr")).lines();
+    let mut address = None;
+    for line in lines.by_ref().take(50) {
+        let line = line.expect("a log line");
+        let entry: serde_json::Value = serde_json::from_str(&line).unwrap_or_else(|_| panic!("not JSON: {line}"));
+        let message = entry["fields"]["message"].as_str().unwrap_or("");
+        if let Some(rest) = message.split("http://").nth(1) {
+            address = rest.split_whitespace().next().map(str::to_owned);
+            break;
+        }
+    }
+    let address = address.expect("the server says where it listens");
+    let secret = "gt_this-token-must-not-be-logged";
+    let response = reqwest::Client::new()
+        .post(format!("http://{address}/graphql"))
+        .bearer_auth(secret)
+        .json(&serde_json::json!({ "query": "query WhoChaired { conferences { totalCount } }", "operationName": "WhoChaired" }))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 200);
+    let mut logged = None;
+    for line in lines.by_ref().take(20) {
+        let line = line.expect("a log line");
+        assert!(!line.contains(secret), "a token reached the log: {line}");
+        let entry: serde_json::Value = serde_json::from_str(&line).expect("JSON");
+        if entry["fields"]["message"] == "graphql request" {
+            logged = Some(entry);
+            break;
+        }
+    }
+    drop(server);
+    let entry = logged.expect("the request is logged");
+    assert_eq!(entry["fields"]["operation"], "WhoChaired");
+    assert_eq!(entry["fields"]["outcome"], "UNAUTHENTICATED");
+    assert!(entry["fields"]["duration_ms"].as_f64().is_some(), "{entry}");
+}
