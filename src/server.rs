@@ -55,8 +55,11 @@ async fn graphql(Data(app): Data<&Arc<App>>, headers: &HeaderMap, request: Graph
         .errors
         .first()
         .and_then(|e| e.extensions.as_ref())
-        .and_then(|x| x.get("code"))
-        .map_or_else(|| "ok".to_owned(), |code| code.to_string().trim_matches('"').to_owned());
+        .and_then(|x| match x.get("code") {
+            Some(async_graphql::Value::String(code)) => Some(code.as_str()),
+            _ => None,
+        })
+        .unwrap_or("ok");
     let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
     tracing::info!(operation = %operation, outcome = %outcome, duration_ms, "graphql request");
     response.into()

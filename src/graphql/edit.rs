@@ -22,7 +22,6 @@ use crate::error::{AppError, AppResult};
 use crate::service::record::{self, Author};
 use crate::service::{conference as conference_service, kinds};
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
-use sea_orm::EntityTrait;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -1038,7 +1037,7 @@ async fn edit_node_list(
 }
 
 async fn directive_of(ctx: &Context<'_>, row: i32) -> Result<Directive> {
-    let found = entity::directive::Entity::find_by_id(row).one(db(ctx)?).await.map_err(AppError::from)?;
+    let found = super::load_one(ctx, super::loaders::DirectiveById(row)).await?;
     Ok(Directive(found.ok_or_else(|| AppError::not_found("no such directive"))?))
 }
 

@@ -725,8 +725,15 @@ impl Editable for Directive {
     }
 
     async fn write_children(txn: &DatabaseTransaction, id: i32, f: &DirectiveFields) -> AppResult<()> {
-        directive_link::Entity::delete_many().filter(directive_link::Column::FromDirectiveId.eq(id)).exec(txn).await?;
-        super::record::forget_orphan_citations(txn).await?;
+        let old: Vec<i32> = directive_link::Entity::find()
+            .filter(directive_link::Column::FromDirectiveId.eq(id))
+            .all(txn)
+            .await?
+            .into_iter()
+            .map(|l| l.id)
+            .collect();
+        super::forget_citations(txn, subject::DIRECTIVE_LINK, old.clone()).await?;
+        directive_link::Entity::delete_many().filter(directive_link::Column::Id.is_in(old)).exec(txn).await?;
         for link in &f.links {
             let row = sea_orm::ActiveModelTrait::insert(
                 all_set::<_, directive_link::ActiveModel>(directive_link::Model {
@@ -936,11 +943,18 @@ impl Editable for Conference {
             )
             .await?;
         }
-        conference_directive::Entity::delete_many()
+        let old: Vec<i32> = conference_directive::Entity::find()
             .filter(conference_directive::Column::ConferenceId.eq(id))
+            .all(txn)
+            .await?
+            .into_iter()
+            .map(|l| l.id)
+            .collect();
+        super::forget_citations(txn, subject::CONFERENCE_DIRECTIVE, old.clone()).await?;
+        conference_directive::Entity::delete_many()
+            .filter(conference_directive::Column::Id.is_in(old))
             .exec(txn)
             .await?;
-        super::record::forget_orphan_citations(txn).await?;
         for link in &f.directives {
             let row = sea_orm::ActiveModelTrait::insert(
                 all_set::<_, conference_directive::ActiveModel>(conference_directive::Model {

@@ -38,13 +38,6 @@ pub struct Author<'a> {
     pub operation: &'a str,
 }
 
-impl<'a> Author<'a> {
-    /// The same author making the change through another operation.
-    pub fn through(self, operation: &'a str) -> Self {
-        Author { operation, ..self }
-    }
-}
-
 /// The row type of a kind.
 pub type Row<K> = <<K as Editable>::Entity as EntityTrait>::Model;
 type Active<K> = <<K as Editable>::Entity as EntityTrait>::ActiveModel;
@@ -312,14 +305,15 @@ pub async fn delete<K: Editable>(
     let (id_column, version_column, _) = K::columns();
     let stored = find::<K>(txn, id).await?;
     check_version(K::LABEL, id_value(stored.get(version_column))?, expected_version)?;
-    let before = snapshot::<K>(&K::fields(txn, &stored).await?)?;
+    let fields = K::fields(txn, &stored).await?;
+    let before = snapshot::<K>(&fields)?;
     let result =
         K::Entity::delete_many().filter(id_column.eq(id)).filter(version_column.eq(expected_version)).exec(txn).await?;
     if result.rows_affected != 1 {
         return Err(changed_meanwhile(K::LABEL));
     }
     forget_orphan_citations(txn).await?;
-    if let Some((search_type, _)) = K::search_entry(&parse_fields::<K>(before.clone())?) {
+    if let Some((search_type, _)) = K::search_entry(&fields) {
         search::remove(txn, search_type, id).await?;
     }
     log::<K>(txn, author, id, ChangeAction::Delete, Some(before), None).await?;
@@ -345,16 +339,15 @@ pub async fn revert<K: Editable>(
         message: format!("the {} has changed since this change: revert the later changes first", K::LABEL),
     };
     match (before, after, stored) {
-        (_, Some(after), Some(stored)) => {
+        (before, Some(after), Some(stored)) => {
             let current = snapshot::<K>(&K::fields(txn, &stored).await?)?;
             let empty = Value::Object(Map::new());
-            let before = parse(&change.before)?;
             let fields = history::field_changes(Some(before.as_ref().unwrap_or(&empty)), Some(&after));
             if fields.iter().any(|(field, _, new)| current.get(field).unwrap_or(&Value::Null) != new) {
                 return Err(moved_on());
             }
             let version = id_value(stored.get(version_column))?;
-            if change.before.is_none() {
+            if before.is_none() {
                 return delete::<K>(txn, author, change.node_id, version).await;
             }
             let patch: Map<String, Value> = fields.into_iter().map(|(field, old, _)| (field, old)).collect();
