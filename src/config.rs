@@ -26,7 +26,18 @@ pub struct ServerConfig {
     pub batch_window: Duration,
     /// Whether reads need a token too (writes always do).
     pub restrict_reads: bool,
+    /// On SQLite, how often the history is read for changes made by other processes on the
+    /// same file (changes made through this server go out at once).
+    pub change_poll: Duration,
+    /// How long, after SIGTERM, requests in flight may take to finish before the server exits.
+    pub shutdown_timeout: Duration,
 }
+
+/// The default interval at which SQLite's history is read for other processes' changes.
+pub const DEFAULT_CHANGE_POLL: Duration = Duration::from_secs(1);
+
+/// The default time requests in flight get to finish on shutdown.
+pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl ServerConfig {
     /// A configuration listening on `listen`, with the GraphiQL assets from the CDN, the
@@ -38,6 +49,8 @@ impl ServerConfig {
             clock: Clock::System,
             batch_window: DEFAULT_BATCH_WINDOW,
             restrict_reads: false,
+            change_poll: DEFAULT_CHANGE_POLL,
+            shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
         }
     }
 }

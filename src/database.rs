@@ -13,17 +13,23 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://govtrail.db?mode=rwc";
 /// Opens a connection pool. SQLite files run in WAL mode, so readers never wait for a writer
 /// and a crash loses no committed transaction; foreign keys are enforced.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    connect_with_pool(url, None).await
+}
+
+/// Connects with at most `max_connections` in the pool (by default 4 on SQLite, whose writers
+/// take turns, and 16 on PostgreSQL).
+pub async fn connect_with_pool(url: &str, max_connections: Option<u32>) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url.to_owned());
     options.sqlx_logging(false).acquire_timeout(Duration::from_secs(30));
     if url.starts_with("sqlite:") {
-        options.max_connections(4).min_connections(1).map_sqlx_sqlite_opts(|o| {
+        options.max_connections(max_connections.unwrap_or(4)).min_connections(1).map_sqlx_sqlite_opts(|o| {
             o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
                 .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
         });
     } else {
-        options.max_connections(16);
+        options.max_connections(max_connections.unwrap_or(16));
     }
     Database::connect(options).await
 }
@@ -40,7 +46,12 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
 
 /// Opens and migrates in one step, as every command does.
 pub async fn open(url: &str) -> Result<DatabaseConnection, DbErr> {
-    let db = connect(url).await?;
+    open_with_pool(url, None).await
+}
+
+/// Like [`open`], with at most `max_connections` in the pool.
+pub async fn open_with_pool(url: &str, max_connections: Option<u32>) -> Result<DatabaseConnection, DbErr> {
+    let db = connect_with_pool(url, max_connections).await?;
     migrate(&db).await?;
     Ok(db)
 }

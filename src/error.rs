@@ -32,6 +32,12 @@ pub enum AppError {
     Forbidden,
     /// The caller gave no valid credentials. Code `UNAUTHENTICATED`.
     Unauthenticated,
+    /// A subscriber fell so far behind the changes that some were dropped; it should query
+    /// afresh and subscribe again. Code `SUBSCRIPTION_LAGGED`.
+    Lagged {
+        /// How many changes it missed.
+        missed: u64,
+    },
     /// A failure of the service itself (database, bug); the detail is logged only. Code `INTERNAL`.
     Internal {
         /// The cause, for the log.
@@ -63,7 +69,16 @@ impl AppError {
             AppError::Conflict { .. } => "CONFLICT",
             AppError::Forbidden => "FORBIDDEN",
             AppError::Unauthenticated => "UNAUTHENTICATED",
+            AppError::Lagged { .. } => "SUBSCRIPTION_LAGGED",
             AppError::Internal { .. } => "INTERNAL",
+        }
+    }
+
+    /// For logs and the command line: the message, or an internal error's cause.
+    pub fn detail(&self) -> String {
+        match self {
+            AppError::Internal { detail } => detail.clone(),
+            other => other.message(),
         }
     }
 
@@ -75,6 +90,9 @@ impl AppError {
             AppError::Conflict { message } => message.clone(),
             AppError::Forbidden => "this operation needs a role the caller does not have".to_owned(),
             AppError::Unauthenticated => "valid credentials are needed for this operation".to_owned(),
+            AppError::Lagged { missed } => {
+                format!("this subscription fell {missed} changes behind and ends; query afresh and subscribe again")
+            }
             AppError::Internal { .. } => "internal error; it has been logged".to_owned(),
         }
     }
@@ -120,6 +138,7 @@ mod tests {
             (AppError::Conflict { message: "stale".into() }, "CONFLICT"),
             (AppError::Forbidden, "FORBIDDEN"),
             (AppError::Unauthenticated, "UNAUTHENTICATED"),
+            (AppError::Lagged { missed: 3 }, "SUBSCRIPTION_LAGGED"),
             (AppError::internal("disk full"), "INTERNAL"),
         ];
         for (err, code) in cases {

@@ -14,6 +14,8 @@ pub mod domain;
 pub mod error;
 pub mod graphiql;
 pub mod graphql;
+pub mod live;
+pub mod metrics;
 pub mod server;
 pub mod service;
 pub mod store;

@@ -58,7 +58,8 @@ enum FileFormat {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Migrate the database and serve GraphQL at /graphql, GraphiQL at / and /healthz.
+    /// Migrate the database and serve GraphQL at /graphql (subscriptions at /graphql/ws),
+    /// GraphiQL at /, /healthz, /readyz, /metrics and the calendar feeds.
     Serve {
         #[command(flatten)]
         database: DatabaseArg,
@@ -74,9 +75,21 @@ enum Command {
         /// Milliseconds the loaders gather keys before one batched SQL statement.
         #[arg(long, env = "GOVTRAIL_BATCH_WINDOW_MS", default_value_t = 2)]
         batch_window_ms: u64,
-        /// Answer reads only to callers with a token (writes always need one).
+        /// Answer reads only to callers with a token (writes always need one), subscriptions and
+        /// calendar feeds included.
         #[arg(long, env = "GOVTRAIL_RESTRICT_READS")]
         restrict_reads: bool,
+        /// The most database connections this server opens (default 4 on SQLite, 16 on
+        /// PostgreSQL, where one more stays open to listen for other replicas' changes).
+        #[arg(long, env = "GOVTRAIL_MAX_CONNECTIONS")]
+        max_connections: Option<u32>,
+        /// On SQLite, milliseconds between reads of the history for changes other processes
+        /// made (an import from the command line); this server's own changes go out at once.
+        #[arg(long, env = "GOVTRAIL_CHANGE_POLL_MS", default_value_t = 1000)]
+        change_poll_ms: u64,
+        /// Seconds that requests in flight get to finish after SIGTERM or Ctrl-C.
+        #[arg(long, env = "GOVTRAIL_SHUTDOWN_TIMEOUT_SECS", default_value_t = 30)]
+        shutdown_timeout_secs: u64,
     },
     /// Create, list and revoke API tokens.
     Token {
@@ -287,8 +300,18 @@ async fn main() -> ExitCode {
                 Err(err) => fail(&format!("write {}", file.display()), err),
             }
         }
-        Command::Serve { database, listen, demo, graphiql_assets, batch_window_ms, restrict_reads } => {
-            let db = match database::open(&database.database).await {
+        Command::Serve {
+            database,
+            listen,
+            demo,
+            graphiql_assets,
+            batch_window_ms,
+            restrict_reads,
+            max_connections,
+            change_poll_ms,
+            shutdown_timeout_secs,
+        } => {
+            let db = match database::open_with_pool(&database.database, max_connections).await {
                 Ok(db) => db,
                 Err(err) => return fail("database", err),
             };
@@ -305,13 +328,20 @@ async fn main() -> ExitCode {
                 graphiql_assets,
                 batch_window: std::time::Duration::from_millis(batch_window_ms),
                 restrict_reads,
+                change_poll: std::time::Duration::from_millis(change_poll_ms.max(10)),
+                shutdown_timeout: std::time::Duration::from_secs(shutdown_timeout_secs),
                 ..ServerConfig::new(listen)
             };
             match server::bind(&config, db, shutdown_signal()).await {
                 Ok((address, serve)) => {
-                    tracing::info!("govtrail listening on http://{address} (GraphQL at /graphql, GraphiQL at /)");
+                    tracing::info!(
+                        "govtrail listening on http://{address} (GraphQL at /graphql, subscriptions at /graphql/ws, GraphiQL at /)"
+                    );
                     match serve.await {
-                        Ok(()) => ExitCode::SUCCESS,
+                        Ok(()) => {
+                            tracing::info!("stopped");
+                            ExitCode::SUCCESS
+                        }
                         Err(err) => fail("server", err),
                     }
                 }

@@ -1,6 +1,8 @@
-//! The HTTP server: GraphQL at `/graphql`, GraphiQL at `/`, `/healthz` and `/readyz`, iCalendar feeds at
+//! The HTTP server: GraphQL at `/graphql`, subscriptions over WebSocket at `/graphql/ws`,
+//! GraphiQL at `/`, `/healthz`, `/readyz` and `/metrics`, iCalendar feeds at
 //! `/calendar/tasks.ics` and `/calendar/conferences.ics`, and GraphiQL's assets from a local
-//! folder when configured.
+//! folder when configured. On shutdown it stops accepting, closes subscriptions and lets the
+//! requests in flight finish.
 
 use crate::auth::{self, Identity};
 use crate::calendar;
@@ -8,25 +10,35 @@ use crate::config::ServerConfig;
 use crate::error::{AppError, AppResult};
 use crate::graphiql::{self, AssetSource};
 use crate::graphql::ids::{NodeKind, decode, decode_as};
-use crate::graphql::{AppSchema, RequestState, build_schema, prepare};
+use crate::graphql::{AppSchema, LiveExecutor, RequestState, WriteMark, build_schema, prepare};
+use crate::live::ChangeHub;
+use crate::metrics::Metrics;
 use crate::store::filters::Assignee;
-use async_graphql_poem::{GraphQLRequest, GraphQLResponse};
+use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, WsMessage};
+use async_graphql_poem::{GraphQLProtocol, GraphQLRequest, GraphQLResponse};
+use futures::{SinkExt, StreamExt};
 use poem::endpoint::StaticFilesEndpoint;
 use poem::http::{HeaderMap, StatusCode, header};
 use poem::listener::{Acceptor, Listener, TcpListener};
 use poem::middleware::CatchPanic;
+use poem::web::websocket::{Message, WebSocket};
 use poem::web::{Data, Html, Query};
-use poem::{EndpointExt, Response, Route, Server, get, handler};
+use poem::{EndpointExt, IntoResponse, Response, Route, Server, get, handler};
 use sea_orm::DatabaseConnection;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use tokio::sync::watch;
 
 struct App {
     schema: AppSchema,
     restrict_reads: bool,
     state: RequestState,
     graphiql_page: String,
+    /// Turns true when the server starts shutting down.
+    stopping: watch::Receiver<bool>,
+    /// Counts the open WebSocket connections; shutdown waits for them to close.
+    sockets: Arc<()>,
 }
 
 /// Errors that reach a client without a code are the engine's own (a query that does not
@@ -49,7 +61,11 @@ fn refusal(error: AppError) -> async_graphql::Response {
 async fn graphql(Data(app): Data<&Arc<App>>, headers: &HeaderMap, request: GraphQLRequest) -> GraphQLResponse {
     let started = std::time::Instant::now();
     let operation = request.0.operation_name.clone().unwrap_or_else(|| "-".to_owned());
-    let response = answer(app, headers, request.0).await;
+    let mark = WriteMark::default();
+    let response = answer(app, headers, request.0.data(mark.clone())).await;
+    if mark.is_set() {
+        app.state.live.written();
+    }
     // One line a request: what was asked, how it ended, how long it took; never a credential.
     let outcome = response
         .errors
@@ -60,9 +76,100 @@ async fn graphql(Data(app): Data<&Arc<App>>, headers: &HeaderMap, request: Graph
             _ => None,
         })
         .unwrap_or("ok");
-    let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let elapsed = started.elapsed();
+    app.state.metrics.request(&operation, outcome, elapsed);
+    let duration_ms = elapsed.as_secs_f64() * 1000.0;
     tracing::info!(operation = %operation, outcome = %outcome, duration_ms, "graphql request");
     response.into()
+}
+
+/// Who opens a subscription connection: the `Authorization` (or `token`) of the
+/// `connection_init` payload, as browsers cannot set headers on a WebSocket, else the upgrade
+/// request's header; refused like a GraphQL request when the credentials are bad, or absent
+/// while reads need a token.
+async fn connection_identity(
+    app: Arc<App>,
+    header: Option<String>,
+    payload: serde_json::Value,
+) -> async_graphql::Result<async_graphql::Data> {
+    let field = |name: &str| payload.get(name).and_then(serde_json::Value::as_str).map(str::to_owned);
+    let authorization = field("Authorization")
+        .or_else(|| field("authorization"))
+        .or_else(|| field("token").map(|token| format!("Bearer {token}")))
+        .or(header);
+    let identity = auth::identify(&app.state.db, authorization.as_deref()).await?;
+    match identity {
+        Identity::Invalid => Err(unauthenticated()),
+        Identity::Anonymous if app.restrict_reads => Err(unauthenticated()),
+        identity => {
+            let mut data = async_graphql::Data::default();
+            data.insert(identity);
+            Ok(data)
+        }
+    }
+}
+
+/// The refusal of a connection: the WebSocket closes with the code in its reason.
+fn unauthenticated() -> async_graphql::Error {
+    async_graphql::Error::new(format!("UNAUTHENTICATED: {}", AppError::Unauthenticated.message()))
+}
+
+/// Subscriptions over WebSocket (graphql-transport-ws, and the older graphql-ws).
+#[handler]
+fn subscriptions(
+    Data(app): Data<&Arc<App>>,
+    headers: &HeaderMap,
+    protocol: GraphQLProtocol,
+    websocket: WebSocket,
+) -> impl IntoResponse {
+    let app = app.clone();
+    let header = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    websocket.protocols(ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |socket| async move {
+        let _open = app.sockets.clone();
+        let (mut sink, incoming) = socket.split();
+        let mut stopping = app.stopping.clone();
+        // When the server stops, the client's side ends as if it had hung up, which ends
+        // every subscription of the connection.
+        let incoming = incoming
+            .take_until(async move {
+                let _ = stopping.wait_for(|stop| *stop).await;
+            })
+            .take_while(|message| std::future::ready(message.is_ok()))
+            .filter_map(|message| {
+                std::future::ready(message.ok().filter(|m| m.is_text() || m.is_binary()).map(Message::into_bytes))
+            })
+            .boxed();
+        let executor = LiveExecutor { schema: app.schema.clone(), state: app.state.clone() };
+        let init_app = app.clone();
+        let mut outgoing = async_graphql::http::WebSocket::new(executor, incoming, protocol.0)
+            .on_connection_init(move |payload| connection_identity(init_app, header, payload));
+        let mut closed = false;
+        while let Some(message) = outgoing.next().await {
+            let message = match message {
+                WsMessage::Text(text) => Message::text(text),
+                WsMessage::Close(code, reason) => {
+                    closed = true;
+                    // The protocol's code for a refused connection_init is 4403 Forbidden.
+                    let code = if reason.starts_with("UNAUTHENTICATED") { 4403 } else { code };
+                    Message::close_with(code, reason)
+                }
+            };
+            if sink.send(message).await.is_err() {
+                return;
+            }
+        }
+        if !closed && *app.stopping.borrow() {
+            let _ = sink.send(Message::close_with(1001u16, "the server is shutting down")).await;
+        }
+        let _ = sink.close().await;
+    })
+}
+
+#[handler]
+fn metrics_text(Data(app): Data<&Arc<App>>) -> Response {
+    Response::builder()
+        .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")
+        .body(app.state.metrics.render())
 }
 
 async fn answer(app: &App, headers: &HeaderMap, request: async_graphql::Request) -> async_graphql::Response {
@@ -213,17 +320,27 @@ where
     S: Future<Output = ()> + Send + 'static,
 {
     let assets = if config.graphiql_assets.is_some() { AssetSource::Local } else { AssetSource::Cdn };
+    let (stop, stopping) = watch::channel(false);
+    let live = ChangeHub::start(db.clone(), config.change_poll, stopping.clone())
+        .await
+        .map_err(|err| std::io::Error::other(err.detail()))?;
+    let metrics = Metrics::new(db.clone());
+    let sockets = Arc::new(());
     let app = Arc::new(App {
         schema: build_schema(),
         restrict_reads: config.restrict_reads,
-        state: RequestState { db, clock: config.clock, batch_window: config.batch_window },
+        state: RequestState { db, clock: config.clock, batch_window: config.batch_window, live, metrics },
         graphiql_page: graphiql::page("/graphql", assets),
+        stopping: stopping.clone(),
+        sockets: sockets.clone(),
     });
     let mut routes = Route::new()
         .at("/", get(graphiql_page))
         .at("/graphql", get(graphql).post(graphql))
+        .at("/graphql/ws", get(subscriptions))
         .at("/healthz", get(healthz))
         .at("/readyz", get(readyz))
+        .at("/metrics", get(metrics_text))
         .at("/calendar/tasks.ics", get(task_calendar))
         .at("/calendar/conferences.ics", get(conference_calendar));
     if let Some(folder) = &config.graphiql_assets {
@@ -236,10 +353,21 @@ where
         .first()
         .and_then(|a| a.as_socket_addr().copied())
         .ok_or_else(|| std::io::Error::other("the listener has no socket address"))?;
+    let timeout = config.shutdown_timeout;
+    let signal = async move {
+        shutdown.await;
+        tracing::info!("shutting down: no new connections; closing subscriptions, finishing requests");
+        let _ = stop.send(true);
+    };
     let serve = async move {
-        Server::new_with_acceptor(acceptor)
-            .run_with_graceful_shutdown(endpoint, shutdown, Some(std::time::Duration::from_secs(10)))
-            .await
+        let served = Server::new_with_acceptor(acceptor).run_with_graceful_shutdown(endpoint, signal, Some(timeout)).await;
+        // Upgraded connections outlive the HTTP server's own count; give them the same bound
+        // to send their close frames.
+        let deadline = tokio::time::Instant::now() + timeout;
+        while Arc::strong_count(&sockets) > 1 && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        served
     };
     Ok((address, serve))
 }

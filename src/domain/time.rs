@@ -32,6 +32,44 @@ pub fn days_until_due(due: Option<NaiveDate>, as_of: NaiveDate) -> Option<i64> {
     due.map(|due| (due - as_of).num_days())
 }
 
+/// Where a due date stands against a window of days from today.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DuePhase {
+    /// Due after the window.
+    Later,
+    /// Due today or within the window.
+    Window,
+    /// Due before today.
+    Overdue,
+}
+
+/// Where `due` stands on the local date `today` against a window of `within_days` days.
+pub fn due_phase(due: NaiveDate, today: NaiveDate, within_days: u32) -> DuePhase {
+    if due < today {
+        DuePhase::Overdue
+    } else if due <= today + chrono::Days::new(u64::from(within_days)) {
+        DuePhase::Window
+    } else {
+        DuePhase::Later
+    }
+}
+
+/// The first instant after `now` at which the local date in `zone` changes: its next midnight,
+/// or, where a transition skips midnight, the first local time that exists that day.
+pub fn next_midnight(zone: Tz, now: DateTime<Utc>) -> DateTime<Utc> {
+    use chrono::{NaiveTime, TimeZone};
+    let tomorrow = local_date(zone, now) + chrono::Days::new(1);
+    let mut wall = tomorrow.and_time(NaiveTime::MIN);
+    // A gap is at most a few hours; a quarter-hour step finds its end without searching long.
+    for _ in 0..(4 * 26) {
+        if let Some(instant) = zone.from_local_datetime(&wall).earliest() {
+            return instant.with_timezone(&Utc);
+        }
+        wall += chrono::Duration::minutes(15);
+    }
+    now + chrono::Duration::days(1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -65,6 +103,35 @@ mod tests {
         assert_eq!(days_until_due(Some(d("2021-12-31")), d("2021-12-01")), Some(30));
         assert_eq!(days_until_due(Some(d("2021-12-31")), d("2022-01-02")), Some(-2));
         assert_eq!(days_until_due(None, d("2022-01-02")), None);
+    }
+
+    #[test]
+    fn due_phase_splits_at_today_and_the_window_end() {
+        let today = d("2021-07-20");
+        assert_eq!(due_phase(d("2021-07-19"), today, 7), DuePhase::Overdue);
+        assert_eq!(due_phase(d("2021-07-20"), today, 0), DuePhase::Window);
+        assert_eq!(due_phase(d("2021-07-27"), today, 7), DuePhase::Window);
+        assert_eq!(due_phase(d("2021-07-28"), today, 7), DuePhase::Later);
+    }
+
+    #[test]
+    fn next_midnight_is_local() {
+        let now: DateTime<Utc> = "2021-07-20T10:00:00Z".parse().unwrap();
+        assert_eq!(next_midnight(DEFAULT_TIME_ZONE, now), "2021-07-20T17:00:00Z".parse::<DateTime<Utc>>().unwrap());
+        assert_eq!(next_midnight(chrono_tz::UTC, now), "2021-07-21T00:00:00Z".parse::<DateTime<Utc>>().unwrap());
+        // Exactly at midnight, the next one is a day later.
+        let midnight: DateTime<Utc> = "2021-07-20T17:00:00Z".parse().unwrap();
+        assert_eq!(next_midnight(DEFAULT_TIME_ZONE, midnight), "2021-07-21T17:00:00Z".parse::<DateTime<Utc>>().unwrap());
+    }
+
+    #[test]
+    fn next_midnight_skips_a_missing_midnight() {
+        // Santiago moved its clocks from 00:00 to 01:00 on 2022-09-11.
+        let zone: Tz = "America/Santiago".parse().unwrap();
+        let now: DateTime<Utc> = "2022-09-10T12:00:00Z".parse().unwrap();
+        let next = next_midnight(zone, now);
+        assert_eq!(local_date(zone, next), d("2022-09-11"));
+        assert_eq!(next, "2022-09-11T04:00:00Z".parse::<DateTime<Utc>>().unwrap());
     }
 
     #[test]

@@ -76,6 +76,7 @@ impl DatasetMutation {
         dry_run: Option<bool>,
     ) -> Result<ImportResult> {
         let actor = ctx.data::<Identity>().unwrap_or(&Identity::Anonymous).require(Role::Admin)?;
+        super::note_write(ctx);
         let at = super::state(ctx)?.clock.now();
         let author = Author { actor, at, operation: ctx.field().name() };
         let upload = file.value(ctx).map_err(|_| AppError::bad_input("file", "file: no file was sent"))?;

@@ -19,12 +19,13 @@ pub mod scalars;
 pub mod search;
 pub mod source;
 pub mod stats;
+pub mod subscription;
 pub mod task;
 pub mod timeline;
 
 use crate::error::{AppError, AppResult};
 use async_graphql::dataloader::{DataLoader, Loader};
-use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
+use async_graphql::{Context, MergedObject, Schema};
 use chrono::{DateTime, Utc};
 use loaders::Loaders;
 use sea_orm::DatabaseConnection;
@@ -72,12 +73,12 @@ pub struct MutationRoot(
 );
 
 /// The schema type.
-pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+pub type AppSchema = Schema<QueryRoot, MutationRoot, subscription::SubscriptionRoot>;
 
 /// Builds the schema. It holds no database, so the SDL can be printed without one; each
 /// request brings its [`RequestState`] and loader.
 pub fn build_schema() -> AppSchema {
-    Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription).finish()
+    Schema::build(QueryRoot::default(), MutationRoot::default(), subscription::SubscriptionRoot).finish()
 }
 
 /// Where "now" comes from: the system clock, or a fixed instant (reproducible reports, tests).
@@ -88,6 +89,13 @@ pub enum Clock {
     System,
     /// Always this instant.
     Fixed(DateTime<Utc>),
+    /// Running from `from`, which it showed at `since` (a rehearsal of a day's end, a test).
+    Running {
+        /// The instant shown at `since`.
+        from: DateTime<Utc>,
+        /// When it showed `from`.
+        since: std::time::Instant,
+    },
 }
 
 impl Clock {
@@ -96,11 +104,20 @@ impl Clock {
         match self {
             Clock::System => Utc::now(),
             Clock::Fixed(instant) => *instant,
+            Clock::Running { from, since } => {
+                *from + chrono::Duration::from_std(since.elapsed()).unwrap_or_else(|_| chrono::Duration::zero())
+            }
         }
+    }
+
+    /// Whether time passes on this clock (a fixed clock never reaches the next midnight).
+    pub fn advances(&self) -> bool {
+        !matches!(self, Clock::Fixed(_))
     }
 }
 
-/// What every request reads: the database, the clock and the loaders' batch window.
+/// What every request reads: the database, the clock, the loaders' batch window, the live
+/// changes and the metrics.
 #[derive(Clone)]
 pub struct RequestState {
     /// The database.
@@ -109,6 +126,10 @@ pub struct RequestState {
     pub clock: Clock,
     /// How long loaders gather keys before one batched statement.
     pub batch_window: std::time::Duration,
+    /// The database's changes as they commit, for subscriptions.
+    pub live: crate::live::ChangeHub,
+    /// The server's metrics.
+    pub metrics: std::sync::Arc<crate::metrics::Metrics>,
 }
 
 /// Attaches the state, the caller's identity and a fresh loader to one request.
@@ -117,8 +138,38 @@ pub fn prepare(
     state: &RequestState,
     identity: crate::auth::Identity,
 ) -> async_graphql::Request {
+    with_state(request, state).data(identity)
+}
+
+/// Attaches the state and a fresh loader (which batches and caches nothing between events).
+fn with_state(request: async_graphql::Request, state: &RequestState) -> async_graphql::Request {
     let loader = DataLoader::new(Loaders { db: state.db.clone() }, tokio::spawn).delay(state.batch_window);
-    request.data(state.clone()).data(identity).data(loader)
+    request.data(state.clone()).data(loader)
+}
+
+/// The schema as subscriptions over WebSocket run it: each operation gets the state and a
+/// loader of its own; the caller's identity comes with the connection.
+#[derive(Clone)]
+pub struct LiveExecutor {
+    /// The schema.
+    pub schema: AppSchema,
+    /// The state every operation reads.
+    pub state: RequestState,
+}
+
+impl async_graphql::Executor for LiveExecutor {
+    async fn execute(&self, request: async_graphql::Request) -> async_graphql::Response {
+        self.schema.execute(with_state(request, &self.state)).await
+    }
+
+    fn execute_stream(
+        &self,
+        request: async_graphql::Request,
+        session_data: Option<std::sync::Arc<async_graphql::Data>>,
+    ) -> futures::stream::BoxStream<'static, async_graphql::Response> {
+        let request = with_state(request, &self.state);
+        self.schema.execute_stream_with_session_data(request, session_data.unwrap_or_default())
+    }
 }
 
 pub(crate) fn state<'a>(ctx: &Context<'a>) -> AppResult<&'a RequestState> {
@@ -179,5 +230,25 @@ pub struct DeletePayload {
 pub(crate) fn writer(ctx: &Context<'_>) -> AppResult<(String, DateTime<Utc>)> {
     let identity = ctx.data::<crate::auth::Identity>().unwrap_or(&crate::auth::Identity::Anonymous);
     let actor = identity.require(crate::auth::Role::Editor)?.to_owned();
+    note_write(ctx);
     Ok((actor, state(ctx)?.clock.now()))
+}
+
+/// Set on a request that may have written, so that its changes go to the subscriptions of
+/// this process as soon as it is answered (on SQLite; PostgreSQL announces them itself).
+#[derive(Clone, Default)]
+pub struct WriteMark(pub std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl WriteMark {
+    /// Whether the request may have written.
+    pub fn is_set(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+/// Marks the request as one that may write.
+pub(crate) fn note_write(ctx: &Context<'_>) {
+    if let Ok(mark) = ctx.data::<WriteMark>() {
+        mark.0.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
 }

@@ -3,6 +3,7 @@
 
 pub mod filters;
 pub mod lists;
+pub mod live;
 pub mod page;
 pub mod quality;
 pub mod search;

@@ -1,6 +1,7 @@
 //! The command line: schema, import (in one transaction, idempotent, with clear refusals).
 
 use sea_orm::{EntityTrait, PaginatorTrait};
+use crate::helpers::Running;
 use std::process::{Command, Output};
 
 fn govtrail(args: &[&str]) -> Output {
@@ -243,15 +244,6 @@ async fn a_popolo_file_from_elsewhere_is_read_with_its_roles_and_instants() {
     assert!(text(&refused.stderr).contains("memberships"), "{}", text(&refused.stderr));
 }
 
-/// A server process, stopped when the test ends, however it ends.
-struct Running(std::process::Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 #[tokio::test]
 async fn json_logs_name_each_request_and_never_its_token() {

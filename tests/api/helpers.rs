@@ -66,7 +66,7 @@ pub async fn spawn_at(now: &str, dataset: Value) -> TestApp {
 }
 
 /// The URL of a new, empty database for one test.
-async fn fresh_database(dir: &TempDir) -> String {
+pub async fn fresh_database(dir: &TempDir) -> String {
     let Ok(server) = std::env::var("TEST_DATABASE_URL") else {
         return format!("sqlite://{}/test.db?mode=rwc", dir.path().display());
     };
@@ -209,4 +209,159 @@ pub async fn id_of(app: &TestApp, list: &str, text: &str) -> String {
     let found = nodes(&data[list]);
     let exact = found.iter().find(|n| n["name"] == text || n["code"] == text || n["title"] == text);
     exact.or(found.first()).unwrap_or_else(|| panic!("no {list} matches {text}"))["id"].as_str().expect("id").to_owned()
+}
+
+/// A server process, stopped when the test ends, however it ends.
+pub struct Running(pub std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A `govtrail serve` process on `database` with more `args`, and the address it listens on
+/// (its log is read on, so that it never blocks on a full pipe).
+pub fn serve_process(database: &str, args: &[&str]) -> (Running, String) {
+    use std::io::{BufRead, BufReader};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_govtrail"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--database", database])
+        .args(args)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start the server");
+    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let running = Running(child);
+    let mut address = None;
+    for line in lines.by_ref().take(100) {
+        let line = line.expect("a log line");
+        if let Some(rest) = line.split("listening on http://").nth(1) {
+            address = rest.split_whitespace().next().map(str::to_owned);
+            break;
+        }
+    }
+    std::thread::spawn(move || lines.for_each(drop));
+    (running, address.expect("the server says where it listens"))
+}
+
+/// A token made with the command line for `database`.
+pub fn cli_token(database: &str, name: &str, role: &str) -> String {
+    let made = std::process::Command::new(env!("CARGO_BIN_EXE_govtrail"))
+        .args(["token", "create", "--name", name, "--role", role, "--database", database])
+        .output()
+        .expect("govtrail token create");
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    String::from_utf8_lossy(&made.stdout).trim().to_owned()
+}
+
+/// The value of one sample of `/metrics` at `address` (0 when it is absent).
+pub async fn metric(address: &str, sample: &str) -> f64 {
+    let text = reqwest::get(format!("http://{address}/metrics")).await.expect("metrics").text().await.expect("text");
+    text.lines()
+        .find_map(|line| line.strip_prefix(sample).and_then(|rest| rest.strip_prefix(' ')))
+        .map_or(0.0, |value| value.trim().parse().expect("a number"))
+}
+
+/// Waits (at most 20 s) until `address` has `count` subscriptions open to `field`.
+pub async fn await_subscriptions(address: &str, field: &str, count: f64) {
+    let sample = format!("govtrail_subscriptions_active{{field=\"{field}\"}}");
+    for _ in 0..400 {
+        if metric(address, &sample).await == count {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("{address} never had {count} subscriptions to {field}");
+}
+
+/// A graphql-transport-ws client.
+pub struct Socket {
+    ws: tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+}
+
+/// How a connection attempt ended when the server refused it.
+#[derive(Debug)]
+pub struct Refused {
+    pub code: u16,
+    pub reason: String,
+}
+
+impl Socket {
+    /// Connects to `address`'s `/graphql/ws` and initialises with `payload`.
+    pub async fn connect(address: &str, payload: Value) -> Result<Socket, Refused> {
+        use futures::{SinkExt, StreamExt};
+        use tokio_tungstenite::tungstenite::Message;
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let mut request = format!("ws://{address}/graphql/ws").into_client_request().expect("request");
+        request.headers_mut().insert("Sec-WebSocket-Protocol", "graphql-transport-ws".parse().expect("header"));
+        let (mut ws, response) = tokio_tungstenite::connect_async(request).await.expect("WebSocket upgrade");
+        assert_eq!(
+            response.headers().get("sec-websocket-protocol").and_then(|v| v.to_str().ok()),
+            Some("graphql-transport-ws")
+        );
+        let init = json!({ "type": "connection_init", "payload": payload });
+        ws.send(Message::text(init.to_string())).await.expect("send init");
+        loop {
+            let message = tokio::time::timeout(std::time::Duration::from_secs(20), ws.next())
+                .await
+                .expect("an answer to connection_init")
+                .expect("a message")
+                .expect("a readable message");
+            match message {
+                Message::Text(text) => {
+                    let message: Value = serde_json::from_str(&text).expect("JSON");
+                    assert_eq!(message["type"], "connection_ack", "{message}");
+                    return Ok(Socket { ws });
+                }
+                Message::Close(frame) => {
+                    let (code, reason) = frame.map_or((0, String::new()), |f| (f.code.into(), f.reason.to_string()));
+                    return Err(Refused { code, reason });
+                }
+                _ => continue,
+            }
+        }
+    }
+
+    /// Starts the subscription `id`.
+    pub async fn subscribe(&mut self, id: &str, query: &str, variables: Value) {
+        use futures::SinkExt;
+        let message = json!({ "id": id, "type": "subscribe", "payload": { "query": query, "variables": variables } });
+        self.ws.send(tokio_tungstenite::tungstenite::Message::text(message.to_string())).await.expect("send subscribe");
+    }
+
+    /// The next protocol message (a `next`, `error` or `complete`), or the close frame as
+    /// `{"type": "close", "code": ..}`; none within `wait`.
+    pub async fn message_within(&mut self, wait: std::time::Duration) -> Option<Value> {
+        use futures::{SinkExt, StreamExt};
+        use tokio_tungstenite::tungstenite::Message;
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let message = tokio::time::timeout_at(deadline, self.ws.next()).await.ok()?;
+            match message {
+                Some(Ok(Message::Text(text))) => {
+                    let message: Value = serde_json::from_str(&text).expect("JSON");
+                    if message["type"] == "ping" {
+                        let pong = json!({ "type": "pong" }).to_string();
+                        self.ws.send(Message::text(pong)).await.expect("pong");
+                        continue;
+                    }
+                    return Some(message);
+                }
+                Some(Ok(Message::Close(frame))) => {
+                    let code: u16 = frame.map_or(0, |f| f.code.into());
+                    return Some(json!({ "type": "close", "code": code }));
+                }
+                Some(Ok(_)) => continue,
+                Some(Err(_)) | None => return Some(json!({ "type": "close", "code": 0 })),
+            }
+        }
+    }
+
+    /// The payload of the next `next` message (within 20 s).
+    pub async fn next(&mut self) -> Value {
+        let message = self.message_within(std::time::Duration::from_secs(20)).await.expect("an event within 20 s");
+        assert_eq!(message["type"], "next", "{message}");
+        message["payload"].clone()
+    }
 }

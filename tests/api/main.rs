@@ -20,6 +20,7 @@ mod schema;
 mod search;
 mod sources;
 mod statements;
+mod subscriptions;
 mod stats;
 mod tasks;
 mod timeline;

@@ -1,0 +1,154 @@
+//! Metrics for `/metrics`, in the Prometheus text format: GraphQL requests by operation name
+//! and outcome, their latency, the database pool's use and the open subscriptions.
+
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+use sea_orm::{DatabaseBackend, DatabaseConnection};
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Operation names are chosen by clients; past this many distinct names, new ones count as
+/// "other", so that a client cannot grow the metrics without bound.
+const MAX_OPERATIONS: usize = 200;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    operation: String,
+    outcome: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct OperationLabels {
+    operation: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct FieldLabels {
+    field: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct PoolLabels {
+    state: String,
+}
+
+/// The server's metrics.
+pub struct Metrics {
+    registry: Registry,
+    requests: Family<RequestLabels, Counter>,
+    latency: Family<OperationLabels, Histogram, fn() -> Histogram>,
+    subscriptions: Family<FieldLabels, Gauge>,
+    pool: Family<PoolLabels, Gauge>,
+    pool_max: Gauge,
+    operations: Mutex<HashSet<String>>,
+    db: DatabaseConnection,
+}
+
+fn latency_histogram() -> Histogram {
+    // 1 ms to about 33 s.
+    Histogram::new(exponential_buckets(0.001, 2.0, 16))
+}
+
+impl Metrics {
+    /// Metrics for a server over `db`.
+    pub fn new(db: DatabaseConnection) -> Arc<Self> {
+        let mut registry = Registry::with_prefix("govtrail");
+        let requests = Family::<RequestLabels, Counter>::default();
+        registry.register(
+            "graphql_requests",
+            "GraphQL requests over HTTP, by operation name and outcome (ok or the first error's code)",
+            requests.clone(),
+        );
+        let latency = Family::<OperationLabels, Histogram, fn() -> Histogram>::new_with_constructor(latency_histogram);
+        registry.register_with_unit(
+            "graphql_request_duration",
+            "Time to answer a GraphQL request over HTTP, by operation name",
+            prometheus_client::registry::Unit::Seconds,
+            latency.clone(),
+        );
+        let subscriptions = Family::<FieldLabels, Gauge>::default();
+        registry.register("subscriptions_active", "Open GraphQL subscriptions, by field", subscriptions.clone());
+        let pool = Family::<PoolLabels, Gauge>::default();
+        registry.register("db_pool_connections", "Database pool connections, by state (in_use or idle)", pool.clone());
+        let pool_max = Gauge::default();
+        registry.register("db_pool_max_connections", "The most connections the database pool opens", pool_max.clone());
+        Arc::new(Metrics {
+            registry,
+            requests,
+            latency,
+            subscriptions,
+            pool,
+            pool_max,
+            operations: Mutex::new(HashSet::new()),
+            db,
+        })
+    }
+
+    /// The label of an operation name.
+    fn operation_label(&self, operation: &str) -> String {
+        let Ok(mut seen) = self.operations.lock() else { return "other".to_owned() };
+        if seen.contains(operation) {
+            return operation.to_owned();
+        }
+        if seen.len() >= MAX_OPERATIONS {
+            return "other".to_owned();
+        }
+        seen.insert(operation.to_owned());
+        operation.to_owned()
+    }
+
+    /// Counts a GraphQL request: its operation name ("-" when it has none), its outcome and
+    /// how long it took.
+    pub fn request(&self, operation: &str, outcome: &str, duration: Duration) {
+        let operation = self.operation_label(operation);
+        self.requests.get_or_create(&RequestLabels { operation: operation.clone(), outcome: outcome.to_owned() }).inc();
+        self.latency.get_or_create(&OperationLabels { operation }).observe(duration.as_secs_f64());
+    }
+
+    /// Counts a subscription to `field` as open until the returned guard is dropped.
+    pub fn subscription(self: &Arc<Self>, field: &'static str) -> SubscriptionGuard {
+        self.subscriptions.get_or_create(&FieldLabels { field: field.to_owned() }).inc();
+        SubscriptionGuard { metrics: self.clone(), field }
+    }
+
+    /// The metrics in the Prometheus text format.
+    pub fn render(&self) -> String {
+        let (size, idle, max) = match self.db.get_database_backend() {
+            DatabaseBackend::Postgres => {
+                let pool = self.db.get_postgres_connection_pool();
+                (pool.size(), pool.num_idle(), pool.options().get_max_connections())
+            }
+            DatabaseBackend::Sqlite => {
+                let pool = self.db.get_sqlite_connection_pool();
+                (pool.size(), pool.num_idle(), pool.options().get_max_connections())
+            }
+            _ => (0, 0, 0),
+        };
+        let idle = i64::try_from(idle).unwrap_or(i64::MAX);
+        self.pool.get_or_create(&PoolLabels { state: "idle".to_owned() }).set(idle);
+        self.pool.get_or_create(&PoolLabels { state: "in_use".to_owned() }).set(i64::from(size) - idle);
+        self.pool_max.set(i64::from(max));
+        let mut text = String::new();
+        if prometheus_client::encoding::text::encode(&mut text, &self.registry).is_err() {
+            tracing::warn!("metrics: encoding failed");
+        }
+        text
+    }
+}
+
+/// An open subscription, counted until dropped.
+pub struct SubscriptionGuard {
+    metrics: Arc<Metrics>,
+    field: &'static str,
+}
+
+impl Drop for SubscriptionGuard {
+    fn drop(&mut self) {
+        self.metrics.subscriptions.get_or_create(&FieldLabels { field: self.field.to_owned() }).dec();
+    }
+}
