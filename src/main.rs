@@ -80,7 +80,7 @@ enum Command {
         #[arg(long, env = "GOVTRAIL_RESTRICT_READS")]
         restrict_reads: bool,
         /// The most database connections this server opens (default 4 on SQLite, 16 on
-        /// PostgreSQL, where one more stays open to listen for other replicas' changes).
+        /// PostgreSQL, where one of them stays open to listen for other replicas' changes).
         #[arg(long, env = "GOVTRAIL_MAX_CONNECTIONS")]
         max_connections: Option<u32>,
         /// On SQLite, milliseconds between reads of the history for changes other processes
