@@ -25,6 +25,7 @@ mod m20261127_000020_add_versions;
 mod m20261127_000021_create_api_token;
 mod m20261127_000022_create_change;
 mod m20261127_000023_add_task_update_progress;
+mod m20261127_000024_add_trigram_indexes;
 
 /// Applies every migration in order.
 pub struct Migrator;
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000021_create_api_token::Migration),
             Box::new(m20261127_000022_create_change::Migration),
             Box::new(m20261127_000023_add_task_update_progress::Migration),
+            Box::new(m20261127_000024_add_trigram_indexes::Migration),
         ]
     }
 }
