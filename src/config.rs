@@ -31,7 +31,13 @@ pub struct ServerConfig {
     pub change_poll: Duration,
     /// How long, after SIGTERM, requests in flight may take to finish before the server exits.
     pub shutdown_timeout: Duration,
+    /// How often the token of an open subscription connection is checked again (a revoked
+    /// token's connection is closed then).
+    pub token_recheck: Duration,
 }
+
+/// The default interval between checks of a subscription connection's token.
+pub const DEFAULT_TOKEN_RECHECK: Duration = Duration::from_secs(60);
 
 /// The default interval at which SQLite's history is read for other processes' changes.
 pub const DEFAULT_CHANGE_POLL: Duration = Duration::from_secs(1);
@@ -51,6 +57,7 @@ impl ServerConfig {
             restrict_reads: false,
             change_poll: DEFAULT_CHANGE_POLL,
             shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
+            token_recheck: DEFAULT_TOKEN_RECHECK,
         }
     }
 }

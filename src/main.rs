@@ -90,6 +90,10 @@ enum Command {
         /// Seconds that requests in flight get to finish after SIGTERM or Ctrl-C.
         #[arg(long, env = "GOVTRAIL_SHUTDOWN_TIMEOUT_SECS", default_value_t = 30)]
         shutdown_timeout_secs: u64,
+        /// Seconds between checks of an open subscription connection's token; the connection of
+        /// a revoked token is closed at the next check.
+        #[arg(long, env = "GOVTRAIL_TOKEN_RECHECK_SECS", default_value_t = 60)]
+        token_recheck_secs: u64,
     },
     /// Create, list and revoke API tokens.
     Token {
@@ -310,6 +314,7 @@ async fn main() -> ExitCode {
             max_connections,
             change_poll_ms,
             shutdown_timeout_secs,
+            token_recheck_secs,
         } => {
             let db = match database::open_with_pool(&database.database, max_connections).await {
                 Ok(db) => db,
@@ -330,6 +335,7 @@ async fn main() -> ExitCode {
                 restrict_reads,
                 change_poll: std::time::Duration::from_millis(change_poll_ms.max(10)),
                 shutdown_timeout: std::time::Duration::from_secs(shutdown_timeout_secs),
+                token_recheck: std::time::Duration::from_secs(token_recheck_secs.max(1)),
                 ..ServerConfig::new(listen)
             };
             match server::bind(&config, db, shutdown_signal()).await {

@@ -39,6 +39,8 @@ struct App {
     stopping: watch::Receiver<bool>,
     /// Counts the open WebSocket connections; shutdown waits for them to close.
     sockets: Arc<()>,
+    /// How often a subscription connection's token is checked again.
+    token_recheck: std::time::Duration,
 }
 
 /// Errors that reach a client without a code are the engine's own (a query that does not
@@ -90,6 +92,7 @@ async fn graphql(Data(app): Data<&Arc<App>>, headers: &HeaderMap, request: Graph
 async fn connection_identity(
     app: Arc<App>,
     header: Option<String>,
+    credentials: Arc<std::sync::Mutex<Option<String>>>,
     payload: serde_json::Value,
 ) -> async_graphql::Result<async_graphql::Data> {
     let field = |name: &str| payload.get(name).and_then(serde_json::Value::as_str).map(str::to_owned);
@@ -98,6 +101,9 @@ async fn connection_identity(
         .or_else(|| field("token").map(|token| format!("Bearer {token}")))
         .or(header);
     let identity = auth::identify(&app.state.db, authorization.as_deref()).await?;
+    if let Ok(mut kept) = credentials.lock() {
+        kept.clone_from(&authorization);
+    }
     match identity {
         Identity::Invalid => Err(unauthenticated()),
         Identity::Anonymous if app.restrict_reads => Err(unauthenticated()),
@@ -141,10 +147,30 @@ fn subscriptions(
             .boxed();
         let executor = LiveExecutor { schema: app.schema.clone(), state: app.state.clone() };
         let init_app = app.clone();
+        let credentials = Arc::new(std::sync::Mutex::new(None));
+        let kept = credentials.clone();
         let mut outgoing = async_graphql::http::WebSocket::new(executor, incoming, protocol.0)
-            .on_connection_init(move |payload| connection_identity(init_app, header, payload));
+            .on_connection_init(move |payload| connection_identity(init_app, header, kept, payload));
         let mut closed = false;
-        while let Some(message) = outgoing.next().await {
+        let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + app.token_recheck, app.token_recheck);
+        loop {
+            let message = tokio::select! {
+                message = outgoing.next() => match message {
+                    Some(message) => message,
+                    None => break,
+                },
+                _ = recheck.tick() => {
+                    // A token revoked while its connection is open stops reading at once, as it
+                    // would over HTTP.
+                    let authorization = credentials.lock().ok().and_then(|c| c.clone());
+                    if authorization.is_none()
+                        || !matches!(auth::identify(&app.state.db, authorization.as_deref()).await, Ok(Identity::Invalid))
+                    {
+                        continue;
+                    }
+                    WsMessage::Close(4403, "UNAUTHENTICATED: the connection's token is no longer valid".to_owned())
+                }
+            };
             let message = match message {
                 WsMessage::Text(text) => Message::text(text),
                 WsMessage::Close(code, reason) => {
@@ -156,6 +182,9 @@ fn subscriptions(
             };
             if sink.send(message).await.is_err() {
                 return;
+            }
+            if closed {
+                break;
             }
         }
         if !closed && *app.stopping.borrow() {
@@ -333,6 +362,7 @@ where
         graphiql_page: graphiql::page("/graphql", assets),
         stopping: stopping.clone(),
         sockets: sockets.clone(),
+        token_recheck: config.token_recheck,
     });
     let mut routes = Route::new()
         .at("/", get(graphiql_page))

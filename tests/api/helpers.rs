@@ -30,6 +30,7 @@ pub struct Setup {
     pub graphiql_assets: Option<std::path::PathBuf>,
     pub batch_window: std::time::Duration,
     pub restrict_reads: bool,
+    pub token_recheck: std::time::Duration,
 }
 
 impl Default for Setup {
@@ -40,6 +41,7 @@ impl Default for Setup {
             graphiql_assets: None,
             batch_window: govtrail::config::DEFAULT_BATCH_WINDOW,
             restrict_reads: false,
+            token_recheck: govtrail::config::DEFAULT_TOKEN_RECHECK,
         }
     }
 }
@@ -120,6 +122,7 @@ pub async fn spawn(setup: Setup) -> TestApp {
         graphiql_assets: setup.graphiql_assets.clone(),
         batch_window: setup.batch_window,
         restrict_reads: setup.restrict_reads,
+        token_recheck: setup.token_recheck,
         ..ServerConfig::new("127.0.0.1:0".parse().expect("address"))
     };
     let (address, serve) = server::bind(&config, db, async {

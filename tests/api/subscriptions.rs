@@ -187,6 +187,21 @@ async fn subscriptions_need_a_token_when_reads_do() {
 }
 
 #[tokio::test]
+async fn a_revoked_token_loses_its_subscriptions() {
+    let setup = Setup { restrict_reads: true, token_recheck: Duration::from_millis(200), ..Setup::default() };
+    let app = spawn(setup).await;
+    let reader = app.token("wall-screen", Role::Reader).await;
+    let other = app.token("other-screen", Role::Reader).await;
+    let mut revoked = Socket::connect(&app.address.to_string(), json!({ "token": reader })).await.expect("connected");
+    let mut kept = Socket::connect(&app.address.to_string(), json!({ "token": other })).await.expect("connected");
+    let db = govtrail::database::connect(&app.database_url).await.expect("connect");
+    govtrail::auth::revoke_token(&db, "wall-screen").await.map_err(|e| e.message()).expect("revoke");
+    let closed = revoked.message_within(Duration::from_secs(20)).await.expect("closed");
+    assert_eq!(closed, json!({ "type": "close", "code": 4403 }));
+    assert!(kept.message_within(Duration::from_millis(600)).await.is_none(), "the other token keeps its connection");
+}
+
+#[tokio::test]
 async fn metrics_count_a_request_just_made() {
     let app = spawn_demo().await;
     let address = app.address.to_string();
