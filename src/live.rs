@@ -1,8 +1,9 @@
 //! Live changes: every change the history records reaches the subscriptions of every server
 //! process on the database, whichever process made it.
 //!
-//! On PostgreSQL each recorded change is announced with `NOTIFY` inside the transaction that
-//! records it, so only committed changes are announced, and to every replica that listens.
+//! On PostgreSQL a trigger on the history announces each change with `NOTIFY` (migration
+//! 25), which PostgreSQL delivers when the transaction commits, to every replica that listens:
+//! only committed changes are announced.
 //! On SQLite, which one machine serves, the history is read forward from the last change seen,
 //! at once after a write through this process and every poll interval otherwise (so changes by
 //! another process on the same file, such as an import from the command line, arrive too).
@@ -12,12 +13,13 @@ use crate::error::{AppError, AppResult};
 use crate::store::live as store;
 use entity::change;
 use sea_orm::sqlx::postgres::PgListener;
-use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement};
+use sea_orm::{DatabaseBackend, DatabaseConnection};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Notify, broadcast, watch};
 
-/// The PostgreSQL channel changes are announced on; the payload is the change's id.
+/// The PostgreSQL channel changes are announced on (by the trigger of migration 25); the
+/// payload is the change's id.
 pub const CHANNEL: &str = "govtrail_changes";
 
 /// How many changes a subscriber may fall behind before it is told so and dropped.
@@ -43,19 +45,6 @@ struct Inner {
     /// Where reading forward stands; `None` while nobody subscribes, so that an idle server
     /// does not read the history at all.
     position: tokio::sync::Mutex<Option<i32>>,
-}
-
-/// Announces a change recorded in the transaction `txn` (PostgreSQL delivers it on commit).
-pub async fn announce(txn: &impl ConnectionTrait, change_id: i32) -> AppResult<()> {
-    if txn.get_database_backend() == DatabaseBackend::Postgres {
-        let notify = Statement::from_sql_and_values(
-            DatabaseBackend::Postgres,
-            "SELECT pg_notify($1, $2)",
-            [CHANNEL.into(), change_id.to_string().into()],
-        );
-        txn.execute_raw(notify).await?;
-    }
-    Ok(())
 }
 
 impl ChangeHub {

@@ -26,6 +26,7 @@ mod m20261127_000021_create_api_token;
 mod m20261127_000022_create_change;
 mod m20261127_000023_add_task_update_progress;
 mod m20261127_000024_add_trigram_indexes;
+mod m20261127_000025_announce_changes;
 
 /// Applies every migration in order.
 pub struct Migrator;
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000022_create_change::Migration),
             Box::new(m20261127_000023_add_task_update_progress::Migration),
             Box::new(m20261127_000024_add_trigram_indexes::Migration),
+            Box::new(m20261127_000025_announce_changes::Migration),
         ]
     }
 }

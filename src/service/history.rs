@@ -53,10 +53,10 @@ pub struct Record<'a> {
     pub after: Option<Value>,
 }
 
-/// Writes a change into the history, in the caller's transaction, and announces it to the
-/// live subscriptions of every server on the database once the transaction commits.
+/// Writes a change into the history, in the caller's transaction (live subscriptions hear of
+/// it once the transaction commits: see `crate::live`).
 pub async fn record(db: &impl ConnectionTrait, record: Record<'_>) -> AppResult<()> {
-    let written = change::ActiveModel {
+    change::ActiveModel {
         node_type: ActiveValue::Set(record.node_type.to_owned()),
         node_id: ActiveValue::Set(record.node_id),
         action: ActiveValue::Set(record.action.as_str().to_owned()),
@@ -69,7 +69,7 @@ pub async fn record(db: &impl ConnectionTrait, record: Record<'_>) -> AppResult<
     }
     .insert(db)
     .await?;
-    crate::live::announce(db, written.id).await
+    Ok(())
 }
 
 /// The fields that differ between two snapshots, with their values before and after.
