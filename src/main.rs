@@ -133,6 +133,25 @@ enum Command {
         #[command(flatten)]
         database: DatabaseArg,
     },
+    /// Make a synthetic dataset (same scale and seed, same dataset) and import it, or write it
+    /// to a file. Scale 1 is about 10,000 officials, 50,000 conferences, 200,000
+    /// participations, 20,000 directives and 100,000 tasks.
+    Generate {
+        /// How big: 1 as above, 10 ten times that, 0.01 a hundredth.
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+        /// The seed of the random choices.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Write the dataset to this file (`-` for standard output) instead of importing it.
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Record the import in the history, as `govtrail import` does without --no-history.
+        #[arg(long)]
+        with_history: bool,
+        #[command(flatten)]
+        database: DatabaseArg,
+    },
     /// Print the GraphQL schema (SDL).
     Schema,
 }
@@ -160,6 +179,19 @@ enum TokenCommand {
 fn fail(what: &str, message: impl std::fmt::Display) -> ExitCode {
     eprintln!("govtrail: {what}: {message}");
     ExitCode::FAILURE
+}
+
+/// Writes `text` to `file`, or to standard output for `-`.
+fn write_out(file: &std::path::Path, text: &str) -> ExitCode {
+    let written = if file.as_os_str() == "-" {
+        std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes())
+    } else {
+        std::fs::write(file, text)
+    };
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => fail(&format!("write {}", file.display()), err),
+    }
 }
 
 async fn shutdown_signal() {
@@ -199,6 +231,36 @@ async fn main() -> ExitCode {
         Command::Schema => {
             say!("{}", graphql::build_schema().sdl().trim_end_matches('\n'));
             ExitCode::SUCCESS
+        }
+        Command::Generate { scale, seed, output, with_history, database } => {
+            if !(scale > 0.0 && scale <= 100.0) {
+                return fail("generate", format!("--scale must be above 0 and at most 100, not {scale}"));
+            }
+            let started = std::time::Instant::now();
+            let generated = dataset::generate::generate(dataset::generate::Spec { scale, seed });
+            if let Some(file) = output {
+                return match dataset::to_json(&generated) {
+                    Ok(text) => write_out(&file, &text),
+                    Err(err) => fail("generate", err.message()),
+                };
+            }
+            let db = match database::open(&database.database).await {
+                Ok(db) => db,
+                Err(err) => return fail("database", err),
+            };
+            let author = with_history.then(|| govtrail::service::record::Author {
+                actor: "command line",
+                at: chrono::Utc::now(),
+                operation: "generate",
+            });
+            match dataset::import::import_dataset_by(&db, &generated, dataset::import::Mode::Write, author).await {
+                Ok(report) => {
+                    say!("{report}");
+                    eprintln!("generated and imported in {:.1} s", started.elapsed().as_secs_f64());
+                    ExitCode::SUCCESS
+                }
+                Err(err) => fail("generate", err.message()),
+            }
         }
         Command::Migrate { database } => match database::open(&database.database).await {
             Ok(_) => {
@@ -290,18 +352,9 @@ async fn main() -> ExitCode {
                 FileFormat::Dataset => dataset::export_dataset(&db).await.and_then(|ds| dataset::to_json(&ds)),
                 FileFormat::Popolo => dataset::popolo::export_popolo(&db).await,
             };
-            let text = match exported {
-                Ok(text) => text,
-                Err(err) => return fail("export", err.message()),
-            };
-            let written = if file.as_os_str() == "-" {
-                std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes())
-            } else {
-                std::fs::write(&file, text)
-            };
-            match written {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(err) => fail(&format!("write {}", file.display()), err),
+            match exported {
+                Ok(text) => write_out(&file, &text),
+                Err(err) => fail("export", err.message()),
             }
         }
         Command::Serve {

@@ -221,6 +221,19 @@ impl Participation {
         Ok(load_one(ctx, ConferenceById(self.0.conference_id)).await?.map(Conference))
     }
 
+    /// The posts the official held on the conference's date (as their known bounds allow): the
+    /// capacity they most likely took part in, where the report does not say.
+    async fn posts_held(&self, ctx: &Context<'_>) -> Result<Vec<super::official::Tenure>> {
+        let Some(conference) = load_one(ctx, ConferenceById(self.0.conference_id)).await? else {
+            return Ok(Vec::new());
+        };
+        let tenures = load_list(ctx, OfficialTenures(self.0.official_id)).await?;
+        Ok(super::official::tenures_held(tenures, Some(Date(conference.date)))
+            .into_iter()
+            .map(super::official::Tenure)
+            .collect())
+    }
+
     /// The sources that state this participation.
     async fn sources(&self, ctx: &Context<'_>) -> Result<Vec<Source>> {
         Ok(sources_of(ctx, subject::PARTICIPATION, self.0.id).await?)

@@ -273,7 +273,7 @@ impl SubscriptionRoot {
         let filter = filter.unwrap_or_default().into_store(0)?;
         let mut changes = state.live.subscribe().await?;
         let mut phases = HashMap::new();
-        let current = due_transitions(&state, &filter, within, &mut phases).await?;
+        let current = due_transitions(&state, &filter, within, &mut phases, None).await?;
         let guard = state.metrics.subscription("tasksDue");
         Ok(async_stream::stream! {
             let _open = guard;
@@ -290,16 +290,24 @@ impl SubscriptionRoot {
                         Duration::from_secs(3600)
                     }
                 };
-                tokio::select! {
+                // The tasks to weigh again: those changed, or all of them at midnight (and after
+                // missed changes).
+                let changed: Option<Vec<i32>> = tokio::select! {
                     received = changes.recv() => match received {
-                        Ok(batch) if !batch.iter().any(|c| c.node_type == "Task") => continue,
-                        // Everything is weighed afresh below, so a missed change loses nothing.
-                        Ok(_) | Err(RecvError::Lagged(_)) => {}
+                        Ok(batch) => {
+                            let ids: Vec<i32> =
+                                batch.iter().filter(|c| c.node_type == "Task").map(|c| c.node_id).collect();
+                            if ids.is_empty() {
+                                continue;
+                            }
+                            Some(ids)
+                        }
+                        Err(RecvError::Lagged(_)) => None,
                         Err(RecvError::Closed) => break,
                     },
-                    _ = tokio::time::sleep(wake) => {}
-                }
-                match due_transitions(&state, &filter, within, &mut phases).await {
+                    _ = tokio::time::sleep(wake) => None,
+                };
+                match due_transitions(&state, &filter, within, &mut phases, changed.as_deref()).await {
                     Ok(events) => {
                         for event in events {
                             yield Ok(event);
@@ -504,19 +512,31 @@ async fn next_wake(state: &RequestState) -> AppResult<Duration> {
     Ok(until.min(Duration::from_secs(3600)) + Duration::from_millis(50))
 }
 
-/// Weighs the owed tasks the filter holds for against the window and returns those that moved
-/// into it or became overdue since the last weighing (`phases` holds where each one stood).
+/// Weighs the owed tasks the filter holds for (all, or those `among`) against the window and
+/// returns those that moved into it or became overdue since the last weighing (`phases` holds
+/// where each one stood).
 async fn due_transitions(
     state: &RequestState,
     filter: &StoreTaskFilter,
     within_days: u32,
     phases: &mut HashMap<i32, DuePhase>,
+    among: Option<&[i32]>,
 ) -> AppResult<Vec<TaskDue>> {
     let now: DateTime<Utc> = state.clock.now();
     // No zone is more than a day ahead of UTC, so this is past the window's end in every zone.
     let until = now.date_naive() + chrono::Days::new(u64::from(within_days) + 2);
-    let tasks = store::owed_tasks_due_by(&state.db, filter, until).await?;
-    let mut next = HashMap::new();
+    let tasks = store::owed_tasks_due_by(&state.db, filter, until, among).await?;
+    // Weighing some tasks keeps where the others stood.
+    let mut next = match among {
+        Some(ids) => {
+            let mut kept = std::mem::take(phases);
+            for id in ids {
+                kept.remove(id);
+            }
+            kept
+        }
+        None => HashMap::new(),
+    };
     let mut events = Vec::new();
     for task in tasks {
         let (Some(due), Ok(zone)) = (task.due_on, parse_time_zone(&task.time_zone)) else { continue };

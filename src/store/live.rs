@@ -69,15 +69,20 @@ pub async fn conferences_matching(
     Ok(select.into_tuple::<i32>().all(db).await?.into_iter().collect())
 }
 
-/// The tasks still owed (open or in progress) that the filter holds for and that are due on
-/// or before `until`.
+/// The tasks still owed (open or in progress) among `among` (every task, when none are named)
+/// that the filter holds for and that are due on or before `until`.
 pub async fn owed_tasks_due_by(
     db: &DatabaseConnection,
     filter: &TaskFilter,
     until: NaiveDate,
+    among: Option<&[i32]>,
 ) -> AppResult<Vec<task::Model>> {
     let owed = [TaskStatus::Open, TaskStatus::InProgress].map(|s| s.as_str());
-    Ok(task::Entity::find()
+    let mut select = task::Entity::find();
+    if let Some(ids) = among {
+        select = select.filter(task::Column::Id.is_in(ids.iter().copied()));
+    }
+    Ok(select
         .filter(filter.condition())
         .filter(task::Column::Status.is_in(owed))
         .filter(task::Column::DueOn.is_not_null())

@@ -9,6 +9,7 @@ mod conferences;
 mod directives;
 mod edits;
 mod errors;
+mod generate;
 mod filters;
 mod graphiql;
 mod history;
