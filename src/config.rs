@@ -5,8 +5,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// The default batch window of the loaders.
-pub const DEFAULT_BATCH_WINDOW: Duration = Duration::from_millis(2);
+/// The default batch window of the loaders: none, as a batch starts when the request's
+/// resolvers can go no further (see `graphql::Batches`).
+pub const DEFAULT_BATCH_WINDOW: Duration = Duration::ZERO;
 
 /// The default listen address.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -21,8 +22,8 @@ pub struct ServerConfig {
     pub graphiql_assets: Option<PathBuf>,
     /// Where "today" comes from.
     pub clock: Clock,
-    /// How long the loaders gather keys before one batched statement; a wider window batches
-    /// more reliably under load and adds at most that much latency per level of nesting.
+    /// How long the loaders wait for more keys once a level of the query can go no further
+    /// (0: at once; every key of the level is in by then).
     pub batch_window: Duration,
     /// Whether reads need a token too (writes always do).
     pub restrict_reads: bool,

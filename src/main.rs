@@ -72,8 +72,9 @@ enum Command {
         /// Serve GraphiQL's browser assets from this folder instead of a CDN (see docs/graphiql.md).
         #[arg(long, env = "GOVTRAIL_GRAPHIQL_ASSETS")]
         graphiql_assets: Option<PathBuf>,
-        /// Milliseconds the loaders gather keys before one batched SQL statement.
-        #[arg(long, env = "GOVTRAIL_BATCH_WINDOW_MS", default_value_t = 2)]
+        /// Milliseconds the loaders wait before a batched SQL statement once a level of the
+        /// query can go no further (0: at once, with every key of the level).
+        #[arg(long, env = "GOVTRAIL_BATCH_WINDOW_MS", default_value_t = 0)]
         batch_window_ms: u64,
         /// Answer reads only to callers with a token (writes always need one), subscriptions and
         /// calendar feeds included.

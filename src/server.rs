@@ -216,7 +216,8 @@ async fn answer(app: &App, headers: &HeaderMap, request: async_graphql::Request)
     if let Some(error) = refused {
         return refusal(error);
     }
-    let mut response = app.schema.execute(prepare(request, &app.state, identity)).await;
+    let (request, batches) = prepare(request, &app.state, identity);
+    let mut response = batches.drive(app.schema.execute(request)).await;
     add_missing_codes(&mut response);
     response
 }

@@ -27,10 +27,16 @@ use crate::error::{AppError, AppResult};
 use async_graphql::dataloader::{DataLoader, Loader};
 use async_graphql::{Context, MergedObject, Schema};
 use chrono::{DateTime, Utc};
+use futures::future::BoxFuture;
+use futures::stream::{BoxStream, FuturesUnordered, Stream, StreamExt};
 use loaders::Loaders;
 use sea_orm::DatabaseConnection;
 use std::collections::HashMap;
+use std::future::Future;
 use std::hash::Hash;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::Poll;
 
 /// The root of every query.
 #[derive(MergedObject, Default)]
@@ -132,19 +138,104 @@ pub struct RequestState {
     pub metrics: std::sync::Arc<crate::metrics::Metrics>,
 }
 
-/// Attaches the state, the caller's identity and a fresh loader to one request.
+/// Attaches the state, the caller's identity and a fresh loader to one request; its batches
+/// run where [`Batches::drive`] runs the request.
 pub fn prepare(
     request: async_graphql::Request,
     state: &RequestState,
     identity: crate::auth::Identity,
-) -> async_graphql::Request {
-    with_state(request, state).data(identity)
+) -> (async_graphql::Request, Batches) {
+    let (request, batches) = with_state(request, state);
+    (request.data(identity), batches)
 }
 
-/// Attaches the state and a fresh loader (which batches and caches nothing between events).
-fn with_state(request: async_graphql::Request, state: &RequestState) -> async_graphql::Request {
-    let loader = DataLoader::new(Loaders { db: state.db.clone() }, tokio::spawn).delay(state.batch_window);
-    request.data(state.clone()).data(loader)
+/// Attaches the state and a fresh loader (which batches, and caches nothing between events).
+fn with_state(request: async_graphql::Request, state: &RequestState) -> (async_graphql::Request, Batches) {
+    let (sender, receiver) = futures::channel::mpsc::unbounded();
+    let spawner = move |batch: BoxFuture<'static, ()>| {
+        // The receiver lives as long as the request it drives; a batch sent after that has
+        // nobody left to answer.
+        let _ = sender.unbounded_send(batch);
+    };
+    let loader = DataLoader::new(Loaders { db: state.db.clone() }, spawner).delay(state.batch_window);
+    (request.data(state.clone()).data(loader), Batches { incoming: receiver, running: FuturesUnordered::new() })
+}
+
+/// The loaders' batches of one request, run on the request's own task: a batch starts when the
+/// request's resolvers can go no further, so it holds every key of their level, with no timer
+/// to wait for and no other thread to race.
+pub struct Batches {
+    incoming: futures::channel::mpsc::UnboundedReceiver<BoxFuture<'static, ()>>,
+    running: FuturesUnordered<BoxFuture<'static, ()>>,
+}
+
+impl Batches {
+    /// Polls the batches that have arrived or are under way; whether any made progress.
+    fn poll_batches(&mut self, cx: &mut std::task::Context<'_>) -> bool {
+        let mut progressed = false;
+        while let Poll::Ready(Some(batch)) = self.incoming.poll_next_unpin(cx) {
+            self.running.push(batch);
+            progressed = true;
+        }
+        while let Poll::Ready(Some(())) = self.running.poll_next_unpin(cx) {
+            progressed = true;
+        }
+        progressed
+    }
+
+    /// Polls `poll` until it is ready or waits on something other than itself; then runs the
+    /// batches, and again while they make progress.
+    fn step<T>(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+        mut poll: impl FnMut(&mut std::task::Context<'_>) -> Poll<T>,
+    ) -> Poll<T> {
+        loop {
+            // A list of many fields yields now and then, waking itself (FuturesUnordered does
+            // after 32 polls); such a wake means that more keys are on their way, so the work is
+            // polled again before a batch starts.
+            for _ in 0..10_000 {
+                let woken = Arc::new(WakeFlag { woken: AtomicBool::new(false), inner: cx.waker().clone() });
+                let waker = futures::task::waker(woken.clone());
+                if let Poll::Ready(output) = poll(&mut std::task::Context::from_waker(&waker)) {
+                    return Poll::Ready(output);
+                }
+                if !woken.woken.load(Ordering::Acquire) {
+                    break;
+                }
+            }
+            if !self.poll_batches(cx) {
+                return Poll::Pending;
+            }
+        }
+    }
+
+    /// Runs `work` (a request's execution) and its batches to the end of `work`.
+    pub async fn drive<F: Future>(mut self, work: F) -> F::Output {
+        let mut work = std::pin::pin!(work);
+        std::future::poll_fn(move |cx| self.step(cx, |cx| work.as_mut().poll(cx))).await
+    }
+
+    /// Runs a stream of responses (a subscription) and its batches.
+    pub fn drive_stream<S>(mut self, mut stream: S) -> impl Stream<Item = S::Item> + Send
+    where
+        S: Stream + Unpin + Send,
+    {
+        futures::stream::poll_fn(move |cx| self.step(cx, |cx| stream.poll_next_unpin(cx)))
+    }
+}
+
+/// A waker that notes whether it was woken, and passes the wake on.
+struct WakeFlag {
+    woken: AtomicBool,
+    inner: std::task::Waker,
+}
+
+impl futures::task::ArcWake for WakeFlag {
+    fn wake_by_ref(arc_self: &Arc<Self>) {
+        arc_self.woken.store(true, Ordering::Release);
+        arc_self.inner.wake_by_ref();
+    }
 }
 
 /// The schema as subscriptions over WebSocket run it: each operation gets the state and a
@@ -159,16 +250,18 @@ pub struct LiveExecutor {
 
 impl async_graphql::Executor for LiveExecutor {
     async fn execute(&self, request: async_graphql::Request) -> async_graphql::Response {
-        self.schema.execute(with_state(request, &self.state)).await
+        let (request, batches) = with_state(request, &self.state);
+        batches.drive(self.schema.execute(request)).await
     }
 
     fn execute_stream(
         &self,
         request: async_graphql::Request,
         session_data: Option<std::sync::Arc<async_graphql::Data>>,
-    ) -> futures::stream::BoxStream<'static, async_graphql::Response> {
-        let request = with_state(request, &self.state);
-        self.schema.execute_stream_with_session_data(request, session_data.unwrap_or_default())
+    ) -> BoxStream<'static, async_graphql::Response> {
+        let (request, batches) = with_state(request, &self.state);
+        let stream = self.schema.execute_stream_with_session_data(request, session_data.unwrap_or_default());
+        batches.drive_stream(stream).boxed()
     }
 }
 
