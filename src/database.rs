@@ -16,6 +16,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     connect_with_pool(url, None).await
 }
 
+/// The page cache of each SQLite connection, in KiB (SQLite's default is 2 MiB).
+pub const SQLITE_CACHE_KIB: u32 = 16 * 1024;
+
 /// Connects with at most `max_connections` in the pool (by default 4 on SQLite, whose writers
 /// take turns, and 16 on PostgreSQL).
 pub async fn connect_with_pool(url: &str, max_connections: Option<u32>) -> Result<DatabaseConnection, DbErr> {
@@ -27,6 +30,7 @@ pub async fn connect_with_pool(url: &str, max_connections: Option<u32>) -> Resul
                 .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
+                .pragma("cache_size", format!("-{SQLITE_CACHE_KIB}"))
         });
     } else {
         options.max_connections(max_connections.unwrap_or(16));

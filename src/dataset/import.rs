@@ -141,6 +141,12 @@ pub async fn import_dataset_by(
         return Err(AppError::BadUserInput { message, field: None });
     }
     let txn = crate::database::begin_write(db).await?;
+    let sqlite = db.get_database_backend() == sea_orm::DatabaseBackend::Sqlite;
+    if sqlite {
+        // A large import changes more pages than the default cache holds; each one evicted
+        // before the commit would be written to the log again and again.
+        txn.execute_unprepared(&format!("PRAGMA cache_size = -{IMPORT_CACHE_KIB}")).await?;
+    }
     let mut writer = Writer {
         txn: &txn,
         ids: HashMap::new(),
@@ -148,10 +154,14 @@ pub async fn import_dataset_by(
         author,
         tracked: Vec::new(),
         seen: HashSet::new(),
+        created: HashSet::new(),
     };
     writer.write(dataset).await?;
     writer.record_history().await?;
     let report = writer.report.clone();
+    if sqlite {
+        txn.execute_unprepared(&format!("PRAGMA cache_size = -{}", crate::database::SQLITE_CACHE_KIB)).await?;
+    }
     match mode {
         Mode::Write => txn.commit().await?,
         Mode::DryRun => txn.rollback().await?,
@@ -451,6 +461,9 @@ pub mod subject {
     pub const TASK_ASSIGNMENT: &str = "TASK_ASSIGNMENT";
 }
 
+/// The page cache of the connection that imports, in KiB.
+const IMPORT_CACHE_KIB: u32 = 256 * 1024;
+
 struct Writer<'a> {
     txn: &'a DatabaseTransaction,
     ids: HashMap<(Kind, String), i32>,
@@ -460,6 +473,9 @@ struct Writer<'a> {
     /// The nodes written, with their fields before.
     tracked: Vec<(EditKind, i32, Option<serde_json::Value>)>,
     seen: HashSet<(EditKind, i32)>,
+    /// The rows this import created (table, id): nothing can be stored under them yet, so
+    /// their children and citations need no looking up.
+    created: HashSet<(&'static str, i32)>,
 }
 
 fn id_of(value: Value) -> AppResult<i32> {
@@ -557,7 +573,9 @@ impl Writer<'_> {
                 active.not_set(id_column);
                 let model = active.insert(self.txn).await?;
                 self.report.count(Self::kind_of::<M>(), 1, |c| &mut c.created);
-                id_of(model.get(id_column))
+                let id = id_of(model.get(id_column))?;
+                self.created.insert((Self::kind_of::<M>(), id));
+                Ok(id)
             }
         }
     }
@@ -577,9 +595,12 @@ impl Writer<'_> {
         <M::Entity as EntityTrait>::ActiveModel:
             ActiveModelTrait<Entity = M::Entity> + sea_orm::ActiveModelBehavior + Send,
     {
+        let new = existing.is_none();
         let changed = existing.as_ref() != Some(&desired);
         let id = self.save(id_column, existing, desired).await?;
-        if changed {
+        if new {
+            search::add(self.txn, node_type, id, &folded).await?;
+        } else if changed {
             search::index(self.txn, node_type, id, &folded).await?;
         }
         Ok(id)
@@ -625,6 +646,24 @@ impl Writer<'_> {
             Some(key) => Ok(Some(self.resolve(kind, key, path).await?)),
             None => Ok(None),
         }
+    }
+
+    /// Whether this import created the row `id` of `table`.
+    fn fresh(&self, table: &'static str, id: i32) -> bool {
+        self.created.contains(&(table, id))
+    }
+
+    /// The rows of `E` stored under a parent (`select`), or none when this import just created
+    /// the parent.
+    async fn stored_under<E: EntityTrait>(
+        &self,
+        parent: (&'static str, i32),
+        select: sea_orm::Select<E>,
+    ) -> AppResult<Vec<E::Model>> {
+        if self.fresh(parent.0, parent.1) {
+            return Ok(Vec::new());
+        }
+        Ok(select.all(self.txn).await?)
     }
 
     fn remember(&mut self, kind: Kind, key: &str, id: i32) {
@@ -820,7 +859,9 @@ impl Writer<'_> {
             self.save_searchable(official::Column::Id, existing, desired, SearchType::Official, folded).await?;
         self.remember(Kind::Official, &o.key, official_id);
 
-        let stored = tenure::Entity::find().filter(tenure::Column::OfficialId.eq(official_id)).all(self.txn).await?;
+        let stored = self
+            .stored_under(("official", official_id), tenure::Entity::find().filter(tenure::Column::OfficialId.eq(official_id)))
+            .await?;
         let mut kept = HashSet::new();
         for (j, t) in o.tenures.iter().enumerate() {
             let path = format!("officials[{i}].tenures[{j}]");
@@ -879,10 +920,8 @@ impl Writer<'_> {
 
     async fn write_directive_children(&mut self, i: usize, d: &format::Directive) -> AppResult<()> {
         let from_id = self.resolve(Kind::Directive, &d.key, &format!("directives[{i}]")).await?;
-        let stored = directive_link::Entity::find()
-            .filter(directive_link::Column::FromDirectiveId.eq(from_id))
-            .all(self.txn)
-            .await?;
+        let select = directive_link::Entity::find().filter(directive_link::Column::FromDirectiveId.eq(from_id));
+        let stored = self.stored_under(("directive", from_id), select).await?;
         let mut kept = HashSet::new();
         for (j, link) in d.links.iter().enumerate() {
             let to_id = self
@@ -937,10 +976,9 @@ impl Writer<'_> {
         self.remember(Kind::Conference, &c.key, conference_id);
 
         // Organizers.
-        let stored = conference_organizer::Entity::find()
-            .filter(conference_organizer::Column::ConferenceId.eq(conference_id))
-            .all(self.txn)
-            .await?;
+        let select =
+            conference_organizer::Entity::find().filter(conference_organizer::Column::ConferenceId.eq(conference_id));
+        let stored = self.stored_under(("conference", conference_id), select).await?;
         let mut kept = HashSet::new();
         for (j, key) in c.organizers.iter().enumerate() {
             let organization_id = self.resolve(Kind::Organization, key, &format!("{path}.organizers[{j}]")).await?;
@@ -956,10 +994,8 @@ impl Writer<'_> {
         self.remove_children::<conference_organizer::Entity>(conference_organizer::Column::Id, "", gone).await?;
 
         // Participants.
-        let stored = participation::Entity::find()
-            .filter(participation::Column::ConferenceId.eq(conference_id))
-            .all(self.txn)
-            .await?;
+        let select = participation::Entity::find().filter(participation::Column::ConferenceId.eq(conference_id));
+        let stored = self.stored_under(("conference", conference_id), select).await?;
         let mut kept = HashSet::new();
         for (j, p) in c.participants.iter().enumerate() {
             let pp = format!("{path}.participants[{j}]");
@@ -984,10 +1020,9 @@ impl Writer<'_> {
         self.remove_children::<participation::Entity>(participation::Column::Id, subject::PARTICIPATION, gone).await?;
 
         // Directives.
-        let stored = conference_directive::Entity::find()
-            .filter(conference_directive::Column::ConferenceId.eq(conference_id))
-            .all(self.txn)
-            .await?;
+        let select =
+            conference_directive::Entity::find().filter(conference_directive::Column::ConferenceId.eq(conference_id));
+        let stored = self.stored_under(("conference", conference_id), select).await?;
         let mut kept = HashSet::new();
         for (j, link) in c.directives.iter().enumerate() {
             let directive_id =
@@ -1062,8 +1097,8 @@ impl Writer<'_> {
         let folded = desired.search_folded.clone();
         let task_id = self.save_searchable(task::Column::Id, existing, desired, SearchType::Task, folded).await?;
 
-        let stored =
-            task_assignee::Entity::find().filter(task_assignee::Column::TaskId.eq(task_id)).all(self.txn).await?;
+        let select = task_assignee::Entity::find().filter(task_assignee::Column::TaskId.eq(task_id));
+        let stored = self.stored_under(("task", task_id), select).await?;
         let mut kept = HashSet::new();
         for (j, a) in t.assignees.iter().enumerate() {
             let (organization_id, official_id) = self.actor(a, &format!("{path}.assignees[{j}]")).await?;
@@ -1084,7 +1119,8 @@ impl Writer<'_> {
         self.remove_children::<task_assignee::Entity>(task_assignee::Column::Id, subject::TASK_ASSIGNMENT, gone)
             .await?;
 
-        let stored = task_update::Entity::find().filter(task_update::Column::TaskId.eq(task_id)).all(self.txn).await?;
+        let select = task_update::Entity::find().filter(task_update::Column::TaskId.eq(task_id));
+        let stored = self.stored_under(("task", task_id), select).await?;
         let mut kept = HashSet::new();
         for u in &t.updates {
             let day: NaiveDate = u.date.parse().map_err(|_| AppError::internal("unchecked update date"))?;
@@ -1112,11 +1148,24 @@ impl Writer<'_> {
         citations: &[Citation],
         path: &str,
     ) -> AppResult<()> {
-        let stored = citation::Entity::find()
+        let subject_table = match subject_type {
+            subject::CONFERENCE => "conference",
+            subject::PARTICIPATION => "participation",
+            subject::TENURE => "tenure",
+            subject::DIRECTIVE => "directive",
+            subject::TASK => "task",
+            subject::CONFERENCE_DIRECTIVE => "conference_directive",
+            subject::DIRECTIVE_LINK => "directive_link",
+            subject::TASK_ASSIGNMENT => "task_assignee",
+            _ => "",
+        };
+        if citations.is_empty() && self.fresh(subject_table, subject_id) {
+            return Ok(());
+        }
+        let select = citation::Entity::find()
             .filter(citation::Column::SubjectType.eq(subject_type))
-            .filter(citation::Column::SubjectId.eq(subject_id))
-            .all(self.txn)
-            .await?;
+            .filter(citation::Column::SubjectId.eq(subject_id));
+        let stored = self.stored_under((subject_table, subject_id), select).await?;
         let mut kept = HashSet::new();
         for (k, c) in citations.iter().enumerate() {
             let source_id = self.resolve(Kind::Source, c.source(), &format!("{path}.sources[{k}]")).await?;

@@ -86,6 +86,15 @@ pub async fn index(db: &impl ConnectionTrait, node_type: SearchType, id: i32, fo
     Ok(())
 }
 
+/// Puts a node that is not in the index yet into it (a node just created).
+pub async fn add(db: &impl ConnectionTrait, node_type: SearchType, id: i32, folded: &str) -> AppResult<()> {
+    let backend = db.get_database_backend();
+    let text = words(folded).join(" ");
+    let values = [row_id(node_type, id).into(), text.into()];
+    db.execute_raw(Statement::from_sql_and_values(backend, insert_sql(backend), values)).await?;
+    Ok(())
+}
+
 /// Takes a node out of the index.
 pub async fn remove(db: &impl ConnectionTrait, node_type: SearchType, id: i32) -> AppResult<()> {
     let backend = db.get_database_backend();
