@@ -16,8 +16,10 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     connect_with_pool(url, None).await
 }
 
-/// The page cache of each SQLite connection, in KiB (SQLite's default is 2 MiB).
-pub const SQLITE_CACHE_KIB: u32 = 16 * 1024;
+/// The page cache of each SQLite connection, in KiB: SQLite's default, which also bounds the
+/// memory a sort takes before it spills (a server answering 16 aggregations at once stays
+/// small); a large import raises it for its own transaction.
+pub const SQLITE_CACHE_KIB: u32 = 2000;
 
 /// Connects with at most `max_connections` in the pool (by default 4 on SQLite, whose writers
 /// take turns, and 16 on PostgreSQL).
