@@ -22,9 +22,12 @@ def main():
     print("| target | query | connections | requests/s | p50 ms | p99 ms | rounds |")
     print("|---|---|---:|---:|---:|---:|---:|")
     for (target, query, connections), runs in sorted(groups.items()):
-        median = lambda key: statistics.median(r[key] for r in runs)  # noqa: E731
-        print(f"| {target} | {query} | {connections} | {median('rps'):.0f} | {median('p50_ms'):.2f} | "
-              f"{median('p99_ms'):.2f} | {len(runs)} |")
+        def median(key):
+            values = [r[key] for r in runs if r[key] is not None]
+            return f"{statistics.median(values):.2f}" if values else "none finished"
+
+        rps = statistics.median(r["rps"] for r in runs)
+        print(f"| {target} | {query} | {connections} | {rps:.0f} | {median('p50_ms')} | {median('p99_ms')} | {len(runs)} |")
     print()
     for target, mib in peak.items():
         print(f"- {target}: server peak resident memory {mib:.0f} MiB")
