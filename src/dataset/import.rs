@@ -163,7 +163,15 @@ pub async fn import_dataset_by(
         txn.execute_unprepared(&format!("PRAGMA cache_size = -{}", crate::database::SQLITE_CACHE_KIB)).await?;
     }
     match mode {
-        Mode::Write => txn.commit().await?,
+        Mode::Write => {
+            txn.commit().await?;
+            let touched = report.total.created + report.total.updated + report.total.removed;
+            if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres && touched >= ANALYZE_AFTER {
+                // PostgreSQL plans with empty statistics until autovacuum comes by; after a large
+                // load that made Q1 of the benchmark take 29.5 ms instead of 15.7 ms.
+                db.execute_unprepared("ANALYZE").await?;
+            }
+        }
         Mode::DryRun => txn.rollback().await?,
     }
     Ok(report)
@@ -460,6 +468,9 @@ pub mod subject {
     /// The assignment of a task to one assignee.
     pub const TASK_ASSIGNMENT: &str = "TASK_ASSIGNMENT";
 }
+
+/// How many rows an import changes before it refreshes PostgreSQL's planner statistics.
+const ANALYZE_AFTER: usize = 10_000;
 
 /// The page cache of the connection that imports, in KiB.
 const IMPORT_CACHE_KIB: u32 = 256 * 1024;

@@ -198,7 +198,7 @@ async fn a_generated_dataset_answers_the_benchmark_queries_with_its_rows() {
     let dir = tempfile::tempdir().unwrap();
     let database = fresh_database(&dir).await;
     let generated = std::process::Command::new(env!("CARGO_BIN_EXE_govtrail"))
-        .args(["generate", "--scale", "0.01", "--seed", "11", "--database", &database])
+        .args(["generate", "--scale", "0.02", "--seed", "11", "--database", &database])
         .output()
         .expect("govtrail generate");
     assert!(generated.status.success(), "{}", String::from_utf8_lossy(&generated.stderr));
@@ -206,8 +206,21 @@ async fn a_generated_dataset_answers_the_benchmark_queries_with_its_rows() {
     assert!(report.contains("created"), "{report}");
     let (_server, address) = serve_process(&database, &[]);
     let db = govtrail::database::connect(&database).await.unwrap();
-    assert_eq!(official::Entity::find().all(&db).await.unwrap().len(), 100);
-    assert_eq!(conference::Entity::find().all(&db).await.unwrap().len(), 500);
+    assert_eq!(official::Entity::find().all(&db).await.unwrap().len(), 200);
+    assert_eq!(conference::Entity::find().all(&db).await.unwrap().len(), 1000);
+    if database.starts_with("postgres") {
+        // A load this large refreshes the planner's statistics at once.
+        use sea_orm::{ConnectionTrait, Statement};
+        let analyzed = db
+            .query_one_raw(Statement::from_string(
+                sea_orm::DatabaseBackend::Postgres,
+                "SELECT count(*) AS n FROM pg_stat_user_tables WHERE relname = 'participation' AND last_analyze IS NOT NULL",
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(analyzed.try_get::<i64>("", "n").unwrap(), 1);
+    }
     check_q1(&address, &db).await;
     check_q2_and_q5(&address, &db).await;
     check_q3(&address, &db).await;
