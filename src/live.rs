@@ -63,7 +63,8 @@ impl ChangeHub {
         let hub = ChangeHub { inner: Arc::new(inner) };
         if postgres {
             let last = store::last_change_id(&db).await?;
-            let mut listener = PgListener::connect_with(db.get_postgres_connection_pool()).await.map_err(listen_error)?;
+            let mut listener =
+                PgListener::connect_with(db.get_postgres_connection_pool()).await.map_err(listen_error)?;
             listener.listen(CHANNEL).await.map_err(listen_error)?;
             tokio::spawn(hub.clone().listen(db, listener, last, shutdown));
         } else {
@@ -134,7 +135,13 @@ impl ChangeHub {
         }
     }
 
-    async fn listen(self, db: DatabaseConnection, mut listener: PgListener, mut last: i32, mut shutdown: watch::Receiver<bool>) {
+    async fn listen(
+        self,
+        db: DatabaseConnection,
+        mut listener: PgListener,
+        mut last: i32,
+        mut shutdown: watch::Receiver<bool>,
+    ) {
         loop {
             let received = tokio::select! {
                 received = listener.try_recv() => received,

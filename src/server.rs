@@ -391,7 +391,8 @@ where
         let _ = stop.send(true);
     };
     let serve = async move {
-        let served = Server::new_with_acceptor(acceptor).run_with_graceful_shutdown(endpoint, signal, Some(timeout)).await;
+        let served =
+            Server::new_with_acceptor(acceptor).run_with_graceful_shutdown(endpoint, signal, Some(timeout)).await;
         // Upgraded connections outlive the HTTP server's own count; give them the same bound
         // to send their close frames.
         let deadline = tokio::time::Instant::now() + timeout;

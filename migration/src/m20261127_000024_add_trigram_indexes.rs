@@ -55,7 +55,10 @@ impl MigrationTrait for Migration {
             return Ok(());
         }
         for (table, column) in COLUMNS {
-            manager.get_connection().execute_unprepared(&format!("DROP INDEX IF EXISTS ix_{table}_{column}_trgm")).await?;
+            manager
+                .get_connection()
+                .execute_unprepared(&format!("DROP INDEX IF EXISTS ix_{table}_{column}_trgm"))
+                .await?;
         }
         Ok(())
     }

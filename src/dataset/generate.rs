@@ -12,17 +12,41 @@ use chrono::{Datelike, Days, NaiveDate};
 use rand::prelude::*;
 use rand_chacha::ChaCha8Rng;
 
-const FAMILY: [&str; 16] =
-    ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"];
-const MIDDLE: [&str; 12] = ["Văn", "Thị", "Đức", "Minh", "Quang", "Thanh", "Hữu", "Ngọc", "Thu", "Mạnh", "Xuân", "Hồng"];
+const FAMILY: [&str; 16] = [
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương",
+    "Lý",
+];
+const MIDDLE: [&str; 12] =
+    ["Văn", "Thị", "Đức", "Minh", "Quang", "Thanh", "Hữu", "Ngọc", "Thu", "Mạnh", "Xuân", "Hồng"];
 const GIVEN: [&str; 24] = [
     "Dũng", "Hùng", "Lan", "Mai", "Sơn", "Tuấn", "Hải", "Bình", "An", "Hà", "Khoa", "Long", "Phương", "Thảo", "Trang",
     "Nam", "Quân", "Hiếu", "Đạt", "Linh", "Hương", "Nga", "Tâm", "Thắng",
 ];
 const PLACES: [&str; 24] = [
-    "Hà Giang", "Cao Bằng", "Lào Cai", "Yên Bái", "Tuyên Quang", "Thái Nguyên", "Lạng Sơn", "Bắc Kạn", "Phú Thọ",
-    "Sơn La", "Điện Biên", "Lai Châu", "Hòa Bình", "Nghệ An", "Thanh Hóa", "Quảng Trị", "Kon Tum", "Gia Lai",
-    "Đắk Lắk", "Lâm Đồng", "Bến Tre", "Cà Mau", "Sóc Trăng", "An Giang",
+    "Hà Giang",
+    "Cao Bằng",
+    "Lào Cai",
+    "Yên Bái",
+    "Tuyên Quang",
+    "Thái Nguyên",
+    "Lạng Sơn",
+    "Bắc Kạn",
+    "Phú Thọ",
+    "Sơn La",
+    "Điện Biên",
+    "Lai Châu",
+    "Hòa Bình",
+    "Nghệ An",
+    "Thanh Hóa",
+    "Quảng Trị",
+    "Kon Tum",
+    "Gia Lai",
+    "Đắk Lắk",
+    "Lâm Đồng",
+    "Bến Tre",
+    "Cà Mau",
+    "Sóc Trăng",
+    "An Giang",
 ];
 const COMMISSIONS: [(&str, &str); 5] = [
     ("Ban Dân vận", "DV"),
@@ -31,8 +55,16 @@ const COMMISSIONS: [(&str, &str); 5] = [
     ("Ban Kiểm tra", "KT"),
     ("Ban Nội chính", "NC"),
 ];
-const DEPARTMENTS: [&str; 8] =
-    ["Sở Nội vụ", "Sở Tài chính", "Sở Giáo dục và Đào tạo", "Sở Y tế", "Sở Nông nghiệp", "Sở Xây dựng", "Sở Tư pháp", "Sở Công Thương"];
+const DEPARTMENTS: [&str; 8] = [
+    "Sở Nội vụ",
+    "Sở Tài chính",
+    "Sở Giáo dục và Đào tạo",
+    "Sở Y tế",
+    "Sở Nông nghiệp",
+    "Sở Xây dựng",
+    "Sở Tư pháp",
+    "Sở Công Thương",
+];
 const TOPICS: [&str; 16] = [
     "chuyển đổi số",
     "xây dựng nông thôn mới",
@@ -113,7 +145,12 @@ pub fn generate(spec: Spec) -> Dataset {
     for p in 0..provinces {
         let place = format!("{} {}", PLACES[p % PLACES.len()], p / PLACES.len() + 1);
         let area = format!("p{p}");
-        ds.areas.push(Area { key: area.clone(), name: format!("tỉnh {place}"), kind: "PROVINCE".into(), parent: Some("vn".into()) });
+        ds.areas.push(Area {
+            key: area.clone(),
+            name: format!("tỉnh {place}"),
+            kind: "PROVINCE".into(),
+            parent: Some("vn".into()),
+        });
         let org = |ds: &mut Dataset, key: String, name: String, kind: &str, parent: Option<&str>, area: &str| {
             ds.organizations.push(Organization {
                 key: key.clone(),
@@ -130,25 +167,77 @@ pub fn generate(spec: Spec) -> Dataset {
             key
         };
         let party = org(&mut ds, format!("tu-{p}"), format!("Tỉnh ủy {place}"), "PARTY_COMMITTEE", None, &area);
-        let standing = org(&mut ds, format!("btv-{p}"), format!("Ban Thường vụ Tỉnh ủy {place}"), "STANDING_COMMITTEE", Some(&party), &area);
+        let standing = org(
+            &mut ds,
+            format!("btv-{p}"),
+            format!("Ban Thường vụ Tỉnh ủy {place}"),
+            "STANDING_COMMITTEE",
+            Some(&party),
+            &area,
+        );
         let peoples = org(&mut ds, format!("ubnd-{p}"), format!("UBND tỉnh {place}"), "PEOPLES_COMMITTEE", None, &area);
         let mut bodies = vec![party.clone(), standing.clone(), peoples.clone()];
         for (name, code) in COMMISSIONS {
-            bodies.push(org(&mut ds, format!("{}-{p}", code.to_lowercase()), format!("{name} Tỉnh ủy {place}"), "COMMISSION", Some(&party), &area));
+            bodies.push(org(
+                &mut ds,
+                format!("{}-{p}", code.to_lowercase()),
+                format!("{name} Tỉnh ủy {place}"),
+                "COMMISSION",
+                Some(&party),
+                &area,
+            ));
         }
         bodies.push(org(&mut ds, format!("hdnd-{p}"), format!("HĐND tỉnh {place}"), "PEOPLES_COUNCIL", None, &area));
-        bodies.push(org(&mut ds, format!("mttq-{p}"), format!("Ủy ban MTTQ tỉnh {place}"), "FATHERLAND_FRONT", None, &area));
+        bodies.push(org(
+            &mut ds,
+            format!("mttq-{p}"),
+            format!("Ủy ban MTTQ tỉnh {place}"),
+            "FATHERLAND_FRONT",
+            None,
+            &area,
+        ));
         for (d, name) in DEPARTMENTS.iter().enumerate() {
-            bodies.push(org(&mut ds, format!("so-{p}-{d}"), format!("{name} tỉnh {place}"), "DEPARTMENT", Some(&peoples), &area));
+            bodies.push(org(
+                &mut ds,
+                format!("so-{p}-{d}"),
+                format!("{name} tỉnh {place}"),
+                "DEPARTMENT",
+                Some(&peoples),
+                &area,
+            ));
         }
         for d in 0..10 {
             let district = format!("p{p}-d{d}");
-            ds.areas.push(Area { key: district.clone(), name: format!("huyện {} {d}", GIVEN[(p + d) % GIVEN.len()]), kind: "DISTRICT".into(), parent: Some(area.clone()) });
+            ds.areas.push(Area {
+                key: district.clone(),
+                name: format!("huyện {} {d}", GIVEN[(p + d) % GIVEN.len()]),
+                kind: "DISTRICT".into(),
+                parent: Some(area.clone()),
+            });
             for c in 0..10 {
-                ds.areas.push(Area { key: format!("{district}-c{c}"), name: format!("xã {} {c}", GIVEN[(p + d + c) % GIVEN.len()]), kind: "COMMUNE".into(), parent: Some(district.clone()) });
+                ds.areas.push(Area {
+                    key: format!("{district}-c{c}"),
+                    name: format!("xã {} {c}", GIVEN[(p + d + c) % GIVEN.len()]),
+                    kind: "COMMUNE".into(),
+                    parent: Some(district.clone()),
+                });
             }
-            bodies.push(org(&mut ds, format!("hu-{p}-{d}"), format!("Huyện ủy {d} tỉnh {place}"), "PARTY_COMMITTEE", Some(&party), &district));
-            bodies.push(org(&mut ds, format!("ubnd-{p}-{d}"), format!("UBND huyện {d} tỉnh {place}"), "PEOPLES_COMMITTEE", None, &district));
+            bodies.push(org(
+                &mut ds,
+                format!("hu-{p}-{d}"),
+                format!("Huyện ủy {d} tỉnh {place}"),
+                "PARTY_COMMITTEE",
+                Some(&party),
+                &district,
+            ));
+            bodies.push(org(
+                &mut ds,
+                format!("ubnd-{p}-{d}"),
+                format!("UBND huyện {d} tỉnh {place}"),
+                "PEOPLES_COMMITTEE",
+                None,
+                &district,
+            ));
         }
         for body in &bodies {
             let titles: &[&str] = match body.split('-').next().unwrap_or("") {
@@ -162,11 +251,23 @@ pub fn generate(spec: Spec) -> Dataset {
             for (t, title) in titles.iter().enumerate() {
                 let seats = if title.starts_with("Phó") || *title == "Ủy viên" { 3 } else { 1 };
                 let key = format!("post-{body}-{t}");
-                ds.posts.push(Post { key: key.clone(), title: format!("{title} {}", organization_name(&ds, body)), organization: body.clone(), seats: Some(seats) });
+                ds.posts.push(Post {
+                    key: key.clone(),
+                    title: format!("{title} {}", organization_name(&ds, body)),
+                    organization: body.clone(),
+                    seats: Some(seats),
+                });
                 all_posts.push((key, p));
             }
         }
-        province_bodies.push(Province { area, party_committee: party, standing_committee: standing, peoples_committee: peoples, bodies, officials: Vec::new() });
+        province_bodies.push(Province {
+            area,
+            party_committee: party,
+            standing_committee: standing,
+            peoples_committee: peoples,
+            bodies,
+            officials: Vec::new(),
+        });
     }
 
     for i in 0..official_count {
@@ -234,7 +335,11 @@ pub fn generate(spec: Spec) -> Dataset {
         };
         let topic = TOPICS[rng.random_range(0..TOPICS.len())];
         let links = if rng.random_bool(0.3) {
-            vec![DirectiveLink { relation: "IMPLEMENTS".into(), directive: format!("tw-{}", rng.random_range(0..central)), sources: Vec::new() }]
+            vec![DirectiveLink {
+                relation: "IMPLEMENTS".into(),
+                directive: format!("tw-{}", rng.random_range(0..central)),
+                sources: Vec::new(),
+            }]
         } else {
             Vec::new()
         };
@@ -268,7 +373,8 @@ pub fn generate(spec: Spec) -> Dataset {
             organizers.push(province.party_committee.clone());
             organizers.dedup();
         }
-        let mut chosen: Vec<&String> = province.officials.choose_multiple(&mut rng, 4.min(province.officials.len())).collect();
+        let mut chosen: Vec<&String> =
+            province.officials.choose_multiple(&mut rng, 4.min(province.officials.len())).collect();
         chosen.shuffle(&mut rng);
         let mut participants = Vec::new();
         for (i, official) in chosen.iter().enumerate() {
@@ -279,7 +385,13 @@ pub fn generate(spec: Spec) -> Dataset {
                 2 => "REPORTER",
                 _ => "ATTENDEE",
             };
-            participants.push(Participant { official: (*official).clone(), role: role.into(), capacity: None, organization: None, sources: Vec::new() });
+            participants.push(Participant {
+                official: (*official).clone(),
+                role: role.into(),
+                capacity: None,
+                organization: None,
+                sources: Vec::new(),
+            });
         }
         let directives = if rng.random_bool(0.5) {
             let d = rng.random_range(0..directive_count);
@@ -292,7 +404,11 @@ pub fn generate(spec: Spec) -> Dataset {
         let district = rng.random_range(0..10);
         ds.conferences.push(Conference {
             key: format!("c-{c}"),
-            title: format!("{} về {topic} năm {}", ["Hội nghị", "Hội nghị sơ kết", "Họp", "Buổi làm việc"][rng.random_range(0..4)], on.year()),
+            title: format!(
+                "{} về {topic} năm {}",
+                ["Hội nghị", "Hội nghị sơ kết", "Họp", "Buổi làm việc"][rng.random_range(0..4)],
+                on.year()
+            ),
             kind: kinds[rng.random_range(0..kinds.len())].into(),
             format: formats[rng.random_range(0..formats.len())].into(),
             date: on.to_string(),
@@ -301,7 +417,11 @@ pub fn generate(spec: Spec) -> Dataset {
             ends_at: None,
             time_zone: None,
             venue: None,
-            area: Some(if rng.random_bool(0.7) { province.area.clone() } else { format!("{}-d{district}", province.area) }),
+            area: Some(if rng.random_bool(0.7) {
+                province.area.clone()
+            } else {
+                format!("{}-d{district}", province.area)
+            }),
             organizers,
             participants,
             directives,
@@ -315,10 +435,18 @@ pub fn generate(spec: Spec) -> Dataset {
         let c = rng.random_range(0..conference_count);
         let conference = &ds.conferences[c];
         let held: NaiveDate = conference.date.parse().unwrap_or(today);
-        let province_index = conference.area.as_deref().and_then(|a| a.trim_start_matches('p').split('-').next()?.parse::<usize>().ok()).unwrap_or(0);
+        let province_index = conference
+            .area
+            .as_deref()
+            .and_then(|a| a.trim_start_matches('p').split('-').next()?.parse::<usize>().ok())
+            .unwrap_or(0);
         let province = &province_bodies[province_index];
         let due = held + Days::new(rng.random_range(15..240));
-        let mut assignees = vec![Actor { organization: Some(province.bodies[rng.random_range(0..province.bodies.len())].clone()), official: None, sources: Vec::new() }];
+        let mut assignees = vec![Actor {
+            organization: Some(province.bodies[rng.random_range(0..province.bodies.len())].clone()),
+            official: None,
+            sources: Vec::new(),
+        }];
         if rng.random_bool(0.2) {
             let other = province.bodies[rng.random_range(0..province.bodies.len())].clone();
             if assignees[0].organization.as_ref() != Some(&other) {
@@ -333,7 +461,12 @@ pub fn generate(spec: Spec) -> Dataset {
                 break;
             }
             let status = if when > due || rng.random_bool(0.3) { "DONE" } else { "IN_PROGRESS" };
-            updates.push(TaskUpdate { date: when.to_string(), status: status.into(), progress_percent: Some(if status == "DONE" { 100 } else { rng.random_range(10..90) }), note: None });
+            updates.push(TaskUpdate {
+                date: when.to_string(),
+                status: status.into(),
+                progress_percent: Some(if status == "DONE" { 100 } else { rng.random_range(10..90) }),
+                note: None,
+            });
             if status == "DONE" {
                 break;
             }
@@ -347,7 +480,11 @@ pub fn generate(spec: Spec) -> Dataset {
             due_on: Some(due.to_string()),
             time_zone: None,
             conference: Some(conference.key.clone()),
-            assigned_by: chair.map(|official| Actor { organization: None, official: Some(official), sources: Vec::new() }),
+            assigned_by: chair.map(|official| Actor {
+                organization: None,
+                official: Some(official),
+                sources: Vec::new(),
+            }),
             directive: conference.directives.first().map(|d| d.directive.clone()),
             assignees,
             updates,

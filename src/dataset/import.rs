@@ -871,7 +871,10 @@ impl Writer<'_> {
         self.remember(Kind::Official, &o.key, official_id);
 
         let stored = self
-            .stored_under(("official", official_id), tenure::Entity::find().filter(tenure::Column::OfficialId.eq(official_id)))
+            .stored_under(
+                ("official", official_id),
+                tenure::Entity::find().filter(tenure::Column::OfficialId.eq(official_id)),
+            )
             .await?;
         let mut kept = HashSet::new();
         for (j, t) in o.tenures.iter().enumerate() {

@@ -121,7 +121,10 @@ mod tests {
         assert_eq!(next_midnight(chrono_tz::UTC, now), "2021-07-21T00:00:00Z".parse::<DateTime<Utc>>().unwrap());
         // Exactly at midnight, the next one is a day later.
         let midnight: DateTime<Utc> = "2021-07-20T17:00:00Z".parse().unwrap();
-        assert_eq!(next_midnight(DEFAULT_TIME_ZONE, midnight), "2021-07-21T17:00:00Z".parse::<DateTime<Utc>>().unwrap());
+        assert_eq!(
+            next_midnight(DEFAULT_TIME_ZONE, midnight),
+            "2021-07-21T17:00:00Z".parse::<DateTime<Utc>>().unwrap()
+        );
     }
 
     #[test]

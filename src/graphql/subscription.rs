@@ -12,8 +12,8 @@ use crate::domain::time::{DuePhase, days_until_due, due_phase, local_date, next_
 use crate::domain::vocabulary::TaskStatus;
 use crate::error::{AppError, AppResult};
 use crate::live::Batch;
-use crate::service::history::ChangeAction;
 use crate::metrics::SubscriptionGuard;
+use crate::service::history::ChangeAction;
 use crate::store::filters::{ConferenceFilter as StoreConferenceFilter, TaskFilter as StoreTaskFilter};
 use crate::store::live as store;
 use async_graphql::{Context, Enum, ID, Object, Result, Subscription};

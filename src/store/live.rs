@@ -43,7 +43,11 @@ pub async fn changes_by_ids(db: &DatabaseConnection, ids: &[i32]) -> AppResult<V
 }
 
 /// Which of the tasks `among` (every task, when none are named) the filter holds for now.
-pub async fn tasks_matching(db: &DatabaseConnection, filter: &TaskFilter, among: Option<&[i32]>) -> AppResult<HashSet<i32>> {
+pub async fn tasks_matching(
+    db: &DatabaseConnection,
+    filter: &TaskFilter,
+    among: Option<&[i32]>,
+) -> AppResult<HashSet<i32>> {
     let mut select = task::Entity::find().select_only().column(task::Column::Id).filter(filter.condition());
     if let Some(ids) = among {
         select = select.filter(task::Column::Id.is_in(ids.iter().copied()));
@@ -61,8 +65,7 @@ pub async fn conferences_matching(
     if filter.uses_areas() {
         filter.expand_areas(&area_pairs(db).await?);
     }
-    let mut select =
-        conference::Entity::find().select_only().column(conference::Column::Id).filter(filter.condition());
+    let mut select = conference::Entity::find().select_only().column(conference::Column::Id).filter(filter.condition());
     if let Some(ids) = among {
         select = select.filter(conference::Column::Id.is_in(ids.iter().copied()));
     }

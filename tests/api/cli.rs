@@ -1,7 +1,7 @@
 //! The command line: schema, import (in one transaction, idempotent, with clear refusals).
 
-use sea_orm::{EntityTrait, PaginatorTrait};
 use crate::helpers::Running;
+use sea_orm::{EntityTrait, PaginatorTrait};
 use std::process::{Command, Output};
 
 fn govtrail(args: &[&str]) -> Output {
@@ -243,7 +243,6 @@ async fn a_popolo_file_from_elsewhere_is_read_with_its_roles_and_instants() {
     assert!(!refused.status.success());
     assert!(text(&refused.stderr).contains("memberships"), "{}", text(&refused.stderr));
 }
-
 
 #[tokio::test]
 async fn json_logs_name_each_request_and_never_its_token() {

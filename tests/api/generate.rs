@@ -50,7 +50,10 @@ async fn check_q1(address: &str, db: &DatabaseConnection) {
     let (from, to) = ("2021-01-01", "2021-12-31");
     let (total, pages) = all_pages(address, Q1, "conferences", json!({ "from": from, "to": to, "first": 7 })).await;
     let stored: Vec<conference::Model> = conference::Entity::find()
-        .filter(conference::Column::Date.between(from.parse::<chrono::NaiveDate>().unwrap(), to.parse::<chrono::NaiveDate>().unwrap()))
+        .filter(
+            conference::Column::Date
+                .between(from.parse::<chrono::NaiveDate>().unwrap(), to.parse::<chrono::NaiveDate>().unwrap()),
+        )
         .all(db)
         .await
         .unwrap();
@@ -63,8 +66,10 @@ async fn check_q1(address: &str, db: &DatabaseConnection) {
     let dates: Vec<&str> = pages.iter().map(|n| n["date"].as_str().unwrap()).collect();
     assert!(dates.windows(2).all(|w| w[0] <= w[1]), "earliest first: {dates:?}");
 
-    let officials: HashMap<i32, String> = official::Entity::find().all(db).await.unwrap().into_iter().map(|o| (o.id, o.key)).collect();
-    let posts: HashMap<i32, String> = post::Entity::find().all(db).await.unwrap().into_iter().map(|p| (p.id, p.key)).collect();
+    let officials: HashMap<i32, String> =
+        official::Entity::find().all(db).await.unwrap().into_iter().map(|o| (o.id, o.key)).collect();
+    let posts: HashMap<i32, String> =
+        post::Entity::find().all(db).await.unwrap().into_iter().map(|p| (p.id, p.key)).collect();
     let tenures = tenure::Entity::find().all(db).await.unwrap();
     for conference in &stored {
         let page = pages.iter().find(|n| n["key"] == conference.key.as_str()).unwrap();
@@ -87,7 +92,8 @@ async fn check_q1(address: &str, db: &DatabaseConnection) {
             .unwrap()
             .iter()
             .map(|p| {
-                let held = p["postsHeld"].as_array().unwrap().iter().map(|t| t["post"]["key"].as_str().unwrap().to_owned());
+                let held =
+                    p["postsHeld"].as_array().unwrap().iter().map(|t| t["post"]["key"].as_str().unwrap().to_owned());
                 (p["official"]["key"].as_str().unwrap().to_owned(), held.collect())
             })
             .collect();
@@ -145,7 +151,8 @@ async fn check_q4(address: &str, db: &DatabaseConnection) {
     let data = ask(address, Q4, json!({ "asOf": "2024-06-30" })).await;
     let organizations: HashMap<i32, String> =
         organization::Entity::find().all(db).await.unwrap().into_iter().map(|o| (o.id, o.key)).collect();
-    let tasks: HashMap<i32, String> = task::Entity::find().all(db).await.unwrap().into_iter().map(|t| (t.id, t.status)).collect();
+    let tasks: HashMap<i32, String> =
+        task::Entity::find().all(db).await.unwrap().into_iter().map(|t| (t.id, t.status)).collect();
     let mut expected: BTreeMap<String, (i64, i64)> = BTreeMap::new();
     for a in task_assignee::Entity::find().all(db).await.unwrap() {
         let Some(org) = a.organization_id else { continue };
@@ -185,7 +192,11 @@ async fn check_q2_and_q5(address: &str, db: &DatabaseConnection) {
     assert_eq!(entries.len(), expected);
 
     let data = ask(address, Q5, json!({ "text": "chuyen doi so" })).await;
-    let with_topic = directive::Entity::find().filter(directive::Column::SearchFolded.contains("chuyen doi so")).all(db).await.unwrap();
+    let with_topic = directive::Entity::find()
+        .filter(directive::Column::SearchFolded.contains("chuyen doi so"))
+        .all(db)
+        .await
+        .unwrap();
     assert!(!with_topic.is_empty());
     assert!(data["search"]["totalCount"].as_i64().unwrap() >= with_topic.len() as i64, "{data}");
     let scores: Vec<f64> =

@@ -97,8 +97,7 @@ async fn on_postgresql_search_and_text_filters_use_indexes() {
         return; // SQLite: FTS5 is the index, and it is the only way to query the search table.
     }
     // `search` as the server runs it, with its one parameter.
-    let statements =
-        app.statements_for("{ search(text: \"nguyen\") { totalCount } }", json!({})).await;
+    let statements = app.statements_for("{ search(text: \"nguyen\") { totalCount } }", json!({})).await;
     let search = statements.iter().find(|sql| sql.contains("search_index")).expect("the search statement");
     let search_plan = plan(&app.database_url, search, vec!["nguyen:*".into()]).await;
     assert!(search_plan.contains("ix_search_index_text"), "{search_plan}");

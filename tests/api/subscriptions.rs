@@ -10,9 +10,9 @@ use serde_json::{Value, json};
 use std::time::Duration;
 
 const CREATE_TASK: &str = "mutation($i: CreateTaskInput!) { createTask(input: $i) { id version } }";
-const RECORD: &str = "mutation($id: ID!, $u: TaskProgressInput!) { recordTaskUpdate(taskId: $id, update: $u) { version } }";
-const UPDATE_TASK: &str =
-    "mutation($id: ID!, $v: Int!, $i: UpdateTaskInput!) { updateTask(id: $id, expectedVersion: $v, input: $i) { version } }";
+const RECORD: &str =
+    "mutation($id: ID!, $u: TaskProgressInput!) { recordTaskUpdate(taskId: $id, update: $u) { version } }";
+const UPDATE_TASK: &str = "mutation($id: ID!, $v: Int!, $i: UpdateTaskInput!) { updateTask(id: $id, expectedVersion: $v, input: $i) { version } }";
 const DELETE_TASK: &str = "mutation($id: ID!, $v: Int!) { deleteTask(id: $id, expectedVersion: $v) { id } }";
 const TASK_CHANGED: &str = "subscription($f: TaskFilter) { taskChanged(filter: $f) {
     kind taskId previousStatus status matchesFilter task { title status } change { actor operation } } }";
@@ -33,7 +33,11 @@ async fn a_filtered_subscription_sees_tasks_enter_and_leave_its_filter() {
     await_subscriptions(&address, "taskChanged", 1.0).await;
 
     let made = app
-        .query_as(&editor, CREATE_TASK, json!({ "i": { "title": "Rà soát Đề án 06", "dueOn": "2021-10-31", "assignees": [ban] } }))
+        .query_as(
+            &editor,
+            CREATE_TASK,
+            json!({ "i": { "title": "Rà soát Đề án 06", "dueOn": "2021-10-31", "assignees": [ban] } }),
+        )
         .await;
     let id = ok(&made)["createTask"]["id"].clone();
     let created = socket.next().await;
@@ -45,20 +49,24 @@ async fn a_filtered_subscription_sees_tasks_enter_and_leave_its_filter() {
     );
 
     // Done: the task leaves the filter, and the subscriber hears of it once.
-    let done = app.query_as(&editor, RECORD, json!({ "id": id, "u": { "date": "2021-09-01", "status": "DONE" } })).await;
+    let done =
+        app.query_as(&editor, RECORD, json!({ "id": id, "u": { "date": "2021-09-01", "status": "DONE" } })).await;
     let version = ok(&done)["recordTaskUpdate"]["version"].clone();
     let left = socket.next().await;
     let left = &left["data"]["taskChanged"];
-    assert_eq!((left["kind"].as_str(), left["matchesFilter"].as_bool()), (Some("STATUS_CHANGED"), Some(false)), "{left}");
+    assert_eq!(
+        (left["kind"].as_str(), left["matchesFilter"].as_bool()),
+        (Some("STATUS_CHANGED"), Some(false)),
+        "{left}"
+    );
     assert_eq!((left["previousStatus"].as_str(), left["status"].as_str()), (Some("OPEN"), Some("DONE")));
 
     // Outside the filter now: neither an edit nor its deletion reaches the subscriber.
-    let renamed = app.query_as(&editor, UPDATE_TASK, json!({ "id": id, "v": version, "i": { "title": "Đã xong" } })).await;
+    let renamed =
+        app.query_as(&editor, UPDATE_TASK, json!({ "id": id, "v": version, "i": { "title": "Đã xong" } })).await;
     let version = ok(&renamed)["updateTask"]["version"].clone();
     ok(&app.query_as(&editor, DELETE_TASK, json!({ "id": id, "v": version })).await);
-    let other = app
-        .query_as(&editor, CREATE_TASK, json!({ "i": { "title": "Việc mới", "assignees": [ban] } }))
-        .await;
+    let other = app.query_as(&editor, CREATE_TASK, json!({ "i": { "title": "Việc mới", "assignees": [ban] } })).await;
     let other_id = ok(&other)["createTask"]["id"].clone();
     let next = socket.next().await;
     assert_eq!(next["data"]["taskChanged"]["taskId"], other_id, "the next event is the new task's: {next}");
@@ -98,7 +106,8 @@ async fn conference_changes_include_their_participations() {
     let editor = app.token("editor", Role::Editor).await;
     let dung = id_of(&app, "officials", "Nguyễn Mạnh Dũng").await;
     let mut socket = Socket::connect(&address, json!({})).await.expect("connected");
-    let subscription = "subscription { conferenceChanged { kind conferenceId matchesFilter change { nodeType operation } } }";
+    let subscription =
+        "subscription { conferenceChanged { kind conferenceId matchesFilter change { nodeType operation } } }";
     socket.subscribe("c", subscription, json!({})).await;
     await_subscriptions(&address, "conferenceChanged", 1.0).await;
     let create = "mutation($i: CreateConferenceInput!) { createConference(input: $i) { id } }";
@@ -181,7 +190,8 @@ async fn subscriptions_need_a_token_when_reads_do() {
     let anonymous = Socket::connect(&address, json!({})).await.err().expect("refused without a token");
     assert_eq!(anonymous.code, 4403, "{anonymous:?}");
     assert!(anonymous.reason.starts_with("UNAUTHENTICATED"), "{anonymous:?}");
-    let forged = Socket::connect(&address, json!({ "Authorization": "Bearer gt_forged" })).await.err().expect("refused");
+    let forged =
+        Socket::connect(&address, json!({ "Authorization": "Bearer gt_forged" })).await.err().expect("refused");
     assert!(forged.reason.starts_with("UNAUTHENTICATED"), "{forged:?}");
     assert!(Socket::connect(&address, json!({ "Authorization": format!("Bearer {reader}") })).await.is_ok());
     assert!(Socket::connect(&address, json!({ "token": reader })).await.is_ok());
@@ -243,12 +253,13 @@ async fn a_change_through_one_server_reaches_subscribers_of_another() {
             .json(&json!({ "query": query, "variables": variables }))
             .send()
     };
-    let found = post("{ organizations(filter: { text: \"Ban Dân vận\" }, first: 1) { edges { node { id } } } }", json!({}))
-        .await
-        .expect("request")
-        .json::<Value>()
-        .await
-        .expect("JSON");
+    let found =
+        post("{ organizations(filter: { text: \"Ban Dân vận\" }, first: 1) { edges { node { id } } } }", json!({}))
+            .await
+            .expect("request")
+            .json::<Value>()
+            .await
+            .expect("JSON");
     let ban = ok(&found)["organizations"]["edges"][0]["node"]["id"].clone();
     let input = json!({ "i": { "title": "Qua máy chủ thứ hai", "assignees": [ban] } });
     let made: Value = post(CREATE_TASK, input).await.expect("request").json().await.expect("JSON");
@@ -306,10 +317,6 @@ async fn sigterm_lets_a_request_in_flight_finish_and_closes_subscriptions() {
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     assert!(response.contains("\"totalCount\""), "{response}");
 
-    let status = tokio::task::spawn_blocking(move || {
-        server.0.wait().expect("wait")
-    })
-    .await
-    .expect("join");
+    let status = tokio::task::spawn_blocking(move || server.0.wait().expect("wait")).await.expect("join");
     assert_eq!(status.code(), Some(0), "the server exits 0");
 }
