@@ -57,18 +57,19 @@ impl ChangeHub {
             sender,
             written: Notify::new(),
             reads_forward: !postgres,
-            db: db.clone(),
+            db,
             position: tokio::sync::Mutex::new(None),
         };
         let hub = ChangeHub { inner: Arc::new(inner) };
         if postgres {
-            let last = store::last_change_id(&db).await?;
+            let db = &hub.inner.db;
+            let last = store::last_change_id(db).await?;
             let mut listener =
                 PgListener::connect_with(db.get_postgres_connection_pool()).await.map_err(listen_error)?;
             listener.listen(CHANNEL).await.map_err(listen_error)?;
-            tokio::spawn(hub.clone().listen(db, listener, last, shutdown));
+            tokio::spawn(hub.clone().listen(listener, last, shutdown));
         } else {
-            tokio::spawn(hub.clone().read_forward(db, poll, shutdown));
+            tokio::spawn(hub.clone().read_forward(poll, shutdown));
         }
         Ok(hub)
     }
@@ -100,9 +101,9 @@ impl ChangeHub {
     }
 
     /// Sends every change after `last`; returns the newest change sent.
-    async fn catch_up(&self, db: &DatabaseConnection, mut last: i32) -> AppResult<i32> {
+    async fn catch_up(&self, mut last: i32) -> AppResult<i32> {
         loop {
-            let batch = store::changes_after(db, last, PAGE).await?;
+            let batch = store::changes_after(&self.inner.db, last, PAGE).await?;
             let full = batch.len() as u64 == PAGE;
             if let Some(newest) = batch.last() {
                 last = newest.id;
@@ -114,7 +115,7 @@ impl ChangeHub {
         }
     }
 
-    async fn read_forward(self, db: DatabaseConnection, poll: Duration, mut shutdown: watch::Receiver<bool>) {
+    async fn read_forward(self, poll: Duration, mut shutdown: watch::Receiver<bool>) {
         loop {
             tokio::select! {
                 _ = self.inner.written.notified() => {}
@@ -128,20 +129,14 @@ impl ChangeHub {
                 continue;
             }
             let Some(last) = *position else { continue };
-            match self.catch_up(&db, last).await {
+            match self.catch_up(last).await {
                 Ok(newest) => *position = Some(newest),
                 Err(err) => tracing::warn!(err = %err.detail(), "live changes: reading the history failed"),
             }
         }
     }
 
-    async fn listen(
-        self,
-        db: DatabaseConnection,
-        mut listener: PgListener,
-        mut last: i32,
-        mut shutdown: watch::Receiver<bool>,
-    ) {
+    async fn listen(self, mut listener: PgListener, mut last: i32, mut shutdown: watch::Receiver<bool>) {
         loop {
             let received = tokio::select! {
                 received = listener.try_recv() => received,
@@ -160,14 +155,14 @@ impl ChangeHub {
                     if self.inner.sender.receiver_count() == 0 {
                         Ok(())
                     } else {
-                        store::changes_by_ids(&db, &ids).await.map(|batch| self.send(batch))
+                        store::changes_by_ids(&self.inner.db, &ids).await.map(|batch| self.send(batch))
                     }
                 }
                 // The connection dropped and is made again: what was announced meanwhile is
                 // lost, so the history after the newest change seen is read instead.
                 Ok(None) => {
                     tracing::warn!("live changes: the listening connection dropped; catching up");
-                    self.catch_up(&db, last).await.map(|newest| last = newest)
+                    self.catch_up(last).await.map(|newest| last = newest)
                 }
                 Err(err) => {
                     tracing::warn!(%err, "live changes: listening failed; retrying in a second");

@@ -43,6 +43,19 @@ struct App {
     token_recheck: std::time::Duration,
 }
 
+impl App {
+    /// The caller of an `Authorization` value, or UNAUTHENTICATED: bad credentials are refused
+    /// outright, so that no answer depends on what they would reach, and no credentials at all
+    /// while reads need a token.
+    async fn admit(&self, authorization: Option<&str>) -> AppResult<Identity> {
+        match auth::identify(&self.state.db, authorization).await? {
+            Identity::Invalid => Err(AppError::Unauthenticated),
+            Identity::Anonymous if self.restrict_reads => Err(AppError::Unauthenticated),
+            identity => Ok(identity),
+        }
+    }
+}
+
 /// Errors that reach a client without a code are the engine's own (a query that does not
 /// parse or validate, an argument of the wrong type): all of them the client's input.
 fn add_missing_codes(response: &mut async_graphql::Response) {
@@ -100,18 +113,18 @@ async fn connection_identity(
         .or_else(|| field("authorization"))
         .or_else(|| field("token").map(|token| format!("Bearer {token}")))
         .or(header);
-    let identity = auth::identify(&app.state.db, authorization.as_deref()).await?;
+    let admitted = app.admit(authorization.as_deref()).await;
     if let Ok(mut kept) = credentials.lock() {
         kept.clone_from(&authorization);
     }
-    match identity {
-        Identity::Invalid => Err(unauthenticated()),
-        Identity::Anonymous if app.restrict_reads => Err(unauthenticated()),
-        identity => {
+    match admitted {
+        Ok(identity) => {
             let mut data = async_graphql::Data::default();
             data.insert(identity);
             Ok(data)
         }
+        Err(AppError::Unauthenticated) => Err(unauthenticated()),
+        Err(other) => Err(other.into()),
     }
 }
 
@@ -164,7 +177,7 @@ fn subscriptions(
                     // would over HTTP.
                     let authorization = credentials.lock().ok().and_then(|c| c.clone());
                     if authorization.is_none()
-                        || !matches!(auth::identify(&app.state.db, authorization.as_deref()).await, Ok(Identity::Invalid))
+                        || !matches!(app.admit(authorization.as_deref()).await, Err(AppError::Unauthenticated))
                     {
                         continue;
                     }
@@ -203,19 +216,10 @@ fn metrics_text(Data(app): Data<&Arc<App>>) -> Response {
 
 async fn answer(app: &App, headers: &HeaderMap, request: async_graphql::Request) -> async_graphql::Response {
     let authorization = headers.get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or(""));
-    let identity = match auth::identify(&app.state.db, authorization).await {
+    let identity = match app.admit(authorization).await {
         Ok(identity) => identity,
         Err(err) => return refusal(err),
     };
-    // Bad credentials are refused outright, so that no answer depends on what they would reach.
-    let refused = match &identity {
-        Identity::Invalid => Some(AppError::Unauthenticated),
-        Identity::Anonymous if app.restrict_reads => Some(AppError::Unauthenticated),
-        _ => None,
-    };
-    if let Some(error) = refused {
-        return refusal(error);
-    }
     let (request, batches) = prepare(request, &app.state, identity);
     let mut response = batches.drive(app.schema.execute(request)).await;
     add_missing_codes(&mut response);
@@ -275,11 +279,7 @@ fn feed_id(value: &Option<String>, kind: NodeKind, name: &str) -> AppResult<Opti
 async fn feed_reader(app: &App, headers: &HeaderMap, params: &FeedParams) -> AppResult<()> {
     let header = headers.get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or("").to_owned());
     let authorization = header.or_else(|| params.token.as_ref().map(|t| format!("Bearer {t}")));
-    match auth::identify(&app.state.db, authorization.as_deref()).await? {
-        Identity::Invalid => Err(AppError::Unauthenticated),
-        Identity::Anonymous if app.restrict_reads => Err(AppError::Unauthenticated),
-        _ => Ok(()),
-    }
+    app.admit(authorization.as_deref()).await.map(drop)
 }
 
 /// A feed as an HTTP response: the calendar, or the refusal with its status and message.

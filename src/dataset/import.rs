@@ -467,6 +467,23 @@ pub mod subject {
     pub const DIRECTIVE_LINK: &str = "DIRECTIVE_LINK";
     /// The assignment of a task to one assignee.
     pub const TASK_ASSIGNMENT: &str = "TASK_ASSIGNMENT";
+
+    /// Each kind of fact with the table that holds it.
+    pub const TABLES: [(&str, &str); 8] = [
+        (CONFERENCE, "conference"),
+        (PARTICIPATION, "participation"),
+        (TENURE, "tenure"),
+        (DIRECTIVE, "directive"),
+        (TASK, "task"),
+        (CONFERENCE_DIRECTIVE, "conference_directive"),
+        (DIRECTIVE_LINK, "directive_link"),
+        (TASK_ASSIGNMENT, "task_assignee"),
+    ];
+
+    /// The table that holds the facts of a subject type.
+    pub fn table(subject_type: &str) -> Option<&'static str> {
+        TABLES.iter().find(|(kind, _)| *kind == subject_type).map(|(_, table)| *table)
+    }
 }
 
 /// How many rows an import changes before it refreshes PostgreSQL's planner statistics.
@@ -1162,17 +1179,7 @@ impl Writer<'_> {
         citations: &[Citation],
         path: &str,
     ) -> AppResult<()> {
-        let subject_table = match subject_type {
-            subject::CONFERENCE => "conference",
-            subject::PARTICIPATION => "participation",
-            subject::TENURE => "tenure",
-            subject::DIRECTIVE => "directive",
-            subject::TASK => "task",
-            subject::CONFERENCE_DIRECTIVE => "conference_directive",
-            subject::DIRECTIVE_LINK => "directive_link",
-            subject::TASK_ASSIGNMENT => "task_assignee",
-            _ => "",
-        };
+        let subject_table = subject::table(subject_type).unwrap_or("");
         if citations.is_empty() && self.fresh(subject_table, subject_id) {
             return Ok(());
         }

@@ -190,13 +190,14 @@ impl Batches {
         cx: &mut std::task::Context<'_>,
         mut poll: impl FnMut(&mut std::task::Context<'_>) -> Poll<T>,
     ) -> Poll<T> {
+        let woken = Arc::new(WakeFlag { woken: AtomicBool::new(false), inner: cx.waker().clone() });
+        let waker = futures::task::waker(woken.clone());
         loop {
             // A list of many fields yields now and then, waking itself (FuturesUnordered does
             // after 32 polls); such a wake means that more keys are on their way, so the work is
             // polled again before a batch starts.
             for _ in 0..10_000 {
-                let woken = Arc::new(WakeFlag { woken: AtomicBool::new(false), inner: cx.waker().clone() });
-                let waker = futures::task::waker(woken.clone());
+                woken.woken.store(false, Ordering::Release);
                 if let Poll::Ready(output) = poll(&mut std::task::Context::from_waker(&waker)) {
                     return Poll::Ready(output);
                 }

@@ -422,17 +422,7 @@ pub async fn read_citations(
 /// Deletes the citations whose facts are gone. Citations name their facts by type and id, so
 /// no foreign key removes them when a deletion cascades.
 pub async fn forget_orphan_citations(db: &impl ConnectionTrait) -> AppResult<()> {
-    let tables = [
-        (subject::CONFERENCE, "conference"),
-        (subject::PARTICIPATION, "participation"),
-        (subject::TENURE, "tenure"),
-        (subject::DIRECTIVE, "directive"),
-        (subject::TASK, "task"),
-        (subject::CONFERENCE_DIRECTIVE, "conference_directive"),
-        (subject::DIRECTIVE_LINK, "directive_link"),
-        (subject::TASK_ASSIGNMENT, "task_assignee"),
-    ];
-    for (subject_type, table) in tables {
+    for (subject_type, table) in subject::TABLES {
         citation::Entity::delete_many()
             .filter(citation::Column::SubjectType.eq(subject_type))
             .filter(citation::Column::SubjectId.not_in_subquery(Query::select().column("id").from(table).to_owned()))

@@ -76,19 +76,15 @@ pub const MAX_CANDIDATES: usize = 500;
 
 /// Puts a node's folded text in the index (replacing what was there).
 pub async fn index(db: &impl ConnectionTrait, node_type: SearchType, id: i32, folded: &str) -> AppResult<()> {
-    let backend = db.get_database_backend();
-    let row = row_id(node_type, id);
-    // Words only: PostgreSQL's parser would keep "06-da/tu" whole as a path, where the query
-    // looks for the words 06, da and tu.
-    let text = words(folded).join(" ");
-    db.execute_raw(Statement::from_sql_and_values(backend, delete_sql(backend), [row.into()])).await?;
-    db.execute_raw(Statement::from_sql_and_values(backend, insert_sql(backend), [row.into(), text.into()])).await?;
-    Ok(())
+    remove(db, node_type, id).await?;
+    add(db, node_type, id, folded).await
 }
 
 /// Puts a node that is not in the index yet into it (a node just created).
 pub async fn add(db: &impl ConnectionTrait, node_type: SearchType, id: i32, folded: &str) -> AppResult<()> {
     let backend = db.get_database_backend();
+    // Words only: PostgreSQL's parser would keep "06-da/tu" whole as a path, where the query
+    // looks for the words 06, da and tu.
     let text = words(folded).join(" ");
     let values = [row_id(node_type, id).into(), text.into()];
     db.execute_raw(Statement::from_sql_and_values(backend, insert_sql(backend), values)).await?;
