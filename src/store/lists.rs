@@ -25,7 +25,7 @@ fn ordering<M: 'static, O: Copy + std::fmt::Debug + Send + Sync + 'static>(
         keys.extend(k);
         extractors.push(values);
     }
-    keys.push(SortKey::asc(id.0));
+    keys.push(SortKey::asc(id.0).not_null());
     let id_of = id.1;
     Ordering {
         name: format!("{entity}:{order:?}"),
@@ -71,16 +71,16 @@ fn conference_key(order: ConferenceOrder) -> (Vec<SortKey>, fn(&conference::Mode
     }
     let date_keys = |desc: bool| {
         vec![
-            SortKey::new(C::Date.into_expr(), desc),
-            SortKey::new(part_of_day_rank(), desc),
+            SortKey::new(C::Date.into_expr(), desc).not_null(),
+            SortKey::new(part_of_day_rank(), desc).not_null(),
             SortKey::new(C::StartsAt.into_expr(), desc),
         ]
     };
     match order {
         ConferenceOrder::DateAsc => (date_keys(false), by_date),
         ConferenceOrder::DateDesc => (date_keys(true), by_date),
-        ConferenceOrder::TitleAsc => (vec![SortKey::asc(C::TitleFolded.into_expr())], by_title),
-        ConferenceOrder::TitleDesc => (vec![SortKey::desc(C::TitleFolded.into_expr())], by_title),
+        ConferenceOrder::TitleAsc => (vec![SortKey::asc(C::TitleFolded.into_expr()).not_null()], by_title),
+        ConferenceOrder::TitleDesc => (vec![SortKey::desc(C::TitleFolded.into_expr()).not_null()], by_title),
     }
 }
 
@@ -158,7 +158,7 @@ pub async fn officials(
 ) -> AppResult<Page<official::Model>> {
     fn key(order: NameOrder) -> (Vec<SortKey>, fn(&official::Model) -> Vec<CursorValue>) {
         let expr = official::Column::NameFolded.into_expr();
-        (vec![SortKey::new(expr, order == NameOrder::NameDesc)], |m| vec![m.name_folded.as_str().into()])
+        (vec![SortKey::new(expr, order == NameOrder::NameDesc).not_null()], |m| vec![m.name_folded.as_str().into()])
     }
     let order = if order.is_empty() { &[NameOrder::NameAsc][..] } else { order };
     let ordering = ordering("official", order, key, (official::Column::Id.into_expr(), |m| m.id));
@@ -174,7 +174,7 @@ pub async fn organizations(
 ) -> AppResult<Page<organization::Model>> {
     fn key(order: NameOrder) -> (Vec<SortKey>, fn(&organization::Model) -> Vec<CursorValue>) {
         let expr = organization::Column::NameFolded.into_expr();
-        (vec![SortKey::new(expr, order == NameOrder::NameDesc)], |m| vec![m.name_folded.as_str().into()])
+        (vec![SortKey::new(expr, order == NameOrder::NameDesc).not_null()], |m| vec![m.name_folded.as_str().into()])
     }
     let areas = match filter.area {
         Some(area) => Some(area_and_descendants(db, area).await?),
@@ -189,7 +189,7 @@ pub async fn organizations(
 pub async fn areas(db: &DatabaseConnection, text: Option<&str>, page: &PageRequest) -> AppResult<Page<area::Model>> {
     fn key(order: NameOrder) -> (Vec<SortKey>, fn(&area::Model) -> Vec<CursorValue>) {
         let expr = area::Column::NameFolded.into_expr();
-        (vec![SortKey::new(expr, order == NameOrder::NameDesc)], |m| vec![m.name_folded.as_str().into()])
+        (vec![SortKey::new(expr, order == NameOrder::NameDesc).not_null()], |m| vec![m.name_folded.as_str().into()])
     }
     let ordering = ordering("area", &[NameOrder::NameAsc], key, (area::Column::Id.into_expr(), |m| m.id));
     let select = area::Entity::find().filter(text_condition(area::Column::NameFolded, text));
@@ -226,7 +226,7 @@ pub async fn directives(
                 (vec![SortKey::desc(C::IssuedOn.into_expr())], |m| vec![m.issued_on.clone().into()])
             }
             DirectiveOrder::TitleAsc => {
-                (vec![SortKey::asc(C::SearchFolded.into_expr())], |m| vec![m.search_folded.as_str().into()])
+                (vec![SortKey::asc(C::SearchFolded.into_expr()).not_null()], |m| vec![m.search_folded.as_str().into()])
             }
             DirectiveOrder::CodeAsc => (vec![SortKey::asc(C::Code.into_expr())], |m| vec![m.code.clone().into()]),
         }
@@ -260,7 +260,7 @@ pub async fn tasks(
             TaskOrder::DueAsc => (vec![SortKey::asc(C::DueOn.into_expr())], |m| vec![m.due_on.into()]),
             TaskOrder::DueDesc => (vec![SortKey::desc(C::DueOn.into_expr())], |m| vec![m.due_on.into()]),
             TaskOrder::TitleAsc => {
-                (vec![SortKey::asc(C::SearchFolded.into_expr())], |m| vec![m.search_folded.as_str().into()])
+                (vec![SortKey::asc(C::SearchFolded.into_expr()).not_null()], |m| vec![m.search_folded.as_str().into()])
             }
         }
     }
@@ -320,7 +320,7 @@ pub async fn audit(
     #[derive(Clone, Copy, Debug)]
     struct Newest;
     fn key(_: Newest) -> (Vec<SortKey>, fn(&Model) -> Vec<CursorValue>) {
-        (vec![SortKey::desc(C::Id.into_expr())], |m| vec![m.id.into()])
+        (vec![SortKey::desc(C::Id.into_expr()).not_null()], |m| vec![m.id.into()])
     }
     let ordering = ordering("change", &[Newest], key, (C::Id.into_expr(), |m| m.id));
     let mut condition = sea_orm::Condition::all();

@@ -88,22 +88,31 @@ pub struct SortKey {
     pub expr: Expr,
     /// Whether larger values come first.
     pub descending: bool,
+    /// Whether the expression can be NULL.
+    pub nullable: bool,
 }
 
 impl SortKey {
     /// An ascending key.
     pub fn asc(expr: impl Into<Expr>) -> Self {
-        SortKey { expr: expr.into(), descending: false }
+        Self::new(expr, false)
     }
 
     /// A descending key.
     pub fn desc(expr: impl Into<Expr>) -> Self {
-        SortKey { expr: expr.into(), descending: true }
+        Self::new(expr, true)
     }
 
     /// The key in the given direction.
     pub fn new(expr: impl Into<Expr>, descending: bool) -> Self {
-        SortKey { expr: expr.into(), descending }
+        SortKey { expr: expr.into(), descending, nullable: true }
+    }
+
+    /// The key of an expression that is never NULL. Its ORDER BY names no NULL placement, so
+    /// that PostgreSQL can read it in the order of a plain index (an index serves `NULLS FIRST`
+    /// only when built so), and its cursor conditions have no `IS NULL` arm.
+    pub fn not_null(self) -> Self {
+        SortKey { nullable: false, ..self }
     }
 }
 
@@ -234,7 +243,8 @@ fn beyond(keys: &[SortKey], values: Vec<CursorValue>, forward: bool) -> Conditio
             (None, true) => expr.is_not_null(),
             (None, false) => Expr::cust("1 = 0"),
             (Some(v), true) => expr.gt(v.clone()),
-            (Some(v), false) => expr.clone().lt(v.clone()).or(expr.is_null()),
+            (Some(v), false) if keys[i].nullable => expr.clone().lt(v.clone()).or(expr.is_null()),
+            (Some(v), false) => expr.lt(v.clone()),
         };
         any = any.add(all.add(step));
     }
@@ -262,7 +272,11 @@ where
         let ascending = key.descending != request.forward;
         let (order, nulls) =
             if ascending { (Order::Asc, NullOrdering::First) } else { (Order::Desc, NullOrdering::Last) };
-        query = query.order_by_with_nulls(key.expr.clone(), order, nulls);
+        query = if key.nullable {
+            query.order_by_with_nulls(key.expr.clone(), order, nulls)
+        } else {
+            query.order_by(key.expr.clone(), order)
+        };
     }
     let mut rows = query.limit(request.size + 1).all(db).await?;
     let more = rows.len() as u64 > request.size;

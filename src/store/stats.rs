@@ -122,12 +122,14 @@ fn group(query: &mut SelectStatement, alias: &str, expr: Expr) {
     query.expr_as(expr.clone(), Alias::new(alias)).add_group_by([expr.clone()]).order_by_expr(expr, Order::Asc);
 }
 
-/// Task counts grouped by `dimensions`, overdue judged on `as_of`.
+/// Task counts grouped by `dimensions`, overdue judged on `as_of`; tasks done on time are
+/// counted only when `on_time` asks (zero otherwise).
 pub async fn task_stats(
     db: &DatabaseConnection,
     filter: &TaskFilter,
     dimensions: &[TaskDimension],
     as_of: NaiveDate,
+    on_time: bool,
 ) -> AppResult<Vec<Bucket<TaskCounts>>> {
     use task::Column as C;
     let backend = db.get_database_backend();
@@ -184,13 +186,15 @@ pub async fn task_stats(
             ),
             Alias::new("overdue"),
         )
-        .expr_as(
+        .cond_where(filter.condition());
+    if on_time {
+        query.expr_as(
             count_where(
                 Condition::all().add(task_status().eq(status(TaskStatus::Done))).add(Expr::exists(done_by_due_date)),
             ),
             Alias::new("done_on_time"),
-        )
-        .cond_where(filter.condition());
+        );
+    }
     let rows = db.query_all(&query).await?;
     let mut buckets = Vec::with_capacity(rows.len());
     for row in rows {
@@ -216,7 +220,7 @@ pub async fn task_stats(
             done: count(&row, "done")?,
             cancelled: count(&row, "cancelled")?,
             overdue: count(&row, "overdue")?,
-            done_on_time: count(&row, "done_on_time")?,
+            done_on_time: if on_time { count(&row, "done_on_time")? } else { 0 },
         };
         buckets.push(Bucket { key, counts });
     }

@@ -368,3 +368,17 @@ impl Socket {
         message["payload"].clone()
     }
 }
+
+/// The plan PostgreSQL makes for `sql` with each of the planner's `disabled` choices (such as
+/// `enable_seqscan`) turned off, so that it shows whether an index can serve.
+pub async fn plan(database_url: &str, sql: &str, values: Vec<sea_orm::Value>, disabled: &[&str]) -> String {
+    use sea_orm::{ConnectionTrait, DatabaseBackend, Statement, TransactionTrait};
+    let db = govtrail::database::connect(database_url).await.expect("connect");
+    let txn = db.begin().await.expect("transaction");
+    for setting in disabled {
+        txn.execute_unprepared(&format!("SET LOCAL {setting} = off")).await.expect("set");
+    }
+    let explain = Statement::from_sql_and_values(DatabaseBackend::Postgres, format!("EXPLAIN {sql}"), values);
+    let rows = txn.query_all_raw(explain).await.expect("explain");
+    rows.iter().map(|row| row.try_get_by_index::<String>(0).expect("a plan line")).collect::<Vec<_>>().join("\n")
+}

@@ -119,3 +119,21 @@ async fn progress_updates_in_order_and_the_status_follows_the_latest() {
     assert_eq!(notes, ["Bắt đầu", "Hoàn thành"]);
     assert_eq!(task["updates"][0]["task"]["title"], "Đã xong");
 }
+
+#[tokio::test]
+async fn on_postgresql_a_page_by_due_date_is_read_in_index_order() {
+    let app = spawn_demo().await;
+    if !app.database_url.starts_with("postgres") {
+        return; // SQLite's indexes sort NULLs first, as the lists do.
+    }
+    let query = r#"{ tasks(filter: { overdueAsOf: "2030-01-01" }, first: 5) { edges { node { key } } } }"#;
+    let statements = app.statements_for(query, json!({})).await;
+    let page = statements.iter().find(|sql| sql.contains("ORDER BY") && sql.contains("LIMIT")).expect("the page");
+    let as_of = chrono::NaiveDate::from_ymd_opt(2030, 1, 1).expect("a date");
+    let values = vec!["OPEN".into(), "IN_PROGRESS".into(), as_of.into(), 6i64.into()];
+    // With sorting priced out, a plan without a Sort node exists only if an index gives the
+    // order the page asks for (due date with NULLs first, then id).
+    let plan = plan(&app.database_url, page, values, &["enable_sort"]).await;
+    assert!(plan.contains("ix_task_due_on_nulls_first"), "{plan}");
+    assert!(!plan.contains("Sort"), "{plan}");
+}
