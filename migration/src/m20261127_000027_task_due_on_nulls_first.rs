@@ -1,8 +1,8 @@
-//! On PostgreSQL, the index on `task.due_on` sorts NULLs first, as task lists do (NULL is the
-//! smallest value on every backend). A plain index puts them last, so "soonest due first" could
-//! not be read from it and every matching task was sorted for each page: at 100,000 tasks,
-//! the overdue page took about 40 ms; read in index order it stops after one page. SQLite's
-//! indexes already sort NULLs first.
+//! On PostgreSQL, an index on `task (due_on, id)` that sorts NULLs first, as task lists do
+//! (NULL is the smallest value on every backend). The plain index on `due_on` puts them last,
+//! so "soonest due first" could not be read from it and every matching task was sorted for each
+//! page (at 20,000 tasks the overdue page took 9 ms; read in index order, 0.5 ms). The plain
+//! index stays for SQL that orders NULLs last. SQLite's indexes already sort NULLs first.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::DatabaseBackend;
@@ -16,10 +16,8 @@ impl MigrationTrait for Migration {
         if manager.get_database_backend() != DatabaseBackend::Postgres {
             return Ok(());
         }
-        let db = manager.get_connection();
-        db.execute_unprepared("CREATE INDEX IF NOT EXISTS ix_task_due_on_nulls_first ON task (due_on NULLS FIRST, id)")
-            .await?;
-        db.execute_unprepared("DROP INDEX IF EXISTS ix_task_due_on").await?;
+        let sql = "CREATE INDEX IF NOT EXISTS ix_task_due_on_nulls_first ON task (due_on NULLS FIRST, id)";
+        manager.get_connection().execute_unprepared(sql).await?;
         Ok(())
     }
 
@@ -27,9 +25,7 @@ impl MigrationTrait for Migration {
         if manager.get_database_backend() != DatabaseBackend::Postgres {
             return Ok(());
         }
-        let db = manager.get_connection();
-        db.execute_unprepared("CREATE INDEX IF NOT EXISTS ix_task_due_on ON task (due_on)").await?;
-        db.execute_unprepared("DROP INDEX IF EXISTS ix_task_due_on_nulls_first").await?;
+        manager.get_connection().execute_unprepared("DROP INDEX IF EXISTS ix_task_due_on_nulls_first").await?;
         Ok(())
     }
 }

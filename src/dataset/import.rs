@@ -155,6 +155,7 @@ pub async fn import_dataset_by(
         tracked: Vec::new(),
         seen: HashSet::new(),
         created: HashSet::new(),
+        empty: empty_tables(&txn).await?,
     };
     writer.write(dataset).await?;
     writer.record_history().await?;
@@ -504,6 +505,9 @@ struct Writer<'a> {
     /// The rows this import created (table, id): nothing can be stored under them yet, so
     /// their children and citations need no looking up.
     created: HashSet<(&'static str, i32)>,
+    /// The tables of keyed records that were empty when the import began: a record of this
+    /// file cannot be stored there yet (keys are unique within a file), so it is not looked up.
+    empty: HashSet<&'static str>,
 }
 
 fn id_of(value: Value) -> AppResult<i32> {
@@ -676,6 +680,15 @@ impl Writer<'_> {
         }
     }
 
+    /// The stored record of `E` that `select` finds by its key, unless `E`'s table was empty
+    /// when the import began.
+    async fn stored_by_key<E: EntityTrait>(&self, select: sea_orm::Select<E>) -> AppResult<Option<E::Model>> {
+        if self.empty.contains(E::default().table_name()) {
+            return Ok(None);
+        }
+        Ok(select.one(self.txn).await?)
+    }
+
     /// Whether this import created the row `id` of `table`.
     fn fresh(&self, table: &'static str, id: i32) -> bool {
         self.created.contains(&(table, id))
@@ -700,7 +713,7 @@ impl Writer<'_> {
 
     async fn write(&mut self, ds: &Dataset) -> AppResult<()> {
         for s in &ds.sources {
-            let existing = source::Entity::find().filter(source::Column::Key.eq(&s.key)).one(self.txn).await?;
+            let existing = self.stored_by_key(source::Entity::find().filter(source::Column::Key.eq(&s.key))).await?;
             let desired = source::Model {
                 id: existing.as_ref().map_or(0, |m| m.id),
                 version: existing.as_ref().map_or(1, |m| m.version),
@@ -720,7 +733,7 @@ impl Writer<'_> {
         for (i, p) in ds.posts.iter().enumerate() {
             let organization_id =
                 self.resolve(Kind::Organization, &p.organization, &format!("posts[{i}].organization")).await?;
-            let existing = post::Entity::find().filter(post::Column::Key.eq(&p.key)).one(self.txn).await?;
+            let existing = self.stored_by_key(post::Entity::find().filter(post::Column::Key.eq(&p.key))).await?;
             let desired = post::Model {
                 id: existing.as_ref().map_or(0, |m| m.id),
                 version: existing.as_ref().map_or(1, |m| m.version),
@@ -804,7 +817,7 @@ impl Writer<'_> {
                 return Err(AppError::bad_input(&path, format!("{path}: areas nest in a cycle")));
             }
             let parent_id = self.resolve_opt(Kind::Area, &a.parent, &path).await?;
-            let existing = area::Entity::find().filter(area::Column::Key.eq(&a.key)).one(self.txn).await?;
+            let existing = self.stored_by_key(area::Entity::find().filter(area::Column::Key.eq(&a.key))).await?;
             let desired = area::Model {
                 id: existing.as_ref().map_or(0, |m| m.id),
                 version: existing.as_ref().map_or(1, |m| m.version),
@@ -832,7 +845,7 @@ impl Writer<'_> {
             let parent_id = self.resolve_opt(Kind::Organization, &o.parent, &format!("{path}.parent")).await?;
             let area_id = self.resolve_opt(Kind::Area, &o.area, &format!("{path}.area")).await?;
             let existing =
-                organization::Entity::find().filter(organization::Column::Key.eq(&o.key)).one(self.txn).await?;
+                self.stored_by_key(organization::Entity::find().filter(organization::Column::Key.eq(&o.key))).await?;
             let folded = match &o.short_name {
                 Some(short) => search_form(&format!("{} {short}", o.name)),
                 None => search_form(&o.name),
@@ -863,6 +876,9 @@ impl Writer<'_> {
             let successor =
                 self.resolve_opt(Kind::Organization, &o.successor, &format!("organizations[{i}].successor")).await?;
             let id = self.resolve(Kind::Organization, &o.key, &format!("organizations[{i}]")).await?;
+            if successor.is_none() && self.fresh("organization", id) {
+                continue;
+            }
             let stored = organization::Entity::find_by_id(id).one(self.txn).await?;
             if let Some(stored) = stored.filter(|m| m.successor_id != successor) {
                 let mut active = stored.into_active_model();
@@ -874,7 +890,7 @@ impl Writer<'_> {
     }
 
     async fn write_official(&mut self, i: usize, o: &format::Official) -> AppResult<()> {
-        let existing = official::Entity::find().filter(official::Column::Key.eq(&o.key)).one(self.txn).await?;
+        let existing = self.stored_by_key(official::Entity::find().filter(official::Column::Key.eq(&o.key))).await?;
         let desired = official::Model {
             id: existing.as_ref().map_or(0, |m| m.id),
             version: existing.as_ref().map_or(1, |m| m.version),
@@ -927,7 +943,7 @@ impl Writer<'_> {
         let number = d.number.clone().or_else(|| parsed.as_ref().map(|c| c.number.clone()));
         let path = format!("directives[key={}]", d.key);
         let issuer_id = self.resolve_opt(Kind::Organization, &d.issuer, &format!("{path}.issuer")).await?;
-        let existing = directive::Entity::find().filter(directive::Column::Key.eq(&d.key)).one(self.txn).await?;
+        let existing = self.stored_by_key(directive::Entity::find().filter(directive::Column::Key.eq(&d.key))).await?;
         let desired = directive::Model {
             id: existing.as_ref().map_or(0, |m| m.id),
             version: existing.as_ref().map_or(1, |m| m.version),
@@ -979,7 +995,8 @@ impl Writer<'_> {
     async fn write_conference(&mut self, i: usize, c: &format::Conference) -> AppResult<()> {
         let path = format!("conferences[{i}]");
         let area_id = self.resolve_opt(Kind::Area, &c.area, &format!("{path}.area")).await?;
-        let existing = conference::Entity::find().filter(conference::Column::Key.eq(&c.key)).one(self.txn).await?;
+        let existing =
+            self.stored_by_key(conference::Entity::find().filter(conference::Column::Key.eq(&c.key))).await?;
         let mut searchable = c.title.clone();
         if let Some(venue) = &c.venue {
             searchable.push(' ');
@@ -1109,7 +1126,7 @@ impl Writer<'_> {
             searchable.push(' ');
             searchable.push_str(description);
         }
-        let existing = task::Entity::find().filter(task::Column::Key.eq(&t.key)).one(self.txn).await?;
+        let existing = self.stored_by_key(task::Entity::find().filter(task::Column::Key.eq(&t.key))).await?;
         let desired = task::Model {
             id: existing.as_ref().map_or(0, |m| m.id),
             version: existing.as_ref().map_or(1, |m| m.version),
@@ -1252,6 +1269,26 @@ impl Writer<'_> {
         }
         Ok(())
     }
+}
+
+/// The tables of keyed records that hold no row.
+async fn empty_tables(db: &impl ConnectionTrait) -> AppResult<HashSet<&'static str>> {
+    async fn empty<E: EntityTrait>(db: &impl ConnectionTrait, found: &mut HashSet<&'static str>) -> AppResult<()> {
+        if E::find().one(db).await?.is_none() {
+            found.insert(E::default().table_name());
+        }
+        Ok(())
+    }
+    let mut found = HashSet::new();
+    empty::<source::Entity>(db, &mut found).await?;
+    empty::<area::Entity>(db, &mut found).await?;
+    empty::<organization::Entity>(db, &mut found).await?;
+    empty::<post::Entity>(db, &mut found).await?;
+    empty::<official::Entity>(db, &mut found).await?;
+    empty::<directive::Entity>(db, &mut found).await?;
+    empty::<conference::Entity>(db, &mut found).await?;
+    empty::<task::Entity>(db, &mut found).await?;
+    Ok(found)
 }
 
 /// Whether the database holds no facts yet (`serve --demo` loads the demo only then).
