@@ -38,6 +38,9 @@ pub enum AppError {
         /// How many changes it missed.
         missed: u64,
     },
+    /// Every database connection stayed busy longer than a request may wait for one: the
+    /// server is at capacity, and the same request may succeed later. Code `SERVER_BUSY`.
+    Busy,
     /// A failure of the service itself (database, bug); the detail is logged only. Code `INTERNAL`.
     Internal {
         /// The cause, for the log.
@@ -70,6 +73,7 @@ impl AppError {
             AppError::Forbidden => "FORBIDDEN",
             AppError::Unauthenticated => "UNAUTHENTICATED",
             AppError::Lagged { .. } => "SUBSCRIPTION_LAGGED",
+            AppError::Busy => "SERVER_BUSY",
             AppError::Internal { .. } => "INTERNAL",
         }
     }
@@ -93,6 +97,9 @@ impl AppError {
             AppError::Lagged { missed } => {
                 format!("this subscription fell {missed} changes behind and ends; query afresh and subscribe again")
             }
+            AppError::Busy => {
+                "the server is at capacity: no database connection came free in time; retry later".to_owned()
+            }
             AppError::Internal { .. } => "internal error; it has been logged".to_owned(),
         }
     }
@@ -100,7 +107,13 @@ impl AppError {
 
 impl From<sea_orm::DbErr> for AppError {
     fn from(err: sea_orm::DbErr) -> Self {
-        AppError::internal(err)
+        match err {
+            sea_orm::DbErr::ConnectionAcquire(sea_orm::error::ConnAcquireErr::Timeout) => {
+                tracing::warn!("no database connection came free in time");
+                AppError::Busy
+            }
+            err => AppError::internal(err),
+        }
     }
 }
 
@@ -139,6 +152,7 @@ mod tests {
             (AppError::Forbidden, "FORBIDDEN"),
             (AppError::Unauthenticated, "UNAUTHENTICATED"),
             (AppError::Lagged { missed: 3 }, "SUBSCRIPTION_LAGGED"),
+            (sea_orm::DbErr::ConnectionAcquire(sea_orm::error::ConnAcquireErr::Timeout).into(), "SERVER_BUSY"),
             (AppError::internal("disk full"), "INTERNAL"),
         ];
         for (err, code) in cases {

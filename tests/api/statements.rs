@@ -52,3 +52,23 @@ async fn nested_query_statements_do_not_grow_with_the_page_size() {
     assert_eq!(first["chairs"].as_array().unwrap().len(), 2);
     assert_eq!(first["chairs"][0]["tenures"].as_array().unwrap().len(), 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_level_of_thousands_of_nodes_is_one_statement() {
+    // taskStats answers every bucket at once: here 2,500 assignees, each an organization.
+    let organizations: Vec<Value> = (0..2500)
+        .map(|i| json!({ "key": format!("o{i}"), "name": format!("Cơ quan {i}"), "kind": "DEPARTMENT" }))
+        .collect();
+    let tasks: Vec<Value> = (0..2500)
+        .map(|i| json!({ "key": format!("t{i}"), "title": format!("Nhiệm vụ {i}"), "assignees": [{ "organization": format!("o{i}") }] }))
+        .collect();
+    let app = spawn_with(json!({ "organizations": organizations, "tasks": tasks })).await;
+    let query = "{ taskStats(groupBy: [ASSIGNEE]) { total key { node { ... on Organization { name } } } } }";
+    let statements = app.statements_for(query, json!({})).await;
+    // The counts, then the organizations of all the buckets.
+    assert_eq!(statements.len(), 2, "{statements:#?}");
+    let data = app.data(query, json!({})).await;
+    let buckets = data["taskStats"].as_array().expect("buckets");
+    assert_eq!(buckets.len(), 2500);
+    assert!(buckets.iter().all(|b| b["total"] == 1 && b["key"][0]["node"]["name"].is_string()));
+}
