@@ -11,6 +11,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 
 import cases
 
@@ -46,10 +47,20 @@ def wrk(url, body, connections, duration):
     return rps, p50, p99
 
 
-def drain(url, body):
+def drain(url, body, patience=600):
     """Waits until the server has finished what wrk left behind: requests whose clients went away
-    may still run to their end, and would otherwise slow the next measurement."""
-    cases.post(url, body)
+    may still run to their end, and would otherwise slow the next measurement. While they hold
+    every database connection the server answers SERVER_BUSY (or, before it had that code,
+    INTERNAL); it asks again until the answer is a plain one."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            cases.post(url, body, timeout=patience)
+            return
+        except RuntimeError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(1)
 
 
 def pgbench(db_url, sql_file, variables, connections, duration):

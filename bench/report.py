@@ -4,7 +4,7 @@ SQL statements per request; on PostgreSQL, govtrail beside PostGraphile and the 
 floor for each query and number of connections, with the ratios; on SQLite, govtrail at each
 scale; and each server's peak resident memory. Figures are the medians of the rounds.
 
-    bench/report.py bench/.work/results-20261127T193000Z.jsonl
+    bench/report.py bench/.work/results-20261127T193000Z.jsonl [more results files]
 """
 
 import collections
@@ -27,7 +27,7 @@ def ratio(a, b):
 
 
 def main():
-    rows = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8") if line.strip()]
+    rows = [json.loads(line) for path in sys.argv[1:] for line in open(path, encoding="utf-8") if line.strip()]
     by_kind = collections.defaultdict(list)
     for row in rows:
         by_kind[row["kind"]].append(row)
@@ -38,7 +38,8 @@ def main():
 
     print("| import | time | records | rate | size | peak memory |")
     print("|---|---:|---:|---:|---:|---:|")
-    for r in by_kind["import"]:
+    imports = {r["target"]: r for r in by_kind["import"]}  # a dataset reused by a later run: once
+    for r in imports.values():
         rate = f"{r['records'] / r['seconds']:,.0f} records/s" if r.get("records") else "-"
         records = f"{r['records']:,}" if r.get("records") else "-"
         print(f"| {r['target']} | {r['seconds']:.1f} s | {records} | {rate} | {r.get('size_mb', '-')} MB | "
