@@ -121,6 +121,19 @@ def _q1_rows(total, nodes):
     return {"totalCount": total, "nodes": nodes}
 
 
+def _timeline_rows(total, nodes):
+    return {"totalCount": total, "nodes": [(n["date"], n["kind"], n["summary"]) for n in nodes]}
+
+
+def _task_rows(total, nodes):
+    """Q3's rows from tasks shaped as govtrail and the SQL floor answer them."""
+    return {"totalCount": total, "nodes": [
+        (n["key"], n["title"], n["dueOn"], n["status"],
+         sorted((a["key"], a["name"], _org(a.get("parent"))) for a in n["assignees"]),
+         (n["directive"]["key"], n["directive"]["code"], _org(n["directive"]["issuer"])) if n["directive"] else None)
+        for n in nodes or []]}
+
+
 def rows(target, name, data):
     """The rows of one answer, target-independent; lists inside a row are sorted, pages keep
     their order."""
@@ -143,15 +156,10 @@ def _govtrail(q, data):
             for n in (e["node"] for e in c["edges"])])
     if q == "Q2":
         t = data["timeline"]
-        return {"totalCount": t["totalCount"],
-                "nodes": [(e["node"]["date"], e["node"]["kind"], e["node"]["summary"]) for e in t["edges"]]}
+        return _timeline_rows(t["totalCount"], [e["node"] for e in t["edges"]])
     if q == "Q3":
         t = data["tasks"]
-        return {"totalCount": t["totalCount"], "nodes": [
-            (n["key"], n["title"], n["dueOn"], n["status"],
-             sorted((a["key"], a["name"], _org(a.get("parent"))) for a in n["assignees"]),
-             (n["directive"]["key"], n["directive"]["code"], _org(n["directive"]["issuer"])) if n["directive"] else None)
-            for n in (e["node"] for e in t["edges"])]}
+        return _task_rows(t["totalCount"], [e["node"] for e in t["edges"]])
     if q == "Q4":
         buckets = []
         for b in data["taskStats"]:
@@ -191,7 +199,7 @@ def _postgraphile(q, data):
             for n in c["nodes"]])
     if q == "Q2":
         t = data["benchOfficialTimeline"]
-        return {"totalCount": t["totalCount"], "nodes": [(n["date"], n["kind"], n["summary"]) for n in t["nodes"]]}
+        return _timeline_rows(t["totalCount"], t["nodes"])
     if q == "Q3":
         t = data["allTasks"]
         nodes = []
@@ -235,13 +243,9 @@ def _sql(q, data):
                 for c in n["chairs"]))
             for n in data["nodes"] or []])
     if q == "Q2":
-        return {"totalCount": data["totalCount"], "nodes": [(n["date"], n["kind"], n["summary"]) for n in data["nodes"]]}
+        return _timeline_rows(data["totalCount"], data["nodes"])
     if q == "Q3":
-        return {"totalCount": data["totalCount"], "nodes": [
-            (n["key"], n["title"], n["dueOn"], n["status"],
-             sorted((a["key"], a["name"], _org(a.get("parent"))) for a in n["assignees"]),
-             (n["directive"]["key"], n["directive"]["code"], _org(n["directive"]["issuer"])) if n["directive"] else None)
-            for n in data["nodes"] or []]}
+        return _task_rows(data["totalCount"], data["nodes"])
     if q == "Q4":
         return _stats(data, "organization_key", "organization_name", "official_key", "official_name", "in_progress")
     if q == "Q5":

@@ -157,12 +157,17 @@ pub async fn import_dataset_by(
         created: HashSet::new(),
         empty: empty_tables(&txn).await?,
     };
-    writer.write(dataset).await?;
-    writer.record_history().await?;
-    let report = writer.report.clone();
+    let written = async {
+        writer.write(dataset).await?;
+        writer.record_history().await
+    }
+    .await;
     if sqlite {
+        // Also when the import failed: the connection goes back to the server's pool.
         txn.execute_unprepared(&format!("PRAGMA cache_size = -{}", crate::database::SQLITE_CACHE_KIB)).await?;
     }
+    written?;
+    let report = writer.report.clone();
     match mode {
         Mode::Write => {
             txn.commit().await?;
@@ -1197,9 +1202,6 @@ impl Writer<'_> {
         path: &str,
     ) -> AppResult<()> {
         let subject_table = subject::table(subject_type).unwrap_or("");
-        if citations.is_empty() && self.fresh(subject_table, subject_id) {
-            return Ok(());
-        }
         let select = citation::Entity::find()
             .filter(citation::Column::SubjectType.eq(subject_type))
             .filter(citation::Column::SubjectId.eq(subject_id));

@@ -164,14 +164,6 @@ pub async fn task_stats(
     let count_where = |condition: Condition| Func::sum(Expr::case(condition, 1).finally(0));
     let task_status = || Expr::col((task::Entity, task::Column::Status));
     let sum_status = |s: TaskStatus| count_where(Condition::all().add(task_status().eq(status(s))));
-    let update = Alias::new("u");
-    let done_by_due_date = Query::select()
-        .expr(Expr::val(1))
-        .from_as(task_update::Entity, update.clone())
-        .and_where(Expr::col((update.clone(), task_update::Column::TaskId)).equals((task::Entity, task::Column::Id)))
-        .and_where(Expr::col((update.clone(), task_update::Column::Status)).eq(status(TaskStatus::Done)))
-        .and_where(Expr::col((update, task_update::Column::Date)).lte(Expr::col((task::Entity, task::Column::DueOn))))
-        .to_owned();
     query
         .expr_as(Expr::cust("COUNT(*)"), Alias::new("total"))
         .expr_as(sum_status(TaskStatus::Open), Alias::new("open"))
@@ -188,6 +180,18 @@ pub async fn task_stats(
         )
         .cond_where(filter.condition());
     if on_time {
+        let update = Alias::new("u");
+        let done_by_due_date = Query::select()
+            .expr(Expr::val(1))
+            .from_as(task_update::Entity, update.clone())
+            .and_where(
+                Expr::col((update.clone(), task_update::Column::TaskId)).equals((task::Entity, task::Column::Id)),
+            )
+            .and_where(Expr::col((update.clone(), task_update::Column::Status)).eq(status(TaskStatus::Done)))
+            .and_where(
+                Expr::col((update, task_update::Column::Date)).lte(Expr::col((task::Entity, task::Column::DueOn))),
+            )
+            .to_owned();
         query.expr_as(
             count_where(
                 Condition::all().add(task_status().eq(status(TaskStatus::Done))).add(Expr::exists(done_by_due_date)),
