@@ -3,6 +3,7 @@
 //! file twice changes nothing; the children listed under a record (tenures, participants,
 //! organizers, links, assignees, updates, citations) replace the ones stored for it.
 
+use super::batch::Pending;
 use super::format::{self, Citation, Dataset};
 use crate::domain::partial_date::PartialDate;
 use crate::domain::text::search_form;
@@ -18,7 +19,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use entity::*;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityName, EntityTrait,
-    IntoActiveModel, ModelTrait, QueryFilter, Value,
+    IdenStatic, IntoActiveModel, Iterable, ModelTrait, QueryFilter, Value,
 };
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -156,6 +157,7 @@ pub async fn import_dataset_by(
         seen: HashSet::new(),
         created: HashSet::new(),
         empty: empty_tables(&txn).await?,
+        pending: Pending::default(),
     };
     let written = async {
         writer.write(dataset).await?;
@@ -513,6 +515,10 @@ struct Writer<'a> {
     /// The tables of keyed records that were empty when the import began: a record of this
     /// file cannot be stored there yet (keys are unique within a file), so it is not looked up.
     empty: HashSet<&'static str>,
+    /// The rows created and not written yet. Reads by key and under a stored parent never need
+    /// them (keys are unique within a file, and a record's children are written once), so
+    /// only updates, removals and history write them first.
+    pending: Pending,
 }
 
 fn id_of(value: Value) -> AppResult<i32> {
@@ -563,7 +569,10 @@ impl Writer<'_> {
     {
         let kind = self.author.and(EditKind::of_table(Self::kind_of::<M>()));
         let before = match (kind, &existing) {
-            (Some(kind), Some(old)) => kind.snapshot(self.txn, id_of(old.get(id_column))?).await?,
+            (Some(kind), Some(old)) => {
+                self.pending.flush(self.txn).await?;
+                kind.snapshot(self.txn, id_of(old.get(id_column))?).await?
+            }
             _ => None,
         };
         let id = self.save_row(id_column, existing, desired).await?;
@@ -594,6 +603,8 @@ impl Writer<'_> {
                 id_of(old.get(id_column))
             }
             Some(old) => {
+                // The row may come to name one created in this import.
+                self.pending.flush(self.txn).await?;
                 let mut active = desired.into_active_model().reset_all();
                 // Tables of editable nodes carry a version that grows with every change.
                 if let Ok(version) = <M::Entity as EntityTrait>::Column::from_str("version") {
@@ -606,12 +617,18 @@ impl Writer<'_> {
                 id_of(model.get(id_column))
             }
             None => {
-                let mut active = desired.into_active_model().reset_all();
-                active.not_set(id_column);
-                let model = active.insert(self.txn).await?;
-                self.report.count(Self::kind_of::<M>(), 1, |c| &mut c.created);
-                let id = id_of(model.get(id_column))?;
-                self.created.insert((Self::kind_of::<M>(), id));
+                let table = Self::kind_of::<M>();
+                let id = self.pending.take_id(self.txn, table).await?;
+                let row = <M::Entity as EntityTrait>::Column::iter()
+                    .map(|c| {
+                        let value =
+                            if c.as_str() == id_column.as_str() { Value::Int(Some(id)) } else { desired.get(c) };
+                        (c.as_str(), value)
+                    })
+                    .collect();
+                self.pending.push(self.txn, table, row).await?;
+                self.report.count(table, 1, |c| &mut c.created);
+                self.created.insert((table, id));
                 Ok(id)
             }
         }
@@ -636,7 +653,7 @@ impl Writer<'_> {
         let changed = existing.as_ref() != Some(&desired);
         let id = self.save(id_column, existing, desired).await?;
         if new {
-            search::add(self.txn, node_type, id, &folded).await?;
+            self.pending.push(self.txn, search::TABLE, search::entry(node_type, id, &folded)).await?;
         } else if changed {
             search::index(self.txn, node_type, id, &folded).await?;
         }
@@ -767,7 +784,7 @@ impl Writer<'_> {
         for (i, t) in ds.tasks.iter().enumerate() {
             self.write_task(i, t).await?;
         }
-        Ok(())
+        self.pending.flush(self.txn).await
     }
 
     /// Areas and organizations nest: the order to write them in, parents first whatever the
@@ -877,6 +894,7 @@ impl Writer<'_> {
                 .await?;
             self.remember(Kind::Organization, &o.key, id);
         }
+        self.pending.flush(self.txn).await?;
         for (i, o) in records.iter().enumerate() {
             let successor =
                 self.resolve_opt(Kind::Organization, &o.successor, &format!("organizations[{i}].successor")).await?;
@@ -1238,6 +1256,7 @@ impl Writer<'_> {
         if ids.is_empty() {
             return Ok(());
         }
+        self.pending.flush(self.txn).await?;
         let kind = self.author.and(EditKind::of_table(E::default().table_name()));
         let mut removed = Vec::new();
         if let Some(kind) = kind {

@@ -1,6 +1,7 @@
 //! The dataset format: a JSON file a person can write and review by hand, with human-readable
 //! keys for cross references (docs/dataset.md describes it), its import and its export.
 
+mod batch;
 pub mod export;
 pub mod format;
 pub mod generate;

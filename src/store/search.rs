@@ -83,12 +83,20 @@ pub async fn index(db: &impl ConnectionTrait, node_type: SearchType, id: i32, fo
 /// Puts a node that is not in the index yet into it (a node just created).
 pub async fn add(db: &impl ConnectionTrait, node_type: SearchType, id: i32, folded: &str) -> AppResult<()> {
     let backend = db.get_database_backend();
+    let values: Vec<Value> = entry(node_type, id, folded).into_iter().map(|(_, v)| v).collect();
+    db.execute_raw(Statement::from_sql_and_values(backend, insert_sql(backend), values)).await?;
+    Ok(())
+}
+
+/// The table that holds the index.
+pub const TABLE: &str = "search_index";
+
+/// The row of the index for a node (column, value), as [`add`] writes it.
+pub fn entry(node_type: SearchType, id: i32, folded: &str) -> Vec<(&'static str, Value)> {
     // Words only: PostgreSQL's parser would keep "06-da/tu" whole as a path, where the query
     // looks for the words 06, da and tu.
     let text = words(folded).join(" ");
-    let values = [row_id(node_type, id).into(), text.into()];
-    db.execute_raw(Statement::from_sql_and_values(backend, insert_sql(backend), values)).await?;
-    Ok(())
+    vec![("rowid", row_id(node_type, id).into()), ("text", text.into())]
 }
 
 /// Takes a node out of the index.

@@ -185,11 +185,21 @@ impl TestApp {
         errors[0]["extensions"]["code"].as_str().unwrap_or_else(|| panic!("no code in {}", errors[0])).to_owned()
     }
 
+    /// How many SQL statements the server has run so far.
+    pub fn statements_seen(&self) -> usize {
+        self.statements.lock().map(|l| l.len()).unwrap_or(0)
+    }
+
+    /// The SQL statements the server has run since it had run `seen`.
+    pub fn statements_since(&self, seen: usize) -> Vec<String> {
+        self.statements.lock().map(|l| l[seen..].to_vec()).unwrap_or_default()
+    }
+
     /// The SQL statements `query` runs.
     pub async fn statements_for(&self, query: &str, variables: Value) -> Vec<String> {
-        let before = self.statements.lock().map(|l| l.len()).unwrap_or(0);
+        let before = self.statements_seen();
         self.data(query, variables).await;
-        self.statements.lock().map(|l| l[before..].to_vec()).unwrap_or_default()
+        self.statements_since(before)
     }
 }
 

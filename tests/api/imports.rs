@@ -127,3 +127,68 @@ async fn what_an_import_changes_is_in_the_history_and_can_be_reverted() {
     let name = app.data("{ officials { nodes { name } } }", json!({})).await;
     assert_eq!(name["officials"]["nodes"][0]["name"], "Nguyễn Văn A");
 }
+
+#[tokio::test]
+async fn a_large_import_writes_many_rows_a_statement_and_never_gives_a_deleted_id_again() {
+    let app = spawn_app().await;
+    let admin = app.token("admin", Role::Admin).await;
+    let made =
+        app.query_as(&admin, r#"mutation { createOfficial(input: { name: "Đã Xóa" }) { id } }"#, json!({})).await;
+    let gone = made["data"]["createOfficial"]["id"].as_str().unwrap_or_else(|| panic!("{made}")).to_owned();
+    let deleted = app
+        .query_as(
+            &admin,
+            "mutation($id: ID!) { deleteOfficial(id: $id, expectedVersion: 1) { id } }",
+            json!({ "id": gone }),
+        )
+        .await;
+    assert!(deleted.get("errors").is_none(), "{deleted}");
+
+    // 7,000 officials of five columns and their tenures of six: more values than one
+    // statement may bind, so each of the two tables takes more than one.
+    const N: usize = 7_000;
+    let officials: Vec<Value> = (0..N)
+        .map(|i| {
+            json!({ "key": format!("o{i}"), "name": format!("Cán bộ số {i}"),
+                    "tenures": [{ "post": "uv", "startedOn": format!("{}", 2000 + i % 20) }] })
+        })
+        .collect();
+    let file = json!({
+        "organizations": [{ "key": "tu", "name": "Tỉnh ủy", "kind": "PARTY_COMMITTEE" }],
+        "posts": [{ "key": "uv", "title": "Ủy viên", "organization": "tu" }],
+        "officials": officials
+    });
+    let seen = app.statements_seen();
+    let done = upload(&app, &admin, &file.to_string(), false).await;
+    assert_eq!(done["data"]["importDataset"]["total"]["created"].as_u64(), Some(2 * N as u64 + 2), "{done}");
+    // The history of an import made over GraphQL is still written one node at a time.
+    let inserts: Vec<String> = app
+        .statements_since(seen)
+        .into_iter()
+        .filter(|s| s.trim_start().starts_with("INSERT") && !s.contains("INTO \"change\""))
+        .collect();
+    let into = |table: &str| inserts.iter().filter(|s| s.contains(&format!("INTO \"{table}\""))).count();
+    assert_eq!((into("official"), into("tenure")), (2, 2), "officials and tenures in two statements each");
+    assert!(
+        inserts.len() <= 10,
+        "{} INSERT statements for {} rows: {:?}",
+        inserts.len(),
+        3 * N + 3,
+        inserts.iter().map(|s| s.chars().take(60).collect::<String>()).collect::<Vec<_>>()
+    );
+
+    let found = app
+        .data(
+            r#"{ officials(filter: { text: "Cán bộ số 6999" }, first: 1) { totalCount nodes { key tenures { post { title } } } }
+                 all: officials { totalCount }
+                 search(text: "can bo so 6998") { edges { node { node { ... on Official { key } } } } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(found["all"]["totalCount"].as_u64(), Some(N as u64));
+    assert_eq!(found["officials"]["nodes"][0]["key"], "o6999");
+    assert_eq!(found["officials"]["nodes"][0]["tenures"], json!([{ "post": { "title": "Ủy viên" } }]));
+    assert_eq!(found["search"]["edges"][0]["node"]["node"]["key"], "o6998", "{found}");
+    let node = app.data("query($id: ID!) { node(id: $id) { id } }", json!({ "id": gone })).await;
+    assert_eq!(node["node"], Value::Null, "the deleted official's id names nothing, not an imported one");
+}
