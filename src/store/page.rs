@@ -10,7 +10,9 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, NullOrdering, Order, Query, SelectStatement};
-use sea_orm::{ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select};
+use sea_orm::{
+    ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
+};
 use serde::{Deserialize, Serialize};
 
 /// The largest page a client may ask for.
@@ -224,13 +226,20 @@ fn decode_cursor(text: &str, ordering: &str, keys: usize, field: &str) -> AppRes
 }
 
 /// The rows strictly beyond `values` in the direction of the keys (or against it).
-fn beyond(keys: &[SortKey], values: Vec<CursorValue>, forward: bool) -> Condition {
+fn beyond(keys: &[SortKey], values: Vec<CursorValue>, forward: bool, backend: DatabaseBackend) -> Condition {
     let mut any = Condition::any();
     let values: Vec<Option<sea_orm::Value>> = values.into_iter().map(CursorValue::into_value).collect();
+    // SQLite would answer each alternative from an index of its own and sort their union (10 ms
+    // instead of 0.4 for a second page of 3,518 conferences); its no-op unary plus keeps the
+    // alternatives off the indexes, so the filter's and the bound's index range is read once.
+    let key = |k: &SortKey| match backend {
+        DatabaseBackend::Sqlite => Expr::cust_with_expr("+?", k.expr.clone()),
+        _ => k.expr.clone(),
+    };
     for i in 0..keys.len() {
         let mut all = Condition::all();
         for j in 0..i {
-            let expr = keys[j].expr.clone();
+            let expr = key(&keys[j]);
             all = all.add(match &values[j] {
                 None => expr.is_null(),
                 Some(v) => expr.eq(v.clone()),
@@ -238,7 +247,7 @@ fn beyond(keys: &[SortKey], values: Vec<CursorValue>, forward: bool) -> Conditio
         }
         // NULL is the smallest value: first when ascending, last when descending.
         let larger = keys[i].descending != forward;
-        let expr = keys[i].expr.clone();
+        let expr = key(&keys[i]);
         let step: Expr = match (&values[i], larger) {
             (None, true) => expr.is_not_null(),
             (None, false) => Expr::cust("1 = 0"),
@@ -248,7 +257,17 @@ fn beyond(keys: &[SortKey], values: Vec<CursorValue>, forward: bool) -> Conditio
         };
         any = any.add(all.add(step));
     }
-    any
+    // The same rows, bounded on the first key as well: an index on it can then be read from the
+    // cursor on, where the alternatives above alone leave the planner to read from the start.
+    match (keys.first(), values.first()) {
+        (Some(first), Some(Some(v))) if first.descending != forward => {
+            Condition::all().add(first.expr.clone().gte(v.clone())).add(any)
+        }
+        (Some(first), Some(Some(v))) if !first.nullable => {
+            Condition::all().add(first.expr.clone().lte(v.clone())).add(any)
+        }
+        _ => any,
+    }
 }
 
 /// Fetches the requested page of `select` in `ordering`.
@@ -266,7 +285,7 @@ where
     let mut query = select;
     if let Some(cursor) = &request.cursor {
         let values = decode_cursor(cursor, &ordering.name, ordering.keys.len(), cursor_field)?;
-        query = query.filter(beyond(&ordering.keys, values, request.forward));
+        query = query.filter(beyond(&ordering.keys, values, request.forward, db.get_database_backend()));
     }
     for key in &ordering.keys {
         let ascending = key.descending != request.forward;
