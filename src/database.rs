@@ -16,6 +16,11 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     connect_with_pool(url, None).await
 }
 
+/// The most values one statement binds: below SQLite's limit of 32,766 parameters (and
+/// PostgreSQL's 65,535). Batched look-ups (one value a key) and an import's multi-row inserts
+/// fill statements up to it.
+pub const MAX_STATEMENT_VALUES: usize = 30_000;
+
 /// The page cache of each SQLite connection, in KiB: SQLite's default, which also bounds the
 /// memory a sort takes before it spills (a server answering 16 aggregations at once stays
 /// small); a large import raises it for its own transaction.

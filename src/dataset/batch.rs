@@ -3,12 +3,11 @@
 //! under it can name it before it is written; tables are written in the order they were first
 //! used, which puts every parent's table before its children's.
 
+use crate::database::MAX_STATEMENT_VALUES;
 use crate::error::AppResult;
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement, Value};
 use std::collections::{HashMap, VecDeque};
-
-/// Values a statement may bind: below SQLite's 32,766 and PostgreSQL's 65,535.
-const MAX_VALUES: usize = 30_000;
+use std::fmt::Write;
 
 /// How many ids one round trip takes from a PostgreSQL sequence.
 const ID_BLOCK: i64 = 4_096;
@@ -104,7 +103,7 @@ impl Pending {
         let kept = &mut self.tables[at];
         debug_assert!(kept.columns.iter().eq(row.iter().map(|(c, _)| c)));
         kept.values.extend(row.into_iter().map(|(_, v)| v));
-        if kept.values.len() + kept.columns.len() > MAX_VALUES {
+        if kept.values.len() + kept.columns.len() > MAX_STATEMENT_VALUES {
             self.flush(db).await?;
         }
         Ok(())
@@ -133,7 +132,9 @@ impl Pending {
                         sql.push_str(", ");
                     }
                     match backend {
-                        DatabaseBackend::Postgres => sql.push_str(&format!("${}", i * width + j + 1)),
+                        DatabaseBackend::Postgres => {
+                            let _ = write!(sql, "${}", i * width + j + 1);
+                        }
                         _ => sql.push('?'),
                     }
                 }

@@ -149,11 +149,6 @@ pub fn prepare(
     (request.data(identity), batches)
 }
 
-/// The most keys one batched statement takes. The loader's default (1,000) split a level of
-/// more keys into several statements (a `taskStats` of 2,394 assignees ran three); this stays
-/// below SQLite's limit of 32,766 parameters a statement, each key being one.
-const MAX_BATCH_KEYS: usize = 30_000;
-
 /// Attaches the state and a fresh loader (which batches, and caches nothing between events).
 fn with_state(request: async_graphql::Request, state: &RequestState) -> (async_graphql::Request, Batches) {
     let (sender, receiver) = futures::channel::mpsc::unbounded();
@@ -164,7 +159,9 @@ fn with_state(request: async_graphql::Request, state: &RequestState) -> (async_g
     };
     let loader = DataLoader::new(Loaders { db: state.db.clone() }, spawner)
         .delay(state.batch_window)
-        .max_batch_size(MAX_BATCH_KEYS);
+        // The loader's default of 1,000 keys split a level of more keys into several statements
+        // (a `taskStats` of 2,394 assignees ran three).
+        .max_batch_size(crate::database::MAX_STATEMENT_VALUES);
     (request.data(state.clone()).data(loader), Batches { incoming: receiver, running: FuturesUnordered::new() })
 }
 
