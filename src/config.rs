@@ -1,6 +1,7 @@
 //! Typed configuration of the server, filled from flags and environment variables by the CLI.
 
 use crate::graphql::Clock;
+use crate::limits::Limits;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -35,6 +36,17 @@ pub struct ServerConfig {
     /// How often the token of an open subscription connection is checked again (a revoked
     /// token's connection is closed then).
     pub token_recheck: Duration,
+    /// What one request may ask (docs/security.md).
+    pub limits: Limits,
+    /// Whether error messages suggest close names ("did you mean"); on with `--demo` only.
+    pub suggestions: bool,
+    /// Whether the schema answers introspection.
+    pub introspection: bool,
+    /// Whether GraphiQL is served at `/`.
+    pub graphiql: bool,
+    /// Whether the client address is the last one in `X-Forwarded-For` (behind a reverse
+    /// proxy that appends it) rather than the connection's peer.
+    pub trust_forwarded_for: bool,
 }
 
 /// The default interval between checks of a subscription connection's token.
@@ -59,6 +71,11 @@ impl ServerConfig {
             change_poll: DEFAULT_CHANGE_POLL,
             shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
             token_recheck: DEFAULT_TOKEN_RECHECK,
+            limits: Limits::default(),
+            suggestions: false,
+            introspection: true,
+            graphiql: true,
+            trust_forwarded_for: false,
         }
     }
 }

@@ -41,6 +41,37 @@ pub enum AppError {
     /// Every database connection stayed busy longer than a request may wait for one: the
     /// server is at capacity, and the same request may succeed later. Code `SERVER_BUSY`.
     Busy,
+    /// The query or request goes past one of the server's limits (docs/security.md); nothing
+    /// was read or changed. Code `LIMIT_EXCEEDED`, with the limit's name and value.
+    LimitExceeded {
+        /// Which limit: depth, complexity, aliases, fields, batch.
+        limit: &'static str,
+        /// Its value.
+        max: usize,
+        /// What went past it, for a person to read.
+        message: String,
+    },
+    /// The query ran longer than the server's time limit and was stopped. Code `TIMEOUT`.
+    TimedOut {
+        /// The time limit.
+        after: std::time::Duration,
+    },
+    /// The client sent more requests than its allowance. Code `RATE_LIMITED`; the answer has
+    /// HTTP status 429 and `Retry-After`.
+    RateLimited {
+        /// Seconds until a request would be accepted again.
+        retry_after: u64,
+    },
+    /// The HTTP request is not a GraphQL request this server reads: `status` says why (400 a
+    /// malformed body or parameters, 405 a mutation over GET, 413 a body too large, 415 a
+    /// body that is not JSON). Code `BAD_REQUEST`, `METHOD_NOT_ALLOWED`, `PAYLOAD_TOO_LARGE`
+    /// or `UNSUPPORTED_MEDIA_TYPE`.
+    BadRequest {
+        /// The HTTP status of the refusal.
+        status: u16,
+        /// What is wrong, for a person to read.
+        message: String,
+    },
     /// A failure of the service itself (database, bug); the detail is logged only. Code `INTERNAL`.
     Internal {
         /// The cause, for the log.
@@ -59,6 +90,25 @@ impl AppError {
         AppError::NotFound { message: message.into() }
     }
 
+    /// A `LIMIT_EXCEEDED` error about the limit `limit` of value `max`.
+    pub fn limit(limit: &'static str, max: usize, message: impl Into<String>) -> Self {
+        AppError::LimitExceeded { limit, max, message: message.into() }
+    }
+
+    /// An HTTP-level refusal with `status`.
+    pub fn bad_request(status: u16, message: impl Into<String>) -> Self {
+        AppError::BadRequest { status, message: message.into() }
+    }
+
+    /// The HTTP status a refusal of the whole request gets (under
+    /// `application/graphql-response+json`, or always for the HTTP-level ones).
+    pub fn http_status(&self) -> u16 {
+        match self {
+            AppError::BadRequest { status, .. } => *status,
+            other => status_for_code(other.code()),
+        }
+    }
+
     /// An `INTERNAL` error with its cause for the log.
     pub fn internal(detail: impl std::fmt::Display) -> Self {
         AppError::Internal { detail: detail.to_string() }
@@ -74,6 +124,13 @@ impl AppError {
             AppError::Unauthenticated => "UNAUTHENTICATED",
             AppError::Lagged { .. } => "SUBSCRIPTION_LAGGED",
             AppError::Busy => "SERVER_BUSY",
+            AppError::LimitExceeded { .. } => "LIMIT_EXCEEDED",
+            AppError::TimedOut { .. } => "TIMEOUT",
+            AppError::RateLimited { .. } => "RATE_LIMITED",
+            AppError::BadRequest { status: 405, .. } => "METHOD_NOT_ALLOWED",
+            AppError::BadRequest { status: 413, .. } => "PAYLOAD_TOO_LARGE",
+            AppError::BadRequest { status: 415, .. } => "UNSUPPORTED_MEDIA_TYPE",
+            AppError::BadRequest { .. } => "BAD_REQUEST",
             AppError::Internal { .. } => "INTERNAL",
         }
     }
@@ -100,6 +157,14 @@ impl AppError {
             AppError::Busy => {
                 "the server is at capacity: no database connection came free in time; retry later".to_owned()
             }
+            AppError::LimitExceeded { message, .. } => message.clone(),
+            AppError::TimedOut { after } => {
+                format!("the query ran longer than {} s and was stopped; ask for less", after.as_secs_f64())
+            }
+            AppError::RateLimited { retry_after } => {
+                format!("too many requests from this client; retry in {retry_after} s")
+            }
+            AppError::BadRequest { message, .. } => message.clone(),
             AppError::Internal { .. } => "internal error; it has been logged".to_owned(),
         }
     }
@@ -123,16 +188,46 @@ impl From<AppError> for async_graphql::Error {
             tracing::error!(%detail, "internal error");
         }
         let code = err.code();
-        let field = match &err {
-            AppError::BadUserInput { field, .. } => field.clone(),
-            _ => None,
-        };
         async_graphql::Error::new(err.message()).extend_with(|_, ext| {
             ext.set("code", code);
-            if let Some(field) = field {
-                ext.set("field", field);
+            match &err {
+                AppError::BadUserInput { field: Some(field), .. } => ext.set("field", field.as_str()),
+                AppError::LimitExceeded { limit, max, .. } => {
+                    ext.set("limit", *limit);
+                    ext.set("max", *max);
+                }
+                AppError::RateLimited { retry_after } => ext.set("retryAfter", *retry_after),
+                _ => {}
             }
         })
+    }
+}
+
+impl AppError {
+    /// The error as the engine's, for a refusal of a whole request (it has no place in the
+    /// query, so no location).
+    pub fn into_server_error(self) -> async_graphql::ServerError {
+        let mut error = async_graphql::Error::from(self).into_server_error(Default::default());
+        error.locations.clear();
+        error
+    }
+}
+
+/// The HTTP status of a request refused with `code` (errors from the engine itself, which
+/// carry BAD_USER_INPUT, are the client's: 400).
+pub fn status_for_code(code: &str) -> u16 {
+    match code {
+        "UNAUTHENTICATED" => 401,
+        "FORBIDDEN" => 403,
+        "NOT_FOUND" => 404,
+        "METHOD_NOT_ALLOWED" => 405,
+        "CONFLICT" => 409,
+        "PAYLOAD_TOO_LARGE" => 413,
+        "UNSUPPORTED_MEDIA_TYPE" => 415,
+        "RATE_LIMITED" => 429,
+        "INTERNAL" => 500,
+        "SERVER_BUSY" | "TIMEOUT" | "SUBSCRIPTION_LAGGED" => 503,
+        _ => 400,
     }
 }
 
@@ -154,6 +249,13 @@ mod tests {
             (AppError::Lagged { missed: 3 }, "SUBSCRIPTION_LAGGED"),
             (sea_orm::DbErr::ConnectionAcquire(sea_orm::error::ConnAcquireErr::Timeout).into(), "SERVER_BUSY"),
             (AppError::internal("disk full"), "INTERNAL"),
+            (AppError::limit("depth", 15, "too deep"), "LIMIT_EXCEEDED"),
+            (AppError::TimedOut { after: std::time::Duration::from_secs(1) }, "TIMEOUT"),
+            (AppError::RateLimited { retry_after: 3 }, "RATE_LIMITED"),
+            (AppError::bad_request(400, "not JSON"), "BAD_REQUEST"),
+            (AppError::bad_request(405, "no mutations over GET"), "METHOD_NOT_ALLOWED"),
+            (AppError::bad_request(413, "too large"), "PAYLOAD_TOO_LARGE"),
+            (AppError::bad_request(415, "not JSON"), "UNSUPPORTED_MEDIA_TYPE"),
         ];
         for (err, code) in cases {
             let gql: async_graphql::Error = err.into();

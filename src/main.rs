@@ -3,6 +3,7 @@
 use clap::{Parser, Subcommand};
 use govtrail::config::{DEFAULT_LISTEN, ServerConfig};
 use govtrail::database::{self, DEFAULT_DATABASE_URL};
+use govtrail::limits::Limits;
 use govtrail::{auth, dataset, graphql, server};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -95,6 +96,18 @@ enum Command {
         /// a revoked token is closed at the next check.
         #[arg(long, env = "GOVTRAIL_TOKEN_RECHECK_SECS", default_value_t = 60)]
         token_recheck_secs: u64,
+        #[command(flatten)]
+        limits: LimitArgs,
+        /// Answer no introspection (`__schema`, `__type`); GraphiQL then knows no schema.
+        #[arg(long, env = "GOVTRAIL_NO_INTROSPECTION")]
+        no_introspection: bool,
+        /// Serve no GraphiQL page at /.
+        #[arg(long, env = "GOVTRAIL_NO_GRAPHIQL")]
+        no_graphiql: bool,
+        /// Take the client's address from the last entry of X-Forwarded-For (only behind a
+        /// reverse proxy that appends it; otherwise clients could choose their own).
+        #[arg(long, env = "GOVTRAIL_TRUST_FORWARDED_FOR")]
+        trust_forwarded_for: bool,
     },
     /// Create, list and revoke API tokens.
     Token {
@@ -155,6 +168,65 @@ enum Command {
     },
     /// Print the GraphQL schema (SDL).
     Schema,
+}
+
+/// The limits on what one request may ask (docs/security.md gives each one's reason).
+#[derive(clap::Args)]
+struct LimitArgs {
+    /// The deepest nesting of fields a query may have (the full introspection query of graphql-js needs 15).
+    #[arg(long, env = "GOVTRAIL_MAX_DEPTH", default_value_t = Limits::default().max_depth)]
+    max_depth: usize,
+    /// The highest cost a query may have: a field costs 1, a connection its fields times the
+    /// page size asked for, an unpaged list its fields times 5.
+    #[arg(long, env = "GOVTRAIL_MAX_COMPLEXITY", default_value_t = Limits::default().max_complexity)]
+    max_complexity: usize,
+    /// The most aliases in a query, fragments expanded.
+    #[arg(long, env = "GOVTRAIL_MAX_ALIASES", default_value_t = Limits::default().max_aliases)]
+    max_aliases: usize,
+    /// The most field selections in a query, fragments expanded, repeated ones included.
+    #[arg(long, env = "GOVTRAIL_MAX_FIELDS", default_value_t = Limits::default().max_fields)]
+    max_fields: usize,
+    /// The most operations in one batched request (1: no batching).
+    #[arg(long, env = "GOVTRAIL_MAX_BATCH", default_value_t = Limits::default().max_batch)]
+    max_batch: usize,
+    /// The largest JSON request body, in bytes.
+    #[arg(long, env = "GOVTRAIL_MAX_BODY_BYTES", default_value_t = Limits::default().max_body_bytes)]
+    max_body_bytes: usize,
+    /// The largest multipart request (a dataset upload), in bytes.
+    #[arg(long, env = "GOVTRAIL_MAX_UPLOAD_BYTES", default_value_t = Limits::default().max_upload_bytes)]
+    max_upload_bytes: usize,
+    /// Seconds a query may run before it is stopped with TIMEOUT (mutations run to their end).
+    #[arg(long, env = "GOVTRAIL_TIME_LIMIT_SECS", default_value_t = Limits::default().time_limit.as_secs_f64())]
+    time_limit_secs: f64,
+    /// Requests a minute from each client address without a token (0: no limit).
+    #[arg(long, env = "GOVTRAIL_RATE_LIMIT_ANONYMOUS", default_value_t = Limits::default().anonymous_per_minute)]
+    rate_limit_anonymous: u32,
+    /// Requests a minute with each token (0: no limit).
+    #[arg(long, env = "GOVTRAIL_RATE_LIMIT_TOKEN", default_value_t = Limits::default().token_per_minute)]
+    rate_limit_token: u32,
+}
+
+impl LimitArgs {
+    fn limits(&self) -> Result<Limits, String> {
+        if !(self.time_limit_secs > 0.0 && self.time_limit_secs <= 86_400.0) {
+            return Err(format!("--time-limit-secs must be above 0 and at most 86400, not {}", self.time_limit_secs));
+        }
+        if self.max_batch == 0 {
+            return Err("--max-batch must be at least 1".to_owned());
+        }
+        Ok(Limits {
+            max_depth: self.max_depth,
+            max_complexity: self.max_complexity,
+            max_aliases: self.max_aliases,
+            max_fields: self.max_fields,
+            max_batch: self.max_batch,
+            max_body_bytes: self.max_body_bytes,
+            max_upload_bytes: self.max_upload_bytes,
+            time_limit: std::time::Duration::from_secs_f64(self.time_limit_secs),
+            anonymous_per_minute: self.rate_limit_anonymous,
+            token_per_minute: self.rate_limit_token,
+        })
+    }
 }
 
 #[derive(Subcommand)]
@@ -369,7 +441,15 @@ async fn main() -> ExitCode {
             change_poll_ms,
             shutdown_timeout_secs,
             token_recheck_secs,
+            limits,
+            no_introspection,
+            no_graphiql,
+            trust_forwarded_for,
         } => {
+            let limits = match limits.limits() {
+                Ok(limits) => limits,
+                Err(message) => return fail("serve", message),
+            };
             let db = match database::open_with_pool(&database.database, max_connections).await {
                 Ok(db) => db,
                 Err(err) => return fail("database", err),
@@ -390,6 +470,12 @@ async fn main() -> ExitCode {
                 change_poll: std::time::Duration::from_millis(change_poll_ms.max(10)),
                 shutdown_timeout: std::time::Duration::from_secs(shutdown_timeout_secs),
                 token_recheck: std::time::Duration::from_secs(token_recheck_secs.max(1)),
+                limits,
+                // Suggestions ("did you mean") teach a stranger the schema; only the demo gives them.
+                suggestions: demo,
+                introspection: !no_introspection,
+                graphiql: !no_graphiql,
+                trust_forwarded_for,
                 ..ServerConfig::new(listen)
             };
             match server::bind(&config, db, shutdown_signal()).await {

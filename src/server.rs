@@ -10,12 +10,15 @@ use crate::config::ServerConfig;
 use crate::error::{AppError, AppResult};
 use crate::graphiql::{self, AssetSource};
 use crate::graphql::ids::{NodeKind, decode, decode_as};
-use crate::graphql::{AppSchema, LiveExecutor, RequestState, WriteMark, build_schema, prepare};
+use crate::graphql::{AppSchema, LiveExecutor, RequestState, SchemaOptions, WriteMark, build_schema_with, prepare};
+use crate::limits::{Limits, RateLimits};
 use crate::live::ChangeHub;
 use crate::metrics::Metrics;
+use crate::protocol::{self, MediaType, refusal};
 use crate::store::filters::Assignee;
 use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, WsMessage};
-use async_graphql_poem::{GraphQLProtocol, GraphQLRequest, GraphQLResponse};
+use async_graphql::{BatchRequest, BatchResponse};
+use async_graphql_poem::GraphQLProtocol;
 use futures::{SinkExt, StreamExt};
 use poem::endpoint::StaticFilesEndpoint;
 use poem::http::{HeaderMap, StatusCode, header};
@@ -26,7 +29,7 @@ use poem::web::{Data, Html, Query};
 use poem::{EndpointExt, IntoResponse, Response, Route, Server, get, handler};
 use sea_orm::DatabaseConnection;
 use std::future::Future;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use tokio::sync::watch;
 
@@ -34,25 +37,58 @@ struct App {
     schema: AppSchema,
     restrict_reads: bool,
     state: RequestState,
-    graphiql_page: String,
+    graphiql_page: Option<String>,
     /// Turns true when the server starts shutting down.
     stopping: watch::Receiver<bool>,
     /// Counts the open WebSocket connections; shutdown waits for them to close.
     sockets: Arc<()>,
     /// How often a subscription connection's token is checked again.
     token_recheck: std::time::Duration,
+    limits: Arc<Limits>,
+    rates: RateLimits,
+    trust_forwarded_for: bool,
 }
 
 impl App {
     /// The caller of an `Authorization` value, or UNAUTHENTICATED: bad credentials are refused
     /// outright, so that no answer depends on what they would reach, and no credentials at all
-    /// while reads need a token.
-    async fn admit(&self, authorization: Option<&str>) -> AppResult<Identity> {
+    /// while reads need a token. Each admission takes `cost` requests from the caller's
+    /// allowance (its token's, else its address's; bad credentials count against the address).
+    async fn admit(&self, authorization: Option<&str>, client: Option<IpAddr>, cost: u32) -> AppResult<Identity> {
+        let charge_address = |cost| match client {
+            Some(address) => self.rates.charge_address(address, cost),
+            None => Ok(()),
+        };
+        if authorization.is_none() {
+            charge_address(cost)?;
+        }
         match auth::identify(&self.state.db, authorization).await? {
-            Identity::Invalid => Err(AppError::Unauthenticated),
+            Identity::Invalid => {
+                charge_address(1)?;
+                Err(AppError::Unauthenticated)
+            }
             Identity::Anonymous if self.restrict_reads => Err(AppError::Unauthenticated),
+            identity @ Identity::Token { .. } => {
+                if let Identity::Token { name, .. } = &identity {
+                    self.rates.charge_token(name, cost)?;
+                }
+                Ok(identity)
+            }
             identity => Ok(identity),
         }
+    }
+
+    /// Who sent `request`: the connection's peer, or behind a trusted reverse proxy the
+    /// address it appended to `X-Forwarded-For`.
+    fn client(&self, request: &poem::Request) -> Option<IpAddr> {
+        if self.trust_forwarded_for
+            && let Some(forwarded) = request.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok())
+            && let Some(last) = forwarded.rsplit(',').next()
+            && let Ok(address) = last.trim().parse::<IpAddr>()
+        {
+            return Some(address);
+        }
+        request.remote_addr().as_socket_addr().map(|a| a.ip())
     }
 }
 
@@ -67,22 +103,9 @@ fn add_missing_codes(response: &mut async_graphql::Response) {
     }
 }
 
-/// A response that refuses the whole request with one error.
-fn refusal(error: AppError) -> async_graphql::Response {
-    async_graphql::Response::from_errors(vec![async_graphql::Error::from(error).into_server_error(Default::default())])
-}
-
-#[handler]
-async fn graphql(Data(app): Data<&Arc<App>>, headers: &HeaderMap, request: GraphQLRequest) -> GraphQLResponse {
-    let started = std::time::Instant::now();
-    let operation = request.0.operation_name.clone().unwrap_or_else(|| "-".to_owned());
-    let mark = WriteMark::default();
-    let response = answer(app, headers, request.0.data(mark.clone())).await;
-    if mark.is_set() {
-        app.state.live.written();
-    }
-    // One line a request: what was asked, how it ended, how long it took; never a credential.
-    let outcome = response
+/// The code of a response's first error, or "ok".
+fn outcome(response: &async_graphql::Response) -> &str {
+    response
         .errors
         .first()
         .and_then(|e| e.extensions.as_ref())
@@ -90,12 +113,74 @@ async fn graphql(Data(app): Data<&Arc<App>>, headers: &HeaderMap, request: Graph
             Some(async_graphql::Value::String(code)) => Some(code.as_str()),
             _ => None,
         })
-        .unwrap_or("ok");
+        .unwrap_or("ok")
+}
+
+/// GraphQL over HTTP: reads the request (protocol::read), admits the caller, runs each
+/// operation, and answers in the media type the client accepts.
+#[handler]
+async fn graphql(Data(app): Data<&Arc<App>>, request: &poem::Request, body: poem::Body) -> Response {
+    let started = std::time::Instant::now();
+    let media = MediaType::negotiate(request.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()));
+    let batch = match protocol::read(request, body, &app.limits).await {
+        Ok(batch) => batch,
+        Err(err) => {
+            let refused = refusal(err);
+            log_request(app, "-", &refused, started);
+            return protocol::respond(media, &BatchResponse::Single(refused));
+        }
+    };
+    let cost = match &batch {
+        BatchRequest::Single(_) => 1,
+        BatchRequest::Batch(items) => items.len() as u32,
+    };
+    let authorization = request.headers().get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or(""));
+    let admitted = app.admit(authorization, app.client(request), cost).await;
+    let answered = match batch {
+        BatchRequest::Single(one) => BatchResponse::Single(answer(app, &admitted, one, started).await),
+        BatchRequest::Batch(many) => {
+            let mut answers = Vec::with_capacity(many.len());
+            for one in many {
+                answers.push(answer(app, &admitted, one, started).await);
+            }
+            BatchResponse::Batch(answers)
+        }
+    };
+    protocol::respond(media, &answered)
+}
+
+/// One line a request: what was asked, how it ended, how long it took; never a credential.
+fn log_request(app: &App, operation: &str, response: &async_graphql::Response, started: std::time::Instant) {
+    let outcome = outcome(response);
     let elapsed = started.elapsed();
-    app.state.metrics.request(&operation, outcome, elapsed);
+    app.state.metrics.request(operation, outcome, elapsed);
     let duration_ms = elapsed.as_secs_f64() * 1000.0;
     tracing::info!(operation = %operation, outcome = %outcome, duration_ms, "graphql request");
-    response.into()
+}
+
+/// Runs one operation for an admitted caller (or answers the refusal of its admission).
+async fn answer(
+    app: &App,
+    admitted: &AppResult<Identity>,
+    request: async_graphql::Request,
+    started: std::time::Instant,
+) -> async_graphql::Response {
+    let operation = request.operation_name.clone().unwrap_or_else(|| "-".to_owned());
+    let response = match admitted {
+        Err(err) => refusal(err.clone()),
+        Ok(identity) => {
+            let mark = WriteMark::default();
+            let (request, batches) = prepare(request.data(mark.clone()), &app.state, identity.clone());
+            let mut response = batches.drive(app.schema.execute(request)).await;
+            add_missing_codes(&mut response);
+            if mark.is_set() {
+                app.state.live.written();
+            }
+            response
+        }
+    };
+    log_request(app, &operation, &response, started);
+    response
 }
 
 /// Who opens a subscription connection: the `Authorization` (or `token`) of the
@@ -105,6 +190,7 @@ async fn graphql(Data(app): Data<&Arc<App>>, headers: &HeaderMap, request: Graph
 async fn connection_identity(
     app: Arc<App>,
     header: Option<String>,
+    client: Option<IpAddr>,
     credentials: Arc<std::sync::Mutex<Option<String>>>,
     payload: serde_json::Value,
 ) -> async_graphql::Result<async_graphql::Data> {
@@ -113,7 +199,7 @@ async fn connection_identity(
         .or_else(|| field("authorization"))
         .or_else(|| field("token").map(|token| format!("Bearer {token}")))
         .or(header);
-    let admitted = app.admit(authorization.as_deref()).await;
+    let admitted = app.admit(authorization.as_deref(), client, 1).await;
     if let Ok(mut kept) = credentials.lock() {
         kept.clone_from(&authorization);
     }
@@ -137,12 +223,14 @@ fn unauthenticated() -> async_graphql::Error {
 #[handler]
 fn subscriptions(
     Data(app): Data<&Arc<App>>,
+    request: &poem::Request,
     headers: &HeaderMap,
     protocol: GraphQLProtocol,
     websocket: WebSocket,
 ) -> impl IntoResponse {
     let app = app.clone();
     let header = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let client = app.client(request);
     websocket.protocols(ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |socket| async move {
         let _open = app.sockets.clone();
         let (mut sink, incoming) = socket.split();
@@ -163,7 +251,7 @@ fn subscriptions(
         let credentials = Arc::new(std::sync::Mutex::new(None));
         let kept = credentials.clone();
         let mut outgoing = async_graphql::http::WebSocket::new(executor, incoming, protocol.0)
-            .on_connection_init(move |payload| connection_identity(init_app, header, kept, payload));
+            .on_connection_init(move |payload| connection_identity(init_app, header, client, kept, payload));
         let mut closed = false;
         let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + app.token_recheck, app.token_recheck);
         loop {
@@ -177,7 +265,7 @@ fn subscriptions(
                     // would over HTTP.
                     let authorization = credentials.lock().ok().and_then(|c| c.clone());
                     if authorization.is_none()
-                        || !matches!(app.admit(authorization.as_deref()).await, Err(AppError::Unauthenticated))
+                        || !matches!(app.admit(authorization.as_deref(), None, 0).await, Err(AppError::Unauthenticated))
                     {
                         continue;
                     }
@@ -214,21 +302,15 @@ fn metrics_text(Data(app): Data<&Arc<App>>) -> Response {
         .body(app.state.metrics.render())
 }
 
-async fn answer(app: &App, headers: &HeaderMap, request: async_graphql::Request) -> async_graphql::Response {
-    let authorization = headers.get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or(""));
-    let identity = match app.admit(authorization).await {
-        Ok(identity) => identity,
-        Err(err) => return refusal(err),
-    };
-    let (request, batches) = prepare(request, &app.state, identity);
-    let mut response = batches.drive(app.schema.execute(request)).await;
-    add_missing_codes(&mut response);
-    response
-}
-
 #[handler]
-fn graphiql_page(Data(app): Data<&Arc<App>>) -> Html<String> {
-    Html(app.graphiql_page.clone())
+fn graphiql_page(Data(app): Data<&Arc<App>>) -> Response {
+    match &app.graphiql_page {
+        Some(page) => Html(page.clone()).into_response(),
+        None => Response::builder()
+            .status(StatusCode::NOT_FOUND)
+            .content_type("text/plain; charset=utf-8")
+            .body("GraphiQL is switched off on this server; send queries to /graphql"),
+    }
 }
 
 #[handler]
@@ -276,10 +358,10 @@ fn feed_id(value: &Option<String>, kind: NodeKind, name: &str) -> AppResult<Opti
 
 /// Who asks for a feed: the Authorization header, or `?token=` (calendar clients send no
 /// headers); refused like a GraphQL request when reads need a token.
-async fn feed_reader(app: &App, headers: &HeaderMap, params: &FeedParams) -> AppResult<()> {
-    let header = headers.get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or("").to_owned());
+async fn feed_reader(app: &App, request: &poem::Request, params: &FeedParams) -> AppResult<()> {
+    let header = request.headers().get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or("").to_owned());
     let authorization = header.or_else(|| params.token.as_ref().map(|t| format!("Bearer {t}")));
-    app.admit(authorization.as_deref()).await.map(drop)
+    app.admit(authorization.as_deref(), app.client(request), 1).await.map(drop)
 }
 
 /// A feed as an HTTP response: the calendar, or the refusal with its status and message.
@@ -288,19 +370,26 @@ fn feed_response(feed: AppResult<String>) -> Response {
         Ok(text) => Response::builder().content_type("text/calendar; charset=utf-8").body(text),
         Err(err) => {
             let status = match &err {
-                AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
-                AppError::BadUserInput { .. } | AppError::NotFound { .. } => StatusCode::BAD_REQUEST,
-                _ => StatusCode::INTERNAL_SERVER_ERROR,
+                AppError::NotFound { .. } => StatusCode::BAD_REQUEST,
+                err => StatusCode::from_u16(err.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
             };
-            Response::builder().status(status).content_type("text/plain; charset=utf-8").body(err.message())
+            let mut response = Response::builder().status(status).content_type("text/plain; charset=utf-8");
+            if let AppError::RateLimited { retry_after } = &err {
+                response = response.header(header::RETRY_AFTER, retry_after.to_string());
+            }
+            response.body(err.message())
         }
     }
 }
 
 #[handler]
-async fn task_calendar(Data(app): Data<&Arc<App>>, headers: &HeaderMap, Query(params): Query<FeedParams>) -> Response {
+async fn task_calendar(
+    Data(app): Data<&Arc<App>>,
+    request: &poem::Request,
+    Query(params): Query<FeedParams>,
+) -> Response {
     let feed = async {
-        feed_reader(app, headers, &params).await?;
+        feed_reader(app, request, &params).await?;
         let assignee = match &params.assignee {
             Some(id) => {
                 Some(match decode(id).map_err(|_| AppError::bad_input("assignee", "assignee: not a node id"))? {
@@ -324,11 +413,11 @@ async fn task_calendar(Data(app): Data<&Arc<App>>, headers: &HeaderMap, Query(pa
 #[handler]
 async fn conference_calendar(
     Data(app): Data<&Arc<App>>,
-    headers: &HeaderMap,
+    request: &poem::Request,
     Query(params): Query<FeedParams>,
 ) -> Response {
     let feed = async {
-        feed_reader(app, headers, &params).await?;
+        feed_reader(app, request, &params).await?;
         let feed = calendar::ConferenceFeed {
             organizer: feed_id(&params.organizer, NodeKind::Organization, "organizer")?,
             area: feed_id(&params.area, NodeKind::Area, "area")?,
@@ -356,14 +445,31 @@ where
         .map_err(|err| std::io::Error::other(err.detail()))?;
     let metrics = Metrics::new(db.clone());
     let sockets = Arc::new(());
+    let limits = Arc::new(config.limits.clone());
+    let options =
+        SchemaOptions { limits: limits.clone(), suggestions: config.suggestions, introspection: config.introspection };
     let app = Arc::new(App {
-        schema: build_schema(),
+        schema: build_schema_with(&options),
         restrict_reads: config.restrict_reads,
         state: RequestState { db, clock: config.clock, batch_window: config.batch_window, live, metrics },
-        graphiql_page: graphiql::page("/graphql", assets),
+        graphiql_page: config.graphiql.then(|| graphiql::page("/graphql", assets)),
         stopping: stopping.clone(),
         sockets: sockets.clone(),
         token_recheck: config.token_recheck,
+        rates: RateLimits::new(&limits),
+        limits,
+        trust_forwarded_for: config.trust_forwarded_for,
+    });
+    let forgetting = app.clone();
+    let mut forget_until = stopping.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(30));
+        loop {
+            tokio::select! {
+                _ = every.tick() => forgetting.rates.forget_idle(),
+                _ = forget_until.wait_for(|stop| *stop) => break,
+            }
+        }
     });
     let mut routes = Route::new()
         .at("/", get(graphiql_page))

@@ -17,6 +17,7 @@ pub struct Area(pub area::Model);
 #[Object]
 impl Area {
     /// Every change made to the area through the API, newest first.
+    #[graphql(complexity = "crate::limits::page_cost(first, None, child_complexity)")]
     async fn history(
         &self,
         ctx: &Context<'_>,
@@ -60,6 +61,7 @@ impl Area {
     }
 
     /// The areas directly inside it.
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn children(&self, ctx: &Context<'_>) -> Result<Vec<Area>> {
         Ok(load_list(ctx, AreaChildren(self.0.id)).await?.into_iter().map(Area).collect())
     }
@@ -82,6 +84,7 @@ pub struct AreaQuery;
 #[Object]
 impl AreaQuery {
     /// Areas by name, A to Z.
+    #[graphql(complexity = "crate::limits::page_cost(first, last, child_complexity)")]
     async fn areas(
         &self,
         ctx: &Context<'_>,

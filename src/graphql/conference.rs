@@ -38,6 +38,7 @@ pub struct Conference(pub conference::Model);
 #[Object]
 impl Conference {
     /// Every change made to the conference through the API, newest first.
+    #[graphql(complexity = "crate::limits::page_cost(first, None, child_complexity)")]
     async fn history(
         &self,
         ctx: &Context<'_>,
@@ -116,6 +117,7 @@ impl Conference {
     }
 
     /// The organizations that organized it.
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn organizers(&self, ctx: &Context<'_>) -> Result<Vec<Organization>> {
         let links = load_list(ctx, ConferenceOrganizers(self.0.id)).await?;
         let keys = links.iter().map(|l| OrganizationById(l.organization_id)).collect();
@@ -123,6 +125,7 @@ impl Conference {
     }
 
     /// The officials who chaired it, in the order the report names them.
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn chairs(&self, ctx: &Context<'_>) -> Result<Vec<Official>> {
         let parts = load_list(ctx, ConferenceParticipations(self.0.id)).await?;
         let keys = parts
@@ -134,6 +137,7 @@ impl Conference {
     }
 
     /// Who took part and how: all participations, or those of one role.
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn participants(
         &self,
         ctx: &Context<'_>,
@@ -144,22 +148,26 @@ impl Conference {
     }
 
     /// The directives it handled, each with what it did with them.
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn directives(&self, ctx: &Context<'_>) -> Result<Vec<ConferenceDirective>> {
         let links = load_list(ctx, ConferenceDirectives(self.0.id)).await?;
         Ok(links.into_iter().map(ConferenceDirective).collect())
     }
 
     /// The tasks assigned at it, soonest due first.
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn tasks(&self, ctx: &Context<'_>) -> Result<Vec<Task>> {
         Ok(load_list(ctx, ConferenceTasks(self.0.id)).await?.into_iter().map(Task).collect())
     }
 
     /// The sources that report it.
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn sources(&self, ctx: &Context<'_>) -> Result<Vec<Source>> {
         Ok(sources_of(ctx, subject::CONFERENCE, self.0.id).await?)
     }
 
     /// The citations of it, with quotes.
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn citations(&self, ctx: &Context<'_>) -> Result<Vec<Citation>> {
         Ok(citations_of(ctx, subject::CONFERENCE, self.0.id).await?)
     }
@@ -174,6 +182,7 @@ pub struct Participation(pub participation::Model);
 #[Object]
 impl Participation {
     /// Every change made to the participation through the API, newest first.
+    #[graphql(complexity = "crate::limits::page_cost(first, None, child_complexity)")]
     async fn history(
         &self,
         ctx: &Context<'_>,
@@ -223,6 +232,7 @@ impl Participation {
 
     /// The posts the official held on the conference's date (as their known bounds allow): the
     /// capacity they most likely took part in, where the report does not say.
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn posts_held(&self, ctx: &Context<'_>) -> Result<Vec<super::official::Tenure>> {
         let Some(conference) = load_one(ctx, ConferenceById(self.0.conference_id)).await? else {
             return Ok(Vec::new());
@@ -235,11 +245,13 @@ impl Participation {
     }
 
     /// The sources that state this participation.
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn sources(&self, ctx: &Context<'_>) -> Result<Vec<Source>> {
         Ok(sources_of(ctx, subject::PARTICIPATION, self.0.id).await?)
     }
 
     /// The citations of this participation, with quotes.
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn citations(&self, ctx: &Context<'_>) -> Result<Vec<Citation>> {
         Ok(citations_of(ctx, subject::PARTICIPATION, self.0.id).await?)
     }
@@ -263,11 +275,13 @@ impl ConferenceDirective {
     }
 
     /// The sources that state what the conference did with the directive.
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn sources(&self, ctx: &Context<'_>) -> Result<Vec<Source>> {
         Ok(sources_of(ctx, subject::CONFERENCE_DIRECTIVE, self.0.id).await?)
     }
 
     /// The citations of this link, with quotes.
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn citations(&self, ctx: &Context<'_>) -> Result<Vec<Citation>> {
         Ok(citations_of(ctx, subject::CONFERENCE_DIRECTIVE, self.0.id).await?)
     }
@@ -347,6 +361,7 @@ pub struct ConferenceQuery;
 impl ConferenceQuery {
     /// Conferences matching the filter; by default earliest first (date, part of day, start).
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::limits::page_cost(first, last, child_complexity)")]
     async fn conferences(
         &self,
         ctx: &Context<'_>,

@@ -27,6 +27,7 @@ pub struct Directive(pub directive::Model);
 #[Object]
 impl Directive {
     /// Every change made to the directive through the API, newest first.
+    #[graphql(complexity = "crate::limits::page_cost(first, None, child_complexity)")]
     async fn history(
         &self,
         ctx: &Context<'_>,
@@ -109,6 +110,7 @@ impl Directive {
     }
 
     /// The conferences that handled it, earliest first.
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn conferences(&self, ctx: &Context<'_>) -> Result<Vec<Conference>> {
         let links = load_list(ctx, DirectiveConferences(self.0.id)).await?;
         let mut ids: Vec<i32> = links.iter().map(|l| l.conference_id).collect();
@@ -120,17 +122,20 @@ impl Directive {
     }
 
     /// The conferences that handled it, each with what it did (reviewed, deployed, ...).
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn conference_links(&self, ctx: &Context<'_>) -> Result<Vec<ConferenceDirective>> {
         Ok(load_list(ctx, DirectiveConferences(self.0.id)).await?.into_iter().map(ConferenceDirective).collect())
     }
 
     /// The follow-up tasks serving it, soonest due first.
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn tasks(&self, ctx: &Context<'_>) -> Result<Vec<Task>> {
         Ok(load_list(ctx, DirectiveTasks(self.0.id)).await?.into_iter().map(Task).collect())
     }
 
     /// The directives it is linked with, both ways (it implements, reviews, amends or
     /// replaces them, or they it).
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn related(&self, ctx: &Context<'_>) -> Result<Vec<RelatedDirective>> {
         let outgoing = load_list(ctx, DirectiveLinksFrom(self.0.id)).await?;
         let incoming = load_list(ctx, DirectiveLinksTo(self.0.id)).await?;
@@ -142,11 +147,13 @@ impl Directive {
     }
 
     /// The sources that name it.
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn sources(&self, ctx: &Context<'_>) -> Result<Vec<Source>> {
         Ok(sources_of(ctx, subject::DIRECTIVE, self.0.id).await?)
     }
 
     /// The citations of it, with quotes.
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn citations(&self, ctx: &Context<'_>) -> Result<Vec<Citation>> {
         Ok(citations_of(ctx, subject::DIRECTIVE, self.0.id).await?)
     }
@@ -191,11 +198,13 @@ impl RelatedDirective {
     }
 
     /// The sources that state the link.
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn sources(&self, ctx: &Context<'_>) -> Result<Vec<Source>> {
         Ok(sources_of(ctx, subject::DIRECTIVE_LINK, self.link.id).await?)
     }
 
     /// The citations of the link, with quotes.
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn citations(&self, ctx: &Context<'_>) -> Result<Vec<Citation>> {
         Ok(citations_of(ctx, subject::DIRECTIVE_LINK, self.link.id).await?)
     }
@@ -225,6 +234,7 @@ pub struct DirectiveQuery;
 impl DirectiveQuery {
     /// Directives matching the filter; by default earliest issued first.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::limits::page_cost(first, last, child_complexity)")]
     async fn directives(
         &self,
         ctx: &Context<'_>,

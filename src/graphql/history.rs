@@ -125,6 +125,7 @@ pub struct AuditQuery;
 #[Object]
 impl AuditQuery {
     /// Every change made through the API, newest first (ADMIN only).
+    #[graphql(complexity = "crate::limits::page_cost(first, None, child_complexity)")]
     async fn audit_log(
         &self,
         ctx: &Context<'_>,

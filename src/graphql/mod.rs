@@ -81,10 +81,42 @@ pub struct MutationRoot(
 /// The schema type.
 pub type AppSchema = Schema<QueryRoot, MutationRoot, subscription::SubscriptionRoot>;
 
-/// Builds the schema. It holds no database, so the SDL can be printed without one; each
-/// request brings its [`RequestState`] and loader.
+/// Builds the schema with the default limits, suggestions and introspection (for the SDL and
+/// tools). It holds no database, so the SDL can be printed without one; each request brings
+/// its [`RequestState`] and loader.
 pub fn build_schema() -> AppSchema {
-    Schema::build(QueryRoot::default(), MutationRoot::default(), subscription::SubscriptionRoot).finish()
+    build_schema_with(&SchemaOptions::default())
+}
+
+/// How the served schema treats the queries it gets, beyond its types.
+#[derive(Clone, Debug)]
+pub struct SchemaOptions {
+    /// The limits on a query's shape and time.
+    pub limits: Arc<crate::limits::Limits>,
+    /// Whether errors suggest names close to a misspelt one ("did you mean"): a way to learn
+    /// the schema even with introspection off, so the default is off outside `--demo`.
+    pub suggestions: bool,
+    /// Whether `__schema` and `__type` answer.
+    pub introspection: bool,
+}
+
+impl Default for SchemaOptions {
+    fn default() -> Self {
+        SchemaOptions { limits: Default::default(), suggestions: false, introspection: true }
+    }
+}
+
+/// Builds the schema a server answers with.
+pub fn build_schema_with(options: &SchemaOptions) -> AppSchema {
+    let mut builder = Schema::build(QueryRoot::default(), MutationRoot::default(), subscription::SubscriptionRoot)
+        .extension(crate::limits::Guard(options.limits.clone()));
+    if !options.suggestions {
+        builder = builder.disable_suggestions();
+    }
+    if !options.introspection {
+        builder = builder.disable_introspection();
+    }
+    builder.finish()
 }
 
 /// Where "now" comes from: the system clock, or a fixed instant (reproducible reports, tests).

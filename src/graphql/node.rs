@@ -80,6 +80,7 @@ impl NodeQuery {
     }
 
     /// The objects with these global ids, in the same order, null where there is none.
+    #[graphql(complexity = "crate::limits::page_cost(Some(ids.len().min(100) as i32), None, child_complexity)")]
     async fn nodes(
         &self,
         ctx: &Context<'_>,

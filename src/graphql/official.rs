@@ -75,6 +75,7 @@ impl Official {
     }
 
     /// The posts held over time: all, or with `asOf` those held on that date; earliest first.
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn tenures(
         &self,
         ctx: &Context<'_>,
@@ -85,6 +86,7 @@ impl Official {
     }
 
     /// The conferences the official chaired, earliest first.
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn chaired(&self, ctx: &Context<'_>) -> Result<Vec<Conference>> {
         let parts = load_list(ctx, OfficialParticipations(self.0.id)).await?;
         let keys = parts
@@ -98,6 +100,7 @@ impl Official {
     }
 
     /// Every part the official took in a conference (chair, speaker, attendee, ...).
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn participations(
         &self,
         ctx: &Context<'_>,
@@ -108,17 +111,20 @@ impl Official {
     }
 
     /// The tasks assigned to the official, soonest due first.
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn tasks(&self, ctx: &Context<'_>) -> Result<Vec<Task>> {
         let assignments = load_list(ctx, OfficialAssignments(self.0.id)).await?;
         Ok(tasks_of_assignments(ctx, assignments).await?)
     }
 
     /// The tasks the official assigned to others, soonest due first.
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn tasks_given(&self, ctx: &Context<'_>) -> Result<Vec<Task>> {
         Ok(load_list(ctx, OfficialTasksGiven(self.0.id)).await?.into_iter().map(Task).collect())
     }
 
     /// Every change made to the official through the API, newest first.
+    #[graphql(complexity = "crate::limits::page_cost(first, None, child_complexity)")]
     async fn history(
         &self,
         ctx: &Context<'_>,
@@ -137,6 +143,7 @@ pub struct Post(pub post::Model);
 #[Object]
 impl Post {
     /// Every change made to the post through the API, newest first.
+    #[graphql(complexity = "crate::limits::page_cost(first, None, child_complexity)")]
     async fn history(
         &self,
         ctx: &Context<'_>,
@@ -178,6 +185,7 @@ impl Post {
 
     /// Who held the post, in time order: all tenures, or with `asOf` those held on that date
     /// (none when the organization did not exist then).
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn holders(
         &self,
         ctx: &Context<'_>,
@@ -203,6 +211,7 @@ pub struct Tenure(pub tenure::Model);
 #[Object]
 impl Tenure {
     /// Every change made to the tenure through the API, newest first.
+    #[graphql(complexity = "crate::limits::page_cost(first, None, child_complexity)")]
     async fn history(
         &self,
         ctx: &Context<'_>,
@@ -261,11 +270,13 @@ impl Tenure {
     }
 
     /// The sources that state this tenure.
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn sources(&self, ctx: &Context<'_>) -> Result<Vec<Source>> {
         Ok(sources_of(ctx, subject::TENURE, self.0.id).await?)
     }
 
     /// The citations of this tenure, with quotes.
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn citations(&self, ctx: &Context<'_>) -> Result<Vec<Citation>> {
         Ok(citations_of(ctx, subject::TENURE, self.0.id).await?)
     }
@@ -289,6 +300,7 @@ pub struct OfficialQuery;
 impl OfficialQuery {
     /// Officials matching the filter, by name unless ordered otherwise.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::limits::page_cost(first, last, child_complexity)")]
     async fn officials(
         &self,
         ctx: &Context<'_>,

@@ -36,6 +36,7 @@ impl Organization {
 #[Object]
 impl Organization {
     /// Every change made to the organization through the API, newest first.
+    #[graphql(complexity = "crate::limits::page_cost(first, None, child_complexity)")]
     async fn history(
         &self,
         ctx: &Context<'_>,
@@ -85,6 +86,7 @@ impl Organization {
 
     /// The bodies directly under it; with `asOf`, those existing on that date (none when it
     /// did not exist itself).
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn children(
         &self,
         ctx: &Context<'_>,
@@ -129,17 +131,20 @@ impl Organization {
     }
 
     /// The organizations that were merged into, renamed to or split into this one.
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn predecessors(&self, ctx: &Context<'_>) -> Result<Vec<Organization>> {
         Ok(load_list(ctx, OrganizationPredecessors(self.0.id)).await?.into_iter().map(Organization).collect())
     }
 
     /// The posts in it.
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn posts(&self, ctx: &Context<'_>) -> Result<Vec<Post>> {
         Ok(load_list(ctx, OrganizationPosts(self.0.id)).await?.into_iter().map(Post).collect())
     }
 
     /// The officials holding a post in it: all who ever did, or with `asOf` those holding one
     /// on that date (none when the organization did not exist then).
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn officials(
         &self,
         ctx: &Context<'_>,
@@ -158,6 +163,7 @@ impl Organization {
     }
 
     /// The conferences it organized, earliest first.
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn conferences_organized(&self, ctx: &Context<'_>) -> Result<Vec<Conference>> {
         let links = load_list(ctx, OrganizationOrganized(self.0.id)).await?;
         let mut conferences = load_many(ctx, links.iter().map(|l| ConferenceById(l.conference_id)).collect()).await?;
@@ -166,17 +172,20 @@ impl Organization {
     }
 
     /// The directives it issued, earliest first.
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn directives_issued(&self, ctx: &Context<'_>) -> Result<Vec<Directive>> {
         Ok(load_list(ctx, OrganizationDirectives(self.0.id)).await?.into_iter().map(Directive).collect())
     }
 
     /// The tasks assigned to it, soonest due first.
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn tasks_assigned(&self, ctx: &Context<'_>) -> Result<Vec<Task>> {
         let assignments = load_list(ctx, OrganizationAssignments(self.0.id)).await?;
         Ok(tasks_of_assignments(ctx, assignments).await?)
     }
 
     /// The tasks it assigned to others, soonest due first.
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn tasks_given(&self, ctx: &Context<'_>) -> Result<Vec<Task>> {
         Ok(load_list(ctx, OrganizationTasksGiven(self.0.id)).await?.into_iter().map(Task).collect())
     }
@@ -217,6 +226,7 @@ pub struct OrganizationQuery;
 impl OrganizationQuery {
     /// Organizations matching the filter, by name unless ordered otherwise.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::limits::page_cost(first, last, child_complexity)")]
     async fn organizations(
         &self,
         ctx: &Context<'_>,

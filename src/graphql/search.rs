@@ -92,6 +92,7 @@ impl SearchQuery {
     /// Objects whose name, title or code contains every word of `text` at the start of a word,
     /// ignoring diacritics and case, best match first. A directive is found by its code however
     /// written ("06-ĐA/TU", "06-DA/TU", "Đề án 06", "de an 06"). The best 500 matches are ranked.
+    #[graphql(complexity = "crate::limits::page_cost(first, None, child_complexity)")]
     async fn search(
         &self,
         ctx: &Context<'_>,

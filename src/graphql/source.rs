@@ -18,6 +18,7 @@ pub struct Source(pub source::Model);
 #[Object]
 impl Source {
     /// Every change made to the source through the API, newest first.
+    #[graphql(complexity = "crate::limits::page_cost(first, None, child_complexity)")]
     async fn history(
         &self,
         ctx: &Context<'_>,
@@ -118,6 +119,7 @@ pub struct SourceQuery;
 #[Object]
 impl SourceQuery {
     /// The sources, newest first.
+    #[graphql(complexity = "crate::limits::page_cost(first, last, child_complexity)")]
     async fn sources(
         &self,
         ctx: &Context<'_>,

@@ -172,6 +172,7 @@ impl StatsQuery {
     /// grouped by STATUS, DIRECTIVE, ASSIGNED_AT_CONFERENCE, DUE_MONTH or DUE_YEAR the buckets
     /// add up to the filtered `totalCount` (a task with several assignees counts once per
     /// assignee).
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn task_stats(
         &self,
         ctx: &Context<'_>,
@@ -197,6 +198,7 @@ impl StatsQuery {
     /// Conference counts by month, year, organizer, area, chair, kind or format (any
     /// combination). Buckets add up to the filtered `totalCount` except for ORGANIZER and
     /// CHAIR, where a conference counts once per organizer or chair.
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn conference_stats(
         &self,
         ctx: &Context<'_>,

@@ -133,6 +133,7 @@ impl Task {
     }
 
     /// Who carries it out: organizations and officials.
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn assignees(&self, ctx: &Context<'_>) -> Result<Vec<Actor>> {
         let rows = load_list(ctx, TaskAssignees(self.0.id)).await?;
         let organizations =
@@ -146,6 +147,7 @@ impl Task {
     }
 
     /// Each assignment of the task, with the sources that state it.
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn assignments(&self, ctx: &Context<'_>) -> Result<Vec<TaskAssignment>> {
         Ok(load_list(ctx, TaskAssignees(self.0.id)).await?.into_iter().map(TaskAssignment).collect())
     }
@@ -178,21 +180,25 @@ impl Task {
     }
 
     /// Progress updates, oldest first.
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn updates(&self, ctx: &Context<'_>) -> Result<Vec<TaskUpdate>> {
         Ok(load_list(ctx, TaskUpdates(self.0.id)).await?.into_iter().map(TaskUpdate).collect())
     }
 
     /// The sources that report the assignment.
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn sources(&self, ctx: &Context<'_>) -> Result<Vec<Source>> {
         Ok(sources_of(ctx, subject::TASK, self.0.id).await?)
     }
 
     /// The citations of the assignment, with quotes.
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn citations(&self, ctx: &Context<'_>) -> Result<Vec<Citation>> {
         Ok(citations_of(ctx, subject::TASK, self.0.id).await?)
     }
 
     /// Every change made to the task through the API, newest first.
+    #[graphql(complexity = "crate::limits::page_cost(first, None, child_complexity)")]
     async fn history(
         &self,
         ctx: &Context<'_>,
@@ -222,11 +228,13 @@ impl TaskAssignment {
     }
 
     /// The sources that state the assignment.
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn sources(&self, ctx: &Context<'_>) -> Result<Vec<Source>> {
         Ok(sources_of(ctx, subject::TASK_ASSIGNMENT, self.0.id).await?)
     }
 
     /// The citations of the assignment, with quotes.
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn citations(&self, ctx: &Context<'_>) -> Result<Vec<Citation>> {
         Ok(citations_of(ctx, subject::TASK_ASSIGNMENT, self.0.id).await?)
     }
@@ -353,6 +361,7 @@ pub struct TaskQuery;
 impl TaskQuery {
     /// Tasks matching the filter; by default soonest due first.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::limits::page_cost(first, last, child_complexity)")]
     async fn tasks(
         &self,
         ctx: &Context<'_>,

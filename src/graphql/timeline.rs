@@ -148,6 +148,7 @@ impl TimelineQuery {
     /// first: conferences chaired, attended, organized or held, tenures begun and ended,
     /// directives issued and reviewed, tasks assigned, due and updated.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::limits::page_cost(first, None, child_complexity)")]
     async fn timeline(
         &self,
         ctx: &Context<'_>,

@@ -31,6 +31,9 @@ pub struct Setup {
     pub batch_window: std::time::Duration,
     pub restrict_reads: bool,
     pub token_recheck: std::time::Duration,
+    /// The server's limits; rate limits are off unless a test sets them, as tests send many
+    /// requests from one address.
+    pub limits: govtrail::limits::Limits,
 }
 
 impl Default for Setup {
@@ -42,6 +45,11 @@ impl Default for Setup {
             batch_window: govtrail::config::DEFAULT_BATCH_WINDOW,
             restrict_reads: false,
             token_recheck: govtrail::config::DEFAULT_TOKEN_RECHECK,
+            limits: govtrail::limits::Limits {
+                anonymous_per_minute: 0,
+                token_per_minute: 0,
+                ..govtrail::limits::Limits::default()
+            },
         }
     }
 }
@@ -123,6 +131,7 @@ pub async fn spawn(setup: Setup) -> TestApp {
         batch_window: setup.batch_window,
         restrict_reads: setup.restrict_reads,
         token_recheck: setup.token_recheck,
+        limits: setup.limits.clone(),
         ..ServerConfig::new("127.0.0.1:0".parse().expect("address"))
     };
     let (address, serve) = server::bind(&config, db, async {

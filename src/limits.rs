@@ -1,0 +1,390 @@
+//! The limits that make abuse cheap to refuse (docs/security.md): the shape of a query (depth,
+//! complexity, aliases, field selections) checked after parsing and validation and before any
+//! resolver runs, the time a query may take, and the rate of requests per token and per client
+//! address. Every refusal is an [`AppError`] with a stable code.
+
+use crate::error::AppError;
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextValidation,
+};
+use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
+use async_graphql::{Name, ServerError, ServerResult, ValidationResult, Variables};
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota};
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// What one request may ask of the server. Each has a flag of `govtrail serve` and an
+/// environment variable (docs/security.md).
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// The deepest nesting of fields; the full introspection query of graphql-js needs 15.
+    pub max_depth: usize,
+    /// The most a query may cost: one a field, a page's fields times its size, a relation
+    /// list's fields times [`LIST_FACTOR`].
+    pub max_complexity: usize,
+    /// The most aliased fields, fragments expanded.
+    pub max_aliases: usize,
+    /// The most field selections, fragments expanded (repeated fields count each time).
+    pub max_fields: usize,
+    /// The most operations in one batched request (a JSON array); 1 turns batching off.
+    pub max_batch: usize,
+    /// The largest JSON request body, in bytes.
+    pub max_body_bytes: usize,
+    /// The largest multipart request (a dataset upload), in bytes.
+    pub max_upload_bytes: usize,
+    /// How long a query may run; mutations run to their end, so that none is cut off
+    /// between its commit and its answer.
+    pub time_limit: Duration,
+    /// Requests a minute for each client address without a token (0: no limit).
+    pub anonymous_per_minute: u32,
+    /// Requests a minute for each token (0: no limit).
+    pub token_per_minute: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_depth: 20,
+            max_complexity: 50_000,
+            max_aliases: 50,
+            max_fields: 1_000,
+            max_batch: 10,
+            max_body_bytes: 1 << 20,
+            max_upload_bytes: 64 << 20,
+            time_limit: Duration::from_secs(15),
+            anonymous_per_minute: 600,
+            token_per_minute: 3_000,
+        }
+    }
+}
+
+/// How much more an unpaged relation list (a conference's participants, an official's
+/// tenures) costs than one of its items: its length is the data's, so a typical one is assumed.
+pub const LIST_FACTOR: usize = 5;
+
+/// The cost of a connection field: its items' cost times the page size asked for (20 when none
+/// is given, at most 100, as the resolvers allow), plus one for the field.
+pub fn page_cost(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> usize {
+    let size =
+        first.or(last).map_or(crate::store::page::DEFAULT_PAGE_SIZE, |n| n.clamp(0, crate::store::page::MAX_PAGE_SIZE));
+    child_complexity.saturating_mul(size.max(1) as usize).saturating_add(1)
+}
+
+/// The cost of an unpaged relation list: [`LIST_FACTOR`] times its items' cost, plus one.
+pub fn list_cost(child_complexity: usize) -> usize {
+    child_complexity.saturating_mul(LIST_FACTOR).saturating_add(1)
+}
+
+/// The shape checks and the time limit, as an extension of the schema.
+pub struct Guard(pub Arc<Limits>);
+
+impl ExtensionFactory for Guard {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(GuardRequest { limits: self.0.clone(), operations: Mutex::new(Vec::new()) })
+    }
+}
+
+/// The checks of one request; remembers which operations the document holds, so that the
+/// time limit applies to queries only.
+struct GuardRequest {
+    limits: Arc<Limits>,
+    operations: Mutex<Vec<(Option<Name>, OperationType)>>,
+}
+
+/// A refusal as the engine's error type.
+fn refused(error: AppError) -> ServerError {
+    error.into_server_error()
+}
+
+/// How many fields and aliases a document selects, fragments expanded, and how deeply its
+/// selections and fragment spreads nest.
+#[derive(Clone, Copy, Default)]
+struct Shape {
+    fields: usize,
+    aliases: usize,
+    nesting: usize,
+}
+
+/// Fragment spreads and selection sets nested deeper than this are refused outright: walking
+/// them (here and in the engine's validation) recurses once a level.
+const MAX_NESTING: usize = 64;
+
+/// Counts `set`, each fragment counted once however often it is spread (`known` keeps the
+/// counts; a fragment on the current path counts as empty, as validation refuses cycles).
+fn shape_of<'a>(
+    set: &'a SelectionSet,
+    document: &'a ExecutableDocument,
+    known: &mut HashMap<&'a str, Option<Shape>>,
+    level: usize,
+) -> Shape {
+    let mut shape = Shape { nesting: level, ..Shape::default() };
+    if level > MAX_NESTING {
+        return shape;
+    }
+    let add = |shape: &mut Shape, inner: Shape| {
+        shape.fields = shape.fields.saturating_add(inner.fields);
+        shape.aliases = shape.aliases.saturating_add(inner.aliases);
+        shape.nesting = shape.nesting.max(inner.nesting);
+    };
+    for item in &set.items {
+        match &item.node {
+            Selection::Field(field) => {
+                let inner = shape_of(&field.node.selection_set.node, document, known, level + 1);
+                let own = Shape { fields: 1, aliases: usize::from(field.node.alias.is_some()), nesting: level };
+                add(&mut shape, own);
+                add(&mut shape, inner);
+            }
+            Selection::InlineFragment(fragment) => {
+                add(&mut shape, shape_of(&fragment.node.selection_set.node, document, known, level + 1));
+            }
+            Selection::FragmentSpread(spread) => {
+                let name = spread.node.fragment_name.node.as_str();
+                // Kept with its nesting relative to the spread, walked at its real level so
+                // that a long chain of fragments stops at MAX_NESTING too.
+                let relative = match known.get(name) {
+                    Some(Some(counted)) => *counted,
+                    Some(None) => Shape::default(),
+                    None => match document.fragments.get(name) {
+                        Some(definition) => {
+                            known.insert(name, None);
+                            let walked = shape_of(&definition.node.selection_set.node, document, known, level + 1);
+                            let counted = Shape { nesting: walked.nesting.saturating_sub(level + 1), ..walked };
+                            known.insert(name, Some(counted));
+                            counted
+                        }
+                        None => Shape::default(),
+                    },
+                };
+                let counted = Shape { nesting: level + 1 + relative.nesting, ..relative };
+                add(&mut shape, counted);
+            }
+        }
+    }
+    shape
+}
+
+impl GuardRequest {
+    /// Refuses a document that selects too many fields or aliases, or nests too deeply to walk.
+    fn check_document(&self, document: &ExecutableDocument) -> ServerResult<()> {
+        let mut known = HashMap::new();
+        let mut total = Shape::default();
+        for (_, operation) in document.operations.iter() {
+            let shape = shape_of(&operation.node.selection_set.node, document, &mut known, 1);
+            total.fields = total.fields.saturating_add(shape.fields);
+            total.aliases = total.aliases.saturating_add(shape.aliases);
+            total.nesting = total.nesting.max(shape.nesting);
+        }
+        let limits = &self.limits;
+        if total.nesting > MAX_NESTING {
+            return Err(refused(AppError::limit("depth", limits.max_depth, "the query nests too deeply")));
+        }
+        for (limit, count, max) in
+            [("fields", total.fields, limits.max_fields), ("aliases", total.aliases, limits.max_aliases)]
+        {
+            if count > max {
+                let message = format!("the query has {count} {limit}, fragments expanded; the most is {max}");
+                return Err(refused(AppError::limit(limit, max, message)));
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the operation `name` names (or the only one) is a query.
+    fn is_query(&self, name: Option<&str>) -> bool {
+        let operations = self.operations.lock().map(|o| o.clone()).unwrap_or_default();
+        let found = match name {
+            Some(name) => operations.iter().find(|(n, _)| n.as_deref() == Some(name)),
+            None => operations.first(),
+        };
+        matches!(found, Some((_, OperationType::Query)))
+    }
+}
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for GuardRequest {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let document = next.run(ctx, query, variables).await?;
+        self.check_document(&document)?;
+        if let Ok(mut operations) = self.operations.lock() {
+            *operations = document.operations.iter().map(|(name, op)| (name.cloned(), op.node.ty)).collect();
+        }
+        Ok(document)
+    }
+
+    async fn validation(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextValidation<'_>,
+    ) -> Result<ValidationResult, Vec<ServerError>> {
+        let result = next.run(ctx).await?;
+        let limits = &self.limits;
+        if result.depth > limits.max_depth {
+            return Err(vec![refused(AppError::limit(
+                "depth",
+                limits.max_depth,
+                format!("the query nests {} fields deep; the most is {}", result.depth, limits.max_depth),
+            ))]);
+        }
+        if result.complexity > limits.max_complexity {
+            return Err(vec![refused(AppError::limit(
+                "complexity",
+                limits.max_complexity,
+                format!(
+                    "the query would cost {}; the most is {} (a page costs its fields times its size: ask for fewer items or fields)",
+                    result.complexity, limits.max_complexity
+                ),
+            ))]);
+        }
+        Ok(result)
+    }
+
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> async_graphql::Response {
+        if !self.is_query(operation_name) {
+            return next.run(ctx, operation_name).await;
+        }
+        let limit = self.limits.time_limit;
+        match tokio::time::timeout(limit, next.run(ctx, operation_name)).await {
+            Ok(response) => response,
+            Err(_) => async_graphql::Response::from_errors(vec![refused(AppError::TimedOut { after: limit })]),
+        }
+    }
+}
+
+/// Requests a minute per token and per client address, as GCRA buckets that hold a sixth of
+/// the minute's allowance (ten seconds' worth) for bursts.
+pub struct RateLimits {
+    anonymous: Option<DefaultKeyedRateLimiter<IpAddr>>,
+    tokens: Option<DefaultKeyedRateLimiter<String>>,
+    clock: DefaultClock,
+}
+
+/// A bucket for `per_minute` requests a minute, or none for 0.
+fn bucket<K: std::hash::Hash + Eq + Clone>(per_minute: u32) -> Option<DefaultKeyedRateLimiter<K>> {
+    let rate = NonZeroU32::new(per_minute)?;
+    let burst = NonZeroU32::new((per_minute / 6).max(1)).unwrap_or(NonZeroU32::MIN);
+    Some(governor::RateLimiter::keyed(Quota::per_minute(rate).allow_burst(burst)))
+}
+
+/// The key of a client address: IPv6 clients are counted by their /64, the block one
+/// subscriber usually holds, so that walking through its addresses gains nothing.
+fn address_key(address: IpAddr) -> IpAddr {
+    match address {
+        IpAddr::V6(v6) if v6.to_ipv4_mapped().is_none() => {
+            let bits = u128::from(v6) & !((1u128 << 64) - 1);
+            IpAddr::V6(bits.into())
+        }
+        IpAddr::V6(v6) => IpAddr::V4(v6.to_ipv4_mapped().unwrap_or(std::net::Ipv4Addr::UNSPECIFIED)),
+        v4 => v4,
+    }
+}
+
+impl RateLimits {
+    /// The buckets `limits` asks for.
+    pub fn new(limits: &Limits) -> Self {
+        RateLimits {
+            anonymous: bucket(limits.anonymous_per_minute),
+            tokens: bucket(limits.token_per_minute),
+            clock: DefaultClock::default(),
+        }
+    }
+
+    /// Takes `cost` requests from the bucket of `address`; RATE_LIMITED when it holds too few.
+    pub fn charge_address(&self, address: IpAddr, cost: u32) -> Result<(), AppError> {
+        match &self.anonymous {
+            Some(limiter) => self.charge(limiter, &address_key(address), cost),
+            None => Ok(()),
+        }
+    }
+
+    /// Takes `cost` requests from the bucket of the token named `token`.
+    pub fn charge_token(&self, token: &str, cost: u32) -> Result<(), AppError> {
+        match &self.tokens {
+            Some(limiter) => self.charge(limiter, &token.to_owned(), cost),
+            None => Ok(()),
+        }
+    }
+
+    fn charge<K: std::hash::Hash + Eq + Clone>(
+        &self,
+        limiter: &DefaultKeyedRateLimiter<K>,
+        key: &K,
+        cost: u32,
+    ) -> Result<(), AppError> {
+        let Some(cost) = NonZeroU32::new(cost) else { return Ok(()) };
+        match limiter.check_key_n(key, cost) {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(not_until)) => Err(AppError::RateLimited {
+                retry_after: not_until.wait_time_from(self.clock.now()).as_secs_f64().ceil().max(1.0) as u64,
+            }),
+            // More than a burst at once can never pass; waiting a minute is the honest answer.
+            Err(_) => Err(AppError::RateLimited { retry_after: 60 }),
+        }
+    }
+
+    /// Forgets the buckets that are full again, so that the memory they take stays bounded
+    /// by the clients of the last few seconds.
+    pub fn forget_idle(&self) {
+        if let Some(limiter) = &self.anonymous {
+            limiter.retain_recent();
+        }
+        if let Some(limiter) = &self.tokens {
+            limiter.retain_recent();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_costs_its_size_times_its_fields() {
+        assert_eq!(page_cost(Some(100), None, 5), 501);
+        assert_eq!(page_cost(None, None, 5), 101);
+        assert_eq!(page_cost(None, Some(3), 5), 16);
+        assert_eq!(page_cost(Some(100_000), None, 5), 501, "sizes past the largest page cost the largest page");
+        assert_eq!(page_cost(Some(0), None, 5), 6);
+        assert_eq!(page_cost(Some(100), None, usize::MAX), usize::MAX, "costs saturate, never overflow");
+        assert_eq!(list_cost(usize::MAX), usize::MAX);
+    }
+
+    #[test]
+    fn ipv6_clients_are_counted_by_their_64_block() {
+        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:bbbb::9".parse().unwrap();
+        let c: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(address_key(a), address_key(b));
+        assert_ne!(address_key(a), address_key(c));
+        let mapped: IpAddr = "::ffff:192.0.2.7".parse().unwrap();
+        assert_eq!(address_key(mapped), "192.0.2.7".parse::<IpAddr>().unwrap());
+    }
+
+    #[test]
+    fn a_bucket_refuses_past_its_burst_and_says_when_to_retry() {
+        let limits = RateLimits::new(&Limits { anonymous_per_minute: 60, ..Limits::default() });
+        let address: IpAddr = "192.0.2.1".parse().unwrap();
+        for _ in 0..10 {
+            assert!(limits.charge_address(address, 1).is_ok());
+        }
+        match limits.charge_address(address, 1) {
+            Err(AppError::RateLimited { retry_after }) => assert!((1..=2).contains(&retry_after), "{retry_after}"),
+            other => panic!("expected RATE_LIMITED, got {other:?}"),
+        }
+        assert!(limits.charge_address("192.0.2.2".parse().unwrap(), 1).is_ok(), "another client has its own bucket");
+    }
+}

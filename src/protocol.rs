@@ -1,0 +1,327 @@
+//! GraphQL over HTTP as the GraphQL-over-HTTP specification has it: which requests `/graphql`
+//! reads (GET with a query string for queries; POST with a JSON body; a multipart upload only
+//! with credentials in a header, which a cross-site form cannot send), and which media type
+//! and status code each answer gets.
+
+use crate::error::{AppError, AppResult};
+use crate::limits::Limits;
+use async_graphql::http::MultipartOptions;
+use async_graphql::parser::types::OperationType;
+use async_graphql::{BatchRequest, BatchResponse, Request, Variables};
+use poem::http::{HeaderValue, StatusCode, header};
+use serde_json::Value;
+
+/// The media type of an answer, as the client's `Accept` header chooses it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MediaType {
+    /// `application/graphql-response+json`: a request that fails before execution gets a 4xx
+    /// or 5xx status.
+    GraphqlResponse,
+    /// `application/json`: every well-formed GraphQL request gets 200.
+    Json,
+}
+
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+
+impl MediaType {
+    /// The type the client prefers: `application/graphql-response+json` when it ranks it at
+    /// least as high as `application/json`; `application/json` otherwise, for `*/*`, and when
+    /// the header is missing or names neither (the specification allows answering in JSON).
+    pub fn negotiate(accept: Option<&str>) -> MediaType {
+        let (mut graphql, mut json) = (0.0f32, 0.0f32);
+        for entry in accept.unwrap_or("application/json").split(',') {
+            let mut parts = entry.split(';');
+            let range = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+            let weight = parts
+                .filter_map(|p| p.trim().strip_prefix("q="))
+                .find_map(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            match range.as_str() {
+                GRAPHQL_RESPONSE => graphql = graphql.max(weight),
+                "application/json" | "application/*" | "*/*" => json = json.max(weight),
+                _ => {}
+            }
+        }
+        if graphql > 0.0 && graphql >= json { MediaType::GraphqlResponse } else { MediaType::Json }
+    }
+
+    fn content_type(self) -> &'static str {
+        match self {
+            MediaType::GraphqlResponse => "application/graphql-response+json; charset=utf-8",
+            MediaType::Json => "application/json; charset=utf-8",
+        }
+    }
+}
+
+/// The value of header `name`, when it is text.
+fn header_text<'a>(request: &'a poem::Request, name: header::HeaderName) -> Option<&'a str> {
+    request.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+/// The GraphQL request (or batch) an HTTP request carries; a BAD_REQUEST-family error with
+/// the status the specification gives when it carries none this server reads.
+pub async fn read(request: &poem::Request, body: poem::Body, limits: &Limits) -> AppResult<BatchRequest> {
+    if request.method() == poem::http::Method::GET {
+        return read_get(request.uri().query().unwrap_or("")).map(BatchRequest::Single);
+    }
+    let content_type = header_text(request, header::CONTENT_TYPE)
+        .ok_or_else(|| AppError::bad_request(415, "a POST request needs Content-Type: application/json"))?;
+    let mut parts = content_type.split(';');
+    let essence = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+    let charset = parts.find_map(|p| p.trim().to_ascii_lowercase().strip_prefix("charset=").map(str::to_owned));
+    if charset.is_some_and(|c| c.trim_matches('"') != "utf-8") {
+        return Err(AppError::bad_request(415, "request bodies are read as UTF-8 only"));
+    }
+    match essence.as_str() {
+        "application/json" => {
+            let bytes = read_body(body, limits.max_body_bytes).await?;
+            if bytes.is_empty() {
+                return Err(AppError::bad_request(400, "the request has no body; send {\"query\": \"...\"}"));
+            }
+            let value: Value = serde_json::from_slice(&bytes)
+                .map_err(|err| AppError::bad_request(400, format!("the body is not JSON: {err}")))?;
+            match value {
+                Value::Array(items) => {
+                    check_batch(items.len(), limits)?;
+                    Ok(BatchRequest::Batch(items.into_iter().map(from_json).collect::<AppResult<_>>()?))
+                }
+                single => from_json(single).map(BatchRequest::Single),
+            }
+        }
+        "multipart/form-data" => {
+            // A form on another site can post multipart bodies without asking; only a script
+            // allowed by CORS can add an Authorization header, and uploads need a token anyway.
+            if header_text(request, header::AUTHORIZATION).is_none() {
+                return Err(AppError::bad_request(
+                    415,
+                    "a multipart request (a dataset upload) needs its token in the Authorization header",
+                ));
+            }
+            let bytes = read_body(body, limits.max_upload_bytes).await?;
+            let options = MultipartOptions::default().max_file_size(limits.max_upload_bytes).max_num_files(16);
+            let batch =
+                async_graphql::http::receive_batch_body(Some(content_type), futures::io::Cursor::new(bytes), options)
+                    .await
+                    .map_err(|err| match err {
+                        async_graphql::ParseRequestError::PayloadTooLarge => too_large(limits.max_upload_bytes),
+                        err => AppError::bad_request(400, format!("not a GraphQL multipart request: {err}")),
+                    })?;
+            if let BatchRequest::Batch(items) = &batch {
+                check_batch(items.len(), limits)?;
+            }
+            Ok(batch)
+        }
+        other => Err(AppError::bad_request(
+            415,
+            format!("request bodies must be application/json (multipart/form-data for uploads), not {other}"),
+        )),
+    }
+}
+
+fn too_large(max: usize) -> AppError {
+    AppError::bad_request(413, format!("the request body is larger than {max} bytes"))
+}
+
+async fn read_body(body: poem::Body, max: usize) -> AppResult<Vec<u8>> {
+    body.into_bytes_limit(max).await.map(Vec::from).map_err(|err| match err {
+        poem::error::ReadBodyError::PayloadTooLarge => too_large(max),
+        err => AppError::bad_request(400, format!("the request body could not be read: {err}")),
+    })
+}
+
+fn check_batch(len: usize, limits: &Limits) -> AppResult<()> {
+    if len == 0 {
+        return Err(AppError::bad_request(400, "a batch needs at least one request"));
+    }
+    if len > limits.max_batch {
+        return Err(AppError::limit(
+            "batch",
+            limits.max_batch,
+            format!("a batch of {len} requests; the most is {}", limits.max_batch),
+        ));
+    }
+    Ok(())
+}
+
+/// A GET request: the query string's `query`, `operationName`, and `variables` and
+/// `extensions` as JSON text. Only queries run over GET (405 otherwise), so that a link or an
+/// image on another site cannot change anything.
+fn read_get(query_string: &str) -> AppResult<Request> {
+    let parsed = async_graphql::http::parse_query_string(query_string)
+        .map_err(|err| AppError::bad_request(400, format!("bad query string: {err}")))?;
+    if parsed.query.is_empty() {
+        return Err(AppError::bad_request(400, "a GET request needs a query parameter"));
+    }
+    // A document that does not parse is the engine's to report; one that names a mutation
+    // or a subscription is refused here.
+    if let Ok(document) = async_graphql::parser::parse_query(&parsed.query) {
+        let operation = match parsed.operation_name.as_deref() {
+            Some(name) => document.operations.iter().find(|(n, _)| n.map(|n| n.as_str()) == Some(name)),
+            None => document.operations.iter().next(),
+        };
+        if let Some((_, operation)) = operation
+            && operation.node.ty != OperationType::Query
+        {
+            return Err(AppError::bad_request(405, "only queries may be sent over GET; send mutations with POST"));
+        }
+    }
+    Ok(parsed)
+}
+
+/// One GraphQL request from its JSON object, each parameter of the type the specification
+/// gives it.
+fn from_json(value: Value) -> AppResult<Request> {
+    let Value::Object(mut object) = value else {
+        return Err(AppError::bad_request(400, "a GraphQL request is a JSON object with a query"));
+    };
+    let query = match object.remove("query") {
+        Some(Value::String(query)) => query,
+        Some(_) => return Err(AppError::bad_request(400, "query must be a string")),
+        None => return Err(AppError::bad_request(400, "the request has no query")),
+    };
+    let mut request = Request::new(query);
+    match object.remove("operationName") {
+        Some(Value::String(name)) => request = request.operation_name(name),
+        None | Some(Value::Null) => {}
+        Some(_) => return Err(AppError::bad_request(400, "operationName must be a string or null")),
+    }
+    match object.remove("variables") {
+        Some(variables @ Value::Object(_)) => request = request.variables(Variables::from_json(variables)),
+        None | Some(Value::Null) => {}
+        Some(_) => return Err(AppError::bad_request(400, "variables must be an object or null")),
+    }
+    match object.remove("extensions") {
+        Some(extensions @ Value::Object(_)) => {
+            request.extensions = serde_json::from_value(extensions)
+                .map_err(|err| AppError::bad_request(400, format!("bad extensions: {err}")))?;
+        }
+        None | Some(Value::Null) => {}
+        Some(_) => return Err(AppError::bad_request(400, "extensions must be an object or null")),
+    }
+    Ok(request)
+}
+
+/// Whether a response failed before execution (a request error): no data, and no error at a
+/// path of the result.
+fn is_request_error(response: &async_graphql::Response) -> bool {
+    response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty())
+}
+
+/// The code of a response's first error.
+fn first_code(response: &async_graphql::Response) -> Option<&str> {
+    response.errors.first().and_then(|e| e.extensions.as_ref()).and_then(|x| match x.get("code") {
+        Some(async_graphql::Value::String(code)) => Some(code.as_str()),
+        _ => None,
+    })
+}
+
+/// The status of an answer: 200 for a result; for a request error under
+/// `application/graphql-response+json` the status of its code; under `application/json` only
+/// the refusals of the HTTP request itself keep theirs.
+fn status_of(media: MediaType, response: &async_graphql::Response) -> u16 {
+    if !is_request_error(response) {
+        return 200;
+    }
+    let status = crate::error::status_for_code(first_code(response).unwrap_or("BAD_USER_INPUT"));
+    match media {
+        MediaType::GraphqlResponse => status,
+        MediaType::Json if matches!(status, 405 | 413 | 415 | 429) => status,
+        MediaType::Json if first_code(response) == Some("BAD_REQUEST") => status,
+        MediaType::Json => 200,
+    }
+}
+
+/// A response as JSON; a request error has no `data` entry.
+fn to_json(response: &async_graphql::Response) -> Value {
+    let mut value = serde_json::to_value(response).unwrap_or_else(|_| Value::Object(Default::default()));
+    if is_request_error(response)
+        && let Value::Object(object) = &mut value
+    {
+        object.remove("data");
+    }
+    value
+}
+
+/// The HTTP answer to a GraphQL request or batch.
+pub fn respond(media: MediaType, batch: &BatchResponse) -> poem::Response {
+    let (status, body, first) = match batch {
+        BatchResponse::Single(response) => (status_of(media, response), to_json(response), response),
+        BatchResponse::Batch(responses) => match responses.first() {
+            Some(first) => (200, Value::Array(responses.iter().map(to_json).collect()), first),
+            None => return refuse(media, AppError::bad_request(400, "a batch needs at least one request")),
+        },
+    };
+    let mut builder = poem::Response::builder()
+        .status(StatusCode::from_u16(status).unwrap_or(StatusCode::OK))
+        .header(header::CONTENT_TYPE, media.content_type())
+        .header(header::VARY, "Accept");
+    match first_code(first) {
+        Some("RATE_LIMITED") => {
+            let seconds = first
+                .errors
+                .first()
+                .and_then(|e| e.extensions.as_ref())
+                .and_then(|x| x.get("retryAfter"))
+                .and_then(|v| match v {
+                    async_graphql::Value::Number(n) => n.as_u64(),
+                    _ => None,
+                })
+                .unwrap_or(1);
+            builder = builder.header(header::RETRY_AFTER, seconds.to_string());
+        }
+        Some("METHOD_NOT_ALLOWED") => builder = builder.header(header::ALLOW, HeaderValue::from_static("GET, POST")),
+        _ => {}
+    }
+    builder.body(serde_json::to_vec(&body).unwrap_or_default())
+}
+
+/// The HTTP answer that refuses a whole request with one error.
+pub fn refuse(media: MediaType, error: AppError) -> poem::Response {
+    respond(media, &BatchResponse::Single(refusal(error)))
+}
+
+/// A GraphQL response that refuses the whole request with one error.
+pub fn refusal(error: AppError) -> async_graphql::Response {
+    async_graphql::Response::from_errors(vec![error.into_server_error()])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_media_type_follows_accept() {
+        use MediaType::*;
+        assert_eq!(MediaType::negotiate(None), Json);
+        assert_eq!(MediaType::negotiate(Some("*/*")), Json);
+        assert_eq!(MediaType::negotiate(Some("application/graphql-response+json")), GraphqlResponse);
+        assert_eq!(
+            MediaType::negotiate(Some("application/graphql-response+json, application/json;q=0.9")),
+            GraphqlResponse
+        );
+        assert_eq!(MediaType::negotiate(Some("application/json, application/graphql-response+json;q=0.5")), Json);
+        assert_eq!(MediaType::negotiate(Some("application/graphql-response+json;q=0")), Json);
+        assert_eq!(MediaType::negotiate(Some("text/html")), Json);
+    }
+
+    #[test]
+    fn parameters_must_have_their_types() {
+        let bad = |v: Value| from_json(v).err().map(|e| e.code());
+        assert_eq!(bad(serde_json::json!({"query": 1})), Some("BAD_REQUEST"));
+        assert_eq!(bad(serde_json::json!({"qeury": "{ a }"})), Some("BAD_REQUEST"));
+        assert_eq!(bad(serde_json::json!({"query": "{ a }", "variables": "x"})), Some("BAD_REQUEST"));
+        assert_eq!(bad(serde_json::json!({"query": "{ a }", "operationName": 0})), Some("BAD_REQUEST"));
+        assert_eq!(bad(serde_json::json!({"query": "{ a }", "extensions": []})), Some("BAD_REQUEST"));
+        assert_eq!(bad(serde_json::json!({"query": "{ a }", "variables": null, "operationName": null})), None);
+    }
+
+    #[test]
+    fn mutations_are_refused_over_get() {
+        let refused = read_get("query=mutation%20%7B%20__typename%20%7D").unwrap_err();
+        assert_eq!(refused.code(), "METHOD_NOT_ALLOWED");
+        assert!(read_get("query=%7B%20__typename%20%7D").is_ok());
+        assert_eq!(read_get("").unwrap_err().code(), "BAD_REQUEST");
+    }
+}
