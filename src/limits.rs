@@ -1,14 +1,14 @@
 //! The limits that make abuse cheap to refuse (docs/security.md): the shape of a query (depth,
-//! complexity, aliases, field selections) checked after parsing and validation and before any
-//! resolver runs, the time a query may take, and the rate of requests per token and per client
+//! complexity, aliases, field selections) checked after parsing and after validation, before
+//! any resolver runs, the time a query may take, and the rate of requests per token and per client
 //! address. Every refusal is an [`AppError`] with a stable code.
 
 use crate::error::AppError;
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextValidation,
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextPrepareRequest, NextValidation,
 };
 use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
-use async_graphql::{Name, ServerError, ServerResult, ValidationResult, Variables};
+use async_graphql::{Name, ServerError, ServerResult, ValidationResult};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
 use std::collections::HashMap;
@@ -80,11 +80,20 @@ pub fn list_cost(child_complexity: usize) -> usize {
 }
 
 /// The shape checks and the time limit, as an extension of the schema.
-pub struct Guard(pub Arc<Limits>);
+pub struct Guard {
+    /// The limits.
+    pub limits: Arc<Limits>,
+    /// Whether introspection answers; without it a query that asks is refused.
+    pub introspection: bool,
+}
 
 impl ExtensionFactory for Guard {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(GuardRequest { limits: self.0.clone(), operations: Mutex::new(Vec::new()) })
+        Arc::new(GuardRequest {
+            limits: self.limits.clone(),
+            introspection: self.introspection,
+            operations: Mutex::new(Vec::new()),
+        })
     }
 }
 
@@ -92,6 +101,7 @@ impl ExtensionFactory for Guard {
 /// time limit applies to queries only.
 struct GuardRequest {
     limits: Arc<Limits>,
+    introspection: bool,
     operations: Mutex<Vec<(Option<Name>, OperationType)>>,
 }
 
@@ -107,6 +117,8 @@ struct Shape {
     fields: usize,
     aliases: usize,
     nesting: usize,
+    /// Whether it selects `__schema` or `__type`.
+    introspects: bool,
 }
 
 /// Fragment spreads and selection sets nested deeper than this are refused outright: walking
@@ -129,12 +141,19 @@ fn shape_of<'a>(
         shape.fields = shape.fields.saturating_add(inner.fields);
         shape.aliases = shape.aliases.saturating_add(inner.aliases);
         shape.nesting = shape.nesting.max(inner.nesting);
+        shape.introspects |= inner.introspects;
     };
     for item in &set.items {
         match &item.node {
             Selection::Field(field) => {
                 let inner = shape_of(&field.node.selection_set.node, document, known, level + 1);
-                let own = Shape { fields: 1, aliases: usize::from(field.node.alias.is_some()), nesting: level };
+                let name = field.node.name.node.as_str();
+                let own = Shape {
+                    fields: 1,
+                    aliases: usize::from(field.node.alias.is_some()),
+                    nesting: level,
+                    introspects: name == "__schema" || name == "__type",
+                };
                 add(&mut shape, own);
                 add(&mut shape, inner);
             }
@@ -177,8 +196,13 @@ impl GuardRequest {
             total.fields = total.fields.saturating_add(shape.fields);
             total.aliases = total.aliases.saturating_add(shape.aliases);
             total.nesting = total.nesting.max(shape.nesting);
+            total.introspects |= shape.introspects;
         }
         let limits = &self.limits;
+        // The engine would answer null; a refusal says why.
+        if total.introspects && !self.introspection {
+            return Err(refused(AppError::limit("introspection", 0, "introspection is switched off on this server")));
+        }
         if total.nesting > MAX_NESTING {
             return Err(refused(AppError::limit("depth", limits.max_depth, "the query nests too deeply")));
         }
@@ -206,19 +230,22 @@ impl GuardRequest {
 
 #[async_graphql::async_trait::async_trait]
 impl Extension for GuardRequest {
-    async fn parse_query(
+    // Before the engine's own walk over the document, which follows every fragment spread
+    // without remembering any and so takes exponential time on a fragment bomb.
+    async fn prepare_request(
         &self,
         ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
-        self.check_document(&document)?;
-        if let Ok(mut operations) = self.operations.lock() {
-            *operations = document.operations.iter().map(|(name, op)| (name.cloned(), op.node.ty)).collect();
+        mut request: async_graphql::Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<async_graphql::Request> {
+        // A document that does not parse is the engine's to report.
+        if let Ok(document) = request.parsed_query() {
+            self.check_document(document)?;
+            if let Ok(mut operations) = self.operations.lock() {
+                *operations = document.operations.iter().map(|(name, op)| (name.cloned(), op.node.ty)).collect();
+            }
         }
-        Ok(document)
+        next.run(ctx, request).await
     }
 
     async fn validation(

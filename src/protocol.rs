@@ -147,15 +147,16 @@ fn check_batch(len: usize, limits: &Limits) -> AppResult<()> {
 /// `extensions` as JSON text. Only queries run over GET (405 otherwise), so that a link or an
 /// image on another site cannot change anything.
 fn read_get(query_string: &str) -> AppResult<Request> {
-    let parsed = async_graphql::http::parse_query_string(query_string)
+    let mut parsed = async_graphql::http::parse_query_string(query_string)
         .map_err(|err| AppError::bad_request(400, format!("bad query string: {err}")))?;
     if parsed.query.is_empty() {
         return Err(AppError::bad_request(400, "a GET request needs a query parameter"));
     }
     // A document that does not parse is the engine's to report; one that names a mutation
     // or a subscription is refused here.
-    if let Ok(document) = async_graphql::parser::parse_query(&parsed.query) {
-        let operation = match parsed.operation_name.as_deref() {
+    let operation_name = parsed.operation_name.clone();
+    if let Ok(document) = parsed.parsed_query() {
+        let operation = match operation_name.as_deref() {
             Some(name) => document.operations.iter().find(|(n, _)| n.map(|n| n.as_str()) == Some(name)),
             None => document.operations.iter().next(),
         };
@@ -277,9 +278,13 @@ pub fn respond(media: MediaType, batch: &BatchResponse) -> poem::Response {
     builder.body(serde_json::to_vec(&body).unwrap_or_default())
 }
 
-/// The HTTP answer that refuses a whole request with one error.
+/// The HTTP answer to a request that could not be read: the error's own status, whatever the
+/// media type.
 pub fn refuse(media: MediaType, error: AppError) -> poem::Response {
-    respond(media, &BatchResponse::Single(refusal(error)))
+    let status = StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::BAD_REQUEST);
+    let mut response = respond(media, &BatchResponse::Single(refusal(error)));
+    response.set_status(status);
+    response
 }
 
 /// A GraphQL response that refuses the whole request with one error.

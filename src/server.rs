@@ -125,9 +125,8 @@ async fn graphql(Data(app): Data<&Arc<App>>, request: &poem::Request, body: poem
     let batch = match protocol::read(request, body, &app.limits).await {
         Ok(batch) => batch,
         Err(err) => {
-            let refused = refusal(err);
-            log_request(app, "-", &refused, started);
-            return protocol::respond(media, &BatchResponse::Single(refused));
+            log_request(app, "-", &refusal(err.clone()), started);
+            return protocol::refuse(media, err);
         }
     };
     let cost = match &batch {
@@ -135,13 +134,25 @@ async fn graphql(Data(app): Data<&Arc<App>>, request: &poem::Request, body: poem
         BatchRequest::Batch(items) => items.len() as u32,
     };
     let authorization = request.headers().get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or(""));
-    let admitted = app.admit(authorization, app.client(request), cost).await;
+    let identity = match app.admit(authorization, app.client(request), cost).await {
+        Ok(identity) => identity,
+        Err(err) => {
+            // One refusal for the whole request, a batch included.
+            let refused = refusal(err);
+            let operation = match &batch {
+                BatchRequest::Single(one) => one.operation_name.as_deref(),
+                BatchRequest::Batch(_) => None,
+            };
+            log_request(app, operation.unwrap_or("-"), &refused, started);
+            return protocol::respond(media, &BatchResponse::Single(refused));
+        }
+    };
     let answered = match batch {
-        BatchRequest::Single(one) => BatchResponse::Single(answer(app, &admitted, one, started).await),
+        BatchRequest::Single(one) => BatchResponse::Single(answer(app, &identity, one, started).await),
         BatchRequest::Batch(many) => {
             let mut answers = Vec::with_capacity(many.len());
             for one in many {
-                answers.push(answer(app, &admitted, one, started).await);
+                answers.push(answer(app, &identity, one, started).await);
             }
             BatchResponse::Batch(answers)
         }
@@ -158,27 +169,21 @@ fn log_request(app: &App, operation: &str, response: &async_graphql::Response, s
     tracing::info!(operation = %operation, outcome = %outcome, duration_ms, "graphql request");
 }
 
-/// Runs one operation for an admitted caller (or answers the refusal of its admission).
+/// Runs one operation for an admitted caller.
 async fn answer(
     app: &App,
-    admitted: &AppResult<Identity>,
+    identity: &Identity,
     request: async_graphql::Request,
     started: std::time::Instant,
 ) -> async_graphql::Response {
     let operation = request.operation_name.clone().unwrap_or_else(|| "-".to_owned());
-    let response = match admitted {
-        Err(err) => refusal(err.clone()),
-        Ok(identity) => {
-            let mark = WriteMark::default();
-            let (request, batches) = prepare(request.data(mark.clone()), &app.state, identity.clone());
-            let mut response = batches.drive(app.schema.execute(request)).await;
-            add_missing_codes(&mut response);
-            if mark.is_set() {
-                app.state.live.written();
-            }
-            response
-        }
-    };
+    let mark = WriteMark::default();
+    let (request, batches) = prepare(request.data(mark.clone()), &app.state, identity.clone());
+    let mut response = batches.drive(app.schema.execute(request)).await;
+    add_missing_codes(&mut response);
+    if mark.is_set() {
+        app.state.live.written();
+    }
     log_request(app, &operation, &response, started);
     response
 }

@@ -109,7 +109,7 @@ impl Default for SchemaOptions {
 /// Builds the schema a server answers with.
 pub fn build_schema_with(options: &SchemaOptions) -> AppSchema {
     let mut builder = Schema::build(QueryRoot::default(), MutationRoot::default(), subscription::SubscriptionRoot)
-        .extension(crate::limits::Guard(options.limits.clone()));
+        .extension(crate::limits::Guard { limits: options.limits.clone(), introspection: options.introspection });
     if !options.suggestions {
         builder = builder.disable_suggestions();
     }

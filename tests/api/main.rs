@@ -14,6 +14,7 @@ mod generate;
 mod graphiql;
 mod history;
 mod imports;
+mod limits;
 mod officials;
 mod organizations;
 mod pagination;

@@ -4,7 +4,7 @@
 use crate::helpers::*;
 use serde_json::{Value, json};
 
-fn large_dataset(conferences: usize) -> Value {
+pub(crate) fn large_dataset(conferences: usize) -> Value {
     let organizations: Vec<Value> = (0..10)
         .map(|i| json!({ "key": format!("o{i}"), "name": format!("Cơ quan {i}"), "kind": "DEPARTMENT" }))
         .collect();
@@ -31,7 +31,8 @@ fn large_dataset(conferences: usize) -> Value {
     json!({ "organizations": organizations, "posts": posts, "officials": officials, "conferences": conferences })
 }
 
-const NESTED: &str = "query($n: Int) { conferences(first: $n) { totalCount edges { node { title organizers { name }
+pub(crate) const NESTED: &str =
+    "query($n: Int) { conferences(first: $n) { totalCount edges { node { title organizers { name }
     chairs { name tenures { startedOn post { title organization { name } } } } } } } }";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

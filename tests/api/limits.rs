@@ -1,0 +1,380 @@
+//! The limits that refuse abuse (docs/security.md), each proven with a request just under and
+//! just over it; GraphQL over HTTP (media types, status codes, methods); the production mode;
+//! and errors that never show the server's inside.
+
+use crate::helpers::*;
+use govtrail::auth::Role;
+use govtrail::limits::Limits;
+use serde_json::{Value, json};
+
+/// A server over the demo dataset with these limits (rate limits off unless given).
+async fn limited(limits: Limits) -> TestApp {
+    spawn(Setup { dataset: Some(govtrail::dataset::DEMO.to_owned()), limits, ..Setup::default() }).await
+}
+
+fn no_rates() -> Limits {
+    Limits { anonymous_per_minute: 0, token_per_minute: 0, ..Limits::default() }
+}
+
+/// Status, headers and JSON body of a POST to /graphql with `body` as it is.
+async fn post(
+    app: &TestApp,
+    headers: &[(&str, &str)],
+    body: impl Into<reqwest::Body>,
+) -> (u16, reqwest::header::HeaderMap, Value) {
+    let mut request = app.client.post(app.url("/graphql")).body(body);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = request.send().await.expect("request");
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let text = response.text().await.expect("body");
+    (status, headers, serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}")))
+}
+
+const JSON: (&str, &str) = ("content-type", "application/json");
+const GRAPHQL_RESPONSE: (&str, &str) = ("accept", "application/graphql-response+json");
+
+/// The code, limit name and message of a refused response's first error.
+fn refusal(response: &Value) -> (String, String, String) {
+    let error = &response["errors"][0];
+    assert!(response.get("data").is_none(), "a refused request has no data entry: {response}");
+    (
+        error["extensions"]["code"].as_str().unwrap_or("").to_owned(),
+        error["extensions"]["limit"].as_str().unwrap_or("").to_owned(),
+        error["message"].as_str().unwrap_or("").to_owned(),
+    )
+}
+
+/// Sends `query` and returns the refusal, after checking that no SQL ran for it.
+async fn refused_without_sql(app: &TestApp, query: &str) -> (String, String, String) {
+    let before = app.statements_seen();
+    let response = app.query(query, json!({})).await;
+    assert!(app.statements_since(before).is_empty(), "a refused query ran SQL: {:?}", app.statements_since(before));
+    refusal(&response)
+}
+
+#[tokio::test]
+async fn depth_is_limited() {
+    let app = limited(Limits { max_depth: 5, ..no_rates() }).await;
+    // conferences > edges > node > chairs > name: five deep.
+    app.data("{ conferences { edges { node { chairs { name } } } } }", json!({})).await;
+    let (code, limit, message) =
+        refused_without_sql(&app, "{ conferences { edges { node { chairs { tenures { startedOn } } } } } }").await;
+    assert_eq!((code.as_str(), limit.as_str()), ("LIMIT_EXCEEDED", "depth"), "{message}");
+    assert!(message.contains("6") && message.contains("5"), "{message}");
+}
+
+#[tokio::test]
+async fn the_default_depth_admits_a_full_introspection_query() {
+    let app = spawn_app().await;
+    let data = app.data(INTROSPECTION, json!({})).await;
+    assert!(data["__schema"]["types"].as_array().is_some_and(|t| t.len() > 50));
+}
+
+#[tokio::test]
+async fn complexity_scales_with_the_page_size() {
+    let app = limited(Limits { max_complexity: 300, ..no_rates() }).await;
+    // A page costs its size times (edges 1 + node 1 + title 1), plus 1.
+    let query = "query($n: Int) { conferences(first: $n) { edges { node { title } } } }";
+    let under = app.query(query, json!({ "n": 99 })).await;
+    assert!(under.get("errors").is_none(), "{under}");
+    let before = app.statements_seen();
+    let over = app.query(query, json!({ "n": 100 })).await;
+    assert!(app.statements_since(before).is_empty());
+    let (code, limit, message) = refusal(&over);
+    assert_eq!((code.as_str(), limit.as_str()), ("LIMIT_EXCEEDED", "complexity"));
+    assert!(message.contains("301"), "{message}");
+    // Unpaged relation lists count five items each: chairs { name } costs 1 + 5 * 1.
+    let lists = "query($n: Int) { conferences(first: $n) { edges { node { chairs { name } } } } }";
+    assert!(app.query(lists, json!({ "n": 37 })).await.get("errors").is_none());
+    assert_eq!(refusal(&app.query(lists, json!({ "n": 38 })).await).1, "complexity");
+}
+
+#[tokio::test]
+async fn aliases_are_limited_with_fragments_expanded() {
+    let app = limited(Limits { max_aliases: 3, ..no_rates() }).await;
+    app.data("{ a: __typename b: __typename c: __typename }", json!({})).await;
+    let (code, limit, _) =
+        refused_without_sql(&app, "{ a: __typename b: __typename c: __typename d: __typename }").await;
+    assert_eq!((code.as_str(), limit.as_str()), ("LIMIT_EXCEEDED", "aliases"));
+    // Two aliases in a fragment spread twice are four.
+    let spread = "fragment F on Query { a: __typename b: __typename } query { ...F ... on Query { ...F } }";
+    assert_eq!(refused_without_sql(&app, spread).await.1, "aliases");
+}
+
+#[tokio::test]
+async fn repeated_fields_and_fragment_bombs_are_limited() {
+    let app = limited(Limits { max_fields: 5, ..no_rates() }).await;
+    app.data("{ __typename __typename __typename __typename __typename }", json!({})).await;
+    let (code, limit, _) =
+        refused_without_sql(&app, "{ __typename __typename __typename __typename __typename __typename }").await;
+    assert_eq!((code.as_str(), limit.as_str()), ("LIMIT_EXCEEDED", "fields"));
+    // Each fragment spreads the one below twice: 2^40 fields if expanded, counted at once.
+    let mut bomb = String::from("query { ...F0 }\nfragment F40 on Query { __typename }\n");
+    for level in 0..40 {
+        bomb.push_str(&format!("fragment F{level} on Query {{ ...F{next} ...F{next} }}\n", next = level + 1));
+    }
+    let started = std::time::Instant::now();
+    let (code, limit, message) = refused_without_sql(&app, &bomb).await;
+    assert_eq!((code.as_str(), limit.as_str()), ("LIMIT_EXCEEDED", "fields"), "{message}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5), "a fragment bomb must be refused at once");
+    // A chain of fragments deeper than anything a real query needs is refused, not walked.
+    let mut chain = String::from("query { ...C0 }\nfragment C500 on Query { __typename }\n");
+    for level in 0..500 {
+        chain.push_str(&format!("fragment C{level} on Query {{ ...C{} }}\n", level + 1));
+    }
+    assert_eq!(refused_without_sql(&app, &chain).await.1, "depth");
+}
+
+#[tokio::test]
+async fn batches_are_limited() {
+    let app = limited(Limits { max_batch: 2, ..no_rates() }).await;
+    let one = json!({ "query": "{ __typename }" });
+    let (status, _, answers) = post(&app, &[JSON], json!([one, one]).to_string()).await;
+    assert_eq!(status, 200);
+    assert_eq!(answers.as_array().map(Vec::len), Some(2), "{answers}");
+    assert_eq!(answers[1]["data"]["__typename"], "Query");
+    let (status, _, refused) = post(&app, &[JSON], json!([one, one, one]).to_string()).await;
+    assert_eq!(status, 400);
+    assert_eq!(refusal(&refused).1, "batch");
+    let (status, _, empty) = post(&app, &[JSON], "[]").await;
+    assert_eq!((status, refusal(&empty).0.as_str()), (400, "BAD_REQUEST"));
+}
+
+#[tokio::test]
+async fn request_bodies_are_limited() {
+    let app = limited(Limits { max_body_bytes: 200, ..no_rates() }).await;
+    // {"query":"{ __typename }"} padded with spaces inside the query to an exact size.
+    let body = |size: usize| {
+        let bare = json!({ "query": "{ __typename }" }).to_string();
+        json!({ "query": format!("{{ __typename {}}}", " ".repeat(size - bare.len())) }).to_string()
+    };
+    assert_eq!(body(200).len(), 200);
+    let (status, _, answer) = post(&app, &[JSON], body(200)).await;
+    assert_eq!(status, 200, "{answer}");
+    let (status, _, refused) = post(&app, &[JSON], body(201)).await;
+    assert_eq!((status, refusal(&refused).0.as_str()), (413, "PAYLOAD_TOO_LARGE"));
+}
+
+#[tokio::test]
+async fn queries_are_stopped_at_the_time_limit_and_mutations_are_not() {
+    use crate::statements::{NESTED, large_dataset};
+    let dataset = Some(large_dataset(120).to_string());
+    let patient = spawn(Setup { dataset: dataset.clone(), limits: no_rates(), ..Setup::default() }).await;
+    patient.data(NESTED, json!({ "n": 100 })).await;
+    // Five levels of statements and a hundred conferences take longer than a millisecond.
+    let limits = Limits { time_limit: std::time::Duration::from_millis(1), ..no_rates() };
+    let hasty = spawn(Setup { dataset, limits, ..Setup::default() }).await;
+    let timed_out = hasty.query(NESTED, json!({ "n": 100 })).await;
+    assert_eq!(refusal(&timed_out).0, "TIMEOUT", "{timed_out}");
+    hasty.data("{ __typename }", json!({})).await;
+    // A mutation is never cut between its commit and its answer.
+    let editor = hasty.token("editor", Role::Editor).await;
+    let created = hasty
+        .query_as(&editor, "mutation { createOfficial(input: { name: \"Lò Văn Giờ\" }) { name } }", json!({}))
+        .await;
+    assert_eq!(created["data"]["createOfficial"]["name"], "Lò Văn Giờ", "{created}");
+}
+
+#[tokio::test]
+async fn requests_are_rate_limited_per_address_and_per_token() {
+    // 30 a minute: one every two seconds, bursts of 5.
+    let app = limited(Limits { anonymous_per_minute: 30, token_per_minute: 30, ..Limits::default() }).await;
+    let query = r#"{"query":"{ __typename }"}"#;
+    for _ in 0..5 {
+        let (status, _, answer) = post(&app, &[JSON], query).await;
+        assert_eq!(status, 200, "{answer}");
+    }
+    let (status, headers, refused) = post(&app, &[JSON], query).await;
+    assert_eq!((status, refusal(&refused).0.as_str()), (429, "RATE_LIMITED"));
+    let retry: u64 = headers["retry-after"].to_str().expect("text").parse().expect("seconds");
+    assert!((1..=2).contains(&retry), "Retry-After: {retry}");
+    assert_eq!(refused["errors"][0]["extensions"]["retryAfter"], retry);
+    // The calendar feeds draw on the same allowance.
+    let feed = app.client.get(app.url("/calendar/tasks.ics")).send().await.expect("feed");
+    assert_eq!(feed.status().as_u16(), 429);
+    assert!(feed.headers().contains_key("retry-after"));
+    // A token has its own allowance, whatever its address has used...
+    let reader = app.token("reader", Role::Reader).await;
+    let auth = format!("Bearer {reader}");
+    for _ in 0..5 {
+        assert_eq!(post(&app, &[JSON, ("authorization", auth.as_str())], query).await.0, 200);
+    }
+    assert_eq!(post(&app, &[JSON, ("authorization", auth.as_str())], query).await.0, 429);
+    // ...and a batch costs one request per operation.
+    let other = app.token("other", Role::Reader).await;
+    let auth = format!("Bearer {other}");
+    let four = json!(vec![json!({ "query": "{ __typename }" }); 4]).to_string();
+    assert_eq!(post(&app, &[JSON, ("authorization", auth.as_str())], four.clone()).await.0, 200);
+    assert_eq!(post(&app, &[JSON, ("authorization", auth.as_str())], four).await.0, 429);
+}
+
+#[tokio::test]
+async fn bad_tokens_count_against_the_address() {
+    let app = limited(Limits { anonymous_per_minute: 30, ..Limits::default() }).await;
+    let query = r#"{"query":"{ __typename }"}"#;
+    for i in 0..5 {
+        let auth = format!("Bearer guess-{i}");
+        let (status, _, refused) = post(&app, &[JSON, ("authorization", auth.as_str())], query).await;
+        assert_eq!((status, refusal(&refused).0.as_str()), (200, "UNAUTHENTICATED"));
+    }
+    let (status, _, refused) = post(&app, &[JSON, ("authorization", "Bearer guess-6")], query).await;
+    assert_eq!((status, refusal(&refused).0.as_str()), (429, "RATE_LIMITED"));
+}
+
+#[tokio::test]
+async fn status_codes_follow_the_accepted_media_type() {
+    let app = spawn_demo().await;
+    let bad = r#"{"query":"{ noSuchField }"}"#;
+    let (status, headers, answer) = post(&app, &[JSON, GRAPHQL_RESPONSE], bad).await;
+    assert_eq!(status, 400);
+    assert!(headers["content-type"].to_str().unwrap().starts_with("application/graphql-response+json"));
+    assert_eq!(refusal(&answer).0, "BAD_USER_INPUT");
+    let (status, headers, _) = post(&app, &[JSON], bad).await;
+    assert_eq!(status, 200, "application/json keeps 200 for a well-formed request");
+    assert!(headers["content-type"].to_str().unwrap().starts_with("application/json"));
+    // A bad token under the new media type: 401.
+    let (status, _, _) =
+        post(&app, &[JSON, GRAPHQL_RESPONSE, ("authorization", "Bearer nope")], r#"{"query":"{ __typename }"}"#).await;
+    assert_eq!(status, 401);
+    // A field error still has data: 200.
+    let (status, _, answer) =
+        post(&app, &[JSON, GRAPHQL_RESPONSE], r#"{"query":"{ node(id: \"bm90LWFuLWlk\") { id } }"}"#).await;
+    assert_eq!(status, 200, "{answer}");
+}
+
+#[tokio::test]
+async fn only_json_bodies_and_only_queries_over_get_are_accepted() {
+    let app = spawn_app().await;
+    let editor = app.token("editor", Role::Editor).await;
+    let auth = format!("Bearer {editor}");
+    let create = r#"{"query":"mutation { createOfficial(input: { name: \"Qua Biểu Mẫu\" }) { id } }"}"#;
+    // A cross-site form can send text/plain, form-urlencoded or multipart without asking.
+    for content_type in ["text/plain", "application/x-www-form-urlencoded", "text/plain;charset=utf-8"] {
+        let (status, _, refused) =
+            post(&app, &[("content-type", content_type), ("authorization", auth.as_str())], create).await;
+        assert_eq!((status, refusal(&refused).0.as_str()), (415, "UNSUPPORTED_MEDIA_TYPE"), "{content_type}");
+    }
+    let (status, _, _) = post(&app, &[("authorization", auth.as_str())], create).await;
+    assert_eq!(status, 415, "no Content-Type");
+    let form = reqwest::multipart::Form::new().text("operations", create).text("map", "{}");
+    let response = app.client.post(app.url("/graphql")).multipart(form).send().await.expect("send");
+    assert_eq!(response.status().as_u16(), 415, "multipart without an Authorization header");
+    let response = app
+        .client
+        .get(app.url("/graphql"))
+        .query(&[("query", "mutation { createOfficial(input: { name: \"Qua GET\" }) { id } }")])
+        .bearer_auth(&editor)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status().as_u16(), 405);
+    assert!(response.headers()["allow"].to_str().unwrap().contains("POST"));
+    let data = app.data("{ officials { totalCount } }", json!({})).await;
+    assert_eq!(data["officials"]["totalCount"], 0, "nothing refused was written");
+    // Queries over GET work, variables as JSON text.
+    let response = app
+        .client
+        .get(app.url("/graphql"))
+        .query(&[("query", "query($n: Int) { officials(first: $n) { totalCount } }"), ("variables", r#"{"n": 1}"#)])
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status().as_u16(), 200);
+    // Malformed JSON and parameters of the wrong type: 400.
+    for body in
+        ["{", r#"{"query": 1}"#, r#"{"query":"{ __typename }","variables":"x"}"#, r#"{"qeury":"{ __typename }"}"#]
+    {
+        let (status, _, refused) = post(&app, &[JSON], body).await;
+        assert_eq!((status, refusal(&refused).0.as_str()), (400, "BAD_REQUEST"), "{body}");
+    }
+}
+
+#[tokio::test]
+async fn production_mode_gives_no_suggestions_and_can_hide_the_schema() {
+    let app = spawn_demo().await;
+    let answer = app.query("{ conferencs { totalCount } }", json!({})).await;
+    let message = answer["errors"][0]["message"].as_str().unwrap_or("");
+    assert!(message.contains("conferencs") && !message.contains("conferences"), "{message}");
+
+    let dir = tempfile::tempdir().expect("dir");
+    let database = format!("sqlite://{}/closed.db?mode=rwc", dir.path().display());
+    let (_server, address) = serve_process(&database, &["--no-introspection", "--no-graphiql"]);
+    let client = reqwest::Client::new();
+    let ask =
+        |query: &'static str| client.post(format!("http://{address}/graphql")).json(&json!({ "query": query })).send();
+    let answer: Value = ask("{ __schema { types { name } } }").await.expect("send").json().await.expect("json");
+    assert_eq!(answer["errors"][0]["extensions"]["limit"], "introspection", "{answer}");
+    let answer: Value = ask("{ __typename }").await.expect("send").json().await.expect("json");
+    assert_eq!(answer["data"]["__typename"], "Query");
+    let page = client.get(format!("http://{address}/")).send().await.expect("send");
+    assert_eq!(page.status().as_u16(), 404);
+
+    // With --demo, a misspelt name gets its suggestion.
+    let dir = tempfile::tempdir().expect("dir");
+    let database = format!("sqlite://{}/demo.db?mode=rwc", dir.path().display());
+    let (_demo, address) = serve_process(&database, &["--demo"]);
+    let answer: Value = reqwest::Client::new()
+        .post(format!("http://{address}/graphql"))
+        .json(&json!({ "query": "{ conferencs { totalCount } }" }))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert!(answer["errors"][0]["message"].as_str().unwrap_or("").contains("conferences"), "{answer}");
+}
+
+#[tokio::test]
+async fn errors_never_show_sql_or_the_servers_inside() {
+    let app = spawn_demo().await;
+    // The table behind a list disappears under the running server.
+    let db = govtrail::database::connect(&app.database_url).await.expect("connect");
+    use sea_orm::ConnectionTrait;
+    db.execute_unprepared("DROP TABLE area_alias").await.ok();
+    db.execute_unprepared("ALTER TABLE area RENAME TO area_gone").await.expect("rename");
+    let answer = app.query("{ areas { nodes { name } } }", json!({})).await;
+    let text = answer.to_string().to_lowercase();
+    assert_eq!(answer["errors"][0]["extensions"]["code"], "INTERNAL", "{answer}");
+    for leak in ["select", "from", "table", "sqlite", "postgres", "area_gone", "no such", "/src/", ".rs", "panicked"] {
+        assert!(!text.contains(leak), "the answer shows {leak:?}: {answer}");
+    }
+}
+
+/// The introspection query GraphiQL and graphql-js send, all options on.
+const INTROSPECTION: &str = r#"
+query IntrospectionQuery {
+  __schema {
+    description
+    queryType { name }
+    mutationType { name }
+    subscriptionType { name }
+    types { ...FullType }
+    directives { name description isRepeatable locations args(includeDeprecated: true) { ...InputValue } }
+  }
+}
+fragment FullType on __Type {
+  kind name description specifiedByURL isOneOf
+  fields(includeDeprecated: true) {
+    name description
+    args(includeDeprecated: true) { ...InputValue }
+    type { ...TypeRef }
+    isDeprecated deprecationReason
+  }
+  inputFields(includeDeprecated: true) { ...InputValue }
+  interfaces { ...TypeRef }
+  enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason }
+  possibleTypes { ...TypeRef }
+}
+fragment InputValue on __InputValue {
+  name description type { ...TypeRef } defaultValue isDeprecated deprecationReason
+}
+fragment TypeRef on __Type {
+  kind name
+  ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name
+    ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } } }
+}
+"#;
