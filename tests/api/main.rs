@@ -7,6 +7,7 @@ mod calendars;
 mod cli;
 mod conferences;
 mod directives;
+mod durability;
 mod edits;
 mod errors;
 mod filters;

@@ -1,0 +1,287 @@
+//! Nothing acknowledged is lost: the server process killed with SIGKILL in the middle of a large
+//! import and of a stream of mutations comes back with every transaction whole or absent and
+//! every acknowledged change there; and many clients updating the same tasks at once lose no
+//! update. On SQLite (WAL) and, with TEST_DATABASE_URL, PostgreSQL.
+
+use crate::helpers::*;
+use govtrail::auth::Role;
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// A GraphQL request to the server at `address`.
+async fn ask(
+    client: &reqwest::Client,
+    address: &str,
+    token: &str,
+    query: &str,
+    variables: Value,
+) -> reqwest::Result<Value> {
+    client
+        .post(format!("http://{address}/graphql"))
+        .bearer_auth(token)
+        .json(&json!({ "query": query, "variables": variables }))
+        .send()
+        .await?
+        .json()
+        .await
+}
+
+/// A server process with rate limits off (the tests send many requests from one address).
+fn serve(database: &str) -> (Running, String) {
+    serve_process(database, &["--rate-limit-anonymous", "0", "--rate-limit-token", "0"])
+}
+
+/// Every check the database itself can make of its consistency.
+async fn assert_consistent(database: &str) {
+    use sea_orm::{ConnectionTrait, Statement};
+    if !database.starts_with("sqlite:") {
+        // PostgreSQL checks its constraints on every commit and recovers from its own log.
+        return;
+    }
+    let db = govtrail::database::connect(database).await.expect("connect");
+    let backend = db.get_database_backend();
+    let integrity = db.query_one_raw(Statement::from_string(backend, "PRAGMA integrity_check")).await.expect("check");
+    let verdict: String = integrity.expect("a row").try_get_by_index(0).expect("text");
+    assert_eq!(verdict, "ok");
+    let dangling = db.query_all_raw(Statement::from_string(backend, "PRAGMA foreign_key_check")).await.expect("check");
+    assert!(dangling.is_empty(), "{} rows point at nothing", dangling.len());
+}
+
+const COUNTS: &str =
+    "{ officials { totalCount } conferences { totalCount } tasks { totalCount } directives { totalCount } }";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_import_leaves_all_or_nothing() {
+    let dir = tempfile::tempdir().expect("dir");
+    let database = fresh_database(&dir).await;
+    let (server, address) = serve(&database);
+    let admin = cli_token(&database, "admin", "ADMIN");
+    let generated = govtrail::dataset::generate::generate(govtrail::dataset::generate::Spec { scale: 0.02, seed: 5 });
+    let file = govtrail::dataset::to_json(&generated).map_err(|e| e.message()).expect("dataset");
+    let client = reqwest::Client::new();
+    let before = ask(&client, &address, &admin, COUNTS, json!({})).await.expect("counts")["data"].clone();
+    let upload = |dry_run: bool| {
+        let operations = json!({
+            "query": "mutation($file: Upload!, $dry: Boolean) { importDataset(file: $file, dryRun: $dry) { total { created } } }",
+            "variables": { "file": null, "dry": dry_run },
+        });
+        let form = reqwest::multipart::Form::new()
+            .text("operations", operations.to_string())
+            .text("map", json!({ "0": ["variables.file"] }).to_string())
+            .part("0", reqwest::multipart::Part::bytes(file.clone().into_bytes()).file_name("dataset.json"));
+        client.post(format!("http://{address}/graphql")).bearer_auth(&admin).multipart(form).send()
+    };
+    // A dry run does the whole import and keeps nothing: it says how long the real one takes.
+    let started = Instant::now();
+    let tried: Value = upload(true).await.expect("dry run").json().await.expect("JSON");
+    let took = started.elapsed();
+    let created = tried["data"]["importDataset"]["total"]["created"].as_i64().unwrap_or_else(|| panic!("{tried}"));
+    assert!(created > 5_000, "{tried}");
+
+    let import = tokio::spawn(upload(false));
+    tokio::time::sleep(took / 2).await;
+    let mut server = server;
+    server.0.kill().expect("SIGKILL");
+    server.0.wait().expect("reaped");
+    let answered = matches!(import.await, Ok(Ok(response)) if response.status().is_success());
+    assert!(!answered, "the import finished before the kill ({took:?}); the test needs a larger file");
+
+    assert_consistent(&database).await;
+    let (_again, address) = serve(&database);
+    let after = ask(&client, &address, &admin, COUNTS, json!({})).await.expect("counts")["data"].clone();
+    assert_eq!(after, before, "a killed import left part of itself behind");
+}
+
+/// A conference with three new officials and two tasks, written in one transaction.
+const CREATE: &str = "mutation($i: CreateConferenceInput!) { createConference(input: $i) { key } }";
+
+fn conference_input(key: &str, assignee: &str) -> Value {
+    json!({ "i": {
+        "key": key, "title": format!("Hội nghị {key}"), "kind": "MEETING", "format": "IN_PERSON", "date": "2021-07-13",
+        "participants": [
+            { "newOfficial": { "name": format!("Người A {key}") }, "role": "ATTENDEE" },
+            { "newOfficial": { "name": format!("Người B {key}") }, "role": "ATTENDEE" },
+            { "newOfficial": { "name": format!("Người C {key}") }, "role": "CHAIR" }
+        ],
+        "tasks": [
+            { "title": format!("Việc một {key}"), "assignees": [assignee] },
+            { "title": format!("Việc hai {key}"), "assignees": [assignee] }
+        ]
+    } })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_stream_of_mutations_keeps_every_acknowledged_one_whole() {
+    let dir = tempfile::tempdir().expect("dir");
+    let database = fresh_database(&dir).await;
+    let (server, address) = serve(&database);
+    let editor = cli_token(&database, "editor", "EDITOR");
+    let made = ask(
+        &reqwest::Client::new(),
+        &address,
+        &editor,
+        "mutation { createOrganization(input: { name: \"Ban Dân vận Tỉnh ủy\", kind: PARTY_COMMITTEE }) { id } }",
+        json!({}),
+    )
+    .await
+    .expect("organization");
+    let committee = made["data"]["createOrganization"]["id"].as_str().unwrap_or_else(|| panic!("{made}")).to_owned();
+    let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
+    let mut writers = Vec::new();
+    for writer in 0..8 {
+        let (address, editor, acknowledged, committee) =
+            (address.clone(), editor.clone(), acknowledged.clone(), committee.clone());
+        writers.push(tokio::spawn(async move {
+            let client = reqwest::Client::new();
+            for n in 0.. {
+                let key = format!("w{writer}-{n}");
+                match ask(&client, &address, &editor, CREATE, conference_input(&key, &committee)).await {
+                    Ok(answer) if answer["data"]["createConference"]["key"] == key.as_str() => {
+                        acknowledged.lock().expect("lock").push(key);
+                    }
+                    Ok(answer) => panic!("refused: {answer}"),
+                    // The server is gone: this one was never acknowledged.
+                    Err(_) => return,
+                }
+            }
+        }));
+    }
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while acknowledged.lock().expect("lock").len() < 40
+        && Instant::now() < deadline
+        && writers.iter().any(|w| !w.is_finished())
+    {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let mut server = server;
+    server.0.kill().expect("SIGKILL");
+    server.0.wait().expect("reaped");
+    for writer in writers {
+        writer.await.expect("writer");
+    }
+    let acknowledged: HashSet<String> = acknowledged.lock().expect("lock").iter().cloned().collect();
+    assert!(acknowledged.len() >= 40, "only {} acknowledged", acknowledged.len());
+
+    assert_consistent(&database).await;
+    let (_again, address) = serve(&database);
+    let client = reqwest::Client::new();
+    let page = "query($after: String) { conferences(first: 100, after: $after) { pageInfo { hasNextPage endCursor }
+        nodes { key participants { role official { name } } tasks { title } } } }";
+    let mut stored = HashSet::new();
+    let mut after = Value::Null;
+    loop {
+        let answer = ask(&client, &address, &editor, page, json!({ "after": after })).await.expect("page");
+        let connection = &answer["data"]["conferences"];
+        for conference in connection["nodes"].as_array().unwrap_or_else(|| panic!("{answer}")) {
+            let key = conference["key"].as_str().expect("key");
+            assert_eq!(
+                conference["participants"].as_array().map(Vec::len),
+                Some(3),
+                "{key} is not whole: {conference}"
+            );
+            assert_eq!(conference["tasks"].as_array().map(Vec::len), Some(2), "{key} is not whole: {conference}");
+            stored.insert(key.to_owned());
+        }
+        if connection["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        after = connection["pageInfo"]["endCursor"].clone();
+    }
+    let lost: Vec<_> = acknowledged.difference(&stored).collect();
+    assert!(lost.is_empty(), "acknowledged but lost: {lost:?}");
+    // At most one per writer was committed without its answer reaching the client.
+    assert!(stored.len() <= acknowledged.len() + 8, "{} stored, {} acknowledged", stored.len(), acknowledged.len());
+    let officials = ask(&client, &address, &editor, "{ officials { totalCount } }", json!({})).await.expect("count");
+    assert_eq!(officials["data"]["officials"]["totalCount"], 3 * stored.len(), "officials without their conference");
+}
+
+/// How long the concurrent-update test runs: 30 s, or GOVTRAIL_STRESS_SECS.
+fn stress_time() -> Duration {
+    let seconds = std::env::var("GOVTRAIL_STRESS_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(30);
+    Duration::from_secs(seconds)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_clients_updating_the_same_tasks_lose_no_update() {
+    const TASKS: usize = 5;
+    const CLIENTS: usize = 50;
+    let tasks: Vec<Value> = (0..TASKS)
+        .map(|i| json!({ "key": format!("t{i}"), "title": format!("Việc {i}"), "assignees": [{ "organization": "dv" }] }))
+        .collect();
+    let committee = json!({ "key": "dv", "name": "Ban Dân vận Tỉnh ủy", "kind": "PARTY_COMMITTEE" });
+    let app = spawn_with(json!({ "organizations": [committee], "tasks": tasks })).await;
+    let editor = app.token("editor", Role::Editor).await;
+    let listed = app.data("{ tasks(first: 10) { nodes { id version } } }", json!({})).await;
+    let ids: Vec<(String, i64)> = listed["tasks"]["nodes"]
+        .as_array()
+        .expect("tasks")
+        .iter()
+        .map(|t| (t["id"].as_str().expect("id").to_owned(), t["version"].as_i64().expect("version")))
+        .collect();
+    assert_eq!(ids.len(), TASKS);
+    let start: HashMap<String, i64> = ids.iter().cloned().collect();
+    let ids = Arc::new(ids.into_iter().map(|(id, _)| id).collect::<Vec<_>>());
+    let read = "query($id: ID!) { node(id: $id) { ... on Task { version } } }";
+    let update = "mutation($id: ID!, $v: Int!, $d: String!) { updateTask(id: $id, expectedVersion: $v, input: { description: $d }) { version description } }";
+    let deadline = Instant::now() + stress_time();
+    let mut clients = Vec::new();
+    for client_number in 0..CLIENTS {
+        let (address, editor, ids) = (app.address.to_string(), editor.clone(), ids.clone());
+        clients.push(tokio::spawn(async move {
+            let client = reqwest::Client::new();
+            // (task, the version it was made against, the text it wrote)
+            let mut won = Vec::new();
+            let mut conflicts = 0u64;
+            let mut n = 0usize;
+            while Instant::now() < deadline {
+                let id = &ids[(client_number + n) % ids.len()];
+                n += 1;
+                let seen = ask(&client, &address, &editor, read, json!({ "id": id })).await.expect("read");
+                let version = seen["data"]["node"]["version"].as_i64().unwrap_or_else(|| panic!("{seen}"));
+                let text = format!("client {client_number}, change {n}");
+                let answer = ask(&client, &address, &editor, update, json!({ "id": id, "v": version, "d": text }))
+                    .await
+                    .expect("update");
+                match answer["errors"][0]["extensions"]["code"].as_str() {
+                    None => {
+                        assert_eq!(answer["data"]["updateTask"]["version"], version + 1, "{answer}");
+                        won.push((id.clone(), version, text));
+                    }
+                    Some("CONFLICT") => conflicts += 1,
+                    Some(_) => panic!("neither done nor CONFLICT: {answer}"),
+                }
+            }
+            (won, conflicts)
+        }));
+    }
+    let mut won: BTreeMap<String, Vec<(i64, String)>> = BTreeMap::new();
+    let mut conflicts = 0;
+    for client in clients {
+        let (mine, refused) = client.await.expect("client");
+        conflicts += refused;
+        for (id, version, text) in mine {
+            won.entry(id).or_default().push((version, text));
+        }
+    }
+    let updates: usize = won.values().map(Vec::len).sum();
+    assert!(updates > 100 && conflicts > 0, "{updates} updates, {conflicts} conflicts: the test did not contend");
+    for (id, mut changes) in won {
+        changes.sort();
+        // Each acknowledged update was made against a version no other acknowledged update had.
+        let versions: Vec<i64> = changes.iter().map(|(v, _)| *v).collect();
+        let expected: Vec<i64> = (start[&id]..start[&id] + changes.len() as i64).collect();
+        assert_eq!(versions, expected, "task {id}: two updates won the same version, or one is missing");
+        let now = app
+            .data("query($id: ID!) { node(id: $id) { ... on Task { version description } } }", json!({ "id": id }))
+            .await;
+        assert_eq!(now["node"]["version"], start[&id] + changes.len() as i64, "task {id}: the versions do not add up");
+        assert_eq!(
+            now["node"]["description"],
+            changes.last().expect("one").1.as_str(),
+            "task {id}: the last write is not there"
+        );
+    }
+    eprintln!("{updates} updates and {conflicts} conflicts from {CLIENTS} clients in {:?}", stress_time());
+}
