@@ -11,6 +11,7 @@ mod durability;
 mod edits;
 mod errors;
 mod filters;
+mod fuzz;
 mod generate;
 mod graphiql;
 mod history;
