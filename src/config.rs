@@ -47,6 +47,9 @@ pub struct ServerConfig {
     /// Whether the client address is the last one in `X-Forwarded-For` (behind a reverse
     /// proxy that appends it) rather than the connection's peer.
     pub trust_forwarded_for: bool,
+    /// Origins of browser pages on other sites that may call the API (CORS), such as a
+    /// dashboard's; pages of any other site are refused.
+    pub cors_origins: Vec<String>,
 }
 
 /// The default interval between checks of a subscription connection's token.
@@ -76,6 +79,7 @@ impl ServerConfig {
             introspection: true,
             graphiql: true,
             trust_forwarded_for: false,
+            cors_origins: Vec::new(),
         }
     }
 }

@@ -62,10 +62,10 @@ pub enum AppError {
         /// Seconds until a request would be accepted again.
         retry_after: u64,
     },
-    /// The HTTP request is not a GraphQL request this server reads: `status` says why (400 a
-    /// malformed body or parameters, 405 a mutation over GET, 413 a body too large, 415 a
-    /// body that is not JSON). Code `BAD_REQUEST`, `METHOD_NOT_ALLOWED`, `PAYLOAD_TOO_LARGE`
-    /// or `UNSUPPORTED_MEDIA_TYPE`.
+    /// The HTTP request is not one this server reads: `status` says why (400 a malformed body
+    /// or parameters, 403 a page of another site, 405 a mutation over GET, 413 a body too
+    /// large, 415 a body that is not JSON). Code `BAD_REQUEST`, `FORBIDDEN_ORIGIN`,
+    /// `METHOD_NOT_ALLOWED`, `PAYLOAD_TOO_LARGE` or `UNSUPPORTED_MEDIA_TYPE`.
     BadRequest {
         /// The HTTP status of the refusal.
         status: u16,
@@ -127,6 +127,7 @@ impl AppError {
             AppError::LimitExceeded { .. } => "LIMIT_EXCEEDED",
             AppError::TimedOut { .. } => "TIMEOUT",
             AppError::RateLimited { .. } => "RATE_LIMITED",
+            AppError::BadRequest { status: 403, .. } => "FORBIDDEN_ORIGIN",
             AppError::BadRequest { status: 405, .. } => "METHOD_NOT_ALLOWED",
             AppError::BadRequest { status: 413, .. } => "PAYLOAD_TOO_LARGE",
             AppError::BadRequest { status: 415, .. } => "UNSUPPORTED_MEDIA_TYPE",
@@ -220,6 +221,7 @@ pub fn status_for_code(code: &str) -> u16 {
         "UNAUTHENTICATED" => 401,
         "FORBIDDEN" => 403,
         "NOT_FOUND" => 404,
+        "FORBIDDEN_ORIGIN" => 403,
         "METHOD_NOT_ALLOWED" => 405,
         "CONFLICT" => 409,
         "PAYLOAD_TOO_LARGE" => 413,
@@ -253,6 +255,7 @@ mod tests {
             (AppError::TimedOut { after: std::time::Duration::from_secs(1) }, "TIMEOUT"),
             (AppError::RateLimited { retry_after: 3 }, "RATE_LIMITED"),
             (AppError::bad_request(400, "not JSON"), "BAD_REQUEST"),
+            (AppError::bad_request(403, "another site"), "FORBIDDEN_ORIGIN"),
             (AppError::bad_request(405, "no mutations over GET"), "METHOD_NOT_ALLOWED"),
             (AppError::bad_request(413, "too large"), "PAYLOAD_TOO_LARGE"),
             (AppError::bad_request(415, "not JSON"), "UNSUPPORTED_MEDIA_TYPE"),

@@ -108,6 +108,11 @@ enum Command {
         /// reverse proxy that appends it; otherwise clients could choose their own).
         #[arg(long, env = "GOVTRAIL_TRUST_FORWARDED_FOR")]
         trust_forwarded_for: bool,
+        /// An origin of browser pages on another site that may call the API, as
+        /// `https://dashboard.example.vn` (repeat the flag, or separate with commas); pages of
+        /// other sites are refused.
+        #[arg(long = "cors-origin", env = "GOVTRAIL_CORS_ORIGINS", value_delimiter = ',')]
+        cors_origins: Vec<String>,
     },
     /// Create, list and revoke API tokens.
     Token {
@@ -445,6 +450,7 @@ async fn main() -> ExitCode {
             no_introspection,
             no_graphiql,
             trust_forwarded_for,
+            cors_origins,
         } => {
             let limits = match limits.limits() {
                 Ok(limits) => limits,
@@ -476,6 +482,7 @@ async fn main() -> ExitCode {
                 introspection: !no_introspection,
                 graphiql: !no_graphiql,
                 trust_forwarded_for,
+                cors_origins: cors_origins.iter().map(|o| o.trim().trim_end_matches('/').to_owned()).collect(),
                 ..ServerConfig::new(listen)
             };
             match server::bind(&config, db, shutdown_signal()).await {

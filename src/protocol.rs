@@ -292,9 +292,50 @@ pub fn refusal(error: AppError) -> async_graphql::Response {
     async_graphql::Response::from_errors(vec![error.into_server_error()])
 }
 
+/// Where a browser request comes from, as its `Origin` header says.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// No `Origin`: not sent by a script in a browser page (curl, a notebook, a calendar
+    /// client, a top-level navigation).
+    Unstated,
+    /// A page of this server (GraphiQL): the origin names the host the request was sent to.
+    Same,
+    /// A page on an origin the operator listed with `--cors-origin`.
+    Listed,
+    /// A page on any other site: refused, so that no other site can make a visitor's browser
+    /// send requests on the visitor's behalf (from inside the province's network, say).
+    Foreign,
+}
+
+/// Classifies `origin` for a request sent to `host` (the `Host` header), given the listed
+/// origins.
+pub fn origin_of(origin: Option<&str>, host: Option<&str>, listed: &[String]) -> Origin {
+    let Some(origin) = origin else { return Origin::Unstated };
+    let origin = origin.trim().trim_end_matches('/');
+    if listed.iter().any(|l| l.eq_ignore_ascii_case(origin)) {
+        return Origin::Listed;
+    }
+    let authority = origin.split_once("://").map(|(_, rest)| rest);
+    match (authority, host) {
+        (Some(authority), Some(host)) if authority.eq_ignore_ascii_case(host.trim()) => Origin::Same,
+        _ => Origin::Foreign,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn origins_are_told_apart() {
+        let listed = vec!["https://dashboard.example.vn".to_owned()];
+        assert_eq!(origin_of(None, Some("api:8080"), &listed), Origin::Unstated);
+        assert_eq!(origin_of(Some("http://api:8080"), Some("api:8080"), &listed), Origin::Same);
+        assert_eq!(origin_of(Some("https://Dashboard.example.vn/"), Some("api:8080"), &listed), Origin::Listed);
+        assert_eq!(origin_of(Some("https://evil.example"), Some("api:8080"), &listed), Origin::Foreign);
+        assert_eq!(origin_of(Some("http://api:8081"), Some("api:8080"), &listed), Origin::Foreign);
+        assert_eq!(origin_of(Some("null"), Some("api:8080"), &listed), Origin::Foreign);
+    }
 
     #[test]
     fn the_media_type_follows_accept() {

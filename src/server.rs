@@ -433,6 +433,51 @@ async fn conference_calendar(
     feed_response(feed.await)
 }
 
+/// Requests from browser pages: those of this server and of the listed origins pass (the listed
+/// ones with CORS headers, their preflights answered); those of any other site are refused with
+/// 403 before they reach a handler.
+async fn cross_site<E: poem::Endpoint>(
+    endpoint: Arc<E>,
+    request: poem::Request,
+    origins: Arc<Vec<String>>,
+) -> poem::Result<Response> {
+    let text = |name| request.headers().get(name).and_then(|v: &poem::http::HeaderValue| v.to_str().ok());
+    let origin = text(header::ORIGIN).map(str::to_owned);
+    match protocol::origin_of(origin.as_deref(), text(header::HOST), &origins) {
+        protocol::Origin::Unstated | protocol::Origin::Same => {
+            return endpoint.call(request).await.map(IntoResponse::into_response);
+        }
+        protocol::Origin::Foreign => {
+            let media = MediaType::negotiate(text(header::ACCEPT));
+            let refused = AppError::bad_request(
+                403,
+                "requests from pages of other sites are refused; the server's operator can list a site's origin with --cors-origin",
+            );
+            return Ok(protocol::refuse(media, refused));
+        }
+        protocol::Origin::Listed => {}
+    }
+    let origin = poem::http::HeaderValue::from_str(origin.as_deref().unwrap_or(""))
+        .unwrap_or(poem::http::HeaderValue::from_static("null"));
+    let mut response = if request.method() == poem::http::Method::OPTIONS {
+        Response::builder()
+            .status(StatusCode::NO_CONTENT)
+            .header(header::ACCESS_CONTROL_ALLOW_METHODS, "GET, POST")
+            .header(header::ACCESS_CONTROL_ALLOW_HEADERS, "authorization, content-type, accept")
+            .header(header::ACCESS_CONTROL_MAX_AGE, "600")
+            .finish()
+    } else {
+        let mut response = endpoint.call(request).await.map(IntoResponse::into_response)?;
+        response
+            .headers_mut()
+            .insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, poem::http::HeaderValue::from_static("retry-after"));
+        response
+    };
+    response.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+    response.headers_mut().append(header::VARY, poem::http::HeaderValue::from_static("Origin"));
+    Ok(response)
+}
+
 /// Binds the listener and returns the address bound (useful with port 0) and the future that
 /// serves until `shutdown` resolves.
 pub async fn bind<S>(
@@ -488,7 +533,11 @@ where
     if let Some(folder) = &config.graphiql_assets {
         routes = routes.nest(graphiql::LOCAL_PREFIX, StaticFilesEndpoint::new(folder));
     }
-    let endpoint = routes.data(app).with(CatchPanic::new());
+    let origins = Arc::new(config.cors_origins.clone());
+    let endpoint = routes
+        .data(app)
+        .around(move |endpoint, request| cross_site(endpoint, request, origins.clone()))
+        .with(CatchPanic::new());
     let acceptor = TcpListener::bind(config.listen).into_acceptor().await?;
     let address = acceptor
         .local_addr()

@@ -33,6 +33,13 @@ async fn post(
     (status, headers, serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}")))
 }
 
+/// The answer to `query` sent without a token to the server process at `address`.
+async fn anonymous(address: &str, query: &str) -> Value {
+    let response =
+        reqwest::Client::new().post(format!("http://{address}/graphql")).json(&json!({ "query": query })).send();
+    response.await.expect("send").json().await.expect("JSON")
+}
+
 const JSON: (&str, &str) = ("content-type", "application/json");
 const GRAPHQL_RESPONSE: (&str, &str) = ("accept", "application/graphql-response+json");
 
@@ -316,15 +323,7 @@ async fn production_mode_gives_no_suggestions_and_can_hide_the_schema() {
     let dir = tempfile::tempdir().expect("dir");
     let database = format!("sqlite://{}/demo.db?mode=rwc", dir.path().display());
     let (_demo, address) = serve_process(&database, &["--demo"]);
-    let answer: Value = reqwest::Client::new()
-        .post(format!("http://{address}/graphql"))
-        .json(&json!({ "query": "{ conferencs { totalCount } }" }))
-        .send()
-        .await
-        .expect("send")
-        .json()
-        .await
-        .expect("json");
+    let answer = anonymous(&address, "{ conferencs { totalCount } }").await;
     assert!(answer["errors"][0]["message"].as_str().unwrap_or("").contains("conferences"), "{answer}");
 }
 
@@ -378,3 +377,56 @@ fragment TypeRef on __Type {
     ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } } }
 }
 "#;
+
+#[tokio::test]
+async fn pages_of_other_sites_are_refused_and_listed_ones_get_cors() {
+    let dir = tempfile::tempdir().expect("dir");
+    let database = format!("sqlite://{}/cors.db?mode=rwc", dir.path().display());
+    let (_server, address) = serve_process(&database, &["--cors-origin", "https://dash.example.vn/"]);
+    let editor = cli_token(&database, "editor", "EDITOR");
+    let client = reqwest::Client::new();
+    let create = json!({ "query": "mutation { createOfficial(input: { name: \"Từ Trang Lạ\" }) { id } }" });
+    let from = |origin: &str| {
+        client
+            .post(format!("http://{address}/graphql"))
+            .header("origin", origin)
+            .bearer_auth(&editor)
+            .json(&create)
+            .send()
+    };
+    let refused = from("https://evil.example").await.expect("send");
+    assert_eq!(refused.status().as_u16(), 403);
+    assert!(refused.headers().get("access-control-allow-origin").is_none());
+    let body: Value = refused.json().await.expect("json");
+    assert_eq!(body["errors"][0]["extensions"]["code"], "FORBIDDEN_ORIGIN");
+    // A page of the server itself (GraphiQL) passes, without CORS headers.
+    let same = from(&format!("http://{address}")).await.expect("send");
+    assert_eq!(same.status().as_u16(), 200);
+    assert!(same.headers().get("access-control-allow-origin").is_none());
+    // A listed origin: its preflight is answered, and its requests carry CORS headers.
+    let preflight = client
+        .request(reqwest::Method::OPTIONS, format!("http://{address}/graphql"))
+        .header("origin", "https://dash.example.vn")
+        .header("access-control-request-method", "POST")
+        .header("access-control-request-headers", "authorization, content-type")
+        .send()
+        .await
+        .expect("preflight");
+    assert_eq!(preflight.status().as_u16(), 204);
+    assert_eq!(preflight.headers()["access-control-allow-origin"], "https://dash.example.vn");
+    assert!(preflight.headers()["access-control-allow-headers"].to_str().unwrap().contains("authorization"));
+    let listed = from("https://dash.example.vn").await.expect("send");
+    assert_eq!(listed.status().as_u16(), 200);
+    assert_eq!(listed.headers()["access-control-allow-origin"], "https://dash.example.vn");
+    let count = anonymous(&address, "{ officials { totalCount } }").await;
+    assert_eq!(count["data"]["officials"]["totalCount"], 2, "the refused one was not written");
+    // A WebSocket opened by another site's page is refused at the upgrade.
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let mut upgrade = format!("ws://{address}/graphql/ws").into_client_request().expect("request");
+    upgrade.headers_mut().insert("origin", "https://evil.example".parse().expect("header"));
+    upgrade.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().expect("header"));
+    match tokio_tungstenite::connect_async(upgrade).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => assert_eq!(response.status().as_u16(), 403),
+        other => panic!("the upgrade was not refused: {:?}", other.map(|(_, r)| r.status())),
+    }
+}
