@@ -234,15 +234,16 @@ fn status_of(media: MediaType, response: &async_graphql::Response) -> u16 {
     }
 }
 
-/// A response as JSON; a request error has no `data` entry.
-fn to_json(response: &async_graphql::Response) -> Value {
+/// A response as JSON text; a request error has no `data` entry.
+fn to_json(response: &async_graphql::Response) -> Vec<u8> {
+    if !is_request_error(response) {
+        return serde_json::to_vec(response).unwrap_or_default();
+    }
     let mut value = serde_json::to_value(response).unwrap_or_else(|_| Value::Object(Default::default()));
-    if is_request_error(response)
-        && let Value::Object(object) = &mut value
-    {
+    if let Value::Object(object) = &mut value {
         object.remove("data");
     }
-    value
+    serde_json::to_vec(&value).unwrap_or_default()
 }
 
 /// The HTTP answer to a GraphQL request or batch.
@@ -250,7 +251,13 @@ pub fn respond(media: MediaType, batch: &BatchResponse) -> poem::Response {
     let (status, body, first) = match batch {
         BatchResponse::Single(response) => (status_of(media, response), to_json(response), response),
         BatchResponse::Batch(responses) => match responses.first() {
-            Some(first) => (200, Value::Array(responses.iter().map(to_json).collect()), first),
+            Some(first) => {
+                let items: Vec<Vec<u8>> = responses.iter().map(to_json).collect();
+                let mut body = b"[".to_vec();
+                body.extend(items.join(&b","[..]));
+                body.push(b']');
+                (200, body, first)
+            }
             None => return refuse(media, AppError::bad_request(400, "a batch needs at least one request")),
         },
     };
@@ -275,7 +282,7 @@ pub fn respond(media: MediaType, batch: &BatchResponse) -> poem::Response {
         Some("METHOD_NOT_ALLOWED") => builder = builder.header(header::ALLOW, HeaderValue::from_static("GET, POST")),
         _ => {}
     }
-    builder.body(serde_json::to_vec(&body).unwrap_or_default())
+    builder.body(body)
 }
 
 /// The HTTP answer to a request that could not be read: the error's own status, whatever the
