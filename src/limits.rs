@@ -1,20 +1,17 @@
-//! The limits that make abuse cheap to refuse (docs/security.md): the shape of a query (depth,
-//! complexity, aliases, field selections) checked after parsing and after validation, before
-//! any resolver runs, the time a query may take, and the rate of requests per token and per client
+//! The limits that make abuse cheap to refuse (docs/security.md): the shape of a query (aliases,
+//! field selections, fragment nesting) checked before the engine sees it, depth and complexity
+//! checked by the engine's validation, both before any resolver runs, the time a query may take, and the rate of requests per token and per client
 //! address. Every refusal is an [`AppError`] with a stable code.
 
 use crate::error::AppError;
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextPrepareRequest, NextValidation,
-};
+use async_graphql::ServerError;
 use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
-use async_graphql::{Name, ServerError, ServerResult, ValidationResult};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::Duration;
 
 /// What one request may ask of the server. Each has a flag of `govtrail serve` and an
@@ -32,6 +29,8 @@ pub struct Limits {
     pub max_fields: usize,
     /// The most operations in one batched request (a JSON array); 1 turns batching off.
     pub max_batch: usize,
+    /// The most subscriptions open at once on one WebSocket connection.
+    pub max_subscriptions: usize,
     /// The largest JSON request body, in bytes.
     pub max_body_bytes: usize,
     /// The largest multipart request (a dataset upload), in bytes.
@@ -53,6 +52,7 @@ impl Default for Limits {
             max_aliases: 50,
             max_fields: 1_000,
             max_batch: 10,
+            max_subscriptions: 20,
             max_body_bytes: 1 << 20,
             max_upload_bytes: 64 << 20,
             time_limit: Duration::from_secs(15),
@@ -79,35 +79,11 @@ pub fn list_cost(child_complexity: usize) -> usize {
     child_complexity.saturating_mul(LIST_FACTOR).saturating_add(1)
 }
 
-/// The shape checks and the time limit, as an extension of the schema.
-pub struct Guard {
-    /// The limits.
-    pub limits: Arc<Limits>,
-    /// Whether introspection answers; without it a query that asks is refused.
-    pub introspection: bool,
-}
-
-impl ExtensionFactory for Guard {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(GuardRequest {
-            limits: self.limits.clone(),
-            introspection: self.introspection,
-            operations: Mutex::new(Vec::new()),
-        })
-    }
-}
-
-/// The checks of one request; remembers which operations the document holds, so that the
-/// time limit applies to queries only.
-struct GuardRequest {
-    limits: Arc<Limits>,
-    introspection: bool,
-    operations: Mutex<Vec<(Option<Name>, OperationType)>>,
-}
-
-/// A refusal as the engine's error type.
-fn refused(error: AppError) -> ServerError {
-    error.into_server_error()
+/// What the checks learnt of a request's document.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Checked {
+    /// Whether the operation that runs is a query (the time limit applies to queries only).
+    pub query: bool,
 }
 
 /// How many fields and aliases a document selects, fragments expanded, and how deeply its
@@ -186,109 +162,63 @@ fn shape_of<'a>(
     shape
 }
 
-impl GuardRequest {
-    /// Refuses a document that selects too many fields or aliases, or nests too deeply to walk.
-    fn check_document(&self, document: &ExecutableDocument) -> ServerResult<()> {
-        let mut known = HashMap::new();
-        let mut total = Shape::default();
-        for (_, operation) in document.operations.iter() {
-            let shape = shape_of(&operation.node.selection_set.node, document, &mut known, 1);
-            total.fields = total.fields.saturating_add(shape.fields);
-            total.aliases = total.aliases.saturating_add(shape.aliases);
-            total.nesting = total.nesting.max(shape.nesting);
-            total.introspects |= shape.introspects;
-        }
-        let limits = &self.limits;
-        // The engine would answer null; a refusal says why.
-        if total.introspects && !self.introspection {
-            return Err(refused(AppError::limit("introspection", 0, "introspection is switched off on this server")));
-        }
-        if total.nesting > MAX_NESTING {
-            return Err(refused(AppError::limit("depth", limits.max_depth, "the query nests too deeply")));
-        }
-        for (limit, count, max) in
-            [("fields", total.fields, limits.max_fields), ("aliases", total.aliases, limits.max_aliases)]
-        {
-            if count > max {
-                let message = format!("the query has {count} {limit}, fragments expanded; the most is {max}");
-                return Err(refused(AppError::limit(limit, max, message)));
-            }
-        }
-        Ok(())
+/// Refuses a request whose document selects too many fields or aliases, nests fragments too
+/// deeply to walk, or asks for introspection where it is off; says whether it runs a query.
+/// Runs before the engine sees the request: the engine's own first check follows every
+/// fragment spread without remembering any, and so takes exponential time on a fragment bomb.
+/// A document that does not parse passes, for the engine to report.
+pub fn check(request: &mut async_graphql::Request, limits: &Limits, introspection: bool) -> Result<Checked, AppError> {
+    let name = request.operation_name.clone();
+    let Ok(document) = request.parsed_query() else { return Ok(Checked::default()) };
+    let mut known = HashMap::new();
+    let mut total = Shape::default();
+    for (_, operation) in document.operations.iter() {
+        let shape = shape_of(&operation.node.selection_set.node, document, &mut known, 1);
+        total.fields = total.fields.saturating_add(shape.fields);
+        total.aliases = total.aliases.saturating_add(shape.aliases);
+        total.nesting = total.nesting.max(shape.nesting);
+        total.introspects |= shape.introspects;
     }
-
-    /// Whether the operation `name` names (or the only one) is a query.
-    fn is_query(&self, name: Option<&str>) -> bool {
-        let operations = self.operations.lock().map(|o| o.clone()).unwrap_or_default();
-        let found = match name {
-            Some(name) => operations.iter().find(|(n, _)| n.as_deref() == Some(name)),
-            None => operations.first(),
-        };
-        matches!(found, Some((_, OperationType::Query)))
+    // The engine would answer null; a refusal says why.
+    if total.introspects && !introspection {
+        return Err(AppError::limit("introspection", 0, "introspection is switched off on this server"));
     }
+    if total.nesting > MAX_NESTING {
+        return Err(AppError::limit("depth", limits.max_depth, "the query nests too deeply"));
+    }
+    for (limit, count, max) in
+        [("fields", total.fields, limits.max_fields), ("aliases", total.aliases, limits.max_aliases)]
+    {
+        if count > max {
+            let message = format!("the query has {count} {limit}, fragments expanded; the most is {max}");
+            return Err(AppError::limit(limit, max, message));
+        }
+    }
+    let operation = match name.as_deref() {
+        Some(name) => document.operations.iter().find(|(n, _)| n.map(|n| n.as_str()) == Some(name)),
+        None => document.operations.iter().next(),
+    };
+    Ok(Checked { query: matches!(operation, Some((_, op)) if op.node.ty == OperationType::Query) })
 }
 
-#[async_graphql::async_trait::async_trait]
-impl Extension for GuardRequest {
-    // Before the engine's own walk over the document, which follows every fragment spread
-    // without remembering any and so takes exponential time on a fragment bomb.
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        mut request: async_graphql::Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<async_graphql::Request> {
-        // A document that does not parse is the engine's to report.
-        if let Ok(document) = request.parsed_query() {
-            self.check_document(document)?;
-            if let Ok(mut operations) = self.operations.lock() {
-                *operations = document.operations.iter().map(|(name, op)| (name.cloned(), op.node.ty)).collect();
-            }
-        }
-        next.run(ctx, request).await
-    }
-
-    async fn validation(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        next: NextValidation<'_>,
-    ) -> Result<ValidationResult, Vec<ServerError>> {
-        let result = next.run(ctx).await?;
-        let limits = &self.limits;
-        if result.depth > limits.max_depth {
-            return Err(vec![refused(AppError::limit(
-                "depth",
-                limits.max_depth,
-                format!("the query nests {} fields deep; the most is {}", result.depth, limits.max_depth),
-            ))]);
-        }
-        if result.complexity > limits.max_complexity {
-            return Err(vec![refused(AppError::limit(
-                "complexity",
-                limits.max_complexity,
-                format!(
-                    "the query would cost {}; the most is {} (a page costs its fields times its size: ask for fewer items or fields)",
-                    result.complexity, limits.max_complexity
-                ),
-            ))]);
-        }
-        Ok(result)
-    }
-
-    async fn execute(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        operation_name: Option<&str>,
-        next: NextExecute<'_>,
-    ) -> async_graphql::Response {
-        if !self.is_query(operation_name) {
-            return next.run(ctx, operation_name).await;
-        }
-        let limit = self.limits.time_limit;
-        match tokio::time::timeout(limit, next.run(ctx, operation_name)).await {
-            Ok(response) => response,
-            Err(_) => async_graphql::Response::from_errors(vec![refused(AppError::TimedOut { after: limit })]),
-        }
+/// The engine checks depth and complexity during validation (it alone knows each field's
+/// cost) and reports them without a code: this is the coded refusal for such an error.
+pub fn engine_refusal(error: &ServerError, limits: &Limits) -> Option<AppError> {
+    match error.message.as_str() {
+        "Query is nested too deep." => Some(AppError::limit(
+            "depth",
+            limits.max_depth,
+            format!("the query nests more than {} fields deep", limits.max_depth),
+        )),
+        "Query is too complex." => Some(AppError::limit(
+            "complexity",
+            limits.max_complexity,
+            format!(
+                "the query would cost more than {} (a page costs its fields times its size: ask for fewer items or fields)",
+                limits.max_complexity
+            ),
+        )),
+        _ => None,
     }
 }
 
@@ -375,9 +305,107 @@ impl RateLimits {
     }
 }
 
+/// The subscriptions open on one WebSocket connection, as its messages show them: a client's
+/// `subscribe` (or the older protocol's `start`) opens one, its `complete` (`stop`) or the
+/// server's `complete` or `error` ends it.
+pub struct OpenSubscriptions {
+    open: Mutex<std::collections::HashSet<String>>,
+    max: usize,
+}
+
+/// What to do with a client's message.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Admission {
+    /// Pass it on.
+    Pass,
+    /// Refuse the subscription with this id: the connection has its most open.
+    Refuse(String),
+}
+
+/// The `type` and `id` of a protocol message.
+fn kind_and_id(text: &[u8]) -> Option<(String, Option<String>)> {
+    #[derive(serde::Deserialize)]
+    struct Message {
+        #[serde(rename = "type")]
+        kind: String,
+        id: Option<String>,
+    }
+    serde_json::from_slice::<Message>(text).ok().map(|m| (m.kind, m.id))
+}
+
+impl OpenSubscriptions {
+    /// None open, at most `max`.
+    pub fn new(max: usize) -> Self {
+        OpenSubscriptions { open: Mutex::new(Default::default()), max }
+    }
+
+    /// Counts a message from the client.
+    pub fn from_client(&self, message: &[u8]) -> Admission {
+        let Some((kind, Some(id))) = kind_and_id(message) else { return Admission::Pass };
+        let Ok(mut open) = self.open.lock() else { return Admission::Pass };
+        match kind.as_str() {
+            "subscribe" | "start" if !open.contains(&id) => {
+                if open.len() >= self.max {
+                    return Admission::Refuse(id);
+                }
+                open.insert(id);
+            }
+            "complete" | "stop" => {
+                open.remove(&id);
+            }
+            _ => {}
+        }
+        Admission::Pass
+    }
+
+    /// Counts a message to the client: the server ended a subscription.
+    pub fn from_server(&self, message: &str) {
+        // Events are the bulk of the traffic and never end anything; only the short messages
+        // that do are read.
+        if !(message.starts_with(r#"{"type":"complete""#) || message.starts_with(r#"{"type":"error""#)) {
+            return;
+        }
+        if let Some((_, Some(id))) = kind_and_id(message.as_bytes())
+            && let Ok(mut open) = self.open.lock()
+        {
+            open.remove(&id);
+        }
+    }
+
+    /// The refusal of subscription `id`, in the connection's protocol (`legacy`: the older
+    /// subscriptions-transport-ws, whose error payload is one object).
+    pub fn refusal(&self, id: &str, legacy: bool) -> String {
+        let message =
+            format!("this connection has {} subscriptions open, the most it may; complete one first", self.max);
+        let error = serde_json::json!({
+            "message": message,
+            "extensions": { "code": "LIMIT_EXCEEDED", "limit": "subscriptions", "max": self.max },
+        });
+        let payload = if legacy { error } else { serde_json::json!([error]) };
+        serde_json::json!({ "type": "error", "id": id, "payload": payload }).to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_connection_holds_at_most_its_subscriptions() {
+        let open = OpenSubscriptions::new(2);
+        let subscribe =
+            |id: &str| format!(r#"{{"id":"{id}","type":"subscribe","payload":{{"query":"subscription {{ x }}"}}}}"#);
+        assert_eq!(open.from_client(subscribe("1").as_bytes()), Admission::Pass);
+        assert_eq!(open.from_client(subscribe("2").as_bytes()), Admission::Pass);
+        assert_eq!(open.from_client(subscribe("3").as_bytes()), Admission::Refuse("3".into()));
+        assert_eq!(open.from_client(br#"{"id":"1","type":"complete"}"#), Admission::Pass);
+        assert_eq!(open.from_client(subscribe("3").as_bytes()), Admission::Pass);
+        open.from_server(r#"{"type":"complete","id":"2"}"#);
+        assert_eq!(open.from_client(subscribe("4").as_bytes()), Admission::Pass);
+        assert_eq!(open.from_client(subscribe("5").as_bytes()), Admission::Refuse("5".into()));
+        assert_eq!(open.from_client(br#"{"type":"ping"}"#), Admission::Pass);
+        assert!(open.refusal("5", false).contains("LIMIT_EXCEEDED"));
+    }
 
     #[test]
     fn a_page_costs_its_size_times_its_fields() {

@@ -194,6 +194,9 @@ struct LimitArgs {
     /// The most operations in one batched request (1: no batching).
     #[arg(long, env = "GOVTRAIL_MAX_BATCH", default_value_t = Limits::default().max_batch)]
     max_batch: usize,
+    /// The most subscriptions open at once on one WebSocket connection.
+    #[arg(long, env = "GOVTRAIL_MAX_SUBSCRIPTIONS", default_value_t = Limits::default().max_subscriptions)]
+    max_subscriptions: usize,
     /// The largest JSON request body, in bytes.
     #[arg(long, env = "GOVTRAIL_MAX_BODY_BYTES", default_value_t = Limits::default().max_body_bytes)]
     max_body_bytes: usize,
@@ -225,6 +228,7 @@ impl LimitArgs {
             max_aliases: self.max_aliases,
             max_fields: self.max_fields,
             max_batch: self.max_batch,
+            max_subscriptions: self.max_subscriptions,
             max_body_bytes: self.max_body_bytes,
             max_upload_bytes: self.max_upload_bytes,
             time_limit: std::time::Duration::from_secs_f64(self.time_limit_secs),

@@ -10,8 +10,10 @@ use crate::config::ServerConfig;
 use crate::error::{AppError, AppResult};
 use crate::graphiql::{self, AssetSource};
 use crate::graphql::ids::{NodeKind, decode, decode_as};
-use crate::graphql::{AppSchema, LiveExecutor, RequestState, SchemaOptions, WriteMark, build_schema_with, prepare};
-use crate::limits::{Limits, RateLimits};
+use crate::graphql::{
+    AppSchema, LiveExecutor, RequestState, SchemaOptions, WriteMark, build_schema_with, code_engine_errors, prepare,
+};
+use crate::limits::{self, Admission, Limits, OpenSubscriptions, RateLimits};
 use crate::live::ChangeHub;
 use crate::metrics::Metrics;
 use crate::protocol::{self, MediaType, refusal};
@@ -45,6 +47,7 @@ struct App {
     /// How often a subscription connection's token is checked again.
     token_recheck: std::time::Duration,
     limits: Arc<Limits>,
+    options: SchemaOptions,
     rates: RateLimits,
     trust_forwarded_for: bool,
 }
@@ -89,17 +92,6 @@ impl App {
             return Some(address);
         }
         request.remote_addr().as_socket_addr().map(|a| a.ip())
-    }
-}
-
-/// Errors that reach a client without a code are the engine's own (a query that does not
-/// parse or validate, an argument of the wrong type): all of them the client's input.
-fn add_missing_codes(response: &mut async_graphql::Response) {
-    for error in &mut response.errors {
-        let extensions = error.extensions.get_or_insert_with(Default::default);
-        if extensions.get("code").is_none() {
-            extensions.set("code", "BAD_USER_INPUT");
-        }
     }
 }
 
@@ -177,10 +169,27 @@ async fn answer(
     started: std::time::Instant,
 ) -> async_graphql::Response {
     let operation = request.operation_name.clone().unwrap_or_else(|| "-".to_owned());
+    let mut request = request;
+    let checked = match limits::check(&mut request, &app.limits, app.options.introspection) {
+        Ok(checked) => checked,
+        Err(refused) => {
+            let response = refusal(refused);
+            log_request(app, &operation, &response, started);
+            return response;
+        }
+    };
     let mark = WriteMark::default();
     let (request, batches) = prepare(request.data(mark.clone()), &app.state, identity.clone());
-    let mut response = batches.drive(app.schema.execute(request)).await;
-    add_missing_codes(&mut response);
+    let run = batches.drive(app.schema.execute(request));
+    // Only queries are stopped: a mutation cut off between its commit and its answer would
+    // leave its client unsure whether it happened.
+    let mut response = if checked.query {
+        let limit = app.limits.time_limit;
+        tokio::time::timeout(limit, run).await.unwrap_or_else(|_| refusal(AppError::TimedOut { after: limit }))
+    } else {
+        run.await
+    };
+    code_engine_errors(&mut response, &app.limits);
     if mark.is_set() {
         app.state.live.written();
     }
@@ -242,16 +251,30 @@ fn subscriptions(
         let mut stopping = app.stopping.clone();
         // When the server stops, the client's side ends as if it had hung up, which ends
         // every subscription of the connection.
+        // A subscription past the connection's limit is answered here with an error and never
+        // reaches the engine.
+        let counted = Arc::new(OpenSubscriptions::new(app.limits.max_subscriptions));
+        let legacy = protocol.0 == async_graphql::http::WebSocketProtocols::SubscriptionsTransportWS;
+        let (refuse, mut refusals) = tokio::sync::mpsc::channel::<String>(64);
+        let counting = counted.clone();
         let incoming = incoming
             .take_until(async move {
                 let _ = stopping.wait_for(|stop| *stop).await;
             })
             .take_while(|message| std::future::ready(message.is_ok()))
-            .filter_map(|message| {
-                std::future::ready(message.ok().filter(|m| m.is_text() || m.is_binary()).map(Message::into_bytes))
+            .filter_map(move |message| {
+                let bytes = message.ok().filter(|m| m.is_text() || m.is_binary()).map(Message::into_bytes);
+                std::future::ready(bytes.and_then(|bytes| match counting.from_client(&bytes) {
+                    Admission::Pass => Some(bytes),
+                    Admission::Refuse(id) => {
+                        let _ = refuse.try_send(counting.refusal(&id, legacy));
+                        None
+                    }
+                }))
             })
             .boxed();
-        let executor = LiveExecutor { schema: app.schema.clone(), state: app.state.clone() };
+        let executor =
+            LiveExecutor { schema: app.schema.clone(), state: app.state.clone(), options: app.options.clone() };
         let init_app = app.clone();
         let credentials = Arc::new(std::sync::Mutex::new(None));
         let kept = credentials.clone();
@@ -265,6 +288,7 @@ fn subscriptions(
                     Some(message) => message,
                     None => break,
                 },
+                Some(refused) = refusals.recv() => WsMessage::Text(refused),
                 _ = recheck.tick() => {
                     // A token revoked while its connection is open stops reading at once, as it
                     // would over HTTP.
@@ -278,7 +302,10 @@ fn subscriptions(
                 }
             };
             let message = match message {
-                WsMessage::Text(text) => Message::text(text),
+                WsMessage::Text(text) => {
+                    counted.from_server(&text);
+                    Message::text(text)
+                }
                 WsMessage::Close(code, reason) => {
                     closed = true;
                     // The protocol's code for a refused connection_init is 4403 Forbidden.
@@ -508,6 +535,7 @@ where
         token_recheck: config.token_recheck,
         rates: RateLimits::new(&limits),
         limits,
+        options,
         trust_forwarded_for: config.trust_forwarded_for,
     });
     let forgetting = app.clone();

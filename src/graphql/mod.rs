@@ -108,8 +108,12 @@ impl Default for SchemaOptions {
 
 /// Builds the schema a server answers with.
 pub fn build_schema_with(options: &SchemaOptions) -> AppSchema {
+    // Depth and complexity are the engine's to measure, in validation; the other limits are
+    // checked before it (limits::check). No extension: with one, every field's resolution
+    // goes through the extension chain.
     let mut builder = Schema::build(QueryRoot::default(), MutationRoot::default(), subscription::SubscriptionRoot)
-        .extension(crate::limits::Guard { limits: options.limits.clone(), introspection: options.introspection });
+        .limit_depth(options.limits.max_depth)
+        .limit_complexity(options.limits.max_complexity);
     if !options.suggestions {
         builder = builder.disable_suggestions();
     }
@@ -283,22 +287,55 @@ pub struct LiveExecutor {
     pub schema: AppSchema,
     /// The state every operation reads.
     pub state: RequestState,
+    /// The schema's options: its limits apply to subscriptions as to requests.
+    pub options: SchemaOptions,
 }
 
 impl async_graphql::Executor for LiveExecutor {
-    async fn execute(&self, request: async_graphql::Request) -> async_graphql::Response {
+    async fn execute(&self, mut request: async_graphql::Request) -> async_graphql::Response {
+        if let Err(refused) = crate::limits::check(&mut request, &self.options.limits, self.options.introspection) {
+            return crate::protocol::refusal(refused);
+        }
         let (request, batches) = with_state(request, &self.state);
-        batches.drive(self.schema.execute(request)).await
+        let mut response = batches.drive(self.schema.execute(request)).await;
+        code_engine_errors(&mut response, &self.options.limits);
+        response
     }
 
     fn execute_stream(
         &self,
-        request: async_graphql::Request,
+        mut request: async_graphql::Request,
         session_data: Option<std::sync::Arc<async_graphql::Data>>,
     ) -> BoxStream<'static, async_graphql::Response> {
+        if let Err(refused) = crate::limits::check(&mut request, &self.options.limits, self.options.introspection) {
+            return futures::stream::once(std::future::ready(crate::protocol::refusal(refused))).boxed();
+        }
         let (request, batches) = with_state(request, &self.state);
         let stream = self.schema.execute_stream_with_session_data(request, session_data.unwrap_or_default());
-        batches.drive_stream(stream).boxed()
+        let limits = self.options.limits.clone();
+        batches
+            .drive_stream(stream)
+            .map(move |mut response| {
+                code_engine_errors(&mut response, &limits);
+                response
+            })
+            .boxed()
+    }
+}
+
+/// Errors that reach a client without a code are the engine's own: depth and complexity get
+/// their LIMIT_EXCEEDED refusal, and the rest (a query that does not parse or validate, an
+/// argument of the wrong type) are the client's input.
+pub fn code_engine_errors(response: &mut async_graphql::Response, limits: &crate::limits::Limits) {
+    for error in &mut response.errors {
+        if error.extensions.as_ref().is_some_and(|x| x.get("code").is_some()) {
+            continue;
+        }
+        if let Some(refusal) = crate::limits::engine_refusal(error, limits) {
+            *error = refusal.into_server_error();
+            continue;
+        }
+        error.extensions.get_or_insert_with(Default::default).set("code", "BAD_USER_INPUT");
     }
 }
 

@@ -352,6 +352,13 @@ impl Socket {
         self.ws.send(tokio_tungstenite::tungstenite::Message::text(message.to_string())).await.expect("send subscribe");
     }
 
+    /// Ends the subscription `id`.
+    pub async fn complete(&mut self, id: &str) {
+        use futures::SinkExt;
+        let message = json!({ "id": id, "type": "complete" });
+        self.ws.send(tokio_tungstenite::tungstenite::Message::text(message.to_string())).await.expect("send complete");
+    }
+
     /// The next protocol message (a `next`, `error` or `complete`), or the close frame as
     /// `{"type": "close", "code": ..}`; none within `wait`.
     pub async fn message_within(&mut self, wait: std::time::Duration) -> Option<Value> {
