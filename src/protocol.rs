@@ -280,6 +280,8 @@ pub fn respond(media: MediaType, batch: &BatchResponse) -> poem::Response {
             builder = builder.header(header::RETRY_AFTER, seconds.to_string());
         }
         Some("METHOD_NOT_ALLOWED") => builder = builder.header(header::ALLOW, HeaderValue::from_static("GET, POST")),
+        // Every connection was busy: the same request is likely to pass a moment later.
+        Some("SERVER_BUSY") => builder = builder.header(header::RETRY_AFTER, HeaderValue::from_static("1")),
         _ => {}
     }
     builder.body(body)

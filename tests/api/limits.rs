@@ -477,3 +477,24 @@ async fn a_connection_holds_at_most_its_subscriptions() {
     ids.sort();
     assert_eq!(ids, ["b", "d"]);
 }
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_allowance() {
+    let dir = tempfile::tempdir().expect("dir");
+    let database = format!("sqlite://{}/proxy.db?mode=rwc", dir.path().display());
+    let (_server, address) = serve_process(&database, &["--rate-limit-anonymous", "4", "--trust-forwarded-for"]);
+    let client = reqwest::Client::new();
+    let from = |forwarded: &'static str| {
+        client
+            .post(format!("http://{address}/graphql"))
+            .header("x-forwarded-for", forwarded)
+            .json(&json!({ "query": "{ __typename }" }))
+            .send()
+    };
+    // 4 a minute: bursts of 2 for each client the proxy names (the last address it appended).
+    for _ in 0..2 {
+        assert_eq!(from("203.0.113.9, 198.51.100.1").await.expect("send").status().as_u16(), 200);
+    }
+    assert_eq!(from("203.0.113.9, 198.51.100.1").await.expect("send").status().as_u16(), 429);
+    assert_eq!(from("198.51.100.1, 198.51.100.2").await.expect("send").status().as_u16(), 200);
+}
