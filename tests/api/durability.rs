@@ -94,6 +94,44 @@ async fn a_killed_import_leaves_all_or_nothing() {
     assert_eq!(after, before, "a killed import left part of itself behind");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_command_line_import_leaves_nothing() {
+    let dir = tempfile::tempdir().expect("dir");
+    let database = fresh_database(&dir).await;
+    let generated = govtrail::dataset::generate::generate(govtrail::dataset::generate::Spec { scale: 0.02, seed: 9 });
+    let file = dir.path().join("dataset.json");
+    std::fs::write(&file, govtrail::dataset::to_json(&generated).map_err(|e| e.message()).expect("JSON"))
+        .expect("write");
+    let import = |dry_run: bool| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_govtrail"));
+        command.arg("import").arg(&file).args(["--database", &database]);
+        if dry_run {
+            command.arg("--dry-run");
+        }
+        command.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
+        command
+    };
+    let started = Instant::now();
+    assert!(import(true).status().expect("dry run").success());
+    let took = started.elapsed();
+    let mut running = import(false).spawn().expect("import");
+    std::thread::sleep(took / 2);
+    running.kill().expect("SIGKILL");
+    let status = running.wait().expect("reaped");
+    assert!(!status.success(), "the import finished before the kill ({took:?}); the test needs a larger file");
+
+    assert_consistent(&database).await;
+    let db = govtrail::database::connect(&database).await.expect("connect");
+    let kept = govtrail::dataset::export_dataset(&db).await.map_err(|e| e.message()).expect("export");
+    assert!(
+        kept.officials.is_empty() && kept.organizations.is_empty() && kept.directives.is_empty(),
+        "a killed import left {} officials, {} organizations, {} directives",
+        kept.officials.len(),
+        kept.organizations.len(),
+        kept.directives.len()
+    );
+}
+
 /// A conference with three new officials and two tasks, written in one transaction.
 const CREATE: &str = "mutation($i: CreateConferenceInput!) { createConference(input: $i) { key } }";
 
