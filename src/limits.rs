@@ -31,6 +31,8 @@ pub struct Limits {
     pub max_batch: usize,
     /// The most subscriptions open at once on one WebSocket connection.
     pub max_subscriptions: usize,
+    /// The most WebSocket connections open at once from one client address.
+    pub max_sockets_per_client: usize,
     /// The largest JSON request body, in bytes.
     pub max_body_bytes: usize,
     /// The largest multipart request (a dataset upload), in bytes.
@@ -53,6 +55,7 @@ impl Default for Limits {
             max_fields: 1_000,
             max_batch: 10,
             max_subscriptions: 20,
+            max_sockets_per_client: 50,
             max_body_bytes: 1 << 20,
             max_upload_bytes: 64 << 20,
             time_limit: Duration::from_secs(15),
@@ -301,6 +304,49 @@ impl RateLimits {
         }
         if let Some(limiter) = &self.tokens {
             limiter.retain_recent();
+        }
+    }
+}
+
+/// The WebSocket connections open from each client address.
+#[derive(Default)]
+pub struct OpenSockets {
+    open: Mutex<HashMap<IpAddr, usize>>,
+}
+
+/// One open connection, counted until it is dropped.
+pub struct SocketSlot {
+    sockets: std::sync::Arc<OpenSockets>,
+    key: IpAddr,
+}
+
+impl OpenSockets {
+    /// A slot for a new connection from `address`, unless it has `max` open already.
+    pub fn open(sockets: &std::sync::Arc<OpenSockets>, address: IpAddr, max: usize) -> Result<SocketSlot, AppError> {
+        let key = address_key(address);
+        let mut open = sockets.open.lock().map_err(|_| AppError::internal("socket count poisoned"))?;
+        let count = open.entry(key).or_insert(0);
+        if *count >= max {
+            return Err(AppError::limit(
+                "sockets",
+                max,
+                format!("this client has {max} WebSocket connections open, the most it may; close one first"),
+            ));
+        }
+        *count += 1;
+        Ok(SocketSlot { sockets: sockets.clone(), key })
+    }
+}
+
+impl Drop for SocketSlot {
+    fn drop(&mut self) {
+        if let Ok(mut open) = self.sockets.open.lock()
+            && let Some(count) = open.get_mut(&self.key)
+        {
+            *count -= 1;
+            if *count == 0 {
+                open.remove(&self.key);
+            }
         }
     }
 }

@@ -197,6 +197,9 @@ struct LimitArgs {
     /// The most subscriptions open at once on one WebSocket connection.
     #[arg(long, env = "GOVTRAIL_MAX_SUBSCRIPTIONS", default_value_t = Limits::default().max_subscriptions)]
     max_subscriptions: usize,
+    /// The most WebSocket connections open at once from one client address.
+    #[arg(long, env = "GOVTRAIL_MAX_SOCKETS_PER_CLIENT", default_value_t = Limits::default().max_sockets_per_client)]
+    max_sockets_per_client: usize,
     /// The largest JSON request body, in bytes.
     #[arg(long, env = "GOVTRAIL_MAX_BODY_BYTES", default_value_t = Limits::default().max_body_bytes)]
     max_body_bytes: usize,
@@ -229,6 +232,7 @@ impl LimitArgs {
             max_fields: self.max_fields,
             max_batch: self.max_batch,
             max_subscriptions: self.max_subscriptions,
+            max_sockets_per_client: self.max_sockets_per_client,
             max_body_bytes: self.max_body_bytes,
             max_upload_bytes: self.max_upload_bytes,
             time_limit: std::time::Duration::from_secs_f64(self.time_limit_secs),

@@ -13,7 +13,7 @@ use crate::graphql::ids::{NodeKind, decode, decode_as};
 use crate::graphql::{
     AppSchema, LiveExecutor, RequestState, SchemaOptions, WriteMark, build_schema_with, code_engine_errors, prepare,
 };
-use crate::limits::{self, Admission, Limits, OpenSubscriptions, RateLimits};
+use crate::limits::{self, Admission, Limits, OpenSockets, OpenSubscriptions, RateLimits};
 use crate::live::ChangeHub;
 use crate::metrics::Metrics;
 use crate::protocol::{self, MediaType, refusal};
@@ -49,6 +49,8 @@ struct App {
     limits: Arc<Limits>,
     options: SchemaOptions,
     rates: RateLimits,
+    /// The WebSocket connections open from each client address.
+    open_sockets: Arc<OpenSockets>,
     trust_forwarded_for: bool,
 }
 
@@ -241,12 +243,24 @@ fn subscriptions(
     headers: &HeaderMap,
     protocol: GraphQLProtocol,
     websocket: WebSocket,
-) -> impl IntoResponse {
+) -> Response {
     let app = app.clone();
     let header = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let client = app.client(request);
+    let slot =
+        match client.map(|address| OpenSockets::open(&app.open_sockets, address, app.limits.max_sockets_per_client)) {
+            Some(Err(refused)) => {
+                let media = MediaType::negotiate(headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()));
+                let mut response = protocol::refuse(media, refused);
+                response.set_status(StatusCode::TOO_MANY_REQUESTS);
+                return response;
+            }
+            Some(Ok(slot)) => Some(slot),
+            None => None,
+        };
     websocket.protocols(ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |socket| async move {
         let _open = app.sockets.clone();
+        let _slot = slot;
         let (mut sink, incoming) = socket.split();
         let mut stopping = app.stopping.clone();
         // When the server stops, the client's side ends as if it had hung up, which ends
@@ -325,6 +339,7 @@ fn subscriptions(
         }
         let _ = sink.close().await;
     })
+    .into_response()
 }
 
 #[handler]
@@ -534,6 +549,7 @@ where
         sockets: sockets.clone(),
         token_recheck: config.token_recheck,
         rates: RateLimits::new(&limits),
+        open_sockets: Arc::default(),
         limits,
         options,
         trust_forwarded_for: config.trust_forwarded_for,

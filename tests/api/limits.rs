@@ -498,3 +498,34 @@ async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_allowance() {
     assert_eq!(from("203.0.113.9, 198.51.100.1").await.expect("send").status().as_u16(), 429);
     assert_eq!(from("198.51.100.1, 198.51.100.2").await.expect("send").status().as_u16(), 200);
 }
+
+#[tokio::test]
+async fn a_client_holds_at_most_its_websocket_connections() {
+    let app = limited(Limits { max_sockets_per_client: 2, ..no_rates() }).await;
+    let address = app.address.to_string();
+    let upgrade = || async {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let mut request = format!("ws://{address}/graphql/ws").into_client_request().expect("request");
+        request.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().expect("header"));
+        match tokio_tungstenite::connect_async(request).await {
+            Ok((socket, _)) => Ok(socket),
+            Err(tokio_tungstenite::tungstenite::Error::Http(response)) => Err(response.status().as_u16()),
+            Err(other) => panic!("{other}"),
+        }
+    };
+    let first = Socket::connect(&address, json!({})).await.expect("first");
+    let _second = upgrade().await.expect("second");
+    assert_eq!(upgrade().await.err(), Some(429), "a third connection from the same address");
+    // Closing one makes room.
+    drop(first);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        match upgrade().await {
+            Ok(_) => break,
+            Err(429) if std::time::Instant::now() < deadline => {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            Err(status) => panic!("no room after a close: HTTP {status}"),
+        }
+    }
+}
