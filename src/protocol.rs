@@ -211,7 +211,7 @@ fn is_request_error(response: &async_graphql::Response) -> bool {
 }
 
 /// The code of a response's first error.
-fn first_code(response: &async_graphql::Response) -> Option<&str> {
+pub fn first_code(response: &async_graphql::Response) -> Option<&str> {
     response.errors.first().and_then(|e| e.extensions.as_ref()).and_then(|x| match x.get("code") {
         Some(async_graphql::Value::String(code)) => Some(code.as_str()),
         _ => None,
@@ -219,8 +219,9 @@ fn first_code(response: &async_graphql::Response) -> Option<&str> {
 }
 
 /// The status of an answer: 200 for a result; for a request error under
-/// `application/graphql-response+json` the status of its code; under `application/json` only
-/// the refusals of the HTTP request itself keep theirs.
+/// `application/graphql-response+json` the status of its code; under `application/json` 200,
+/// as older clients expect, but for 429, which asks the client to slow down. (A request that
+/// could not be read at all is answered by `refuse`, with its own status.)
 fn status_of(media: MediaType, response: &async_graphql::Response) -> u16 {
     if !is_request_error(response) {
         return 200;
@@ -228,8 +229,7 @@ fn status_of(media: MediaType, response: &async_graphql::Response) -> u16 {
     let status = crate::error::status_for_code(first_code(response).unwrap_or("BAD_USER_INPUT"));
     match media {
         MediaType::GraphqlResponse => status,
-        MediaType::Json if matches!(status, 405 | 413 | 415 | 429) => status,
-        MediaType::Json if first_code(response) == Some("BAD_REQUEST") => status,
+        MediaType::Json if status == 429 => status,
         MediaType::Json => 200,
     }
 }

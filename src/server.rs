@@ -13,7 +13,7 @@ use crate::graphql::ids::{NodeKind, decode, decode_as};
 use crate::graphql::{
     AppSchema, LiveExecutor, RequestState, SchemaOptions, WriteMark, build_schema_with, code_engine_errors, prepare,
 };
-use crate::limits::{self, Admission, Limits, OpenSockets, OpenSubscriptions, RateLimits};
+use crate::limits::{self, Admission, OpenSockets, OpenSubscriptions, RateLimits};
 use crate::live::ChangeHub;
 use crate::metrics::Metrics;
 use crate::protocol::{self, MediaType, refusal};
@@ -46,7 +46,7 @@ struct App {
     sockets: Arc<()>,
     /// How often a subscription connection's token is checked again.
     token_recheck: std::time::Duration,
-    limits: Arc<Limits>,
+    /// The schema's options, the limits among them.
     options: SchemaOptions,
     rates: RateLimits,
     /// The WebSocket connections open from each client address.
@@ -97,26 +97,13 @@ impl App {
     }
 }
 
-/// The code of a response's first error, or "ok".
-fn outcome(response: &async_graphql::Response) -> &str {
-    response
-        .errors
-        .first()
-        .and_then(|e| e.extensions.as_ref())
-        .and_then(|x| match x.get("code") {
-            Some(async_graphql::Value::String(code)) => Some(code.as_str()),
-            _ => None,
-        })
-        .unwrap_or("ok")
-}
-
 /// GraphQL over HTTP: reads the request (protocol::read), admits the caller, runs each
 /// operation, and answers in the media type the client accepts.
 #[handler]
 async fn graphql(Data(app): Data<&Arc<App>>, request: &poem::Request, body: poem::Body) -> Response {
     let started = std::time::Instant::now();
     let media = MediaType::negotiate(request.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()));
-    let batch = match protocol::read(request, body, &app.limits).await {
+    let batch = match protocol::read(request, body, &app.options.limits).await {
         Ok(batch) => batch,
         Err(err) => {
             log_request(app, "-", &refusal(err.clone()), started);
@@ -156,7 +143,7 @@ async fn graphql(Data(app): Data<&Arc<App>>, request: &poem::Request, body: poem
 
 /// One line a request: what was asked, how it ended, how long it took; never a credential.
 fn log_request(app: &App, operation: &str, response: &async_graphql::Response, started: std::time::Instant) {
-    let outcome = outcome(response);
+    let outcome = protocol::first_code(response).unwrap_or("ok");
     let elapsed = started.elapsed();
     app.state.metrics.request(operation, outcome, elapsed);
     let duration_ms = elapsed.as_secs_f64() * 1000.0;
@@ -167,12 +154,11 @@ fn log_request(app: &App, operation: &str, response: &async_graphql::Response, s
 async fn answer(
     app: &App,
     identity: &Identity,
-    request: async_graphql::Request,
+    mut request: async_graphql::Request,
     started: std::time::Instant,
 ) -> async_graphql::Response {
     let operation = request.operation_name.clone().unwrap_or_else(|| "-".to_owned());
-    let mut request = request;
-    let checked = match limits::check(&mut request, &app.limits, app.options.introspection) {
+    let checked = match limits::check(&mut request, &app.options.limits, app.options.introspection) {
         Ok(checked) => checked,
         Err(refused) => {
             let response = refusal(refused);
@@ -186,12 +172,12 @@ async fn answer(
     // Only queries are stopped: a mutation cut off between its commit and its answer would
     // leave its client unsure whether it happened.
     let mut response = if checked.query {
-        let limit = app.limits.time_limit;
+        let limit = app.options.limits.time_limit;
         tokio::time::timeout(limit, run).await.unwrap_or_else(|_| refusal(AppError::TimedOut { after: limit }))
     } else {
         run.await
     };
-    code_engine_errors(&mut response, &app.limits);
+    code_engine_errors(&mut response, &app.options.limits);
     if mark.is_set() {
         app.state.live.written();
     }
@@ -247,17 +233,18 @@ fn subscriptions(
     let app = app.clone();
     let header = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let client = app.client(request);
-    let slot =
-        match client.map(|address| OpenSockets::open(&app.open_sockets, address, app.limits.max_sockets_per_client)) {
-            Some(Err(refused)) => {
-                let media = MediaType::negotiate(headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()));
-                let mut response = protocol::refuse(media, refused);
-                response.set_status(StatusCode::TOO_MANY_REQUESTS);
-                return response;
-            }
-            Some(Ok(slot)) => Some(slot),
-            None => None,
-        };
+    let slot = match client
+        .map(|address| OpenSockets::open(&app.open_sockets, address, app.options.limits.max_sockets_per_client))
+    {
+        Some(Err(refused)) => {
+            let media = MediaType::negotiate(headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()));
+            let mut response = protocol::refuse(media, refused);
+            response.set_status(StatusCode::TOO_MANY_REQUESTS);
+            return response;
+        }
+        Some(Ok(slot)) => Some(slot),
+        None => None,
+    };
     websocket.protocols(ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |socket| async move {
         let _open = app.sockets.clone();
         let _slot = slot;
@@ -267,7 +254,7 @@ fn subscriptions(
         // every subscription of the connection.
         // A subscription past the connection's limit is answered here with an error and never
         // reaches the engine.
-        let counted = Arc::new(OpenSubscriptions::new(app.limits.max_subscriptions));
+        let counted = Arc::new(OpenSubscriptions::new(app.options.limits.max_subscriptions));
         let legacy = protocol.0 == async_graphql::http::WebSocketProtocols::SubscriptionsTransportWS;
         let (refuse, mut refusals) = tokio::sync::mpsc::channel::<String>(64);
         let counting = counted.clone();
@@ -537,9 +524,11 @@ where
         .map_err(|err| std::io::Error::other(err.detail()))?;
     let metrics = Metrics::new(db.clone());
     let sockets = Arc::new(());
-    let limits = Arc::new(config.limits.clone());
-    let options =
-        SchemaOptions { limits: limits.clone(), suggestions: config.suggestions, introspection: config.introspection };
+    let options = SchemaOptions {
+        limits: Arc::new(config.limits.clone()),
+        suggestions: config.suggestions,
+        introspection: config.introspection,
+    };
     let app = Arc::new(App {
         schema: build_schema_with(&options),
         restrict_reads: config.restrict_reads,
@@ -548,9 +537,8 @@ where
         stopping: stopping.clone(),
         sockets: sockets.clone(),
         token_recheck: config.token_recheck,
-        rates: RateLimits::new(&limits),
+        rates: RateLimits::new(&options.limits),
         open_sockets: Arc::default(),
-        limits,
         options,
         trust_forwarded_for: config.trust_forwarded_for,
     });

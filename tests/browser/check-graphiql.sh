@@ -17,15 +17,6 @@ fi
 cargo build --quiet
 
 work=$(mktemp -d)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-target/debug/govtrail serve --database "sqlite://$work/graphiql.db?mode=rwc" --listen "127.0.0.1:$port" \
-  --demo --graphiql-assets "$assets" >"$work/server.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do
-  python3 -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=2)" \
-    "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
-  kill -0 $server 2>/dev/null || { cat "$work/server.log"; exit 1; }
-  sleep 0.2
-done
+source tests/serve.sh
+serve_govtrail "$work/server.log" --database "sqlite://$work/graphiql.db?mode=rwc" --demo --graphiql-assets "$assets"
 node tests/browser/graphiql.mjs "http://127.0.0.1:$port" "${SCREENSHOT:-$work/graphiql.png}"

@@ -10,7 +10,9 @@ venv=${SCHEMATHESIS_VENV:-$(pwd)/target/schemathesis}
 seconds=${FUZZ_SECONDS:-60}
 
 (cd tests/http && npm ci --no-audit --no-fund >/dev/null)
-if [ ! -x "$venv/bin/st" ]; then
+# A virtual environment names its own path inside; one that was moved or copied no longer runs.
+if ! "$venv/bin/st" --version >/dev/null 2>&1; then
+  rm -rf "$venv"
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet -r tests/http/requirements.txt
 fi
@@ -20,17 +22,8 @@ work=$(mktemp -d)
 database="sqlite://$work/http.db?mode=rwc"
 target/debug/govtrail import data/ha-giang-2021-07-13.json --database "$database" >/dev/null
 token=$(target/debug/govtrail token create --name fuzz --role ADMIN --database "$database" 2>/dev/null)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-target/debug/govtrail serve --database "$database" --listen "127.0.0.1:$port" \
-  --rate-limit-anonymous 0 --rate-limit-token 0 >"$work/server.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do
-  python3 -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=2)" \
-    "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
-  kill -0 $server 2>/dev/null || { cat "$work/server.log"; exit 1; }
-  sleep 0.2
-done
+source tests/serve.sh
+serve_govtrail "$work/server.log" --database "$database" --rate-limit-anonymous 0 --rate-limit-token 0
 
 echo "== graphql-http server audit"
 node tests/http/audit.mjs "http://127.0.0.1:$port/graphql"
