@@ -178,9 +178,25 @@ impl From<sea_orm::DbErr> for AppError {
                 tracing::warn!("no database connection came free in time");
                 AppError::Busy
             }
+            err if unstorable_text(&err) => AppError::BadUserInput {
+                message: "text may not contain the NUL character (\\u0000)".to_owned(),
+                field: None,
+            },
             err => AppError::internal(err),
         }
     }
+}
+
+/// Whether PostgreSQL refused a value because its text cannot be stored (a NUL character, which
+/// no PostgreSQL text holds): the input's fault, whichever statement carried it.
+fn unstorable_text(err: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr};
+    if let DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) = err
+        && let sea_orm::sqlx::Error::Database(database) = e.as_ref()
+    {
+        return matches!(database.code().as_deref(), Some("22021" | "22P05"));
+    }
+    false
 }
 
 impl From<AppError> for async_graphql::Error {

@@ -529,3 +529,33 @@ async fn a_client_holds_at_most_its_websocket_connections() {
         }
     }
 }
+
+#[tokio::test]
+async fn text_with_a_nul_character_is_refused_or_kept_never_a_failure() {
+    // PostgreSQL can store no NUL in text; SQLite can. Either way, no INTERNAL and no half-write.
+    let app = spawn_app().await;
+    let editor = app.token("editor", Role::Editor).await;
+    let created = app
+        .query_as(
+            &editor,
+            "mutation($n: String!) { createOfficial(input: { name: $n }) { name } }",
+            json!({ "n": "Lò\u{0}Văn" }),
+        )
+        .await;
+    let searched =
+        app.query("query($t: String!) { search(query: $t) { totalCount } }", json!({ "t": "a\u{0}b" })).await;
+    let count = app.data("{ officials { totalCount } }", json!({})).await["officials"]["totalCount"].clone();
+    for answer in [&created, &searched] {
+        match answer["errors"][0]["extensions"]["code"].as_str() {
+            None => {}
+            Some(code) => assert_eq!(code, "BAD_USER_INPUT", "{answer}"),
+        }
+    }
+    if created.get("errors").is_some() {
+        assert!(created["errors"][0]["message"].as_str().unwrap_or("").contains("NUL"), "{created}");
+        assert_eq!(count, 0, "a refused official was written");
+    } else {
+        assert_eq!(created["data"]["createOfficial"]["name"], "Lò\u{0}Văn");
+        assert_eq!(count, 1);
+    }
+}
