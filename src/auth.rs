@@ -118,10 +118,18 @@ pub async fn revoke_token(db: &DatabaseConnection, name: &str) -> AppResult<()> 
     Ok(())
 }
 
+/// The token of an `Authorization` value `Bearer <token>`; the scheme's name is
+/// case-insensitive (RFC 9110, 11.1).
+fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim_start().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
 /// Who an `Authorization` header value names.
 pub async fn identify(db: &DatabaseConnection, authorization: Option<&str>) -> AppResult<Identity> {
     let Some(value) = authorization else { return Ok(Identity::Anonymous) };
-    let Some(token) = value.strip_prefix("Bearer ").map(str::trim).filter(|t| !t.is_empty()) else {
+    let Some(token) = bearer_token(value) else {
         return Ok(Identity::Invalid);
     };
     let found = api_token::Entity::find()
@@ -147,6 +155,16 @@ mod tests {
         assert_eq!(editor.require(Role::Admin).unwrap_err().code(), "FORBIDDEN");
         assert_eq!(Identity::Anonymous.require(Role::Reader).unwrap_err().code(), "UNAUTHENTICATED");
         assert_eq!(Identity::Invalid.require(Role::Editor).unwrap_err().code(), "UNAUTHENTICATED");
+    }
+
+    #[test]
+    fn the_bearer_scheme_is_case_insensitive() {
+        for value in ["Bearer gt_a", "bearer gt_a", "BEARER  gt_a ", "bEaReR gt_a"] {
+            assert_eq!(bearer_token(value), Some("gt_a"), "{value}");
+        }
+        for value in ["Basic gt_a", "Bearer", "Bearer   ", "Bearergt_a", ""] {
+            assert_eq!(bearer_token(value), None, "{value}");
+        }
     }
 
     #[test]

@@ -182,21 +182,41 @@ impl From<sea_orm::DbErr> for AppError {
                 message: "text may not contain the NUL character (\\u0000)".to_owned(),
                 field: None,
             },
+            err if locked_out(&err) => {
+                tracing::warn!(%err, "the database stayed locked by another writer (an import?) past the busy timeout");
+                AppError::Busy
+            }
             err => AppError::internal(err),
         }
     }
 }
 
+/// The database's own code for an error it reported (SQLSTATE on PostgreSQL, the extended
+/// result code on SQLite).
+fn database_code(err: &sea_orm::DbErr) -> Option<String> {
+    use sea_orm::{DbErr, RuntimeErr};
+    if let DbErr::Exec(RuntimeErr::SqlxError(e))
+    | DbErr::Query(RuntimeErr::SqlxError(e))
+    | DbErr::Conn(RuntimeErr::SqlxError(e)) = err
+        && let sea_orm::sqlx::Error::Database(database) = e.as_ref()
+    {
+        return database.code().map(|code| code.into_owned());
+    }
+    None
+}
+
 /// Whether PostgreSQL refused a value because its text cannot be stored (a NUL character, which
 /// no PostgreSQL text holds): the input's fault, whichever statement carried it.
 fn unstorable_text(err: &sea_orm::DbErr) -> bool {
-    use sea_orm::{DbErr, RuntimeErr};
-    if let DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) = err
-        && let sea_orm::sqlx::Error::Database(database) = e.as_ref()
-    {
-        return matches!(database.code().as_deref(), Some("22021" | "22P05"));
-    }
-    false
+    matches!(database_code(err).as_deref(), Some("22021" | "22P05"))
+}
+
+/// Whether SQLite stayed busy or locked past the busy timeout: another process (a
+/// `govtrail import` into the same file) holds the write lock. The same write may pass later.
+fn locked_out(err: &sea_orm::DbErr) -> bool {
+    // SQLITE_BUSY, SQLITE_LOCKED and their extended codes (BUSY_RECOVERY, BUSY_SNAPSHOT,
+    // BUSY_TIMEOUT, LOCKED_SHAREDCACHE).
+    matches!(database_code(err).as_deref(), Some("5" | "6" | "261" | "517" | "773" | "262"))
 }
 
 impl From<AppError> for async_graphql::Error {

@@ -544,10 +544,11 @@ impl TaskMutation {
         #[graphql(desc = "The report.")] update: TaskProgressInput,
     ) -> Result<Task> {
         let (actor, now) = writer(ctx)?;
-        progress(ctx, &actor, &task_id, expected_version, update, "recordTaskUpdate", now).await
+        progress(ctx, &actor, &task_id, expected_version, update, now).await
     }
 
-    /// Opens a DONE or CANCELLED task again, with a note on why.
+    /// Opens a DONE or CANCELLED task again, with a note on why; CONFLICT for a task that is
+    /// still OPEN or IN_PROGRESS.
     async fn reopen_task(
         &self,
         ctx: &Context<'_>,
@@ -556,8 +557,10 @@ impl TaskMutation {
         #[graphql(desc = "Why it is reopened.")] note: Option<String>,
     ) -> Result<Task> {
         let (actor, now) = writer(ctx)?;
-        let update = TaskProgressInput { date: None, status: TaskStatus::Open, note, progress_percent: None };
-        progress(ctx, &actor, &id, expected_version, update, "reopenTask", now).await
+        let (row, current) = task_at(ctx, &id, "id").await?;
+        let version = expected_version.unwrap_or(current.version);
+        let today = today_for(&current, now)?;
+        Ok(Task(service::task::reopen(db(ctx)?, &actor, row, version, today, note, now).await?))
     }
 
     /// Adds an organization or official to the task's assignees; fails with CONFLICT unless
@@ -606,21 +609,31 @@ async fn assignment(ctx: &Context<'_>, (task_id, version): (&ID, i32), assignee:
     Ok(Task(service::task::assign(db(ctx)?, &actor, (row, version), party, add, now).await?))
 }
 
+/// The row of the task `id` names and its current state.
+async fn task_at(ctx: &Context<'_>, id: &ID, argument: &str) -> Result<(i32, entity::task::Model)> {
+    let row = decode_as(id, NodeKind::Task, argument)?;
+    let current = load_one(ctx, TaskById(row)).await?.ok_or_else(|| AppError::not_found("no such task"))?;
+    Ok((row, current))
+}
+
+/// Today in the task's own time zone.
+fn today_for(task: &entity::task::Model, now: chrono::DateTime<chrono::Utc>) -> Result<chrono::NaiveDate> {
+    Ok(local_date(parse_time_zone(&task.time_zone).map_err(AppError::internal)?, now))
+}
+
 async fn progress(
     ctx: &Context<'_>,
     actor: &str,
     id: &ID,
     expected_version: Option<i32>,
     update: TaskProgressInput,
-    operation: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Task> {
-    let row = decode_as(id, NodeKind::Task, "taskId")?;
-    let current = load_one(ctx, TaskById(row)).await?.ok_or_else(|| AppError::not_found("no such task"))?;
+    let (row, current) = task_at(ctx, id, "taskId").await?;
     let version = expected_version.unwrap_or(current.version);
     let date = match update.date {
         Some(d) => d.0,
-        None => local_date(parse_time_zone(&current.time_zone).map_err(AppError::internal)?, now),
+        None => today_for(&current, now)?,
     };
     let progress = service::task::Progress {
         date,
@@ -628,5 +641,5 @@ async fn progress(
         progress_percent: update.progress_percent,
         note: update.note,
     };
-    Ok(Task(service::task::record_progress(db(ctx)?, actor, row, version, progress, operation, now).await?))
+    Ok(Task(service::task::record_progress(db(ctx)?, actor, row, version, progress, now).await?))
 }

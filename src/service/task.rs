@@ -363,6 +363,32 @@ pub async fn record_progress(
     id: i32,
     expected_version: i32,
     progress: Progress,
+    now: DateTime<Utc>,
+) -> AppResult<task::Model> {
+    write_progress(db, actor, id, expected_version, progress, "recordTaskUpdate", now).await
+}
+
+/// Opens a DONE or CANCELLED task again with an OPEN update dated `date`; CONFLICT for a task
+/// that is still open or in progress.
+pub async fn reopen(
+    db: &DatabaseConnection,
+    actor: &str,
+    id: i32,
+    expected_version: i32,
+    date: NaiveDate,
+    note: Option<String>,
+    now: DateTime<Utc>,
+) -> AppResult<task::Model> {
+    let progress = Progress { date, status: TaskStatus::Open, progress_percent: None, note };
+    write_progress(db, actor, id, expected_version, progress, "reopenTask", now).await
+}
+
+async fn write_progress(
+    db: &DatabaseConnection,
+    actor: &str,
+    id: i32,
+    expected_version: i32,
+    progress: Progress,
     operation: &str,
     now: DateTime<Utc>,
 ) -> AppResult<task::Model> {
@@ -371,6 +397,12 @@ pub async fn record_progress(
     }
     let txn = begin_write(db).await?;
     let before = current(&txn, id, expected_version).await?;
+    let ended = [TaskStatus::Done, TaskStatus::Cancelled].map(|s| s.as_str());
+    if operation == "reopenTask" && !ended.contains(&before.status.as_str()) {
+        return Err(AppError::Conflict {
+            message: format!("only a DONE or CANCELLED task can be reopened; this one is {}", before.status),
+        });
+    }
     let old_assignees = assignees_of(&txn, id).await?;
     task_update::ActiveModel {
         task_id: ActiveValue::Set(id),

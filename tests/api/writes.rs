@@ -176,6 +176,9 @@ async fn staff_record_a_task_its_progress_and_reopen_it() {
     assert_eq!(reopened["data"]["reopenTask"]["status"], "OPEN", "{reopened}");
     assert_eq!(reopened["data"]["reopenTask"]["updates"].as_array().unwrap().len(), 4);
     assert_eq!(reopened["data"]["reopenTask"]["updates"][0]["progressPercent"], 40);
+    // An open task is not reopened: nothing is written.
+    let again = app.query_as(&editor, reopen, json!({ "id": id })).await;
+    assert_eq!(again["errors"][0]["extensions"]["code"], "CONFLICT", "{again}");
     let history = app
         .data(
             "query($id: ID!) { node(id: $id) { ... on Task { history { totalCount nodes { operation actor } } } } }",
