@@ -11,7 +11,8 @@ use governor::{DefaultKeyedRateLimiter, Quota};
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// What one request may ask of the server. Each has a flag of `govtrail serve` and an
@@ -40,6 +41,16 @@ pub struct Limits {
     /// How long a query may run; mutations run to their end, so that none is cut off
     /// between its commit and its answer.
     pub time_limit: Duration,
+    /// The most nodes one answer may hold (rows read for relation lists and single relations,
+    /// statistics buckets, data issues), counted while it runs; the worst case whatever the data.
+    pub max_nodes: usize,
+    /// The largest answer, in bytes of JSON.
+    pub max_answer_bytes: usize,
+    /// How many answers past [`LIGHT_NODES`] nodes may be built at once; the others wait their
+    /// turn (within the time limit), so that large answers cannot exhaust memory together.
+    pub max_heavy: usize,
+    /// How long a WebSocket connection may wait before its `connection_init` is acknowledged.
+    pub connection_init_wait: Duration,
     /// Requests a minute for each client address without a token (0: no limit).
     pub anonymous_per_minute: u32,
     /// Requests a minute for each token (0: no limit).
@@ -59,6 +70,10 @@ impl Default for Limits {
             max_body_bytes: 1 << 20,
             max_upload_bytes: 64 << 20,
             time_limit: Duration::from_secs(15),
+            connection_init_wait: Duration::from_secs(10),
+            max_nodes: 20_000,
+            max_answer_bytes: 16 << 20,
+            max_heavy: 4,
             anonymous_per_minute: 600,
             token_per_minute: 3_000,
         }
@@ -82,11 +97,117 @@ pub fn list_cost(child_complexity: usize) -> usize {
     child_complexity.saturating_mul(LIST_FACTOR).saturating_add(1)
 }
 
+/// An answer of up to this many nodes is light: it is built without waiting for a turn.
+pub const LIGHT_NODES: usize = 2_000;
+
+/// What one request (or one event of a subscription) may read while it runs: nodes counted as
+/// they are loaded, refused past the most with `LIMIT_EXCEEDED` (`limit: "nodes"`); past
+/// [`LIGHT_NODES`] it waits for one of the server's turns for heavy answers and holds it to
+/// the end. The static costs (complexity) guess a list's length; this bounds it.
+pub struct Budget {
+    spent: AtomicUsize,
+    max: usize,
+    heavy: Arc<tokio::sync::Semaphore>,
+    /// The turn, taken once: resolvers of one request that turn heavy together wait for the
+    /// same one (each waiting for its own would wait for its own request to end).
+    turn: Mutex<Arc<tokio::sync::OnceCell<tokio::sync::OwnedSemaphorePermit>>>,
+}
+
+impl Budget {
+    /// A budget of `max` nodes that takes its turn from `heavy` once past [`LIGHT_NODES`].
+    pub fn new(max: usize, heavy: Arc<tokio::sync::Semaphore>) -> Self {
+        Budget { spent: AtomicUsize::new(0), max, heavy, turn: Mutex::default() }
+    }
+
+    /// Counts `nodes` more; LIMIT_EXCEEDED past the most. Waits for a turn when the answer turns
+    /// heavy.
+    pub async fn spend(&self, nodes: usize) -> Result<(), AppError> {
+        let spent = self.spent.fetch_add(nodes, Ordering::Relaxed).saturating_add(nodes);
+        if spent > self.max {
+            return Err(self.exceeded());
+        }
+        if spent > LIGHT_NODES {
+            self.take_turn().await?;
+        }
+        Ok(())
+    }
+
+    /// Waits for a turn for a heavy answer (work that holds much in memory whatever its node
+    /// count), unless this request holds one already.
+    pub async fn take_turn(&self) -> Result<(), AppError> {
+        let turn = self.turn.lock().map(|t| t.clone()).map_err(|_| AppError::internal("budget poisoned"))?;
+        let heavy = self.heavy.clone();
+        turn.get_or_try_init(|| heavy.acquire_owned())
+            .await
+            .map(drop)
+            .map_err(|_| AppError::internal("the heavy-answer semaphore was closed"))
+    }
+
+    /// How many nodes may still be read: a statement asks for one more than this, so that a
+    /// list too long to answer is known without reading all of it.
+    pub fn remaining(&self) -> usize {
+        self.max.saturating_sub(self.spent.load(Ordering::Relaxed))
+    }
+
+    /// The refusal when the answer would hold more than the most.
+    pub fn exceeded(&self) -> AppError {
+        AppError::limit(
+            "nodes",
+            self.max,
+            format!(
+                "the answer would hold more than {} nodes: page the lists (first/after) or ask for fewer relations",
+                self.max
+            ),
+        )
+    }
+
+    /// Starts afresh (the next event of a subscription), giving back any turn.
+    pub fn reset(&self) {
+        self.spent.store(0, Ordering::Relaxed);
+        if let Ok(mut turn) = self.turn.lock() {
+            *turn = Arc::default();
+        }
+    }
+}
+
+/// Whether `response` as JSON takes at most `max` bytes; counted without keeping the text, and
+/// stopped as soon as it goes past.
+pub fn fits(response: &async_graphql::Response, max: usize) -> bool {
+    struct Counter {
+        written: usize,
+        max: usize,
+    }
+    impl std::io::Write for Counter {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.written = self.written.saturating_add(bytes.len());
+            if self.written > self.max {
+                return Err(std::io::Error::other("past the limit"));
+            }
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    serde_json::to_writer(Counter { written: 0, max }, response).is_ok()
+}
+
+/// The refusal of a query whose answer would be larger than `max` bytes.
+pub fn too_large_answer(max: usize) -> AppError {
+    AppError::limit(
+        "bytes",
+        max,
+        format!("the answer would be larger than {max} bytes: page the lists (first/after) or ask for fewer fields"),
+    )
+}
+
 /// What the checks learnt of a request's document.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Checked {
     /// Whether the operation that runs is a query (the time limit applies to queries only).
     pub query: bool,
+    /// Whether it is a subscription (a stream of answers rather than one).
+    pub subscription: bool,
 }
 
 /// How many fields and aliases a document selects, fragments expanded, and how deeply its
@@ -100,9 +221,97 @@ struct Shape {
     introspects: bool,
 }
 
-/// Fragment spreads and selection sets nested deeper than this are refused outright: walking
-/// them (here and in the engine's validation) recurses once a level.
-const MAX_NESTING: usize = 64;
+/// Brackets, selection sets, fragment spreads and variable values nested deeper than this are
+/// refused outright: parsing, validating, converting and dropping them recurses once a level
+/// (a few kilobytes of a worker's stack each), so a deeper input could end the process.
+/// Nothing this schema reads needs more: a query nests at most `max_depth` fields, filters
+/// at most five levels.
+pub const MAX_NESTING: usize = 64;
+
+/// How deeply the brackets of GraphQL text (`{`, `[`, `(`) nest, outside strings and comments;
+/// counting stops past [`MAX_NESTING`]. Every recursion of the parser follows one of them.
+fn text_nesting(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let (mut depth, mut deepest, mut at) = (0usize, 0usize, 0usize);
+    while at < bytes.len() {
+        match bytes[at] {
+            b'#' => {
+                while at < bytes.len() && bytes[at] != b'\n' && bytes[at] != b'\r' {
+                    at += 1;
+                }
+            }
+            b'"' if bytes[at..].starts_with(b"\"\"\"") => {
+                at += 3;
+                while at < bytes.len() && !bytes[at..].starts_with(b"\"\"\"") {
+                    // An escaped triple quote inside a block string.
+                    at += if bytes[at..].starts_with(b"\\\"\"\"") { 4 } else { 1 };
+                }
+                at += 2;
+            }
+            b'"' => {
+                at += 1;
+                while at < bytes.len() && bytes[at] != b'"' && bytes[at] != b'\n' {
+                    at += if bytes[at] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'{' | b'[' | b'(' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+                if deepest > MAX_NESTING {
+                    return deepest;
+                }
+            }
+            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        at += 1;
+    }
+    deepest
+}
+
+/// How deeply a value nests (lists and objects), walked without recursion; counting stops past
+/// [`MAX_NESTING`].
+fn value_nesting(value: &async_graphql::Value) -> usize {
+    let mut deepest = 0;
+    let mut pending = vec![(value, 1usize)];
+    while let Some((value, depth)) = pending.pop() {
+        deepest = deepest.max(depth);
+        if deepest > MAX_NESTING {
+            break;
+        }
+        match value {
+            async_graphql::Value::List(items) => pending.extend(items.iter().map(|item| (item, depth + 1))),
+            async_graphql::Value::Object(fields) => pending.extend(fields.values().map(|item| (item, depth + 1))),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// Refuses GraphQL text that nests deeper than [`MAX_NESTING`], before anything parses it.
+pub fn check_text(text: &str) -> Result<(), AppError> {
+    if text_nesting(text) > MAX_NESTING {
+        return Err(AppError::limit(
+            "nesting",
+            MAX_NESTING,
+            format!("the query's brackets nest more than {MAX_NESTING} levels deep"),
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses variables that nest deeper than [`MAX_NESTING`].
+pub fn check_variables(variables: &async_graphql::Variables) -> Result<(), AppError> {
+    let deepest = variables.iter().map(|(_, value)| value_nesting(value)).max().unwrap_or(0);
+    if deepest > MAX_NESTING {
+        return Err(AppError::limit(
+            "nesting",
+            MAX_NESTING,
+            format!("a variable's value nests more than {MAX_NESTING} levels deep"),
+        ));
+    }
+    Ok(())
+}
 
 /// Counts `set`, each fragment counted once however often it is spread (`known` keeps the
 /// counts; a fragment on the current path counts as empty, as validation refuses cycles).
@@ -171,6 +380,8 @@ fn shape_of<'a>(
 /// fragment spread without remembering any, and so takes exponential time on a fragment bomb.
 /// A document that does not parse passes, for the engine to report.
 pub fn check(request: &mut async_graphql::Request, limits: &Limits, introspection: bool) -> Result<Checked, AppError> {
+    check_text(&request.query)?;
+    check_variables(&request.variables)?;
     let name = request.operation_name.clone();
     let Ok(document) = request.parsed_query() else { return Ok(Checked::default()) };
     let mut known = HashMap::new();
@@ -187,7 +398,11 @@ pub fn check(request: &mut async_graphql::Request, limits: &Limits, introspectio
         return Err(AppError::limit("introspection", 0, "introspection is switched off on this server"));
     }
     if total.nesting > MAX_NESTING {
-        return Err(AppError::limit("depth", limits.max_depth, "the query nests too deeply"));
+        return Err(AppError::limit(
+            "nesting",
+            MAX_NESTING,
+            format!("the query's selections and fragment spreads nest more than {MAX_NESTING} levels deep"),
+        ));
     }
     for (limit, count, max) in
         [("fields", total.fields, limits.max_fields), ("aliases", total.aliases, limits.max_aliases)]
@@ -201,7 +416,8 @@ pub fn check(request: &mut async_graphql::Request, limits: &Limits, introspectio
         Some(name) => document.operations.iter().find(|(n, _)| n.map(|n| n.as_str()) == Some(name)),
         None => document.operations.iter().next(),
     };
-    Ok(Checked { query: matches!(operation, Some((_, op)) if op.node.ty == OperationType::Query) })
+    let kind = operation.map(|(_, op)| op.node.ty);
+    Ok(Checked { query: kind == Some(OperationType::Query), subscription: kind == Some(OperationType::Subscription) })
 }
 
 /// The engine checks depth and complexity during validation (it alone knows each field's

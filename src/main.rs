@@ -209,6 +209,16 @@ struct LimitArgs {
     /// Seconds a query may run before it is stopped with TIMEOUT (mutations run to their end).
     #[arg(long, env = "GOVTRAIL_TIME_LIMIT_SECS", default_value_t = Limits::default().time_limit.as_secs_f64())]
     time_limit_secs: f64,
+    /// The most nodes one answer may hold (relation lists, single relations, statistics
+    /// buckets), counted while it runs.
+    #[arg(long, env = "GOVTRAIL_MAX_NODES", default_value_t = Limits::default().max_nodes)]
+    max_nodes: usize,
+    /// The largest answer to a query, in bytes of JSON.
+    #[arg(long, env = "GOVTRAIL_MAX_ANSWER_BYTES", default_value_t = Limits::default().max_answer_bytes)]
+    max_answer_bytes: usize,
+    /// How many large answers may be built at once; the others wait their turn.
+    #[arg(long, env = "GOVTRAIL_MAX_HEAVY", default_value_t = Limits::default().max_heavy)]
+    max_heavy: usize,
     /// Requests a minute from each client address without a token (0: no limit).
     #[arg(long, env = "GOVTRAIL_RATE_LIMIT_ANONYMOUS", default_value_t = Limits::default().anonymous_per_minute)]
     rate_limit_anonymous: u32,
@@ -221,6 +231,9 @@ impl LimitArgs {
     fn limits(&self) -> Result<Limits, String> {
         if !(self.time_limit_secs > 0.0 && self.time_limit_secs <= 86_400.0) {
             return Err(format!("--time-limit-secs must be above 0 and at most 86400, not {}", self.time_limit_secs));
+        }
+        if self.max_heavy == 0 {
+            return Err("--max-heavy must be at least 1".to_owned());
         }
         if self.max_batch == 0 {
             return Err("--max-batch must be at least 1".to_owned());
@@ -238,6 +251,10 @@ impl LimitArgs {
             time_limit: std::time::Duration::from_secs_f64(self.time_limit_secs),
             anonymous_per_minute: self.rate_limit_anonymous,
             token_per_minute: self.rate_limit_token,
+            max_nodes: self.max_nodes,
+            max_answer_bytes: self.max_answer_bytes,
+            max_heavy: self.max_heavy,
+            ..Limits::default()
         })
     }
 }

@@ -89,8 +89,12 @@ impl Metrics {
         })
     }
 
-    /// The label of an operation name.
+    /// The label of an operation name: the name itself when it is a GraphQL name (letters,
+    /// digits and underscores, which need no escaping in the exposition), "invalid" otherwise.
     fn operation_label(&self, operation: &str) -> String {
+        if operation != "-" && !is_graphql_name(operation) {
+            return "invalid".to_owned();
+        }
         let Ok(mut seen) = self.operations.lock() else { return "other".to_owned() };
         if seen.contains(operation) {
             return operation.to_owned();
@@ -141,6 +145,14 @@ impl Metrics {
     }
 }
 
+/// Whether `text` is a GraphQL name of at most 128 characters: `[_A-Za-z][_0-9A-Za-z]*`.
+fn is_graphql_name(text: &str) -> bool {
+    let mut chars = text.chars();
+    text.len() <= 128
+        && chars.next().is_some_and(|c| c == '_' || c.is_ascii_alphabetic())
+        && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
+}
+
 /// An open subscription, counted until dropped.
 pub struct SubscriptionGuard {
     metrics: Arc<Metrics>,
@@ -150,5 +162,19 @@ pub struct SubscriptionGuard {
 impl Drop for SubscriptionGuard {
     fn drop(&mut self) {
         self.metrics.subscriptions.get_or_create(&FieldLabels { field: self.field.to_owned() }).dec();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_graphql_name;
+
+    #[test]
+    fn only_graphql_names_become_labels() {
+        assert!(is_graphql_name("TaskBoard_2"));
+        assert!(is_graphql_name("_x"));
+        for bad in ["", "2x", "a b", "a\"} 1\nforged 1", "Đề", &"a".repeat(129)] {
+            assert!(!is_graphql_name(bad), "{bad}");
+        }
     }
 }

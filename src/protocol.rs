@@ -153,7 +153,8 @@ fn read_get(query_string: &str) -> AppResult<Request> {
         return Err(AppError::bad_request(400, "a GET request needs a query parameter"));
     }
     // A document that does not parse is the engine's to report; one that names a mutation
-    // or a subscription is refused here.
+    // or a subscription is refused here, after its nesting is known to be safe to parse.
+    crate::limits::check_text(&parsed.query)?;
     let operation_name = parsed.operation_name.clone();
     if let Ok(document) = parsed.parsed_query() {
         let operation = match operation_name.as_deref() {
@@ -204,7 +205,7 @@ fn from_json(value: Value) -> AppResult<Request> {
 
 /// Whether a response failed before execution (a request error): no data, and no error at a
 /// path of the result.
-fn is_request_error(response: &async_graphql::Response) -> bool {
+pub fn is_request_error(response: &async_graphql::Response) -> bool {
     response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| e.path.is_empty())

@@ -11,7 +11,7 @@ use crate::error::{AppError, AppResult};
 use crate::graphiql::{self, AssetSource};
 use crate::graphql::ids::{NodeKind, decode, decode_as};
 use crate::graphql::{
-    AppSchema, LiveExecutor, RequestState, SchemaOptions, WriteMark, build_schema_with, code_engine_errors, prepare,
+    AppSchema, RequestState, SchemaOptions, WriteMark, build_schema_with, code_engine_errors, prepare,
 };
 use crate::limits::{self, Admission, OpenSockets, OpenSubscriptions, RateLimits};
 use crate::live::ChangeHub;
@@ -141,13 +141,17 @@ async fn graphql(Data(app): Data<&Arc<App>>, request: &poem::Request, body: poem
     protocol::respond(media, &answered)
 }
 
-/// One line a request: what was asked, how it ended, how long it took; never a credential.
+/// One line a request: what was asked, how it ended, how long it took; never a credential. A
+/// request refused before execution is counted under "-": its operation name is the client's
+/// text, which no document has vouched for.
 fn log_request(app: &App, operation: &str, response: &async_graphql::Response, started: std::time::Instant) {
     let outcome = protocol::first_code(response).unwrap_or("ok");
     let elapsed = started.elapsed();
-    app.state.metrics.request(operation, outcome, elapsed);
+    let label = if protocol::is_request_error(response) { "-" } else { operation };
+    app.state.metrics.request(label, outcome, elapsed);
     let duration_ms = elapsed.as_secs_f64() * 1000.0;
-    tracing::info!(operation = %operation, outcome = %outcome, duration_ms, "graphql request");
+    // Escaped: the name is the client's text, and a line break in it would forge a log line.
+    tracing::info!(operation = %operation.escape_debug(), outcome = %outcome, duration_ms, "graphql request");
 }
 
 /// Runs one operation for an admitted caller.
@@ -157,15 +161,27 @@ async fn answer(
     mut request: async_graphql::Request,
     started: std::time::Instant,
 ) -> async_graphql::Response {
-    let operation = request.operation_name.clone().unwrap_or_else(|| "-".to_owned());
-    let checked = match limits::check(&mut request, &app.options.limits, app.options.introspection) {
-        Ok(checked) => checked,
+    match limits::check(&mut request, &app.options.limits, app.options.introspection) {
+        Ok(checked) => run(app, identity, request, checked, started).await,
         Err(refused) => {
             let response = refusal(refused);
-            log_request(app, &operation, &response, started);
-            return response;
+            log_request(app, request.operation_name.as_deref().unwrap_or("-"), &response, started);
+            response
         }
-    };
+    }
+}
+
+/// Runs a query or mutation that passed the limits, the time limit around a query.
+async fn run(
+    app: &App,
+    identity: &Identity,
+    mut request: async_graphql::Request,
+    checked: limits::Checked,
+    started: std::time::Instant,
+) -> async_graphql::Response {
+    let operation = request.operation_name.clone().unwrap_or_else(|| "-".to_owned());
+    let name = request.operation_name.clone();
+    let document = request.parsed_query().ok().cloned().map(|document| (document, name));
     let mark = WriteMark::default();
     let (request, batches) = prepare(request.data(mark.clone()), &app.state, identity.clone());
     let run = batches.drive(app.schema.execute(request));
@@ -177,12 +193,107 @@ async fn answer(
     } else {
         run.await
     };
+    // A query's answer is bounded in bytes too; a mutation's is sent whatever its size, as it
+    // may have committed.
+    let max_bytes = app.options.limits.max_answer_bytes;
+    if checked.query && !limits::fits(&response, max_bytes) {
+        response = refusal(limits::too_large_answer(max_bytes));
+    }
+    if let Some(document) = &document {
+        in_selection_order(&mut response, document);
+    }
     code_engine_errors(&mut response, &app.options.limits);
     if mark.is_set() {
         app.state.live.written();
     }
     log_request(app, &operation, &response, started);
     response
+}
+
+/// The schema as a WebSocket connection runs it: every operation passes the admission of an
+/// HTTP request (the connection's token looked up again, so that a revoked one stops at once;
+/// the rate charged; the limits; the time limit around a query), so a socket is no way around
+/// them.
+#[derive(Clone)]
+struct SocketExecutor {
+    app: Arc<App>,
+    client: Option<IpAddr>,
+    /// The credentials of the connection's `connection_init`.
+    credentials: Arc<std::sync::Mutex<Option<String>>>,
+}
+
+impl SocketExecutor {
+    async fn admit(&self) -> AppResult<Identity> {
+        let authorization = self.credentials.lock().ok().and_then(|c| c.clone());
+        self.app.admit(authorization.as_deref(), self.client, 1).await
+    }
+}
+
+impl async_graphql::Executor for SocketExecutor {
+    async fn execute(&self, request: async_graphql::Request) -> async_graphql::Response {
+        let started = std::time::Instant::now();
+        match self.admit().await {
+            Ok(identity) => answer(&self.app, &identity, request, started).await,
+            Err(refused) => {
+                let response = refusal(refused);
+                log_request(&self.app, "-", &response, started);
+                response
+            }
+        }
+    }
+
+    fn execute_stream(
+        &self,
+        mut request: async_graphql::Request,
+        _session_data: Option<Arc<async_graphql::Data>>,
+    ) -> futures::stream::BoxStream<'static, async_graphql::Response> {
+        let one = |response| futures::stream::once(std::future::ready(response)).boxed();
+        let executor = self.clone();
+        futures::stream::once(async move {
+            let started = std::time::Instant::now();
+            let app = &executor.app;
+            let admitted = executor.admit().await.and_then(|identity| {
+                limits::check(&mut request, &app.options.limits, app.options.introspection).map(|c| (identity, c))
+            });
+            let (identity, checked) = match admitted {
+                Ok(admitted) => admitted,
+                Err(refused) => {
+                    let response = refusal(refused);
+                    log_request(app, "-", &response, started);
+                    return one(response);
+                }
+            };
+            if !checked.subscription {
+                return one(run(app, &identity, request, checked, started).await);
+            }
+            let name = request.operation_name.clone();
+            let document = request.parsed_query().ok().cloned().map(|document| (document, name));
+            let (request, batches) = prepare(request, &app.state, identity);
+            let limits = app.options.limits.clone();
+            batches
+                .drive_stream(app.schema.execute_stream(request))
+                .map(move |mut response| {
+                    if let Some(document) = &document {
+                        in_selection_order(&mut response, document);
+                    }
+                    code_engine_errors(&mut response, &limits);
+                    response
+                })
+                .boxed()
+        })
+        .flatten()
+        .boxed()
+    }
+}
+
+/// Puts the answer's fields in the order of the operation's selection set.
+fn in_selection_order(
+    response: &mut async_graphql::Response,
+    (document, name): &(async_graphql::parser::types::ExecutableDocument, Option<String>),
+) {
+    if let Some(selection) = crate::graphql::order::operation_selection(document, name.as_deref()) {
+        crate::graphql::order::in_selection_order(&mut response.data, selection, document);
+    }
 }
 
 /// Who opens a subscription connection: the `Authorization` (or `token`) of the
@@ -274,21 +385,27 @@ fn subscriptions(
                 }))
             })
             .boxed();
-        let executor =
-            LiveExecutor { schema: app.schema.clone(), state: app.state.clone(), options: app.options.clone() };
         let init_app = app.clone();
         let credentials = Arc::new(std::sync::Mutex::new(None));
         let kept = credentials.clone();
+        let executor = SocketExecutor { app: app.clone(), client, credentials: credentials.clone() };
         let mut outgoing = async_graphql::http::WebSocket::new(executor, incoming, protocol.0)
             .on_connection_init(move |payload| connection_identity(init_app, header, client, kept, payload));
         let mut closed = false;
         let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + app.token_recheck, app.token_recheck);
+        // A connection that never initialises is closed, as the protocol says, with 4408.
+        let init_wait = tokio::time::sleep(app.options.limits.connection_init_wait);
+        tokio::pin!(init_wait);
+        let mut acknowledged = false;
         loop {
             let message = tokio::select! {
                 message = outgoing.next() => match message {
                     Some(message) => message,
                     None => break,
                 },
+                _ = &mut init_wait, if !acknowledged => {
+                    WsMessage::Close(4408, "Connection initialisation timeout".to_owned())
+                }
                 Some(refused) = refusals.recv() => WsMessage::Text(refused),
                 _ = recheck.tick() => {
                     // A token revoked while its connection is open stops reading at once, as it
@@ -304,6 +421,7 @@ fn subscriptions(
             };
             let message = match message {
                 WsMessage::Text(text) => {
+                    acknowledged |= text.starts_with(r#"{"type":"connection_ack""#);
                     counted.from_server(&text);
                     Message::text(text)
                 }
@@ -532,7 +650,15 @@ where
     let app = Arc::new(App {
         schema: build_schema_with(&options),
         restrict_reads: config.restrict_reads,
-        state: RequestState { db, clock: config.clock, batch_window: config.batch_window, live, metrics },
+        state: RequestState {
+            db,
+            clock: config.clock,
+            batch_window: config.batch_window,
+            live,
+            metrics,
+            max_nodes: config.limits.max_nodes,
+            heavy: Arc::new(tokio::sync::Semaphore::new(config.limits.max_heavy.max(1))),
+        },
         graphiql_page: config.graphiql.then(|| graphiql::page("/graphql", assets)),
         stopping: stopping.clone(),
         sockets: sockets.clone(),

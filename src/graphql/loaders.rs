@@ -4,13 +4,15 @@
 use crate::error::AppError;
 use async_graphql::dataloader::Loader;
 use entity::*;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
 
 /// The loader behind every relation; it implements `Loader<K>` for each key type below.
 pub struct Loaders {
     /// The database the request reads.
     pub db: DatabaseConnection,
+    /// What the request may still read: a list statement reads at most one row more.
+    pub budget: std::sync::Arc<crate::limits::Budget>,
 }
 
 /// Defines a key that loads one row of `$entity` by id.
@@ -52,8 +54,13 @@ macro_rules! has_many {
                     .filter($entity::Column::$column.is_in(keys.iter().map(|k| k.0)))
                     .order_by_asc($entity::Column::$order)
                     .order_by_asc($entity::Column::Id)
+                    .limit(self.budget.remaining() as u64 + 1)
                     .all(&self.db)
                     .await?;
+                // Every row read is in the answer at least once.
+                if rows.len() > self.budget.remaining() {
+                    return Err(self.budget.exceeded());
+                }
                 let mut grouped: HashMap<$key, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
                 for row in rows {
                     #[allow(clippy::useless_conversion)]
@@ -157,8 +164,12 @@ impl Loader<Citations> for Loaders {
                 .filter(citation::Column::SubjectType.eq(subject_type))
                 .filter(citation::Column::SubjectId.is_in(ids))
                 .order_by_asc(citation::Column::Id)
+                .limit(self.budget.remaining() as u64 + 1)
                 .all(&self.db)
                 .await?;
+            if rows.len() > self.budget.remaining() {
+                return Err(self.budget.exceeded());
+            }
             for row in rows {
                 if let Some(list) = grouped.get_mut(&Citations(subject_type, row.subject_id)) {
                     list.push(row);

@@ -12,6 +12,7 @@ pub mod ids;
 pub mod loaders;
 pub mod node;
 pub mod official;
+pub mod order;
 pub mod organization;
 pub mod pagination;
 pub mod quality;
@@ -28,7 +29,7 @@ use async_graphql::dataloader::{DataLoader, Loader};
 use async_graphql::{Context, MergedObject, Schema};
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
-use futures::stream::{BoxStream, FuturesUnordered, Stream, StreamExt};
+use futures::stream::{FuturesUnordered, Stream, StreamExt};
 use loaders::Loaders;
 use sea_orm::DatabaseConnection;
 use std::collections::HashMap;
@@ -172,6 +173,10 @@ pub struct RequestState {
     pub live: crate::live::ChangeHub,
     /// The server's metrics.
     pub metrics: std::sync::Arc<crate::metrics::Metrics>,
+    /// The most nodes one answer may hold ([`crate::limits::Budget`]).
+    pub max_nodes: usize,
+    /// The server's turns for heavy answers, shared by every request.
+    pub heavy: Arc<tokio::sync::Semaphore>,
 }
 
 /// Attaches the state, the caller's identity and a fresh loader to one request; its batches
@@ -186,19 +191,21 @@ pub fn prepare(
 }
 
 /// Attaches the state and a fresh loader (which batches, and caches nothing between events).
-fn with_state(request: async_graphql::Request, state: &RequestState) -> (async_graphql::Request, Batches) {
+pub fn with_state(request: async_graphql::Request, state: &RequestState) -> (async_graphql::Request, Batches) {
     let (sender, receiver) = futures::channel::mpsc::unbounded();
     let spawner = move |batch: BoxFuture<'static, ()>| {
         // The receiver lives as long as the request it drives; a batch sent after that has
         // nobody left to answer.
         let _ = sender.unbounded_send(batch);
     };
-    let loader = DataLoader::new(Loaders { db: state.db.clone() }, spawner)
+    let budget = Arc::new(crate::limits::Budget::new(state.max_nodes, state.heavy.clone()));
+    let loader = DataLoader::new(Loaders { db: state.db.clone(), budget: budget.clone() }, spawner)
         .delay(state.batch_window)
         // The loader's default of 1,000 keys split a level of more keys into several statements
         // (a `taskStats` of 2,394 assignees ran three).
         .max_batch_size(crate::database::MAX_STATEMENT_VALUES);
-    (request.data(state.clone()).data(loader), Batches { incoming: receiver, running: FuturesUnordered::new() })
+    let batches = Batches { incoming: receiver, running: FuturesUnordered::new(), budget: budget.clone() };
+    (request.data(state.clone()).data(loader).data(budget), batches)
 }
 
 /// The loaders' batches of one request, run on the request's own task: a batch starts when the
@@ -207,6 +214,8 @@ fn with_state(request: async_graphql::Request, state: &RequestState) -> (async_g
 pub struct Batches {
     incoming: futures::channel::mpsc::UnboundedReceiver<BoxFuture<'static, ()>>,
     running: FuturesUnordered<BoxFuture<'static, ()>>,
+    /// What the request may still read; each event of a subscription starts afresh.
+    budget: Arc<crate::limits::Budget>,
 }
 
 impl Batches {
@@ -262,7 +271,13 @@ impl Batches {
     where
         S: Stream + Unpin + Send,
     {
-        futures::stream::poll_fn(move |cx| self.step(cx, |cx| stream.poll_next_unpin(cx)))
+        futures::stream::poll_fn(move |cx| {
+            let polled = self.step(cx, |cx| stream.poll_next_unpin(cx));
+            if polled.is_ready() {
+                self.budget.reset();
+            }
+            polled
+        })
     }
 }
 
@@ -276,50 +291,6 @@ impl futures::task::ArcWake for WakeFlag {
     fn wake_by_ref(arc_self: &Arc<Self>) {
         arc_self.woken.store(true, Ordering::Release);
         arc_self.inner.wake_by_ref();
-    }
-}
-
-/// The schema as subscriptions over WebSocket run it: each operation gets the state and a
-/// loader of its own; the caller's identity comes with the connection.
-#[derive(Clone)]
-pub struct LiveExecutor {
-    /// The schema.
-    pub schema: AppSchema,
-    /// The state every operation reads.
-    pub state: RequestState,
-    /// The schema's options: its limits apply to subscriptions as to requests.
-    pub options: SchemaOptions,
-}
-
-impl async_graphql::Executor for LiveExecutor {
-    async fn execute(&self, mut request: async_graphql::Request) -> async_graphql::Response {
-        if let Err(refused) = crate::limits::check(&mut request, &self.options.limits, self.options.introspection) {
-            return crate::protocol::refusal(refused);
-        }
-        let (request, batches) = with_state(request, &self.state);
-        let mut response = batches.drive(self.schema.execute(request)).await;
-        code_engine_errors(&mut response, &self.options.limits);
-        response
-    }
-
-    fn execute_stream(
-        &self,
-        mut request: async_graphql::Request,
-        session_data: Option<std::sync::Arc<async_graphql::Data>>,
-    ) -> BoxStream<'static, async_graphql::Response> {
-        if let Err(refused) = crate::limits::check(&mut request, &self.options.limits, self.options.introspection) {
-            return futures::stream::once(std::future::ready(crate::protocol::refusal(refused))).boxed();
-        }
-        let (request, batches) = with_state(request, &self.state);
-        let stream = self.schema.execute_stream_with_session_data(request, session_data.unwrap_or_default());
-        let limits = self.options.limits.clone();
-        batches
-            .drive_stream(stream)
-            .map(move |mut response| {
-                code_engine_errors(&mut response, &limits);
-                response
-            })
-            .boxed()
     }
 }
 
@@ -351,13 +322,25 @@ fn loader<'a>(ctx: &Context<'a>) -> AppResult<&'a DataLoader<Loaders>> {
     ctx.data::<DataLoader<Loaders>>().map_err(|_| AppError::internal("loader missing"))
 }
 
+/// What the request may still read.
+pub(crate) fn budget<'a>(ctx: &Context<'a>) -> AppResult<&'a crate::limits::Budget> {
+    ctx.data::<Arc<crate::limits::Budget>>().map(|b| b.as_ref()).map_err(|_| AppError::internal("budget missing"))
+}
+
+/// Counts `nodes` more nodes of the answer.
+pub(crate) async fn spend(ctx: &Context<'_>, nodes: usize) -> AppResult<()> {
+    budget(ctx)?.spend(nodes).await
+}
+
 /// Loads one value through the request's loader.
 pub(crate) async fn load_one<K>(ctx: &Context<'_>, key: K) -> AppResult<Option<<Loaders as Loader<K>>::Value>>
 where
     K: Send + Sync + Hash + Eq + Clone + 'static,
     Loaders: Loader<K, Error = AppError>,
 {
-    loader(ctx)?.load_one(key).await
+    let found = loader(ctx)?.load_one(key).await?;
+    spend(ctx, usize::from(found.is_some())).await?;
+    Ok(found)
 }
 
 /// Loads the list behind a has-many key.
@@ -367,7 +350,9 @@ where
     V: Send + Sync + Clone + 'static,
     Loaders: Loader<K, Value = Vec<V>, Error = AppError>,
 {
-    Ok(loader(ctx)?.load_one(key).await?.unwrap_or_default())
+    let list = loader(ctx)?.load_one(key).await?.unwrap_or_default();
+    spend(ctx, list.len()).await?;
+    Ok(list)
 }
 
 /// Loads several values, keeping the order of the keys and skipping missing ones.
@@ -378,7 +363,9 @@ where
     Loaders: Loader<K, Value = V, Error = AppError>,
 {
     let mut found: HashMap<K, V> = loader(ctx)?.load_many(keys.clone()).await?;
-    Ok(keys.into_iter().filter_map(|k| found.remove(&k)).collect())
+    let values: Vec<V> = keys.into_iter().filter_map(|k| found.remove(&k)).collect();
+    spend(ctx, values.len()).await?;
+    Ok(values)
 }
 
 /// Reads a stored vocabulary value; a value the code does not know is a fault of the data.

@@ -102,6 +102,8 @@ impl QualityQuery {
         #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
     ) -> Result<DataIssueConnection> {
         let kinds = kinds.unwrap_or_default();
+        // The check reads whole tables: it waits for one of the server's turns for heavy work.
+        super::budget(ctx)?.take_turn().await?;
         let issues: Vec<_> = quality::data_issues(db(ctx)?)
             .await?
             .into_iter()

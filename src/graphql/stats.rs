@@ -6,7 +6,7 @@ use super::ids::{NodeKind, encode};
 use super::node::{Node, find_row};
 use super::scalars::Date;
 use super::task::TaskFilter;
-use super::{db, state};
+use super::{budget, db, spend, state};
 use crate::domain::time::{DEFAULT_TIME_ZONE, local_date};
 use crate::error::AppError;
 use crate::store::stats::{
@@ -188,7 +188,9 @@ impl StatsQuery {
         };
         // "Done on time" reads every task's updates: worth it only when a client asks.
         let on_time = ctx.look_ahead().field("doneOnTime").exists();
-        let buckets = task_stats(db(ctx)?, &filter, &group_by, as_of, on_time).await?;
+        let limit = budget(ctx)?.remaining() as u64 + 1;
+        let buckets = task_stats(db(ctx)?, &filter, &group_by, as_of, on_time, limit).await?;
+        spend(ctx, buckets.len()).await?;
         Ok(buckets
             .into_iter()
             .map(|Bucket { key, counts }| TaskBucket { key: key_parts(&group_by, key), counts })
@@ -207,7 +209,9 @@ impl StatsQuery {
     ) -> Result<Vec<ConferenceBucket>> {
         check_dimensions(&group_by)?;
         let filter = filter.unwrap_or_default().into_store(0)?;
-        let buckets = conference_stats(db(ctx)?, &filter, &group_by).await?;
+        let limit = budget(ctx)?.remaining() as u64 + 1;
+        let buckets = conference_stats(db(ctx)?, &filter, &group_by, limit).await?;
+        spend(ctx, buckets.len()).await?;
         Ok(buckets
             .into_iter()
             .map(|Bucket { key, counts }| ConferenceBucket { key: key_parts(&group_by, key), count: counts })

@@ -123,13 +123,14 @@ fn group(query: &mut SelectStatement, alias: &str, expr: Expr) {
 }
 
 /// Task counts grouped by `dimensions`, overdue judged on `as_of`; tasks done on time are
-/// counted only when `on_time` asks (zero otherwise).
+/// counted only when `on_time` asks (zero otherwise). At most `limit` buckets, in key order.
 pub async fn task_stats(
     db: &DatabaseConnection,
     filter: &TaskFilter,
     dimensions: &[TaskDimension],
     as_of: NaiveDate,
     on_time: bool,
+    limit: u64,
 ) -> AppResult<Vec<Bucket<TaskCounts>>> {
     use task::Column as C;
     let backend = db.get_database_backend();
@@ -199,6 +200,7 @@ pub async fn task_stats(
             Alias::new("done_on_time"),
         );
     }
+    query.limit(limit);
     let rows = db.query_all(&query).await?;
     let mut buckets = Vec::with_capacity(rows.len());
     for row in rows {
@@ -231,11 +233,12 @@ pub async fn task_stats(
     Ok(buckets)
 }
 
-/// Conference counts grouped by `dimensions`.
+/// Conference counts grouped by `dimensions`; at most `limit` buckets, in key order.
 pub async fn conference_stats(
     db: &DatabaseConnection,
     filter: &ConferenceFilter,
     dimensions: &[ConferenceDimension],
+    limit: u64,
 ) -> AppResult<Vec<Bucket<i64>>> {
     use conference::Column as C;
     let backend = db.get_database_backend();
@@ -281,6 +284,7 @@ pub async fn conference_stats(
     query
         .expr_as(Expr::cust("COUNT(DISTINCT \"conference\".\"id\")"), Alias::new("total"))
         .cond_where(filter.condition());
+    query.limit(limit);
     let rows = db.query_all(&query).await?;
     let mut buckets = Vec::with_capacity(rows.len());
     for row in rows {

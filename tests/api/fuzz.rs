@@ -135,7 +135,7 @@ fn mutated(dataset: &Value, mutations: &[Mutation]) -> Vec<u8> {
 }
 
 /// Uploads `file` to the import; the HTTP status and the answer.
-async fn upload(app: &TestApp, token: &str, file: Vec<u8>) -> (u16, Value) {
+pub(crate) async fn upload(app: &TestApp, token: &str, file: Vec<u8>) -> (u16, Value) {
     let operations = json!({
         "query": "mutation($file: Upload!) { importDataset(file: $file) { total { created updated removed } } }",
         "variables": { "file": null },

@@ -132,7 +132,7 @@ async fn repeated_fields_and_fragment_bombs_are_limited() {
     for level in 0..500 {
         chain.push_str(&format!("fragment C{level} on Query {{ ...C{} }}\n", level + 1));
     }
-    assert_eq!(refused_without_sql(&app, &chain).await.1, "depth");
+    assert_eq!(refused_without_sql(&app, &chain).await.1, "nesting");
 }
 
 #[tokio::test]
@@ -557,5 +557,55 @@ async fn text_with_a_nul_character_is_refused_or_kept_never_a_failure() {
     } else {
         assert_eq!(created["data"]["createOfficial"]["name"], "Lò\u{0}Văn");
         assert_eq!(count, 1);
+    }
+}
+
+#[tokio::test]
+async fn the_bearer_scheme_is_read_in_any_case() {
+    let app = limited(no_rates()).await;
+    let editor = app.token("desk", Role::Editor).await;
+    for (n, scheme) in ["bearer", "BEARER", "Bearer"].into_iter().enumerate() {
+        let auth = format!("{scheme} {editor}");
+        let body =
+            json!({ "query": format!("mutation {{ createOfficial(input: {{ name: \"Cán bộ {n}\" }}) {{ name }} }}") });
+        let (status, _, answer) = post(&app, &[JSON, ("authorization", auth.as_str())], body.to_string()).await;
+        assert_eq!(status, 200, "{answer}");
+        assert_eq!(answer["data"]["createOfficial"]["name"], format!("Cán bộ {n}"), "{scheme}: {answer}");
+    }
+}
+
+#[tokio::test]
+async fn answers_keep_the_order_of_the_selection_set_at_every_level() {
+    let app = limited(no_rates()).await;
+    let query = "{ officials(first: 2) { totalCount edges { node { name id } cursor } pageInfo { hasNextPage } } \
+                 __typename conferences(first: 2) { edges { cursor node { title date id } } totalCount } \
+                 b: areas(first: 1) { totalCount } a: areas(first: 1) { totalCount } }";
+    let expected = [
+        "\"officials\"",
+        "\"totalCount\"",
+        "\"edges\"",
+        "\"name\"",
+        "\"id\"",
+        "\"cursor\"",
+        "\"pageInfo\"",
+        "\"__typename\"",
+        "\"conferences\"",
+        "\"cursor\"",
+        "\"title\"",
+        "\"date\"",
+        "\"id\"",
+        "\"totalCount\"",
+        "\"b\"",
+        "\"a\"",
+    ];
+    for _ in 0..30 {
+        let response =
+            app.client.post(app.url("/graphql")).json(&json!({ "query": query })).send().await.expect("send");
+        let text = response.text().await.expect("text");
+        let mut from = 0;
+        for key in expected {
+            let at = text[from..].find(key).unwrap_or_else(|| panic!("{key} out of order in {text}"));
+            from += at + key.len();
+        }
     }
 }

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod budget;
 mod calendars;
 mod cli;
 mod conferences;
@@ -17,11 +18,13 @@ mod graphiql;
 mod history;
 mod imports;
 mod limits;
+mod nesting;
 mod officials;
 mod organizations;
 mod pagination;
 mod schema;
 mod search;
+mod sockets;
 mod sources;
 mod statements;
 mod stats;

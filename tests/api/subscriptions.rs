@@ -226,7 +226,9 @@ async fn metrics_count_a_request_just_made() {
     assert_eq!(metric(&address, duration).await, 1.0);
     let refused = json!({ "query": "query DashboardCounts { nope }", "operationName": "DashboardCounts" });
     app.client.post(app.url("/graphql")).json(&refused).send().await.expect("request");
-    let failed = "govtrail_graphql_requests_total{operation=\"DashboardCounts\",outcome=\"BAD_USER_INPUT\"}";
+    // A request refused before execution is counted under "-": no valid document vouched for
+    // its name, and refusals must not fill the table of names.
+    let failed = "govtrail_graphql_requests_total{operation=\"-\",outcome=\"BAD_USER_INPUT\"}";
     assert_eq!(metric(&address, failed).await, 1.0);
     assert!(metric(&address, "govtrail_db_pool_max_connections").await >= 1.0);
     let text = reqwest::get(app.url("/metrics")).await.unwrap().text().await.unwrap();

@@ -1,0 +1,171 @@
+//! Operations over `/graphql/ws` pass the admission of an HTTP request: the rate limit, the
+//! time limit, the token looked up again (a revoked one stops at once); a connection that never
+//! initialises is closed; and what clients name their operations cannot forge `/metrics`.
+
+use crate::helpers::*;
+use govtrail::auth::Role;
+use govtrail::limits::Limits;
+use serde_json::{Value, json};
+use std::time::Duration;
+
+fn no_rates() -> Limits {
+    Limits { anonymous_per_minute: 0, token_per_minute: 0, ..Limits::default() }
+}
+
+/// The answer to one operation sent over `socket` as subscription `id`: its single result, or
+/// the errors of an `error` message.
+async fn over_socket(socket: &mut Socket, id: &str, query: &str, variables: Value) -> Value {
+    socket.subscribe(id, query, variables).await;
+    let message = socket.message_within(Duration::from_secs(20)).await.expect("an answer");
+    match message["type"].as_str() {
+        Some("next") => {
+            let done = socket.message_within(Duration::from_secs(20)).await.expect("complete");
+            assert_eq!(done["type"], "complete", "{done}");
+            message["payload"].clone()
+        }
+        Some("error") => json!({ "errors": message["payload"] }),
+        _ => panic!("{message}"),
+    }
+}
+
+fn code(answer: &Value) -> &str {
+    answer["errors"][0]["extensions"]["code"].as_str().unwrap_or("")
+}
+
+#[tokio::test]
+async fn operations_over_a_socket_are_charged_to_the_rate_limit() {
+    // 60 a minute, bursts of 30; connection_init takes one.
+    let limits = Limits { anonymous_per_minute: 60, ..no_rates() };
+    let app = spawn(Setup { limits, ..Setup::default() }).await;
+    let mut socket = Socket::connect(&app.address.to_string(), json!({})).await.expect("connection");
+    let mut refused = 0;
+    for n in 0..40 {
+        let answer = over_socket(&mut socket, &n.to_string(), "{ __typename }", json!({})).await;
+        match code(&answer) {
+            "" => assert_eq!(answer["data"]["__typename"], "Query"),
+            "RATE_LIMITED" => refused += 1,
+            other => panic!("{other}: {answer}"),
+        }
+    }
+    assert!((10..=12).contains(&refused), "{refused} of 40 refused past a burst of 30");
+    // HTTP from the same address draws on the same allowance.
+    let http = app.client.post(app.url("/graphql")).json(&json!({ "query": "{ __typename }" })).send().await;
+    assert_eq!(http.expect("send").status().as_u16(), 429);
+}
+
+#[tokio::test]
+async fn queries_over_a_socket_are_stopped_at_the_time_limit() {
+    use crate::statements::{NESTED, large_dataset};
+    let limits = Limits { time_limit: Duration::from_millis(1), ..no_rates() };
+    let app = spawn(Setup { dataset: Some(large_dataset(120).to_string()), limits, ..Setup::default() }).await;
+    let mut socket = Socket::connect(&app.address.to_string(), json!({})).await.expect("connection");
+    let answer = over_socket(&mut socket, "1", NESTED, json!({ "n": 100 })).await;
+    assert_eq!(code(&answer), "TIMEOUT", "{answer}");
+    let answer = over_socket(&mut socket, "2", "{ __typename }", json!({})).await;
+    assert_eq!(answer["data"]["__typename"], "Query");
+}
+
+#[tokio::test]
+async fn a_revoked_token_writes_nothing_over_an_open_socket() {
+    // The periodic re-check is an hour away: the revocation must stop the very next operation.
+    let setup = Setup { token_recheck: Duration::from_secs(3600), ..Setup::default() };
+    let app = spawn(setup).await;
+    let editor = app.token("desk", Role::Editor).await;
+    let mut socket = Socket::connect(&app.address.to_string(), json!({ "token": editor })).await.expect("connection");
+    let create = "mutation($name: String!) { createOfficial(input: { name: $name }) { name } }";
+    let made = over_socket(&mut socket, "1", create, json!({ "name": "Vàng Seo Pao" })).await;
+    assert_eq!(made["data"]["createOfficial"]["name"], "Vàng Seo Pao", "{made}");
+    let db = govtrail::database::connect(&app.database_url).await.expect("connect");
+    govtrail::auth::revoke_token(&db, "desk").await.map_err(|e| e.message()).expect("revoke");
+    let refused = over_socket(&mut socket, "2", create, json!({ "name": "Giàng A Dính" })).await;
+    assert_eq!(code(&refused), "UNAUTHENTICATED", "{refused}");
+    let found = app.data("{ officials(first: 10) { totalCount } }", json!({})).await;
+    assert_eq!(found["officials"]["totalCount"], 1, "nothing was written after the revocation");
+}
+
+#[tokio::test]
+async fn a_socket_that_never_initialises_is_closed() {
+    use futures::StreamExt;
+    use tokio_tungstenite::tungstenite::Message;
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let limits = Limits { connection_init_wait: Duration::from_millis(300), ..no_rates() };
+    let app = spawn(Setup { limits, ..Setup::default() }).await;
+    let mut request = format!("ws://{}/graphql/ws", app.address).into_client_request().expect("request");
+    request.headers_mut().insert("Sec-WebSocket-Protocol", "graphql-transport-ws".parse().expect("header"));
+    let (mut ws, _) = tokio_tungstenite::connect_async(request).await.expect("upgrade");
+    let message = tokio::time::timeout(Duration::from_secs(10), ws.next()).await.expect("closed in time");
+    match message {
+        Some(Ok(Message::Close(Some(frame)))) => assert_eq!(u16::from(frame.code), 4408),
+        other => panic!("expected a close with 4408, got {other:?}"),
+    }
+    // One that initialises in time stays open past the wait.
+    let mut socket = Socket::connect(&app.address.to_string(), json!({})).await.expect("connection");
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let answer = over_socket(&mut socket, "1", "{ __typename }", json!({})).await;
+    assert_eq!(answer["data"]["__typename"], "Query");
+}
+
+/// Every line of an exposition is a comment, a sample `name{labels} value` or `# EOF`.
+fn well_formed(exposition: &str) -> bool {
+    exposition.lines().all(|line| {
+        line.starts_with('#')
+            || line.split_once(' ').is_some_and(|(series, value)| {
+                let name_end = series.find('{').unwrap_or(series.len());
+                series[..name_end].chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
+                    && (name_end == series.len() || series.ends_with('}'))
+                    && value.parse::<f64>().is_ok()
+            })
+    })
+}
+
+#[tokio::test]
+async fn operation_names_cannot_forge_metrics_or_fill_their_table() {
+    let app = spawn(Setup { limits: no_rates(), ..Setup::default() }).await;
+    let forged = "x\"} 1\ngovtrail_forged_total 1\n# ";
+    for query in ["{ __typename }", "query x { __typename }", "{ nosuchfield }"] {
+        let body = json!({ "query": query, "operationName": forged });
+        app.client.post(app.url("/graphql")).json(&body).send().await.expect("send");
+    }
+    // Refused requests under hundreds of names leave the operation table alone.
+    for n in 0..250 {
+        let body = json!({ "query": "{ nosuchfield }", "operationName": format!("Refused{n}") });
+        app.client.post(app.url("/graphql")).json(&body).send().await.expect("send");
+    }
+    let body = json!({ "query": "query Dashboard { __typename }", "operationName": "Dashboard" });
+    app.client.post(app.url("/graphql")).json(&body).send().await.expect("send");
+    let text = reqwest::get(app.url("/metrics")).await.expect("metrics").text().await.expect("text");
+    assert!(!text.contains("govtrail_forged"), "a client forged a line");
+    assert!(well_formed(&text), "the exposition is malformed:\n{text}");
+    assert!(!text.contains("Refused"), "refused requests took places in the table");
+    assert!(text.contains("operation=\"Dashboard\""), "{text}");
+}
+
+#[tokio::test]
+async fn a_write_locked_out_by_another_process_is_busy_not_internal() {
+    use sea_orm::ConnectionTrait;
+    if std::env::var("TEST_DATABASE_URL").is_ok() {
+        return; // PostgreSQL has no file lock to hold.
+    }
+    let app = spawn(Setup { limits: no_rates(), ..Setup::default() }).await;
+    let editor = app.token("desk", Role::Editor).await;
+    // Another process writing the same file, as `govtrail import` does, holds the write lock.
+    let mut options = sea_orm::ConnectOptions::new(app.database_url.clone());
+    options.max_connections(1).sqlx_logging(false);
+    let other = sea_orm::Database::connect(options).await.expect("connect");
+    other.execute_unprepared("BEGIN IMMEDIATE").await.expect("take the write lock");
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .bearer_auth(&editor)
+        .json(&json!({ "query": "mutation { createOfficial(input: { name: \"Sùng Mí Chá\" }) { name } }" }))
+        .send()
+        .await
+        .expect("send");
+    let retry = response.headers().get("retry-after").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let answer: Value = response.json().await.expect("JSON");
+    assert_eq!(code(&answer), "SERVER_BUSY", "{answer}");
+    assert_eq!(retry.as_deref(), Some("1"));
+    other.execute_unprepared("ROLLBACK").await.expect("release");
+    let found = app.data("{ officials(first: 1) { totalCount } }", json!({})).await;
+    assert_eq!(found["officials"]["totalCount"], 0, "nothing was written");
+}
