@@ -50,6 +50,10 @@ pub struct ServerConfig {
     /// Origins of browser pages on other sites that may call the API (CORS), such as a
     /// dashboard's; pages of any other site are refused.
     pub cors_origins: Vec<String>,
+    /// Host names (or addresses) the server answers to besides the loopback ones and the
+    /// address it listens on; `*` for any. A request naming another host is refused, so that a
+    /// page whose name is rebound to this server's address cannot read it.
+    pub allowed_hosts: Vec<String>,
 }
 
 /// The default interval between checks of a subscription connection's token.
@@ -80,6 +84,7 @@ impl ServerConfig {
             graphiql: true,
             trust_forwarded_for: false,
             cors_origins: Vec::new(),
+            allowed_hosts: Vec::new(),
         }
     }
 }

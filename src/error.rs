@@ -64,8 +64,9 @@ pub enum AppError {
     },
     /// The HTTP request is not one this server reads: `status` says why (400 a malformed body
     /// or parameters, 403 a page of another site, 405 a mutation over GET, 413 a body too
-    /// large, 415 a body that is not JSON). Code `BAD_REQUEST`, `FORBIDDEN_ORIGIN`,
-    /// `METHOD_NOT_ALLOWED`, `PAYLOAD_TOO_LARGE` or `UNSUPPORTED_MEDIA_TYPE`.
+    /// large, 415 a body that is not JSON, 421 a host the server does not answer to). Code
+    /// `BAD_REQUEST`, `FORBIDDEN_ORIGIN`, `METHOD_NOT_ALLOWED`, `PAYLOAD_TOO_LARGE`,
+    /// `UNSUPPORTED_MEDIA_TYPE` or `MISDIRECTED_HOST`.
     BadRequest {
         /// The HTTP status of the refusal.
         status: u16,
@@ -131,6 +132,7 @@ impl AppError {
             AppError::BadRequest { status: 405, .. } => "METHOD_NOT_ALLOWED",
             AppError::BadRequest { status: 413, .. } => "PAYLOAD_TOO_LARGE",
             AppError::BadRequest { status: 415, .. } => "UNSUPPORTED_MEDIA_TYPE",
+            AppError::BadRequest { status: 421, .. } => "MISDIRECTED_HOST",
             AppError::BadRequest { .. } => "BAD_REQUEST",
             AppError::Internal { .. } => "INTERNAL",
         }
@@ -262,6 +264,7 @@ pub fn status_for_code(code: &str) -> u16 {
         "CONFLICT" => 409,
         "PAYLOAD_TOO_LARGE" => 413,
         "UNSUPPORTED_MEDIA_TYPE" => 415,
+        "MISDIRECTED_HOST" => 421,
         "RATE_LIMITED" => 429,
         "INTERNAL" => 500,
         "SERVER_BUSY" | "TIMEOUT" | "SUBSCRIPTION_LAGGED" => 503,

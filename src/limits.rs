@@ -97,6 +97,9 @@ pub fn list_cost(child_complexity: usize) -> usize {
     child_complexity.saturating_mul(LIST_FACTOR).saturating_add(1)
 }
 
+/// The most errors one answer carries; past it, one more error says how many were left out.
+pub const MAX_ERRORS: usize = 100;
+
 /// An answer of up to this many nodes is light: it is built without waiting for a turn.
 pub const LIGHT_NODES: usize = 2_000;
 
@@ -388,7 +391,9 @@ pub fn check(request: &mut async_graphql::Request, limits: &Limits, introspectio
     let mut total = Shape::default();
     for (_, operation) in document.operations.iter() {
         let shape = shape_of(&operation.node.selection_set.node, document, &mut known, 1);
-        total.fields = total.fields.saturating_add(shape.fields);
+        // Each variable definition is validated (and can be reported) like a field.
+        let definitions = operation.node.variable_definitions.len();
+        total.fields = total.fields.saturating_add(shape.fields).saturating_add(definitions);
         total.aliases = total.aliases.saturating_add(shape.aliases);
         total.nesting = total.nesting.max(shape.nesting);
         total.introspects |= shape.introspects;
@@ -408,7 +413,13 @@ pub fn check(request: &mut async_graphql::Request, limits: &Limits, introspectio
         [("fields", total.fields, limits.max_fields), ("aliases", total.aliases, limits.max_aliases)]
     {
         if count > max {
-            let message = format!("the query has {count} {limit}, fragments expanded; the most is {max}");
+            let message = if limit == "fields" {
+                format!(
+                    "the query has {count} field selections and variable definitions, fragments expanded; the most is {max}"
+                )
+            } else {
+                format!("the query has {count} {limit}, fragments expanded; the most is {max}")
+            };
             return Err(AppError::limit(limit, max, message));
         }
     }

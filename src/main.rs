@@ -113,6 +113,11 @@ enum Command {
         /// other sites are refused.
         #[arg(long = "cors-origin", env = "GOVTRAIL_CORS_ORIGINS", value_delimiter = ',')]
         cors_origins: Vec<String>,
+        /// A host name (or address) the server answers to, such as `govtrail.example.vn`,
+        /// besides localhost, loopback addresses and the address it listens on (repeat the
+        /// flag, or separate with commas; `*` for any). Requests naming other hosts get 421.
+        #[arg(long = "allowed-host", env = "GOVTRAIL_ALLOWED_HOSTS", value_delimiter = ',')]
+        allowed_hosts: Vec<String>,
     },
     /// Create, list and revoke API tokens.
     Token {
@@ -476,6 +481,7 @@ async fn main() -> ExitCode {
             no_graphiql,
             trust_forwarded_for,
             cors_origins,
+            allowed_hosts,
         } => {
             let limits = match limits.limits() {
                 Ok(limits) => limits,
@@ -508,6 +514,7 @@ async fn main() -> ExitCode {
                 graphiql: !no_graphiql,
                 trust_forwarded_for,
                 cors_origins: cors_origins.iter().map(|o| o.trim().trim_end_matches('/').to_owned()).collect(),
+                allowed_hosts: allowed_hosts.iter().map(|h| h.trim().to_ascii_lowercase()).collect(),
                 ..ServerConfig::new(listen)
             };
             match server::bind(&config, db, shutdown_signal()).await {

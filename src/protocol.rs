@@ -58,6 +58,12 @@ fn header_text<'a>(request: &'a poem::Request, name: header::HeaderName) -> Opti
     request.headers().get(name).and_then(|v| v.to_str().ok())
 }
 
+/// Whether `request` carries a multipart body: a dataset upload.
+pub fn is_upload(request: &poem::Request) -> bool {
+    header_text(request, header::CONTENT_TYPE)
+        .is_some_and(|t| t.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("multipart/form-data"))
+}
+
 /// The GraphQL request (or batch) an HTTP request carries; a BAD_REQUEST-family error with
 /// the status the specification gives when it carries none this server reads.
 pub async fn read(request: &poem::Request, body: poem::Body, limits: &Limits) -> AppResult<BatchRequest> {
@@ -302,6 +308,29 @@ pub fn refusal(error: AppError) -> async_graphql::Response {
     async_graphql::Response::from_errors(vec![error.into_server_error()])
 }
 
+/// Whether the server answers to `host` (the `Host` header): loopback names and addresses,
+/// the address it listens on, and the names the operator allowed (`*`: any). A request without
+/// `Host` passes (only old non-browser clients send none).
+pub fn host_allowed(host: Option<&str>, listen: std::net::SocketAddr, allowed: &[String]) -> bool {
+    let Some(host) = host else { return true };
+    let host = host.trim().to_ascii_lowercase();
+    // The name without its port: `name:port`, `[v6]:port`, `[v6]`.
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map_or(host.as_str(), |(name, _)| name),
+    };
+    let name = name.trim_end_matches('.');
+    if name == "localhost" || name.ends_with(".localhost") {
+        return true;
+    }
+    if let Ok(address) = name.parse::<std::net::IpAddr>()
+        && (address.is_loopback() || (!listen.ip().is_unspecified() && address == listen.ip()))
+    {
+        return true;
+    }
+    allowed.iter().any(|a| a == "*" || a.trim_end_matches('.') == name)
+}
+
 /// Where a browser request comes from, as its `Origin` header says.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Origin {
@@ -335,6 +364,30 @@ pub fn origin_of(origin: Option<&str>, host: Option<&str>, listed: &[String]) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_server_answers_to_loopback_its_address_and_the_allowed_names() {
+        let local: std::net::SocketAddr = "127.0.0.1:8080".parse().unwrap();
+        let everywhere: std::net::SocketAddr = "0.0.0.0:8080".parse().unwrap();
+        let public: std::net::SocketAddr = "203.0.113.7:80".parse().unwrap();
+        let allowed = vec!["govtrail.example.vn".to_owned()];
+        for host in
+            ["localhost:8080", "LOCALHOST", "app.localhost:3000", "127.0.0.1:8080", "127.0.0.2", "[::1]:8080", "[::1]"]
+        {
+            assert!(host_allowed(Some(host), everywhere, &[]), "{host}");
+        }
+        assert!(host_allowed(None, local, &[]));
+        assert!(host_allowed(Some("203.0.113.7"), public, &[]), "the address it listens on");
+        assert!(!host_allowed(Some("203.0.113.7"), everywhere, &[]), "0.0.0.0 names no address");
+        assert!(host_allowed(Some("GovTrail.example.vn:443"), local, &allowed));
+        assert!(host_allowed(Some("govtrail.example.vn."), local, &allowed));
+        for host in
+            ["attacker.example", "govtrail.example.vn.attacker.example", "localhost.attacker.example", "10.0.0.5:8080"]
+        {
+            assert!(!host_allowed(Some(host), local, &allowed), "{host}");
+        }
+        assert!(host_allowed(Some("anything.example"), local, &["*".to_owned()]));
+    }
 
     #[test]
     fn origins_are_told_apart() {

@@ -83,6 +83,16 @@ impl App {
         }
     }
 
+    /// Takes `cost` more requests from the allowance of an admitted caller: its token's, else
+    /// its address's.
+    fn charge(&self, identity: &Identity, client: Option<IpAddr>, cost: u32) -> AppResult<()> {
+        match (identity, client) {
+            (Identity::Token { name, .. }, _) => self.rates.charge_token(name, cost),
+            (_, Some(address)) => self.rates.charge_address(address, cost),
+            (_, None) => Ok(()),
+        }
+    }
+
     /// Who sent `request`: the connection's peer, or behind a trusted reverse proxy the
     /// address it appended to `X-Forwarded-For`.
     fn client(&self, request: &poem::Request) -> Option<IpAddr> {
@@ -103,6 +113,26 @@ impl App {
 async fn graphql(Data(app): Data<&Arc<App>>, request: &poem::Request, body: poem::Body) -> Response {
     let started = std::time::Instant::now();
     let media = MediaType::negotiate(request.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()));
+    // The caller is admitted before its body is read: nobody makes the server read (up to
+    // 64 MiB of an upload) on behalf of credentials it would refuse.
+    let authorization = request.headers().get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or(""));
+    let client = app.client(request);
+    let admitted = app.admit(authorization, client, 1).await.and_then(|identity| {
+        // Only importDataset takes a file, and only an ADMIN may call it. (Without credentials
+        // a multipart body is what a cross-site form sends: protocol::read refuses it with 415.)
+        if protocol::is_upload(request) && authorization.is_some() {
+            identity.require(auth::Role::Admin)?;
+        }
+        Ok(identity)
+    });
+    let identity = match admitted {
+        Ok(identity) => identity,
+        Err(err) => {
+            let refused = refusal(err);
+            log_request(app, "-", &refused, started);
+            return protocol::respond(media, &BatchResponse::Single(refused));
+        }
+    };
     let batch = match protocol::read(request, body, &app.options.limits).await {
         Ok(batch) => batch,
         Err(err) => {
@@ -110,24 +140,14 @@ async fn graphql(Data(app): Data<&Arc<App>>, request: &poem::Request, body: poem
             return protocol::refuse(media, err);
         }
     };
-    let cost = match &batch {
-        BatchRequest::Single(_) => 1,
-        BatchRequest::Batch(items) => items.len() as u32,
-    };
-    let authorization = request.headers().get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or(""));
-    let identity = match app.admit(authorization, app.client(request), cost).await {
-        Ok(identity) => identity,
-        Err(err) => {
-            // One refusal for the whole request, a batch included.
-            let refused = refusal(err);
-            let operation = match &batch {
-                BatchRequest::Single(one) => one.operation_name.as_deref(),
-                BatchRequest::Batch(_) => None,
-            };
-            log_request(app, operation.unwrap_or("-"), &refused, started);
-            return protocol::respond(media, &BatchResponse::Single(refused));
-        }
-    };
+    // Each further operation of a batch counts as a request of its own.
+    if let BatchRequest::Batch(items) = &batch
+        && let Err(err) = app.charge(&identity, client, items.len().saturating_sub(1) as u32)
+    {
+        let refused = refusal(err);
+        log_request(app, "-", &refused, started);
+        return protocol::respond(media, &BatchResponse::Single(refused));
+    }
     let answered = match batch {
         BatchRequest::Single(one) => BatchResponse::Single(answer(app, &identity, one, started).await),
         BatchRequest::Batch(many) => {
@@ -587,8 +607,20 @@ async fn cross_site<E: poem::Endpoint>(
     endpoint: Arc<E>,
     request: poem::Request,
     origins: Arc<Vec<String>>,
+    hosts: Arc<(SocketAddr, Vec<String>)>,
 ) -> poem::Result<Response> {
     let text = |name| request.headers().get(name).and_then(|v: &poem::http::HeaderValue| v.to_str().ok());
+    // A page whose name was rebound to this server's address (DNS rebinding) sends its own name
+    // as Host: only the names the server answers to pass. Health checks carry no data.
+    let probe = matches!(request.uri().path(), "/healthz" | "/readyz");
+    if !probe && !protocol::host_allowed(text(header::HOST), hosts.0, &hosts.1) {
+        let media = MediaType::negotiate(text(header::ACCEPT));
+        let refused = AppError::bad_request(
+            421,
+            "this server does not answer to that host name; its operator can allow it with --allowed-host",
+        );
+        return Ok(protocol::refuse(media, refused));
+    }
     let origin = text(header::ORIGIN).map(str::to_owned);
     match protocol::origin_of(origin.as_deref(), text(header::HOST), &origins) {
         protocol::Origin::Unstated | protocol::Origin::Same => {
@@ -691,17 +723,18 @@ where
     if let Some(folder) = &config.graphiql_assets {
         routes = routes.nest(graphiql::LOCAL_PREFIX, StaticFilesEndpoint::new(folder));
     }
-    let origins = Arc::new(config.cors_origins.clone());
-    let endpoint = routes
-        .data(app)
-        .around(move |endpoint, request| cross_site(endpoint, request, origins.clone()))
-        .with(CatchPanic::new());
     let acceptor = TcpListener::bind(config.listen).into_acceptor().await?;
     let address = acceptor
         .local_addr()
         .first()
         .and_then(|a| a.as_socket_addr().copied())
         .ok_or_else(|| std::io::Error::other("the listener has no socket address"))?;
+    let origins = Arc::new(config.cors_origins.clone());
+    let hosts = Arc::new((address, config.allowed_hosts.clone()));
+    let endpoint = routes
+        .data(app)
+        .around(move |endpoint, request| cross_site(endpoint, request, origins.clone(), hosts.clone()))
+        .with(CatchPanic::new());
     let timeout = config.shutdown_timeout;
     let signal = async move {
         shutdown.await;

@@ -298,6 +298,13 @@ impl futures::task::ArcWake for WakeFlag {
 /// their LIMIT_EXCEEDED refusal, and the rest (a query that does not parse or validate, an
 /// argument of the wrong type) are the client's input.
 pub fn code_engine_errors(response: &mut async_graphql::Response, limits: &crate::limits::Limits) {
+    // However many errors a document provokes, an answer carries at most MAX_ERRORS of them.
+    if response.errors.len() > crate::limits::MAX_ERRORS {
+        let left_out = response.errors.len() - crate::limits::MAX_ERRORS;
+        response.errors.truncate(crate::limits::MAX_ERRORS);
+        let message = format!("{left_out} more errors were left out; correct these first");
+        response.errors.push(AppError::limit("errors", crate::limits::MAX_ERRORS, message).into_server_error());
+    }
     for error in &mut response.errors {
         if error.extensions.as_ref().is_some_and(|x| x.get("code").is_some()) {
             continue;

@@ -34,6 +34,8 @@ pub struct Setup {
     /// The server's limits; rate limits are off unless a test sets them, as tests send many
     /// requests from one address.
     pub limits: govtrail::limits::Limits,
+    /// Host names the server answers to besides the loopback ones.
+    pub allowed_hosts: Vec<String>,
 }
 
 impl Default for Setup {
@@ -50,6 +52,7 @@ impl Default for Setup {
                 token_per_minute: 0,
                 ..govtrail::limits::Limits::default()
             },
+            allowed_hosts: Vec::new(),
         }
     }
 }
@@ -132,6 +135,7 @@ pub async fn spawn(setup: Setup) -> TestApp {
         restrict_reads: setup.restrict_reads,
         token_recheck: setup.token_recheck,
         limits: setup.limits.clone(),
+        allowed_hosts: setup.allowed_hosts.clone(),
         ..ServerConfig::new("127.0.0.1:0".parse().expect("address"))
     };
     let (address, serve) = server::bind(&config, db, async {

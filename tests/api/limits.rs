@@ -609,3 +609,68 @@ async fn answers_keep_the_order_of_the_selection_set_at_every_level() {
         }
     }
 }
+
+#[tokio::test]
+async fn an_upload_is_refused_before_its_body_is_read_unless_an_admin_sends_it() {
+    let app = limited(no_rates()).await;
+    let reader = app.token("reader", Role::Reader).await;
+    // A body that starts and never ends: the answer must come without it.
+    let endless = || {
+        use futures::StreamExt;
+        futures::stream::once(async { Ok::<_, std::io::Error>(b"--x\r\n".to_vec()) }).chain(futures::stream::pending())
+    };
+    for (token, status) in [(reader.as_str(), 403), ("gt_forged", 401)] {
+        let request = app
+            .client
+            .post(app.url("/graphql"))
+            .bearer_auth(token)
+            .header("accept", "application/graphql-response+json")
+            .header("content-type", "multipart/form-data; boundary=x")
+            .body(reqwest::Body::wrap_stream(endless()));
+        let response = tokio::time::timeout(std::time::Duration::from_secs(10), request.send())
+            .await
+            .expect("answered without reading the body")
+            .expect("send");
+        assert_eq!(response.status().as_u16(), status);
+    }
+}
+
+#[tokio::test]
+async fn variable_definitions_count_and_errors_are_capped() {
+    let app = limited(no_rates()).await;
+    let definitions: Vec<String> = (0..1_000).map(|n| format!("$v{n}: Int")).collect();
+    let query = format!("query({}) {{ __typename }}", definitions.join(", "));
+    let (code, limit, _) = refused_without_sql(&app, &query).await;
+    assert_eq!((code.as_str(), limit.as_str()), ("LIMIT_EXCEEDED", "fields"));
+    // 900 unknown fields pass the shape checks and fail validation: the answer stays small.
+    let query = format!("{{ {} }}", (0..900).map(|n| format!("nosuch{n}")).collect::<Vec<_>>().join(" "));
+    let (_, _, answer) = post(&app, &[JSON], json!({ "query": query }).to_string()).await;
+    let errors = answer["errors"].as_array().expect("errors");
+    assert_eq!(errors.len(), govtrail::limits::MAX_ERRORS + 1, "{}", errors.len());
+    assert_eq!(errors.last().unwrap()["extensions"]["limit"], "errors");
+}
+
+#[tokio::test]
+async fn requests_naming_another_host_are_refused() {
+    let allowed_hosts = vec!["govtrail.example.vn".to_owned()];
+    let app = spawn(Setup { limits: no_rates(), allowed_hosts, ..Setup::default() }).await;
+    let port = app.address.port();
+    let send = |host: String, path: &'static str| {
+        let request =
+            app.client.post(app.url(path)).header("host", host).header("accept", "application/graphql-response+json");
+        request.json(&json!({ "query": "{ __typename }" })).send()
+    };
+    for host in [format!("localhost:{port}"), format!("127.0.0.1:{port}"), "govtrail.example.vn".to_owned()] {
+        let response = send(host.clone(), "/graphql").await.expect("send");
+        assert_eq!(response.status().as_u16(), 200, "{host}");
+    }
+    // A page whose name was rebound to this server's address sends its own name.
+    let refused = send(format!("rebound.attacker.example:{port}"), "/graphql").await.expect("send");
+    assert_eq!(refused.status().as_u16(), 421);
+    let answer: Value = refused.json().await.expect("JSON");
+    assert_eq!(refusal(&answer).0, "MISDIRECTED_HOST", "{answer}");
+    let page = app.client.get(app.url("/")).header("host", "rebound.attacker.example").send().await.expect("send");
+    assert_eq!(page.status().as_u16(), 421, "GraphiQL too");
+    let health = app.client.get(app.url("/healthz")).header("host", "10.0.0.5").send().await.expect("send");
+    assert_eq!(health.status().as_u16(), 200, "health checks by address pass");
+}
