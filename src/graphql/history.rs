@@ -56,9 +56,12 @@ impl Change {
         &self.0.operation
     }
 
-    /// The name of the token that made it.
-    async fn actor(&self) -> &str {
-        &self.0.actor
+    /// The name of the token that made it, shown to EDITORs and ADMINs (the staff who write);
+    /// null for readers and anonymous callers, as a token's name often names a person or a
+    /// desk and is theirs to see in the audit log only.
+    async fn actor(&self, ctx: &Context<'_>) -> Option<&str> {
+        let identity = ctx.data::<Identity>().unwrap_or(&Identity::Anonymous);
+        identity.require(Role::Editor).ok().map(|_| self.0.actor.as_str())
     }
 
     /// When it was made.

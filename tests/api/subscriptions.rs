@@ -28,9 +28,12 @@ async fn a_filtered_subscription_sees_tasks_enter_and_leave_its_filter() {
     let address = app.address.to_string();
     let editor = app.token("ban-dan-van", Role::Editor).await;
     let ban = id_of(&app, "organizations", "Ban Dân vận Tỉnh ủy Hà Giang").await;
-    let mut socket = Socket::connect(&address, json!({})).await.expect("connected");
+    let reader = app.token("wall-screen", Role::Reader).await;
+    let mut anonymous = Socket::connect(&address, json!({ "token": reader })).await.expect("connected");
+    anonymous.subscribe("open", TASK_CHANGED, json!({ "f": { "status": ["OPEN"] } })).await;
+    let mut socket = Socket::connect(&address, json!({ "token": editor })).await.expect("connected");
     socket.subscribe("open", TASK_CHANGED, json!({ "f": { "status": ["OPEN"] } })).await;
-    await_subscriptions(&address, "taskChanged", 1.0).await;
+    await_subscriptions(&address, "taskChanged", 2.0).await;
 
     let made = app
         .query_as(
@@ -40,6 +43,8 @@ async fn a_filtered_subscription_sees_tasks_enter_and_leave_its_filter() {
         )
         .await;
     let id = ok(&made)["createTask"]["id"].clone();
+    let seen_by_reader = anonymous.next().await;
+    assert_eq!(seen_by_reader["data"]["taskChanged"]["change"]["actor"], Value::Null, "actors are for staff who write");
     let created = socket.next().await;
     assert_eq!(
         created["data"]["taskChanged"],
@@ -244,7 +249,8 @@ async fn a_change_through_one_server_reaches_subscribers_of_another() {
     let (_first, watched) = serve_process(&database, &["--demo", "--change-poll-ms", "100"]);
     let (_second, written) = serve_process(&database, &["--change-poll-ms", "100"]);
     let token = cli_token(&database, "replica-test", "EDITOR");
-    let mut socket = Socket::connect(&watched, json!({})).await.expect("connected");
+    // An EDITOR's connection sees who made a change.
+    let mut socket = Socket::connect(&watched, json!({ "token": token })).await.expect("connected");
     socket.subscribe("t", TASK_CHANGED, json!({})).await;
     await_subscriptions(&watched, "taskChanged", 1.0).await;
     let client = reqwest::Client::new();

@@ -43,12 +43,13 @@ async fn a_stale_version_is_a_conflict_and_the_history_holds_both_changes() {
     assert_eq!(first["data"]["updateOfficial"]["version"], 2, "{first}");
     let stale = app.query_as(&editor, UPDATE, json!({ "id": id, "v": 1, "i": { "name": "Trần Văn Ba" } })).await;
     assert_eq!(code(&stale), "CONFLICT");
-    let history = app
-        .data(
-            "query($id: ID!) { node(id: $id) { ... on Official { name version history { totalCount nodes { action operation actor at fields { field before after } } } } } }",
-            json!({ "id": id }),
-        )
-        .await;
+    let query = "query($id: ID!) { node(id: $id) { ... on Official { name version history { totalCount nodes { action operation actor at fields { field before after } } } } } }";
+    let anonymous = app.data(query, json!({ "id": id })).await;
+    assert_eq!(anonymous["node"]["history"]["nodes"][0]["actor"], Value::Null, "actors are for staff who write");
+    let reader = app.token("reader", Role::Reader).await;
+    let read = app.query_as(&reader, query, json!({ "id": id })).await;
+    assert_eq!(read["data"]["node"]["history"]["nodes"][0]["actor"], Value::Null);
+    let history = app.query_as(&editor, query, json!({ "id": id })).await["data"].clone();
     let node = &history["node"];
     assert_eq!(node["name"], "Trần Văn Hai", "the stale update changed nothing");
     assert_eq!(node["history"]["totalCount"], 2);
@@ -180,11 +181,13 @@ async fn staff_record_a_task_its_progress_and_reopen_it() {
     let again = app.query_as(&editor, reopen, json!({ "id": id })).await;
     assert_eq!(again["errors"][0]["extensions"]["code"], "CONFLICT", "{again}");
     let history = app
-        .data(
+        .query_as(
+            &editor,
             "query($id: ID!) { node(id: $id) { ... on Task { history { totalCount nodes { operation actor } } } } }",
             json!({ "id": id }),
         )
-        .await;
+        .await["data"]
+        .clone();
     assert_eq!(history["node"]["history"]["totalCount"], 5);
     assert_eq!(history["node"]["history"]["nodes"][0]["operation"], "reopenTask");
     assert_eq!(history["node"]["history"]["nodes"][0]["actor"], "ban-dan-van");
