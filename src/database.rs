@@ -5,10 +5,92 @@ use sea_orm::{
     ConnectOptions, Database, DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode,
     TransactionOptions, TransactionTrait,
 };
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// The database used when none is named: a SQLite file in the working directory.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://govtrail.db?mode=rwc";
+
+/// The file a SQLite URL names (`sqlite://path?mode=rwc`, `sqlite:path`); none for other
+/// databases and for in-memory ones.
+pub fn sqlite_file(url: &str) -> Option<PathBuf> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let (path, options) = rest.split_once('?').unwrap_or((rest, ""));
+    if path.is_empty() || path == ":memory:" || options.split('&').any(|o| o == "mode=memory") {
+        return None;
+    }
+    Some(PathBuf::from(path))
+}
+
+/// The database a URL names, for a person to read: a SQLite file's absolute path, or the URL
+/// without its password.
+pub fn describe(url: &str) -> String {
+    if let Some(file) = sqlite_file(url) {
+        let absolute = std::path::absolute(&file).unwrap_or(file);
+        return format!("SQLite file {}", absolute.display());
+    }
+    match url.split_once("://").and_then(|(scheme, rest)| rest.rsplit_once('@').map(|(_, host)| (scheme, host))) {
+        Some((scheme, host)) => format!("{scheme}://…@{host}"),
+        None => url.to_owned(),
+    }
+}
+
+/// Refuses a URL that names a SQLite file that does not exist: only `migrate`, `serve --demo`
+/// and `generate` make a new database, so that a command run from another folder (the default
+/// database is a relative path) does not quietly work on a new, empty file.
+pub fn require_existing(url: &str) -> Result<(), String> {
+    match sqlite_file(url) {
+        Some(file) if !file.exists() => Err(format!(
+            "there is no database at {} (create one with `govtrail migrate --database {url}`, or name another with --database)",
+            std::path::absolute(&file).unwrap_or(file).display()
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Writes SQLite's write-ahead log back into the database file and empties it, so that the
+/// file alone holds everything (a copy of the `.db` without its `-wal` would miss the last
+/// changes); then closes the pool. Nothing to do on PostgreSQL.
+pub async fn close(db: DatabaseConnection) {
+    use sea_orm::ConnectionTrait;
+    if db.get_database_backend() == DatabaseBackend::Sqlite
+        && let Err(err) = db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)").await
+    {
+        tracing::warn!(%err, "the write-ahead log could not be written back into the database file");
+    }
+    let _ = db.close().await;
+}
+
+/// Writes a consistent copy of the live database to `file`: SQLite copies itself into a new
+/// file (`VACUUM INTO`, a snapshot other writers do not disturb); PostgreSQL is dumped by
+/// `pg_dump` in its custom format (restore with `pg_restore --dbname URL FILE`).
+pub async fn backup(url: &str, db: &DatabaseConnection, file: &std::path::Path) -> Result<(), String> {
+    use sea_orm::ConnectionTrait;
+    if file.exists() {
+        return Err(format!("{} exists already; name a new file", file.display()));
+    }
+    match db.get_database_backend() {
+        DatabaseBackend::Sqlite => {
+            let target = file.to_str().ok_or("the backup's file name is not UTF-8")?;
+            let statement = sea_orm::Statement::from_sql_and_values(
+                DatabaseBackend::Sqlite,
+                "VACUUM INTO ?",
+                [sea_orm::Value::from(target.to_owned())],
+            );
+            db.execute_raw(statement).await.map(drop).map_err(|err| err.to_string())
+        }
+        _ => {
+            let status = tokio::process::Command::new("pg_dump")
+                .args(["--format=custom", "--no-owner", "--file"])
+                .arg(file)
+                .arg(url)
+                .status()
+                .await
+                .map_err(|err| format!("pg_dump could not be run ({err}); install PostgreSQL's client programs"))?;
+            if status.success() { Ok(()) } else { Err(format!("pg_dump failed ({status})")) }
+        }
+    }
+}
 
 /// Opens a connection pool. SQLite files run in WAL mode, so readers never wait for a writer
 /// and a crash loses no committed transaction; foreign keys are enforced.

@@ -147,6 +147,15 @@ enum Command {
         #[command(flatten)]
         database: DatabaseArg,
     },
+    /// Write a consistent copy of the live database to a new file: a SQLite database file
+    /// (open it with --database sqlite://FILE), or for PostgreSQL a pg_dump archive (restore it
+    /// with pg_restore).
+    Backup {
+        /// The new file.
+        file: PathBuf,
+        #[command(flatten)]
+        database: DatabaseArg,
+    },
     /// Write the whole database as a dataset file (`-` for standard output).
     Export {
         /// Where to write it.
@@ -302,6 +311,21 @@ fn write_out(file: &std::path::Path, text: &str) -> ExitCode {
     }
 }
 
+/// Opens the database a command works on and says which it is. Only `create` commands make a
+/// new one: any other run from another folder (the default database is a relative path) would
+/// quietly work on a new, empty file.
+async fn open_database(
+    url: &str,
+    create: bool,
+    max_connections: Option<u32>,
+) -> Result<sea_orm::DatabaseConnection, ExitCode> {
+    if !create && let Err(message) = database::require_existing(url) {
+        return Err(fail("database", message));
+    }
+    tracing::info!(database = %database::describe(url), "database");
+    database::open_with_pool(url, max_connections).await.map_err(|err| fail("database", err))
+}
+
 async fn shutdown_signal() {
     let interrupt = tokio::signal::ctrl_c();
     #[cfg(unix)]
@@ -352,16 +376,19 @@ async fn main() -> ExitCode {
                     Err(err) => fail("generate", err.message()),
                 };
             }
-            let db = match database::open(&database.database).await {
+            let db = match open_database(&database.database, true, None).await {
                 Ok(db) => db,
-                Err(err) => return fail("database", err),
+                Err(code) => return code,
             };
             let author = with_history.then(|| govtrail::service::record::Author {
                 actor: "command line",
                 at: chrono::Utc::now(),
                 operation: "generate",
             });
-            match dataset::import::import_dataset_by(&db, &generated, dataset::import::Mode::Write, author).await {
+            let imported =
+                dataset::import::import_dataset_by(&db, &generated, dataset::import::Mode::Write, author).await;
+            database::close(db).await;
+            match imported {
                 Ok(report) => {
                     say!("{report}");
                     eprintln!("generated and imported in {:.1} s", started.elapsed().as_secs_f64());
@@ -371,16 +398,30 @@ async fn main() -> ExitCode {
             }
         }
         Command::Migrate { database } => match database::open(&database.database).await {
-            Ok(_) => {
-                say!("migrated {}", database.database);
+            Ok(db) => {
+                database::close(db).await;
+                say!("migrated {}", database::describe(&database.database));
                 ExitCode::SUCCESS
             }
             Err(err) => fail("migrate", err),
         },
-        Command::Import { file, dry_run, no_history, format, database } => {
-            let db = match database::open(&database.database).await {
+        Command::Backup { file, database } => {
+            let db = match open_database(&database.database, false, None).await {
                 Ok(db) => db,
-                Err(err) => return fail("database", err),
+                Err(code) => return code,
+            };
+            match database::backup(&database.database, &db, &file).await {
+                Ok(()) => {
+                    say!("backed up {} to {}", database::describe(&database.database), file.display());
+                    ExitCode::SUCCESS
+                }
+                Err(message) => fail("backup", message),
+            }
+        }
+        Command::Import { file, dry_run, no_history, format, database } => {
+            let db = match open_database(&database.database, false, None).await {
+                Ok(db) => db,
+                Err(code) => return code,
             };
             let mode = if dry_run { dataset::import::Mode::DryRun } else { dataset::import::Mode::Write };
             let text = match std::fs::read_to_string(&file) {
@@ -400,6 +441,7 @@ async fn main() -> ExitCode {
                 },
                 FileFormat::Popolo => dataset::popolo::import_popolo(&db, &text, mode, author).await,
             };
+            database::close(db).await;
             match imported {
                 Ok(report) if dry_run => {
                     say!("dry run of {}: would be {report}; nothing changed", file.display());
@@ -413,9 +455,9 @@ async fn main() -> ExitCode {
             }
         }
         Command::Token { command, database } => {
-            let db = match database::open(&database.database).await {
+            let db = match open_database(&database.database, false, None).await {
                 Ok(db) => db,
-                Err(err) => return fail("database", err),
+                Err(code) => return code,
             };
             match command {
                 TokenCommand::Create { name, role } => {
@@ -452,9 +494,9 @@ async fn main() -> ExitCode {
             }
         }
         Command::Export { file, format, database } => {
-            let db = match database::open(&database.database).await {
+            let db = match open_database(&database.database, false, None).await {
                 Ok(db) => db,
-                Err(err) => return fail("database", err),
+                Err(code) => return code,
             };
             let exported = match format {
                 FileFormat::Dataset => dataset::export_dataset(&db).await.and_then(|ds| dataset::to_json(&ds)),
@@ -487,10 +529,12 @@ async fn main() -> ExitCode {
                 Ok(limits) => limits,
                 Err(message) => return fail("serve", message),
             };
-            let db = match database::open_with_pool(&database.database, max_connections).await {
+            // The demo makes its database; a production server needs one made by `migrate`.
+            let db = match open_database(&database.database, demo, max_connections).await {
                 Ok(db) => db,
-                Err(err) => return fail("database", err),
+                Err(code) => return code,
             };
+            let closing = db.clone();
             if demo {
                 match dataset::load_demo(&db).await {
                     Ok(Some(report)) => tracing::info!(%report, "demo dataset loaded"),
@@ -522,7 +566,9 @@ async fn main() -> ExitCode {
                     tracing::info!(
                         "govtrail listening on http://{address} (GraphQL at /graphql, subscriptions at /graphql/ws, GraphiQL at /)"
                     );
-                    match serve.await {
+                    let served = serve.await;
+                    database::close(closing).await;
+                    match served {
                         Ok(()) => {
                             tracing::info!("stopped");
                             ExitCode::SUCCESS

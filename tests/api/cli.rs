@@ -8,6 +8,15 @@ fn govtrail(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_govtrail")).args(args).output().expect("run govtrail")
 }
 
+/// A new, migrated SQLite database named `name` in `dir`: only `migrate` and `serve --demo`
+/// make a database.
+fn migrated(dir: &tempfile::TempDir, name: &str) -> String {
+    let url = format!("sqlite://{}/{name}.db?mode=rwc", dir.path().display());
+    let out = govtrail(&["migrate", "--database", &url]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    url
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -25,7 +34,7 @@ fn schema_command_prints_the_committed_sdl() {
 /// and what the command did.
 fn import_text(json: &str) -> (tempfile::TempDir, String, Output) {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}/cli.db?mode=rwc", dir.path().display());
+    let url = migrated(&dir, "cli");
     let file = dir.path().join("dataset.json");
     std::fs::write(&file, json).unwrap();
     let out = govtrail(&["import", file.to_str().unwrap(), "--database", &url]);
@@ -78,7 +87,7 @@ async fn rule_breaking_records_are_all_listed() {
 #[tokio::test]
 async fn importing_the_same_file_twice_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}/cli.db?mode=rwc", dir.path().display());
+    let url = migrated(&dir, "cli");
     let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/data/ha-giang-2021-07-13.json");
     let first = govtrail(&["import", demo, "--database", &url]);
     assert!(first.status.success(), "{}", text(&first.stderr));
@@ -102,8 +111,8 @@ fn migrate_creates_the_schema() {
 /// A folder with two databases: the first holds the demo, the second nothing yet.
 fn demo_and_empty() -> (tempfile::TempDir, String, String) {
     let dir = tempfile::tempdir().unwrap();
-    let first_db = format!("sqlite://{}/first.db?mode=rwc", dir.path().display());
-    let second_db = format!("sqlite://{}/second.db?mode=rwc", dir.path().display());
+    let first_db = migrated(&dir, "first");
+    let second_db = migrated(&dir, "second");
     let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/data/ha-giang-2021-07-13.json");
     assert!(govtrail(&["import", demo, "--database", &first_db]).status.success());
     (dir, first_db, second_db)
@@ -135,7 +144,7 @@ async fn export_import_export_is_identical() {
 #[test]
 fn tokens_are_created_listed_and_revoked() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}/t.db?mode=rwc", dir.path().display());
+    let url = migrated(&dir, "t");
     let created = govtrail(&["token", "create", "--name", "staff", "--role", "editor", "--database", &url]);
     assert!(created.status.success(), "{}", text(&created.stderr));
     let token = text(&created.stdout).trim().to_owned();
@@ -155,7 +164,7 @@ fn tokens_are_created_listed_and_revoked() {
 #[tokio::test]
 async fn a_dry_run_reports_and_keeps_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}/dry.db?mode=rwc", dir.path().display());
+    let url = migrated(&dir, "dry");
     let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/data/ha-giang-2021-07-13.json");
     let out = govtrail(&["import", demo, "--dry-run", "--database", &url]);
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -248,7 +257,7 @@ async fn a_popolo_file_from_elsewhere_is_read_with_its_roles_and_instants() {
 async fn json_logs_name_each_request_and_never_its_token() {
     use std::io::{BufRead, BufReader};
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}/logs.db?mode=rwc", dir.path().display());
+    let url = migrated(&dir, "logs");
     let mut server = Running(
         Command::new(env!("CARGO_BIN_EXE_govtrail"))
             .args(["serve", "--log-format", "json", "--listen", "127.0.0.1:0", "--database", &url])
@@ -287,9 +296,106 @@ async fn json_logs_name_each_request_and_never_its_token() {
             break;
         }
     }
-    drop(server);
     let entry = logged.expect("the request is logged");
-    assert_eq!(entry["fields"]["operation"], "WhoChaired");
+    // Refused before its body was read: its operation name is not known.
+    assert_eq!(entry["fields"]["operation"], "-");
     assert_eq!(entry["fields"]["outcome"], "UNAUTHENTICATED");
+    let response = reqwest::Client::new()
+        .post(format!("http://{address}/graphql"))
+        .json(&serde_json::json!({ "query": "query WhoChaired { conferences { totalCount } }", "operationName": "WhoChaired" }))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 200);
+    let named = lines
+        .by_ref()
+        .take(20)
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(&line.expect("a log line")).ok())
+        .find(|entry| entry["fields"]["message"] == "graphql request")
+        .expect("the second request is logged");
+    drop(server);
+    assert_eq!(named["fields"]["operation"], "WhoChaired");
+    assert_eq!(named["fields"]["outcome"], "ok");
     assert!(entry["fields"]["duration_ms"].as_f64().is_some(), "{entry}");
+}
+
+#[test]
+fn commands_other_than_migrate_and_the_demo_do_not_make_a_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/missing.db?mode=rwc", dir.path().display());
+    let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/data/ha-giang-2021-07-13.json");
+    let exported = dir.path().join("out.json");
+    let backup = dir.path().join("copy.db");
+    for args in [
+        vec!["token", "create", "--name", "staff", "--role", "editor"],
+        vec!["token", "list"],
+        vec!["import", demo],
+        vec!["export", exported.to_str().unwrap()],
+        vec!["backup", backup.to_str().unwrap()],
+        vec!["serve", "--listen", "127.0.0.1:0"],
+    ] {
+        let out = govtrail(&[args.as_slice(), &["--database", &url]].concat());
+        assert!(!out.status.success(), "{args:?} ran on a database that does not exist");
+        let said = text(&out.stderr);
+        assert!(said.contains("there is no database at") && said.contains("missing.db"), "{args:?}: {said}");
+        assert!(!dir.path().join("missing.db").exists(), "{args:?} made a database");
+    }
+    // Commands say which database they used.
+    let made = migrated(&dir, "made");
+    let out = govtrail(&["token", "list", "--database", &made]);
+    assert!(text(&out.stderr).contains(&format!("SQLite file {}", dir.path().join("made.db").display())));
+}
+
+#[tokio::test]
+async fn after_an_import_the_database_file_alone_holds_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = migrated(&dir, "alone");
+    let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/data/ha-giang-2021-07-13.json");
+    assert!(govtrail(&["import", demo, "--database", &url]).status.success());
+    // A copy of the .db file without its -wal companion, as a user would make with cp.
+    let copy = dir.path().join("copy.db");
+    std::fs::copy(dir.path().join("alone.db"), &copy).unwrap();
+    assert_eq!(count_areas(&format!("sqlite://{}", copy.display())).await, 4);
+}
+
+#[tokio::test]
+async fn a_backup_of_a_live_database_restores_to_the_same_facts() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = crate::helpers::fresh_database(&dir).await;
+    let (_server, address) = crate::helpers::serve_process(&database, &["--demo"]);
+    let editor = crate::helpers::cli_token(&database, "editor", "EDITOR");
+    // A write through the running server just before the backup is in it.
+    let made: serde_json::Value = reqwest::Client::new()
+        .post(format!("http://{address}/graphql"))
+        .bearer_auth(&editor)
+        .json(&serde_json::json!({ "query": "mutation { createOfficial(input: { name: \"Hầu A Lềnh\" }) { name } }" }))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(made["data"]["createOfficial"]["name"], "Hầu A Lềnh", "{made}");
+    let file = dir.path().join("backup");
+    let out = govtrail(&["backup", file.to_str().unwrap(), "--database", &database]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(!govtrail(&["backup", file.to_str().unwrap(), "--database", &database]).status.success(), "no overwrite");
+    let restored = if database.starts_with("postgres") {
+        // Restored into a database of its own on the same server.
+        let restored = crate::helpers::fresh_database(&tempfile::tempdir().unwrap()).await;
+        let status = Command::new("pg_restore")
+            .args(["--no-owner", "--clean", "--if-exists", "--dbname", &restored])
+            .arg(&file)
+            .status()
+            .expect("pg_restore");
+        assert!(status.success());
+        restored
+    } else {
+        format!("sqlite://{}", file.display())
+    };
+    let original = govtrail(&["export", "-", "--database", &database]).stdout;
+    let copy = govtrail(&["export", "-", "--database", &restored]).stdout;
+    assert!(!original.is_empty());
+    assert_eq!(text(&copy), text(&original));
+    assert!(text(&copy).contains("Hầu A Lềnh"));
 }

@@ -81,7 +81,10 @@ pub async fn spawn_at(now: &str, dataset: Value) -> TestApp {
 /// The URL of a new, empty database for one test.
 pub async fn fresh_database(dir: &TempDir) -> String {
     let Ok(server) = std::env::var("TEST_DATABASE_URL") else {
-        return format!("sqlite://{}/test.db?mode=rwc", dir.path().display());
+        // Made and migrated here, as on PostgreSQL: only `migrate` and `serve --demo` make one.
+        let url = format!("sqlite://{}/test.db?mode=rwc", dir.path().display());
+        database::close(database::open(&url).await.expect("a new SQLite database")).await;
+        return url;
     };
     use sea_orm::ConnectionTrait;
     static LEFTOVERS: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
