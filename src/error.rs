@@ -64,9 +64,9 @@ pub enum AppError {
     },
     /// The HTTP request is not one this server reads: `status` says why (400 a malformed body
     /// or parameters, 403 a page of another site, 405 a mutation over GET, 413 a body too
-    /// large, 415 a body that is not JSON, 421 a host the server does not answer to). Code
-    /// `BAD_REQUEST`, `FORBIDDEN_ORIGIN`, `METHOD_NOT_ALLOWED`, `PAYLOAD_TOO_LARGE`,
-    /// `UNSUPPORTED_MEDIA_TYPE` or `MISDIRECTED_HOST`.
+    /// large, 415 a body that is not JSON, 421 a host the server does not answer to, 408 a body
+    /// that came too slowly). Code `BAD_REQUEST`, `FORBIDDEN_ORIGIN`, `METHOD_NOT_ALLOWED`,
+    /// `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`, `MISDIRECTED_HOST` or `REQUEST_TIMEOUT`.
     BadRequest {
         /// The HTTP status of the refusal.
         status: u16,
@@ -130,6 +130,7 @@ impl AppError {
             AppError::RateLimited { .. } => "RATE_LIMITED",
             AppError::BadRequest { status: 403, .. } => "FORBIDDEN_ORIGIN",
             AppError::BadRequest { status: 405, .. } => "METHOD_NOT_ALLOWED",
+            AppError::BadRequest { status: 408, .. } => "REQUEST_TIMEOUT",
             AppError::BadRequest { status: 413, .. } => "PAYLOAD_TOO_LARGE",
             AppError::BadRequest { status: 415, .. } => "UNSUPPORTED_MEDIA_TYPE",
             AppError::BadRequest { status: 421, .. } => "MISDIRECTED_HOST",
@@ -261,6 +262,7 @@ pub fn status_for_code(code: &str) -> u16 {
         "NOT_FOUND" => 404,
         "FORBIDDEN_ORIGIN" => 403,
         "METHOD_NOT_ALLOWED" => 405,
+        "REQUEST_TIMEOUT" => 408,
         "CONFLICT" => 409,
         "PAYLOAD_TOO_LARGE" => 413,
         "UNSUPPORTED_MEDIA_TYPE" => 415,

@@ -8,6 +8,7 @@
 pub mod auth;
 pub mod calendar;
 pub mod config;
+pub mod connection;
 pub mod database;
 pub mod dataset;
 pub mod domain;

@@ -49,6 +49,12 @@ pub struct Limits {
     /// How many answers past [`LIGHT_NODES`] nodes may be built at once; the others wait their
     /// turn (within the time limit), so that large answers cannot exhaust memory together.
     pub max_heavy: usize,
+    /// How long a request's headers, and a JSON body, may take to arrive.
+    pub header_time: Duration,
+    /// How long an upload's body may take to arrive.
+    pub upload_time: Duration,
+    /// How long a kept-alive connection may wait before its next request.
+    pub idle_time: Duration,
     /// How long a WebSocket connection may wait before its `connection_init` is acknowledged.
     pub connection_init_wait: Duration,
     /// Requests a minute for each client address without a token (0: no limit).
@@ -71,6 +77,9 @@ impl Default for Limits {
             max_upload_bytes: 64 << 20,
             time_limit: Duration::from_secs(15),
             connection_init_wait: Duration::from_secs(10),
+            header_time: Duration::from_secs(30),
+            upload_time: Duration::from_secs(600),
+            idle_time: Duration::from_secs(120),
             max_nodes: 20_000,
             max_answer_bytes: 16 << 20,
             max_heavy: 4,

@@ -80,7 +80,7 @@ pub async fn read(request: &poem::Request, body: poem::Body, limits: &Limits) ->
     }
     match essence.as_str() {
         "application/json" => {
-            let bytes = read_body(body, limits.max_body_bytes).await?;
+            let bytes = read_body(body, limits.max_body_bytes, limits.header_time).await?;
             if bytes.is_empty() {
                 return Err(AppError::bad_request(400, "the request has no body; send {\"query\": \"...\"}"));
             }
@@ -103,7 +103,7 @@ pub async fn read(request: &poem::Request, body: poem::Body, limits: &Limits) ->
                     "a multipart request (a dataset upload) needs its token in the Authorization header",
                 ));
             }
-            let bytes = read_body(body, limits.max_upload_bytes).await?;
+            let bytes = read_body(body, limits.max_upload_bytes, limits.upload_time).await?;
             let options = MultipartOptions::default().max_file_size(limits.max_upload_bytes).max_num_files(16);
             let batch =
                 async_graphql::http::receive_batch_body(Some(content_type), futures::io::Cursor::new(bytes), options)
@@ -128,8 +128,13 @@ fn too_large(max: usize) -> AppError {
     AppError::bad_request(413, format!("the request body is larger than {max} bytes"))
 }
 
-async fn read_body(body: poem::Body, max: usize) -> AppResult<Vec<u8>> {
-    body.into_bytes_limit(max).await.map(Vec::from).map_err(|err| match err {
+/// Reads a body of at most `max` bytes that arrives within `time` (408 past it: a client
+/// sending it a byte at a time holds no connection for ever).
+async fn read_body(body: poem::Body, max: usize, time: std::time::Duration) -> AppResult<Vec<u8>> {
+    let read = tokio::time::timeout(time, body.into_bytes_limit(max)).await.map_err(|_| {
+        AppError::bad_request(408, format!("the request body did not arrive within {} s", time.as_secs()))
+    })?;
+    read.map(Vec::from).map_err(|err| match err {
         poem::error::ReadBodyError::PayloadTooLarge => too_large(max),
         err => AppError::bad_request(400, format!("the request body could not be read: {err}")),
     })

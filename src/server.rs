@@ -723,7 +723,11 @@ where
     if let Some(folder) = &config.graphiql_assets {
         routes = routes.nest(graphiql::LOCAL_PREFIX, StaticFilesEndpoint::new(folder));
     }
-    let acceptor = TcpListener::bind(config.listen).into_acceptor().await?;
+    let acceptor = crate::connection::HeaderDeadline {
+        inner: TcpListener::bind(config.listen).into_acceptor().await?,
+        header_time: config.limits.header_time,
+        idle_time: config.limits.idle_time,
+    };
     let address = acceptor
         .local_addr()
         .first()

@@ -307,7 +307,7 @@ async fn production_mode_gives_no_suggestions_and_can_hide_the_schema() {
     assert!(message.contains("conferencs") && !message.contains("conferences"), "{message}");
 
     let dir = tempfile::tempdir().expect("dir");
-    let database = format!("sqlite://{}/closed.db?mode=rwc", dir.path().display());
+    let database = fresh_database(&dir).await;
     let (_server, address) = serve_process(&database, &["--no-introspection", "--no-graphiql"]);
     let client = reqwest::Client::new();
     let ask =
@@ -381,7 +381,7 @@ fragment TypeRef on __Type {
 #[tokio::test]
 async fn pages_of_other_sites_are_refused_and_listed_ones_get_cors() {
     let dir = tempfile::tempdir().expect("dir");
-    let database = format!("sqlite://{}/cors.db?mode=rwc", dir.path().display());
+    let database = fresh_database(&dir).await;
     let (_server, address) = serve_process(&database, &["--cors-origin", "https://dash.example.vn/"]);
     let editor = cli_token(&database, "editor", "EDITOR");
     let client = reqwest::Client::new();
@@ -481,7 +481,7 @@ async fn a_connection_holds_at_most_its_subscriptions() {
 #[tokio::test]
 async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_allowance() {
     let dir = tempfile::tempdir().expect("dir");
-    let database = format!("sqlite://{}/proxy.db?mode=rwc", dir.path().display());
+    let database = fresh_database(&dir).await;
     let (_server, address) = serve_process(&database, &["--rate-limit-anonymous", "4", "--trust-forwarded-for"]);
     let client = reqwest::Client::new();
     let from = |forwarded: &'static str| {

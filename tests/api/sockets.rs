@@ -169,3 +169,63 @@ async fn a_write_locked_out_by_another_process_is_busy_not_internal() {
     let found = app.data("{ officials(first: 1) { totalCount } }", json!({})).await;
     assert_eq!(found["officials"]["totalCount"], 0, "nothing was written");
 }
+
+/// Whether the server closed `stream` within `wait` (a read that ends or fails), reading and
+/// keeping what it answered.
+async fn closed_within(stream: &mut tokio::net::TcpStream, wait: Duration) -> (bool, String) {
+    use tokio::io::AsyncReadExt;
+    let mut answer = Vec::new();
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        let mut buffer = [0u8; 4096];
+        match tokio::time::timeout_at(deadline, stream.read(&mut buffer)).await {
+            Err(_) => return (false, String::from_utf8_lossy(&answer).into_owned()),
+            Ok(Ok(0)) | Ok(Err(_)) => return (true, String::from_utf8_lossy(&answer).into_owned()),
+            Ok(Ok(n)) => answer.extend_from_slice(&buffer[..n]),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_or_silent_clients_do_not_hold_connections() {
+    use tokio::io::AsyncWriteExt;
+    let limits =
+        Limits { header_time: Duration::from_millis(800), idle_time: Duration::from_millis(800), ..no_rates() };
+    let app = spawn(Setup { limits, ..Setup::default() }).await;
+    // Headers a byte every 200 ms: cut off when their time is up, although bytes keep coming.
+    let mut slow = tokio::net::TcpStream::connect(app.address).await.expect("connect");
+    let started = std::time::Instant::now();
+    let headers =
+        format!("POST /graphql HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nX-Padding: {}", app.address.port(), "a".repeat(100));
+    for byte in headers.bytes() {
+        if slow.write_all(&[byte]).await.is_err() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        if started.elapsed() > Duration::from_secs(5) {
+            break;
+        }
+    }
+    let (closed, _) = closed_within(&mut slow, Duration::from_secs(2)).await;
+    assert!(closed && started.elapsed() < Duration::from_secs(5), "slow headers held the connection");
+    // A body that stops half-way is answered 408.
+    let mut stalled = tokio::net::TcpStream::connect(app.address).await.expect("connect");
+    let request = format!(
+        "POST /graphql HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"query\":",
+        app.address.port()
+    );
+    stalled.write_all(request.as_bytes()).await.expect("write");
+    let (_, answer) = closed_within(&mut stalled, Duration::from_secs(3)).await;
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("REQUEST_TIMEOUT"), "{answer}");
+    // A connection that sends nothing is closed.
+    let mut silent = tokio::net::TcpStream::connect(app.address).await.expect("connect");
+    assert!(closed_within(&mut silent, Duration::from_secs(3)).await.0, "a silent connection stayed open");
+    // A WebSocket may stay quiet past both: it is left to its protocol.
+    let mut socket = Socket::connect(&app.address.to_string(), json!({})).await.expect("connection");
+    tokio::time::sleep(Duration::from_millis(1_800)).await;
+    let answer = over_socket(&mut socket, "1", "{ __typename }", json!({})).await;
+    assert_eq!(answer["data"]["__typename"], "Query");
+    // Ordinary clients are not affected.
+    app.data("{ __typename }", json!({})).await;
+}
