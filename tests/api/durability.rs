@@ -52,84 +52,133 @@ async fn assert_consistent(database: &str) {
 const COUNTS: &str =
     "{ officials { totalCount } conferences { totalCount } tasks { totalCount } directives { totalCount } }";
 
+/// Whether another process holds a write transaction open on `database` that has written:
+/// SQLite's write lock is taken (a `BEGIN IMMEDIATE` that may not wait fails), or a PostgreSQL
+/// backend has a transaction id (it has written).
+async fn writing(watcher: &sea_orm::DatabaseConnection) -> bool {
+    use sea_orm::{ConnectionTrait, Statement};
+    let backend = watcher.get_database_backend();
+    if backend == sea_orm::DatabaseBackend::Sqlite {
+        if watcher.execute_unprepared("BEGIN IMMEDIATE").await.is_err() {
+            return true;
+        }
+        let _ = watcher.execute_unprepared("ROLLBACK").await;
+        return false;
+    }
+    let sql = "SELECT count(*) AS n FROM pg_stat_activity \
+               WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL";
+    let row = watcher.query_one_raw(Statement::from_string(backend, sql)).await.expect("activity");
+    row.and_then(|r| r.try_get::<i64>("", "n").ok()).unwrap_or(0) > 0
+}
+
+/// A connection that watches `database` for another process's writes without waiting on them.
+async fn watcher(database: &str) -> sea_orm::DatabaseConnection {
+    let mut options = sea_orm::ConnectOptions::new(database.to_owned());
+    options.max_connections(1).sqlx_logging(false);
+    if database.starts_with("sqlite:") {
+        options.map_sqlx_sqlite_opts(|o| o.busy_timeout(Duration::ZERO));
+    }
+    sea_orm::Database::connect(options).await.expect("connect")
+}
+
+/// Waits until an import is inside its transaction and has written, then a moment more while
+/// it still is; false when `finished` says it ended before that (too quick to catch).
+async fn caught_writing(database: &str, finished: impl Fn() -> bool) -> bool {
+    let watcher = watcher(database).await;
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while Instant::now() < deadline && !finished() {
+        if writing(&watcher).await {
+            tokio::time::sleep(Duration::from_millis(30)).await;
+            return writing(&watcher).await && !finished();
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    false
+}
+
+/// The scales tried, smallest first, until an import is caught inside its transaction: the
+/// kill then falls between its first write and its commit however fast the machine is.
+const SCALES: [f64; 4] = [0.02, 0.04, 0.08, 0.16];
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_import_leaves_all_or_nothing() {
-    let dir = tempfile::tempdir().expect("dir");
-    let database = fresh_database(&dir).await;
-    let (server, address) = serve(&database);
-    let admin = cli_token(&database, "admin", "ADMIN");
-    let generated = govtrail::dataset::generate::generate(govtrail::dataset::generate::Spec { scale: 0.02, seed: 5 });
-    let file = govtrail::dataset::to_json(&generated).map_err(|e| e.message()).expect("dataset");
-    let client = reqwest::Client::new();
-    let before = ask(&client, &address, &admin, COUNTS, json!({})).await.expect("counts")["data"].clone();
-    let upload = |dry_run: bool| {
+    for scale in SCALES {
+        let dir = tempfile::tempdir().expect("dir");
+        let database = fresh_database(&dir).await;
+        let (server, address) = serve(&database);
+        let admin = cli_token(&database, "admin", "ADMIN");
+        let generated = govtrail::dataset::generate::generate(govtrail::dataset::generate::Spec { scale, seed: 5 });
+        let file = govtrail::dataset::to_json(&generated).map_err(|e| e.message()).expect("dataset");
+        let client = reqwest::Client::new();
+        let before = ask(&client, &address, &admin, COUNTS, json!({})).await.expect("counts")["data"].clone();
         let operations = json!({
-            "query": "mutation($file: Upload!, $dry: Boolean) { importDataset(file: $file, dryRun: $dry) { total { created } } }",
-            "variables": { "file": null, "dry": dry_run },
+            "query": "mutation($file: Upload!) { importDataset(file: $file) { total { created } } }",
+            "variables": { "file": null },
         });
         let form = reqwest::multipart::Form::new()
             .text("operations", operations.to_string())
             .text("map", json!({ "0": ["variables.file"] }).to_string())
-            .part("0", reqwest::multipart::Part::bytes(file.clone().into_bytes()).file_name("dataset.json"));
-        client.post(format!("http://{address}/graphql")).bearer_auth(&admin).multipart(form).send()
-    };
-    // A dry run does the whole import and keeps nothing: it says how long the real one takes.
-    let started = Instant::now();
-    let tried: Value = upload(true).await.expect("dry run").json().await.expect("JSON");
-    let took = started.elapsed();
-    let created = tried["data"]["importDataset"]["total"]["created"].as_i64().unwrap_or_else(|| panic!("{tried}"));
-    assert!(created > 5_000, "{tried}");
-
-    let import = tokio::spawn(upload(false));
-    tokio::time::sleep(took / 2).await;
-    let mut server = server;
-    server.0.kill().expect("SIGKILL");
-    server.0.wait().expect("reaped");
-    let answered = matches!(import.await, Ok(Ok(response)) if response.status().is_success());
-    assert!(!answered, "the import finished before the kill ({took:?}); the test needs a larger file");
-
-    assert_consistent(&database).await;
-    let (_again, address) = serve(&database);
-    let after = ask(&client, &address, &admin, COUNTS, json!({})).await.expect("counts")["data"].clone();
-    assert_eq!(after, before, "a killed import left part of itself behind");
+            .part("0", reqwest::multipart::Part::bytes(file.into_bytes()).file_name("dataset.json"));
+        let request = client.post(format!("http://{address}/graphql")).bearer_auth(&admin).multipart(form).send();
+        let import = tokio::spawn(request);
+        let caught = caught_writing(&database, || import.is_finished()).await;
+        let mut server = server;
+        server.0.kill().expect("SIGKILL");
+        server.0.wait().expect("reaped");
+        let answered = matches!(import.await, Ok(Ok(response)) if response.status().is_success());
+        if !caught || answered {
+            eprintln!("an import at scale {scale} ended before it could be caught; trying a larger one");
+            continue;
+        }
+        assert_consistent(&database).await;
+        let (_again, address) = serve(&database);
+        let after = ask(&client, &address, &admin, COUNTS, json!({})).await.expect("counts")["data"].clone();
+        assert_eq!(after, before, "a killed import left part of itself behind");
+        return;
+    }
+    panic!("no import was caught inside its transaction, up to scale {}", SCALES[SCALES.len() - 1]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_command_line_import_leaves_nothing() {
-    let dir = tempfile::tempdir().expect("dir");
-    let database = fresh_database(&dir).await;
-    let generated = govtrail::dataset::generate::generate(govtrail::dataset::generate::Spec { scale: 0.02, seed: 9 });
-    let file = dir.path().join("dataset.json");
-    std::fs::write(&file, govtrail::dataset::to_json(&generated).map_err(|e| e.message()).expect("JSON"))
-        .expect("write");
-    let import = |dry_run: bool| {
-        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_govtrail"));
-        command.arg("import").arg(&file).args(["--database", &database]);
-        if dry_run {
-            command.arg("--dry-run");
+    for scale in SCALES {
+        let dir = tempfile::tempdir().expect("dir");
+        let database = fresh_database(&dir).await;
+        let generated = govtrail::dataset::generate::generate(govtrail::dataset::generate::Spec { scale, seed: 9 });
+        let file = dir.path().join("dataset.json");
+        std::fs::write(&file, govtrail::dataset::to_json(&generated).map_err(|e| e.message()).expect("JSON"))
+            .expect("write");
+        let running = std::process::Command::new(env!("CARGO_BIN_EXE_govtrail"))
+            .arg("import")
+            .arg(&file)
+            .args(["--database", &database])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("import");
+        let running = Mutex::new(running);
+        let finished = || running.lock().map(|mut child| matches!(child.try_wait(), Ok(Some(_)))).unwrap_or(true);
+        let caught = caught_writing(&database, finished).await;
+        let mut child = running.into_inner().expect("child");
+        child.kill().expect("SIGKILL");
+        let status = child.wait().expect("reaped");
+        if !caught || status.success() {
+            eprintln!("an import at scale {scale} ended before it could be caught; trying a larger one");
+            continue;
         }
-        command.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
-        command
-    };
-    let started = Instant::now();
-    assert!(import(true).status().expect("dry run").success());
-    let took = started.elapsed();
-    let mut running = import(false).spawn().expect("import");
-    std::thread::sleep(took / 2);
-    running.kill().expect("SIGKILL");
-    let status = running.wait().expect("reaped");
-    assert!(!status.success(), "the import finished before the kill ({took:?}); the test needs a larger file");
-
-    assert_consistent(&database).await;
-    let db = govtrail::database::connect(&database).await.expect("connect");
-    let kept = govtrail::dataset::export_dataset(&db).await.map_err(|e| e.message()).expect("export");
-    assert!(
-        kept.officials.is_empty() && kept.organizations.is_empty() && kept.directives.is_empty(),
-        "a killed import left {} officials, {} organizations, {} directives",
-        kept.officials.len(),
-        kept.organizations.len(),
-        kept.directives.len()
-    );
+        assert_consistent(&database).await;
+        let db = govtrail::database::connect(&database).await.expect("connect");
+        let kept = govtrail::dataset::export_dataset(&db).await.map_err(|e| e.message()).expect("export");
+        assert!(
+            kept.officials.is_empty() && kept.organizations.is_empty() && kept.directives.is_empty(),
+            "a killed import left {} officials, {} organizations, {} directives",
+            kept.officials.len(),
+            kept.organizations.len(),
+            kept.directives.len()
+        );
+        return;
+    }
+    panic!("no import was caught inside its transaction, up to scale {}", SCALES[SCALES.len() - 1]);
 }
 
 /// A conference with three new officials and two tasks, written in one transaction.

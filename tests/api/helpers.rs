@@ -78,10 +78,10 @@ pub async fn spawn_at(now: &str, dataset: Value) -> TestApp {
     spawn(Setup { dataset: Some(dataset.to_string()), clock: Clock::Fixed(now), ..Setup::default() }).await
 }
 
-/// The URL of a new, empty database for one test.
+/// The URL of a new, empty, migrated database for one test.
 pub async fn fresh_database(dir: &TempDir) -> String {
     let Ok(server) = std::env::var("TEST_DATABASE_URL") else {
-        // Made and migrated here, as on PostgreSQL: only `migrate` and `serve --demo` make one.
+        // Made and migrated, as a PostgreSQL one below: only `migrate` and `serve --demo` make one.
         let url = format!("sqlite://{}/test.db?mode=rwc", dir.path().display());
         database::close(database::open(&url).await.expect("a new SQLite database")).await;
         return url;
@@ -110,7 +110,9 @@ pub async fn fresh_database(dir: &TempDir) -> String {
     let name = format!("govtrail_test_{}_{n}", std::process::id());
     admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create database");
     let base = server.rsplit_once('/').map_or(server.as_str(), |(base, _)| base);
-    format!("{base}/{name}")
+    let url = format!("{base}/{name}");
+    database::close(database::open(&url).await.expect("a new PostgreSQL database")).await;
+    url
 }
 
 pub async fn spawn(setup: Setup) -> TestApp {
