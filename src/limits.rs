@@ -46,8 +46,10 @@ pub struct Limits {
     pub max_nodes: usize,
     /// The largest answer, in bytes of JSON.
     pub max_answer_bytes: usize,
-    /// How many answers past [`LIGHT_NODES`] nodes may be built at once; the others wait their
-    /// turn (within the time limit), so that large answers cannot exhaust memory together.
+    /// How many answers past [`LIGHT_NODES`] nodes (and whole-table reads) may be built at
+    /// once; the others wait their turn (within the time limit), so that large answers cannot
+    /// exhaust memory together. Fewer than the database connections, so that light requests
+    /// always find one.
     pub max_heavy: usize,
     /// How long a request's headers, and a JSON body, may take to arrive.
     pub header_time: Duration,
@@ -82,7 +84,7 @@ impl Default for Limits {
             idle_time: Duration::from_secs(120),
             max_nodes: 20_000,
             max_answer_bytes: 16 << 20,
-            max_heavy: 4,
+            max_heavy: 2,
             anonymous_per_minute: 600,
             token_per_minute: 3_000,
         }
@@ -99,6 +101,16 @@ pub fn page_cost(first: Option<i32>, last: Option<i32>, child_complexity: usize)
     let size =
         first.or(last).map_or(crate::store::page::DEFAULT_PAGE_SIZE, |n| n.clamp(0, crate::store::page::MAX_PAGE_SIZE));
     child_complexity.saturating_mul(size.max(1) as usize).saturating_add(1)
+}
+
+/// What a field that reads a whole table costs (a grouped statistic, the data-quality check),
+/// whatever it selects: a fifth of the default complexity, so that aliases cannot ask for
+/// dozens of full scans in one request.
+pub const WHOLE_TABLE_COST: usize = 10_000;
+
+/// The cost of a field that aggregates or checks whole tables, plus what it selects.
+pub fn whole_table_cost(child_complexity: usize) -> usize {
+    WHOLE_TABLE_COST.saturating_add(list_cost(child_complexity))
 }
 
 /// The cost of an unpaged relation list: [`LIST_FACTOR`] times its items' cost, plus one.
@@ -149,10 +161,36 @@ impl Budget {
     pub async fn take_turn(&self) -> Result<(), AppError> {
         let turn = self.turn.lock().map(|t| t.clone()).map_err(|_| AppError::internal("budget poisoned"))?;
         let heavy = self.heavy.clone();
+        HEAVY_SINCE_TRIM.store(true, Ordering::Relaxed);
         turn.get_or_try_init(|| heavy.acquire_owned())
             .await
             .map(drop)
             .map_err(|_| AppError::internal("the heavy-answer semaphore was closed"))
+    }
+
+    /// Whether this request holds a turn for heavy answers.
+    pub fn holds_turn(&self) -> bool {
+        self.turn.lock().map(|t| t.initialized()).unwrap_or(false)
+    }
+
+    /// How many rows the next statement may read: what is left, or, for a request without a
+    /// turn, what keeps it light. A statement that reads past a light request's share takes
+    /// a turn and is read again ([`Budget::read_more`]).
+    pub fn share(&self) -> usize {
+        let remaining = self.remaining();
+        if self.holds_turn() {
+            return remaining;
+        }
+        remaining.min(LIGHT_NODES.saturating_sub(self.spent.load(Ordering::Relaxed)))
+    }
+
+    /// After a statement read more than `share` rows: LIMIT_EXCEEDED when they pass what is
+    /// left, else a turn is taken and the statement is to be read again with a larger share.
+    pub async fn read_more(&self, share: usize) -> Result<(), AppError> {
+        if share >= self.remaining() {
+            return Err(self.exceeded());
+        }
+        self.take_turn().await
     }
 
     /// How many nodes may still be read: a statement asks for one more than this, so that a
@@ -211,6 +249,24 @@ pub fn too_large_answer(max: usize) -> AppError {
         max,
         format!("the answer would be larger than {max} bytes: page the lists (first/after) or ask for fewer fields"),
     )
+}
+
+/// Set when a heavy answer was built since the allocator last gave memory back.
+static HEAVY_SINCE_TRIM: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Gives the memory that heavy answers freed back to the system, when one ran since the last
+/// call: glibc's allocator keeps freed memory in its arenas otherwise, so a burst of large
+/// answers left the process hundreds of MiB larger for good. A server calls this every few
+/// seconds.
+pub fn give_back_memory() {
+    if !HEAVY_SINCE_TRIM.swap(false, Ordering::Relaxed) {
+        return;
+    }
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only walks the allocator's own free lists; it takes no pointers.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// What the checks learnt of a request's document.

@@ -704,9 +704,11 @@ where
     let mut forget_until = stopping.clone();
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(30));
+        let mut trim = tokio::time::interval(std::time::Duration::from_secs(5));
         loop {
             tokio::select! {
                 _ = every.tick() => forgetting.rates.forget_idle(),
+                _ = trim.tick() => limits::give_back_memory(),
                 _ = forget_until.wait_for(|stop| *stop) => break,
             }
         }

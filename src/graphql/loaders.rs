@@ -50,17 +50,22 @@ macro_rules! has_many {
             type Error = AppError;
 
             async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Self::Value>, AppError> {
-                let rows = $entity::Entity::find()
-                    .filter($entity::Column::$column.is_in(keys.iter().map(|k| k.0)))
-                    .order_by_asc($entity::Column::$order)
-                    .order_by_asc($entity::Column::Id)
-                    .limit(self.budget.remaining() as u64 + 1)
-                    .all(&self.db)
-                    .await?;
-                // Every row read is in the answer at least once.
-                if rows.len() > self.budget.remaining() {
-                    return Err(self.budget.exceeded());
-                }
+                // Every row read is in the answer at least once: a statement reads at most one
+                // row past the request's share of the budget.
+                let rows = loop {
+                    let share = self.budget.share();
+                    let rows = $entity::Entity::find()
+                        .filter($entity::Column::$column.is_in(keys.iter().map(|k| k.0)))
+                        .order_by_asc($entity::Column::$order)
+                        .order_by_asc($entity::Column::Id)
+                        .limit(share as u64 + 1)
+                        .all(&self.db)
+                        .await?;
+                    if rows.len() <= share {
+                        break rows;
+                    }
+                    self.budget.read_more(share).await?;
+                };
                 let mut grouped: HashMap<$key, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
                 for row in rows {
                     #[allow(clippy::useless_conversion)]
@@ -160,16 +165,20 @@ impl Loader<Citations> for Loaders {
             by_type.entry(key.0).or_default().push(key.1);
         }
         for (subject_type, ids) in by_type {
-            let rows = citation::Entity::find()
-                .filter(citation::Column::SubjectType.eq(subject_type))
-                .filter(citation::Column::SubjectId.is_in(ids))
-                .order_by_asc(citation::Column::Id)
-                .limit(self.budget.remaining() as u64 + 1)
-                .all(&self.db)
-                .await?;
-            if rows.len() > self.budget.remaining() {
-                return Err(self.budget.exceeded());
-            }
+            let rows = loop {
+                let share = self.budget.share();
+                let rows = citation::Entity::find()
+                    .filter(citation::Column::SubjectType.eq(subject_type))
+                    .filter(citation::Column::SubjectId.is_in(ids.clone()))
+                    .order_by_asc(citation::Column::Id)
+                    .limit(share as u64 + 1)
+                    .all(&self.db)
+                    .await?;
+                if rows.len() <= share {
+                    break rows;
+                }
+                self.budget.read_more(share).await?;
+            };
             for row in rows {
                 if let Some(list) = grouped.get_mut(&Citations(subject_type, row.subject_id)) {
                     list.push(row);

@@ -93,7 +93,7 @@ impl QualityQuery {
     /// What a careful researcher would flag: overlapping tenures on a post with a known number
     /// of seats, tenures outside the life of their organization, conferences with no chair,
     /// tasks with no due date or no assignee, and facts that cite no source.
-    #[graphql(complexity = "crate::limits::page_cost(first, None, child_complexity)")]
+    #[graphql(complexity = "crate::limits::WHOLE_TABLE_COST + crate::limits::page_cost(first, None, child_complexity)")]
     async fn data_issues(
         &self,
         ctx: &Context<'_>,

@@ -17,6 +17,17 @@ use async_graphql::{Context, Object, Result};
 /// How many grouping dimensions one statistics query may take.
 const MAX_DIMENSIONS: usize = 4;
 
+/// Waits for a turn for heavy work (a grouping reads the whole filtered table, whatever it
+/// answers); the most buckets it may answer, plus one.
+async fn whole_table_turn(ctx: &Context<'_>) -> Result<u64> {
+    let budget = budget(ctx)?;
+    if budget.remaining() == 0 {
+        return Err(budget.exceeded().into());
+    }
+    budget.take_turn().await?;
+    Ok(budget.remaining() as u64 + 1)
+}
+
 fn check_dimensions<T: PartialEq>(dimensions: &[T]) -> Result<()> {
     if dimensions.len() > MAX_DIMENSIONS {
         return Err(AppError::bad_input("groupBy", format!("group by at most {MAX_DIMENSIONS} dimensions")).into());
@@ -172,7 +183,7 @@ impl StatsQuery {
     /// grouped by STATUS, DIRECTIVE, ASSIGNED_AT_CONFERENCE, DUE_MONTH or DUE_YEAR the buckets
     /// add up to the filtered `totalCount` (a task with several assignees counts once per
     /// assignee).
-    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
+    #[graphql(complexity = "crate::limits::whole_table_cost(child_complexity)")]
     async fn task_stats(
         &self,
         ctx: &Context<'_>,
@@ -188,7 +199,7 @@ impl StatsQuery {
         };
         // "Done on time" reads every task's updates: worth it only when a client asks.
         let on_time = ctx.look_ahead().field("doneOnTime").exists();
-        let limit = budget(ctx)?.remaining() as u64 + 1;
+        let limit = whole_table_turn(ctx).await?;
         let buckets = task_stats(db(ctx)?, &filter, &group_by, as_of, on_time, limit).await?;
         spend(ctx, buckets.len()).await?;
         Ok(buckets
@@ -200,7 +211,7 @@ impl StatsQuery {
     /// Conference counts by month, year, organizer, area, chair, kind or format (any
     /// combination). Buckets add up to the filtered `totalCount` except for ORGANIZER and
     /// CHAIR, where a conference counts once per organizer or chair.
-    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
+    #[graphql(complexity = "crate::limits::whole_table_cost(child_complexity)")]
     async fn conference_stats(
         &self,
         ctx: &Context<'_>,
@@ -209,7 +220,7 @@ impl StatsQuery {
     ) -> Result<Vec<ConferenceBucket>> {
         check_dimensions(&group_by)?;
         let filter = filter.unwrap_or_default().into_store(0)?;
-        let limit = budget(ctx)?.remaining() as u64 + 1;
+        let limit = whole_table_turn(ctx).await?;
         let buckets = conference_stats(db(ctx)?, &filter, &group_by, limit).await?;
         spend(ctx, buckets.len()).await?;
         Ok(buckets

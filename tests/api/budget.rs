@@ -85,3 +85,18 @@ async fn heavy_answers_take_turns_and_all_finish() {
         assert_eq!(nodes(&answer["data"]["officials"]).len(), 30);
     }
 }
+
+#[tokio::test]
+async fn whole_table_reads_cost_what_they_scan_so_aliases_cannot_multiply_them() {
+    let app = over(Limits::default()).await;
+    let stats = |n: usize| {
+        let one = |i: usize| format!("s{i}: taskStats(groupBy: [STATUS]) {{ total }}");
+        format!("{{ {} }}", (0..n).map(one).collect::<Vec<_>>().join(" "))
+    };
+    assert!(app.data(&stats(4), json!({})).await["s3"].is_array());
+    let refused = app.query(&stats(6), json!({})).await;
+    assert_eq!(refusal(&refused), ("LIMIT_EXCEEDED", "complexity"), "{refused}");
+    let checks = "{ a: dataIssues(first: 1) { total } b: dataIssues(first: 1) { total } c: dataIssues(first: 1) { total } \
+                  d: dataIssues(first: 1) { total } e: dataIssues(first: 1) { total } f: dataIssues(first: 1) { total } }";
+    assert_eq!(refusal(&app.query(checks, json!({})).await), ("LIMIT_EXCEEDED", "complexity"));
+}
