@@ -82,9 +82,10 @@ impl Default for Limits {
             header_time: Duration::from_secs(30),
             upload_time: Duration::from_secs(600),
             idle_time: Duration::from_secs(120),
-            max_nodes: 20_000,
+            max_nodes: 10_000,
             max_answer_bytes: 16 << 20,
-            max_heavy: 2,
+            // Half the cores: heavy answers are CPU-bound, and a plain query needs one free.
+            max_heavy: std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1)),
             anonymous_per_minute: 600,
             token_per_minute: 3_000,
         }

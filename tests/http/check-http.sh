@@ -20,6 +20,7 @@ cargo build --quiet
 
 work=$(mktemp -d)
 database="sqlite://$work/http.db?mode=rwc"
+target/debug/govtrail migrate --database "$database" >/dev/null
 target/debug/govtrail import data/ha-giang-2021-07-13.json --database "$database" >/dev/null
 token=$(target/debug/govtrail token create --name fuzz --role ADMIN --database "$database" 2>/dev/null)
 source tests/serve.sh
