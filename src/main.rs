@@ -410,7 +410,9 @@ async fn main() -> ExitCode {
                 Ok(db) => db,
                 Err(code) => return code,
             };
-            match database::backup(&database.database, &db, &file).await {
+            let backed_up = database::backup(&database.database, &db, &file).await;
+            database::close(db).await;
+            match backed_up {
                 Ok(()) => {
                     say!("backed up {} to {}", database::describe(&database.database), file.display());
                     ExitCode::SUCCESS
@@ -419,7 +421,8 @@ async fn main() -> ExitCode {
             }
         }
         Command::Import { file, dry_run, no_history, format, database } => {
-            let db = match open_database(&database.database, false, None).await {
+            // Loading a dataset into a new database is what import is for, as generate.
+            let db = match open_database(&database.database, true, None).await {
                 Ok(db) => db,
                 Err(code) => return code,
             };
@@ -459,7 +462,7 @@ async fn main() -> ExitCode {
                 Ok(db) => db,
                 Err(code) => return code,
             };
-            match command {
+            let done = match command {
                 TokenCommand::Create { name, role } => {
                     let Some(role) = auth::Role::parse(&role) else {
                         return fail("token create", format!("\"{role}\" is not one of READER, EDITOR, ADMIN"));
@@ -491,7 +494,9 @@ async fn main() -> ExitCode {
                     }
                     Err(err) => fail("token revoke", err.message()),
                 },
-            }
+            };
+            database::close(db).await;
+            done
         }
         Command::Export { file, format, database } => {
             let db = match open_database(&database.database, false, None).await {
@@ -502,6 +507,7 @@ async fn main() -> ExitCode {
                 FileFormat::Dataset => dataset::export_dataset(&db).await.and_then(|ds| dataset::to_json(&ds)),
                 FileFormat::Popolo => dataset::popolo::export_popolo(&db).await,
             };
+            database::close(db).await;
             match exported {
                 Ok(text) => write_out(&file, &text),
                 Err(err) => fail("export", err.message()),
