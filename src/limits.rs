@@ -185,13 +185,25 @@ impl Budget {
         remaining.min(LIGHT_NODES.saturating_sub(self.spent.load(Ordering::Relaxed)))
     }
 
-    /// After a statement read more than `share` rows: LIMIT_EXCEEDED when they pass what is
-    /// left, else a turn is taken and the statement is to be read again with a larger share.
-    pub async fn read_more(&self, share: usize) -> Result<(), AppError> {
-        if share >= self.remaining() {
-            return Err(self.exceeded());
+    /// Runs `read` with a row limit of the request's share plus one; when it reads past the
+    /// share, LIMIT_EXCEEDED if that passes what is left, else it takes a turn and reads again
+    /// with the larger share a turn allows.
+    pub async fn read_within<T, F, Fut>(&self, mut read: F) -> Result<Vec<T>, AppError>
+    where
+        F: FnMut(u64) -> Fut,
+        Fut: std::future::Future<Output = Result<Vec<T>, sea_orm::DbErr>>,
+    {
+        loop {
+            let share = self.share();
+            let rows = read(share as u64 + 1).await?;
+            if rows.len() <= share {
+                return Ok(rows);
+            }
+            if share >= self.remaining() {
+                return Err(self.exceeded());
+            }
+            self.take_turn().await?;
         }
-        self.take_turn().await
     }
 
     /// How many nodes may still be read: a statement asks for one more than this, so that a

@@ -52,20 +52,17 @@ macro_rules! has_many {
             async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Self::Value>, AppError> {
                 // Every row read is in the answer at least once: a statement reads at most one
                 // row past the request's share of the budget.
-                let rows = loop {
-                    let share = self.budget.share();
-                    let rows = $entity::Entity::find()
-                        .filter($entity::Column::$column.is_in(keys.iter().map(|k| k.0)))
-                        .order_by_asc($entity::Column::$order)
-                        .order_by_asc($entity::Column::Id)
-                        .limit(share as u64 + 1)
-                        .all(&self.db)
-                        .await?;
-                    if rows.len() <= share {
-                        break rows;
-                    }
-                    self.budget.read_more(share).await?;
-                };
+                let rows = self
+                    .budget
+                    .read_within(|limit| {
+                        $entity::Entity::find()
+                            .filter($entity::Column::$column.is_in(keys.iter().map(|k| k.0)))
+                            .order_by_asc($entity::Column::$order)
+                            .order_by_asc($entity::Column::Id)
+                            .limit(limit)
+                            .all(&self.db)
+                    })
+                    .await?;
                 let mut grouped: HashMap<$key, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
                 for row in rows {
                     #[allow(clippy::useless_conversion)]
@@ -165,20 +162,17 @@ impl Loader<Citations> for Loaders {
             by_type.entry(key.0).or_default().push(key.1);
         }
         for (subject_type, ids) in by_type {
-            let rows = loop {
-                let share = self.budget.share();
-                let rows = citation::Entity::find()
-                    .filter(citation::Column::SubjectType.eq(subject_type))
-                    .filter(citation::Column::SubjectId.is_in(ids.clone()))
-                    .order_by_asc(citation::Column::Id)
-                    .limit(share as u64 + 1)
-                    .all(&self.db)
-                    .await?;
-                if rows.len() <= share {
-                    break rows;
-                }
-                self.budget.read_more(share).await?;
-            };
+            let rows = self
+                .budget
+                .read_within(|limit| {
+                    citation::Entity::find()
+                        .filter(citation::Column::SubjectType.eq(subject_type))
+                        .filter(citation::Column::SubjectId.is_in(ids.clone()))
+                        .order_by_asc(citation::Column::Id)
+                        .limit(limit)
+                        .all(&self.db)
+                })
+                .await?;
             for row in rows {
                 if let Some(list) = grouped.get_mut(&Citations(subject_type, row.subject_id)) {
                     list.push(row);
