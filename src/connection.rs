@@ -125,8 +125,7 @@ impl<T: AsyncRead + Unpin> AsyncRead for Timed<T> {
         let before = buf.filled().len();
         match Pin::new(&mut this.inner).poll_read(cx, buf) {
             Poll::Ready(Ok(())) => {
-                let filled = buf.filled()[before..].to_vec();
-                this.received(&filled);
+                this.received(&buf.filled()[before..]);
                 Poll::Ready(Ok(()))
             }
             Poll::Pending => {
@@ -160,10 +159,10 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Timed<T> {
         buffers: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
         let this = &mut *self;
-        let first = buffers.iter().find(|b| !b.is_empty()).map(|b| b.to_vec()).unwrap_or_default();
         let written = Pin::new(&mut this.inner).poll_write_vectored(cx, buffers);
+        // Only the start of an answer's status line matters; the buffers are still there.
         if let Poll::Ready(Ok(n)) = &written
-            && *n > 0
+            && let Some(first) = buffers.iter().find(|b| !b.is_empty())
         {
             this.sent(&first[..first.len().min(*n)]);
         }

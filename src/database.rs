@@ -36,8 +36,9 @@ pub fn describe(url: &str) -> String {
 }
 
 /// Refuses a URL that names a SQLite file that does not exist: only `migrate`, `serve --demo`
-/// and the commands that load a dataset (`import`, `generate`) make a new database, so that a command run from another folder (the default
-/// database is a relative path) does not quietly work on a new, empty file.
+/// and the commands that load a dataset (`import`, `generate`) make a new database, so that a
+/// command run from another folder (the default database is a relative path) does not quietly
+/// work on a new, empty file.
 pub fn require_existing(url: &str) -> Result<(), String> {
     match sqlite_file(url) {
         Some(file) if !file.exists() => Err(format!(

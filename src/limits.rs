@@ -176,7 +176,7 @@ impl Budget {
 
     /// How many rows the next statement may read: what is left, or, for a request without a
     /// turn, what keeps it light. A statement that reads past a light request's share takes
-    /// a turn and is read again ([`Budget::read_more`]).
+    /// a turn and is read again ([`Budget::read_within`]).
     pub fn share(&self) -> usize {
         let remaining = self.remaining();
         if self.holds_turn() {

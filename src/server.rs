@@ -125,13 +125,15 @@ async fn graphql(Data(app): Data<&Arc<App>>, request: &poem::Request, body: poem
         }
         Ok(identity)
     });
+    // One refusal for the whole request, a batch included.
+    let refuse = |err| {
+        let refused = refusal(err);
+        log_request(app, "-", &refused, started);
+        protocol::respond(media, &BatchResponse::Single(refused))
+    };
     let identity = match admitted {
         Ok(identity) => identity,
-        Err(err) => {
-            let refused = refusal(err);
-            log_request(app, "-", &refused, started);
-            return protocol::respond(media, &BatchResponse::Single(refused));
-        }
+        Err(err) => return refuse(err),
     };
     let batch = match protocol::read(request, body, &app.options.limits).await {
         Ok(batch) => batch,
@@ -144,9 +146,7 @@ async fn graphql(Data(app): Data<&Arc<App>>, request: &poem::Request, body: poem
     if let BatchRequest::Batch(items) = &batch
         && let Err(err) = app.charge(&identity, client, items.len().saturating_sub(1) as u32)
     {
-        let refused = refusal(err);
-        log_request(app, "-", &refused, started);
-        return protocol::respond(media, &BatchResponse::Single(refused));
+        return refuse(err);
     }
     let answered = match batch {
         BatchRequest::Single(one) => BatchResponse::Single(answer(app, &identity, one, started).await),
@@ -200,8 +200,7 @@ async fn run(
     started: std::time::Instant,
 ) -> async_graphql::Response {
     let operation = request.operation_name.clone().unwrap_or_else(|| "-".to_owned());
-    let name = request.operation_name.clone();
-    let document = request.parsed_query().ok().cloned().map(|document| (document, name));
+    let document = selection_document(&mut request);
     let mark = WriteMark::default();
     let (request, batches) = prepare(request.data(mark.clone()), &app.state, identity.clone());
     let run = batches.drive(app.schema.execute(request));
@@ -286,8 +285,7 @@ impl async_graphql::Executor for SocketExecutor {
             if !checked.subscription {
                 return one(run(app, &identity, request, checked, started).await);
             }
-            let name = request.operation_name.clone();
-            let document = request.parsed_query().ok().cloned().map(|document| (document, name));
+            let document = selection_document(&mut request);
             let (request, batches) = prepare(request, &app.state, identity);
             let limits = app.options.limits.clone();
             batches
@@ -306,11 +304,17 @@ impl async_graphql::Executor for SocketExecutor {
     }
 }
 
+/// A request's document and operation name, kept to put the answer in order: the engine takes
+/// the parsed document when it runs the request.
+type SelectionDocument = (async_graphql::parser::types::ExecutableDocument, Option<String>);
+
+fn selection_document(request: &mut async_graphql::Request) -> Option<SelectionDocument> {
+    let name = request.operation_name.clone();
+    request.parsed_query().ok().cloned().map(|document| (document, name))
+}
+
 /// Puts the answer's fields in the order of the operation's selection set.
-fn in_selection_order(
-    response: &mut async_graphql::Response,
-    (document, name): &(async_graphql::parser::types::ExecutableDocument, Option<String>),
-) {
+fn in_selection_order(response: &mut async_graphql::Response, (document, name): &SelectionDocument) {
     if let Some(selection) = crate::graphql::order::operation_selection(document, name.as_deref()) {
         crate::graphql::order::in_selection_order(&mut response.data, selection, document);
     }

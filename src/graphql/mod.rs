@@ -191,7 +191,7 @@ pub fn prepare(
 }
 
 /// Attaches the state and a fresh loader (which batches, and caches nothing between events).
-pub fn with_state(request: async_graphql::Request, state: &RequestState) -> (async_graphql::Request, Batches) {
+fn with_state(request: async_graphql::Request, state: &RequestState) -> (async_graphql::Request, Batches) {
     let (sender, receiver) = futures::channel::mpsc::unbounded();
     let spawner = move |batch: BoxFuture<'static, ()>| {
         // The receiver lives as long as the request it drives; a batch sent after that has

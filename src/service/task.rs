@@ -365,7 +365,7 @@ pub async fn record_progress(
     progress: Progress,
     now: DateTime<Utc>,
 ) -> AppResult<task::Model> {
-    write_progress(db, actor, id, expected_version, progress, "recordTaskUpdate", now).await
+    write_progress(db, actor, id, expected_version, progress, "recordTaskUpdate", None, now).await
 }
 
 /// Opens a DONE or CANCELLED task again with an OPEN update dated `date`; CONFLICT for a task
@@ -380,9 +380,13 @@ pub async fn reopen(
     now: DateTime<Utc>,
 ) -> AppResult<task::Model> {
     let progress = Progress { date, status: TaskStatus::Open, progress_percent: None, note };
-    write_progress(db, actor, id, expected_version, progress, "reopenTask", now).await
+    let ended = [TaskStatus::Done, TaskStatus::Cancelled];
+    write_progress(db, actor, id, expected_version, progress, "reopenTask", Some(&ended), now).await
 }
 
+/// Writes a progress update made by `operation`; with `only_from`, CONFLICT unless the task
+/// stands at one of those statuses.
+#[allow(clippy::too_many_arguments)]
 async fn write_progress(
     db: &DatabaseConnection,
     actor: &str,
@@ -390,6 +394,7 @@ async fn write_progress(
     expected_version: i32,
     progress: Progress,
     operation: &str,
+    only_from: Option<&[TaskStatus]>,
     now: DateTime<Utc>,
 ) -> AppResult<task::Model> {
     if progress.progress_percent.is_some_and(|p| !(0..=100).contains(&p)) {
@@ -397,10 +402,12 @@ async fn write_progress(
     }
     let txn = begin_write(db).await?;
     let before = current(&txn, id, expected_version).await?;
-    let ended = [TaskStatus::Done, TaskStatus::Cancelled].map(|s| s.as_str());
-    if operation == "reopenTask" && !ended.contains(&before.status.as_str()) {
+    if let Some(statuses) = only_from
+        && !statuses.iter().any(|s| s.as_str() == before.status)
+    {
+        let names: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
         return Err(AppError::Conflict {
-            message: format!("only a DONE or CANCELLED task can be reopened; this one is {}", before.status),
+            message: format!("{operation} needs a task that is {}; this one is {}", names.join(" or "), before.status),
         });
     }
     let old_assignees = assignees_of(&txn, id).await?;
