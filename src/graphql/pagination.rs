@@ -48,6 +48,15 @@ pub fn offset_page<T>(
     first: Option<i32>,
     after: Option<&str>,
 ) -> AppResult<(Vec<(String, T)>, PageInfo)> {
+    let (start, size) = offset_window(prefix, first, after)?;
+    let total = items.len();
+    let page = items.into_iter().skip(start).take(size).collect();
+    Ok(offset_edges(prefix, start, page, total))
+}
+
+/// Where a page of a list paged by position starts, and how many items it holds at most:
+/// `first` and the position that the cursor `after` (made under `prefix`) names.
+pub fn offset_window(prefix: &str, first: Option<i32>, after: Option<&str>) -> AppResult<(usize, usize)> {
     use base64::Engine;
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     let size = page_size(first)?;
@@ -57,24 +66,28 @@ pub fn offset_page<T>(
             let bad = || crate::error::AppError::bad_input("after", format!("after: not a cursor of {prefix}"));
             let text = String::from_utf8(URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?).map_err(|_| bad())?;
             let position = text.strip_prefix(&format!("{prefix}:")).ok_or_else(bad)?;
-            position.parse::<usize>().map_err(|_| bad())? + 1
+            position.parse::<usize>().map_err(|_| bad())?.saturating_add(1)
         }
     };
-    let total = items.len();
-    let page: Vec<(String, T)> = items
+    Ok((start, size))
+}
+
+/// The edges and page info of `page`, the items from position `start` of a list of `total`.
+pub fn offset_edges<T>(prefix: &str, start: usize, page: Vec<T>, total: usize) -> (Vec<(String, T)>, PageInfo) {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let page: Vec<(String, T)> = page
         .into_iter()
         .enumerate()
-        .skip(start)
-        .take(size)
-        .map(|(i, item)| (URL_SAFE_NO_PAD.encode(format!("{prefix}:{i}")), item))
+        .map(|(i, item)| (URL_SAFE_NO_PAD.encode(format!("{prefix}:{}", start + i)), item))
         .collect();
     let info = PageInfo {
-        has_next_page: start + page.len() < total,
+        has_next_page: start.saturating_add(page.len()) < total,
         has_previous_page: start > 0,
         start_cursor: page.first().map(|(c, _)| c.clone()),
         end_cursor: page.last().map(|(c, _)| c.clone()),
     };
-    Ok((page, info))
+    (page, info)
 }
 
 /// How deeply `and`, `or` and `not` filters may nest.

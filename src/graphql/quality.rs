@@ -3,7 +3,7 @@
 use super::db;
 use super::ids::NodeKind;
 use super::node::{Node, find_row};
-use super::pagination::{PageInfo, offset_page};
+use super::pagination::{PageInfo, offset_edges, offset_window};
 use crate::store::quality::{self, DataIssueKind, Involved};
 use async_graphql::{Context, Object, Result, SimpleObject};
 
@@ -102,15 +102,12 @@ impl QualityQuery {
         #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
     ) -> Result<DataIssueConnection> {
         let kinds = kinds.unwrap_or_default();
-        // The check reads whole tables: it waits for one of the server's turns for heavy work.
+        let (start, size) = offset_window("issues", first, after.as_deref())?;
+        // The two checks that reason over dates read every tenure: a heavy turn first.
         super::budget(ctx)?.take_turn().await?;
-        let issues: Vec<_> = quality::data_issues(db(ctx)?)
-            .await?
-            .into_iter()
-            .filter(|i| kinds.is_empty() || kinds.contains(&i.kind))
-            .collect();
-        let total = issues.len();
-        let (page, page_info) = offset_page(issues, "issues", first, after.as_deref())?;
+        let found = quality::data_issues(db(ctx)?, &kinds, start, size).await?;
+        let total = found.total;
+        let (page, page_info) = offset_edges("issues", start, found.issues, total);
         let edges = page.into_iter().map(|(cursor, issue)| DataIssueEdge { node: DataIssue(issue), cursor }).collect();
         Ok(DataIssueConnection { edges, page_info, total })
     }

@@ -1,16 +1,27 @@
 //! Data issues a careful researcher would flag: overlapping tenures on a post with a known
 //! number of seats, tenures outside the life of their organization, conferences with no chair,
 //! tasks with no due date or no assignee, and facts that cite no source.
+//!
+//! A page is read kind by kind, in the order of [`DataIssueKind`]: the kinds a query can say
+//! (no chair, no due date, no assignee, no source) are counted and paged by the database, so
+//! a page costs what it holds whatever the tables hold; the two that need date reasoning
+//! stream the tenures once and keep only what they flag.
 
 use crate::dataset::import::subject;
 use crate::domain::partial_date::PartialDate;
 use crate::domain::tenure::stored;
 use crate::domain::vocabulary::ParticipationRole;
 use crate::error::AppResult;
-use chrono::NaiveDate;
+use chrono::{Days, NaiveDate};
 use entity::*;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use futures::{Stream, TryStreamExt};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select,
+};
+use std::collections::{BTreeSet, HashMap};
+use std::pin::Pin;
 
 /// What is wrong.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, async_graphql::Enum)]
@@ -59,70 +70,434 @@ pub struct DataIssue {
     pub nodes: Vec<Involved>,
 }
 
-/// The days a tenure certainly covers: from the last day its start can mean to the first day
-/// its end can mean (open when it has no end). `None` when the start is unknown.
-fn certain_span(t: &tenure::Model) -> Option<(NaiveDate, NaiveDate)> {
-    let start = stored(t.started_on.as_deref())?.latest();
-    let end = stored(t.ended_on.as_deref()).map_or(NaiveDate::MAX, |e| e.earliest());
-    (start <= end).then_some((start, end))
+/// The issues of one page and how many there are in all.
+#[derive(Debug)]
+pub struct IssuePage {
+    /// How many issues there are of the kinds asked for.
+    pub total: usize,
+    /// The issues from the offset asked for, at most the limit asked for.
+    pub issues: Vec<DataIssue>,
 }
 
-/// Groups of tenures held at once beyond `seats`: each group is the set of tenures covering a
-/// day on which more than `seats` are held.
-fn overlaps(tenures: &[tenure::Model], seats: usize) -> Vec<Vec<i32>> {
-    let spans: Vec<(i32, NaiveDate, NaiveDate)> =
-        tenures.iter().filter_map(|t| certain_span(t).map(|(s, e)| (t.id, s, e))).collect();
-    let mut groups: Vec<Vec<i32>> = Vec::new();
-    // The number held at once only rises at a start, so checking each start day is enough.
-    for &(_, day, _) in &spans {
-        let mut holding: Vec<i32> =
-            spans.iter().filter(|(_, s, e)| *s <= day && day <= *e).map(|(id, _, _)| *id).collect();
-        if holding.len() > seats {
-            holding.sort_unstable();
-            if !groups.contains(&holding) {
-                groups.push(holding);
+/// Where a stretch of a page lies within one part of the list.
+#[derive(Clone, Copy)]
+struct Window {
+    skip: usize,
+    take: usize,
+}
+
+impl Window {
+    /// The issues of a part of `count` that the window holds, read only when it holds any.
+    async fn read<F>(self, count: usize, rows: F) -> AppResult<(usize, Vec<DataIssue>)>
+    where
+        F: AsyncFnOnce(u64, u64) -> AppResult<Vec<DataIssue>>,
+    {
+        if self.take == 0 || self.skip >= count {
+            return Ok((count, Vec::new()));
+        }
+        Ok((count, rows(self.skip as u64, self.take as u64).await?))
+    }
+
+    /// How many items a part computed in full holds, and those within the window.
+    fn page<T>(self, items: Vec<T>) -> (usize, Vec<T>) {
+        let count = items.len();
+        (count, items.into_iter().skip(self.skip).take(self.take).collect())
+    }
+}
+
+/// The parts of the list, in its order: by kind, then by the nodes involved.
+#[derive(Clone, Copy)]
+enum Part {
+    Overlapping,
+    OutsideLife,
+    WithoutChair,
+    WithoutDueDate,
+    WithoutAssignee,
+    UncitedTenure,
+    UncitedConference,
+    UncitedParticipation,
+    UncitedDirective,
+    UncitedTask,
+}
+
+impl Part {
+    const ALL: [Part; 10] = [
+        Part::Overlapping,
+        Part::OutsideLife,
+        Part::WithoutChair,
+        Part::WithoutDueDate,
+        Part::WithoutAssignee,
+        Part::UncitedTenure,
+        Part::UncitedConference,
+        Part::UncitedParticipation,
+        Part::UncitedDirective,
+        Part::UncitedTask,
+    ];
+
+    fn kind(self) -> DataIssueKind {
+        match self {
+            Part::Overlapping => DataIssueKind::OverlappingTenures,
+            Part::OutsideLife => DataIssueKind::TenureOutsideOrganizationLife,
+            Part::WithoutChair => DataIssueKind::ConferenceWithoutChair,
+            Part::WithoutDueDate => DataIssueKind::TaskWithoutDueDate,
+            Part::WithoutAssignee => DataIssueKind::TaskWithoutAssignee,
+            _ => DataIssueKind::FactWithoutSource,
+        }
+    }
+
+    /// How many issues the part holds, and those within `window`.
+    async fn read(self, db: &DatabaseConnection, window: Window) -> AppResult<(usize, Vec<DataIssue>)> {
+        let unsourced = |node: Involved, what: String| DataIssue {
+            kind: DataIssueKind::FactWithoutSource,
+            message: format!("{what} cites no source"),
+            nodes: vec![node],
+        };
+        match self {
+            Part::Overlapping => {
+                let (count, page) = window.page(overlapping(db).await?);
+                let posts = page.iter().map(|(post, _, _)| *post).collect();
+                let titles = names::<post::Entity>(db, post::Column::Id, post::Column::Title, posts).await?;
+                let issues = page
+                    .into_iter()
+                    .map(|(post, seats, stretch)| DataIssue {
+                        kind: DataIssueKind::OverlappingTenures,
+                        message: format!(
+                            "{} tenures of \"{}\" overlap from {} to {}, but the post has {seats} seat(s)",
+                            stretch.tenures.len(),
+                            titles.get(&post).map_or("?", String::as_str),
+                            stretch.from,
+                            stretch.to.map_or("now".to_owned(), |d| d.to_string()),
+                        ),
+                        nodes: std::iter::once(Involved::Post(post))
+                            .chain(stretch.tenures.into_iter().map(Involved::Tenure))
+                            .collect(),
+                    })
+                    .collect();
+                Ok((count, issues))
+            }
+            Part::OutsideLife => {
+                let (count, page) = window.page(outside_life(db).await?);
+                let organizations = page.iter().map(|o| o.organization).collect();
+                let names = names::<organization::Entity>(
+                    db,
+                    organization::Column::Id,
+                    organization::Column::Name,
+                    organizations,
+                )
+                .await?;
+                let span = |d: Option<PartialDate>| d.map_or("?".to_owned(), |d| d.to_string());
+                let issues = page
+                    .into_iter()
+                    .map(|o| DataIssue {
+                        kind: DataIssueKind::TenureOutsideOrganizationLife,
+                        message: format!(
+                            "a tenure from {} to {} lies outside the life of \"{}\" ({} to {})",
+                            span(o.start),
+                            o.end.map_or("now".to_owned(), |d| d.to_string()),
+                            names.get(&o.organization).map_or("?", String::as_str),
+                            span(o.founded),
+                            span(o.ended)
+                        ),
+                        nodes: vec![Involved::Tenure(o.tenure), Involved::Organization(o.organization)],
+                    })
+                    .collect();
+                Ok((count, issues))
+            }
+            Part::WithoutChair => {
+                let chaired = Query::select()
+                    .expr(Expr::val(1))
+                    .from(participation::Entity)
+                    .and_where(
+                        Expr::col((participation::Entity, participation::Column::ConferenceId))
+                            .equals(conference::Column::Id.as_column_ref()),
+                    )
+                    .and_where(
+                        Expr::col((participation::Entity, participation::Column::Role))
+                            .eq(ParticipationRole::Chair.as_str()),
+                    )
+                    .to_owned();
+                let select = conference::Entity::find().filter(Expr::not_exists(chaired));
+                rows(db, select, conference::Column::Id, window, |c| DataIssue {
+                    kind: DataIssueKind::ConferenceWithoutChair,
+                    message: format!("no chair is recorded for \"{}\" ({})", c.title, c.date),
+                    nodes: vec![Involved::Conference(c.id)],
+                })
+                .await
+            }
+            Part::WithoutDueDate => {
+                let select = task::Entity::find().filter(task::Column::DueOn.is_null());
+                rows(db, select, task::Column::Id, window, |t| DataIssue {
+                    kind: DataIssueKind::TaskWithoutDueDate,
+                    message: format!("\"{}\" has no due date", t.title),
+                    nodes: vec![Involved::Task(t.id)],
+                })
+                .await
+            }
+            Part::WithoutAssignee => {
+                let assigned = Query::select()
+                    .expr(Expr::val(1))
+                    .from(task_assignee::Entity)
+                    .and_where(
+                        Expr::col((task_assignee::Entity, task_assignee::Column::TaskId))
+                            .equals(task::Column::Id.as_column_ref()),
+                    )
+                    .to_owned();
+                let select = task::Entity::find().filter(Expr::not_exists(assigned));
+                rows(db, select, task::Column::Id, window, |t| DataIssue {
+                    kind: DataIssueKind::TaskWithoutAssignee,
+                    message: format!("\"{}\" is assigned to nobody", t.title),
+                    nodes: vec![Involved::Task(t.id)],
+                })
+                .await
+            }
+            Part::UncitedTenure => {
+                let select = uncited::<tenure::Entity>(subject::TENURE, tenure::Column::Id);
+                rows(db, select, tenure::Column::Id, window, |t| {
+                    unsourced(Involved::Tenure(t.id), "a tenure".to_owned())
+                })
+                .await
+            }
+            Part::UncitedConference => {
+                let select = uncited::<conference::Entity>(subject::CONFERENCE, conference::Column::Id);
+                rows(db, select, conference::Column::Id, window, |c| {
+                    unsourced(Involved::Conference(c.id), format!("conference \"{}\"", c.title))
+                })
+                .await
+            }
+            Part::UncitedParticipation => {
+                let select = uncited::<participation::Entity>(subject::PARTICIPATION, participation::Column::Id);
+                rows(db, select, participation::Column::Id, window, |p| {
+                    unsourced(Involved::Participation(p.id), format!("a {} participation", p.role))
+                })
+                .await
+            }
+            Part::UncitedDirective => {
+                let select = uncited::<directive::Entity>(subject::DIRECTIVE, directive::Column::Id);
+                rows(db, select, directive::Column::Id, window, |d| {
+                    let name = d.code.as_deref().unwrap_or(&d.title);
+                    unsourced(Involved::Directive(d.id), format!("directive \"{name}\""))
+                })
+                .await
+            }
+            Part::UncitedTask => {
+                let select = uncited::<task::Entity>(subject::TASK, task::Column::Id);
+                rows(db, select, task::Column::Id, window, |t| {
+                    unsourced(Involved::Task(t.id), format!("task \"{}\"", t.title))
+                })
+                .await
             }
         }
     }
-    groups
 }
 
-/// Every issue, by kind and then by the nodes involved.
-pub async fn data_issues(db: &DatabaseConnection) -> AppResult<Vec<DataIssue>> {
-    let mut issues = Vec::new();
+/// The rows of `E` that no citation names as `subject`.
+fn uncited<E: EntityTrait>(subject: &'static str, id: E::Column) -> Select<E> {
+    let cited = Query::select()
+        .expr(Expr::val(1))
+        .from(citation::Entity)
+        .and_where(Expr::col((citation::Entity, citation::Column::SubjectType)).eq(subject))
+        .and_where(Expr::col((citation::Entity, citation::Column::SubjectId)).equals(id.as_column_ref()))
+        .to_owned();
+    E::find().filter(Expr::not_exists(cited))
+}
 
-    let posts = post::Entity::find().all(db).await?;
-    let organizations: HashMap<i32, organization::Model> =
-        organization::Entity::find().all(db).await?.into_iter().map(|o| (o.id, o)).collect();
-    let tenures = tenure::Entity::find().all(db).await?;
-    let mut by_post: BTreeMap<i32, Vec<tenure::Model>> = BTreeMap::new();
-    for t in &tenures {
-        by_post.entry(t.post_id).or_default().push(t.clone());
+/// Counts what `select` finds and reads the rows within `window`, by id.
+async fn rows<E>(
+    db: &DatabaseConnection,
+    select: Select<E>,
+    id: E::Column,
+    window: Window,
+    issue: impl Fn(E::Model) -> DataIssue,
+) -> AppResult<(usize, Vec<DataIssue>)>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult + Send + Sync,
+{
+    let count = select.clone().count(db).await? as usize;
+    window
+        .read(count, async move |skip, take| {
+            let models = select.order_by_asc(id).offset(skip).limit(take).all(db).await?;
+            Ok(models.into_iter().map(&issue).collect())
+        })
+        .await
+}
+
+/// The issues of the kinds asked for (all when `kinds` is empty), by kind and then by the
+/// nodes involved: how many there are, and at most `limit` of them from position `offset`.
+pub async fn data_issues(
+    db: &DatabaseConnection,
+    kinds: &[DataIssueKind],
+    offset: usize,
+    limit: usize,
+) -> AppResult<IssuePage> {
+    let mut total = 0;
+    let mut issues = Vec::new();
+    for part in Part::ALL.into_iter().filter(|p| kinds.is_empty() || kinds.contains(&p.kind())) {
+        let window = Window { skip: offset.saturating_sub(total), take: limit - issues.len() };
+        let (count, found) = part.read(db, window).await?;
+        total += count;
+        issues.extend(found);
     }
-    for post in &posts {
-        let (Some(seats), Some(held)) = (post.seats, by_post.get(&post.id)) else { continue };
-        for group in overlaps(held, seats.max(1) as usize) {
-            issues.push(DataIssue {
-                kind: DataIssueKind::OverlappingTenures,
-                message: format!(
-                    "{} tenures of \"{}\" overlap, but the post has {seats} seat(s)",
-                    group.len(),
-                    post.title
-                ),
-                nodes: std::iter::once(Involved::Post(post.id))
-                    .chain(group.into_iter().map(Involved::Tenure))
-                    .collect(),
-            });
+    Ok(IssuePage { total, issues })
+}
+
+/// A stretch of days on which a post is held by more people than it has seats.
+#[derive(Debug, PartialEq, Eq)]
+struct Stretch {
+    /// The first day.
+    from: NaiveDate,
+    /// The last day; `None` while it lasts.
+    to: Option<NaiveDate>,
+    /// Every tenure held on some day of the stretch, by id.
+    tenures: Vec<i32>,
+}
+
+/// The days a tenure certainly covers: from the last day its start can mean to the first day
+/// its end can mean (open when it has no end). `None` when the start is unknown.
+fn certain_span(started_on: Option<&str>, ended_on: Option<&str>) -> Option<(NaiveDate, NaiveDate)> {
+    let start = stored(started_on)?.latest();
+    let end = stored(ended_on).map_or(NaiveDate::MAX, |e| e.earliest());
+    (start <= end).then_some((start, end))
+}
+
+/// The stretches on which more than `seats` of `spans` (tenure, first day, last day) are held
+/// at once. One sweep over the starts and ends, so the work and the answer grow with the
+/// number of tenures, not with the number of pairs among them.
+fn overlaps(spans: &[(i32, NaiveDate, NaiveDate)], seats: usize) -> Vec<Stretch> {
+    // (day, arrives, tenure): on one day the departures (false) come before the arrivals.
+    let mut events: Vec<(NaiveDate, bool, i32)> = Vec::with_capacity(spans.len() * 2);
+    for &(id, start, end) in spans {
+        events.push((start, true, id));
+        if let Some(after) = end.checked_add_days(Days::new(1)) {
+            events.push((after, false, id));
         }
     }
+    events.sort_unstable();
+    let mut held: BTreeSet<i32> = BTreeSet::new();
+    let mut open: Option<Stretch> = None;
+    let mut stretches = Vec::new();
+    for day in events.chunk_by(|a, b| a.0 == b.0) {
+        let date = day[0].0;
+        for &(_, arrives, id) in day {
+            if arrives {
+                held.insert(id);
+                if let Some(stretch) = open.as_mut() {
+                    stretch.tenures.push(id);
+                }
+            } else {
+                held.remove(&id);
+            }
+        }
+        match open.take() {
+            None if held.len() > seats => {
+                open = Some(Stretch { from: date, to: None, tenures: held.iter().copied().collect() })
+            }
+            Some(mut stretch) if held.len() <= seats => {
+                stretch.to = date.pred_opt();
+                stretch.tenures.sort_unstable();
+                stretches.push(stretch);
+            }
+            still => open = still,
+        }
+    }
+    if let Some(mut stretch) = open {
+        stretch.tenures.sort_unstable();
+        stretches.push(stretch);
+    }
+    stretches
+}
 
-    let post_org: HashMap<i32, i32> = posts.iter().map(|p| (p.id, p.organization_id)).collect();
-    for t in &tenures {
-        let Some(org) = post_org.get(&t.post_id).and_then(|o| organizations.get(o)) else { continue };
-        let founded = stored(org.started_on.as_deref());
-        let ended = stored(org.ended_on.as_deref());
-        let start = stored(t.started_on.as_deref());
-        let end = stored(t.ended_on.as_deref());
+/// Over-held posts: one issue per stretch on which a post with a known number of seats is
+/// held by more people, by post and then by tenures.
+async fn overlapping(db: &DatabaseConnection) -> AppResult<Vec<(i32, usize, Stretch)>> {
+    let seats: HashMap<i32, i32> = post::Entity::find()
+        .filter(post::Column::Seats.is_not_null())
+        .select_only()
+        .column(post::Column::Id)
+        .column(post::Column::Seats)
+        .into_tuple::<(i32, i32)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let with_seats = Query::select()
+        .column(post::Column::Id)
+        .from(post::Entity)
+        .and_where(post::Column::Seats.is_not_null())
+        .to_owned();
+    let mut tenures = tenure_dates(db, with_seats).await?;
+    let mut found = Vec::new();
+    let mut flush = |post: i32, spans: &mut Vec<(i32, NaiveDate, NaiveDate)>| {
+        let seats = seats.get(&post).map_or(1, |s| Ord::max(*s, 1) as usize);
+        found.extend(overlaps(spans, seats).into_iter().map(|s| (post, seats, s)));
+        spans.clear();
+    };
+    let mut current: Option<i32> = None;
+    let mut spans = Vec::new();
+    while let Some((id, post, started_on, ended_on)) = tenures.try_next().await? {
+        if current.is_some_and(|c| c != post) {
+            flush(current.unwrap_or(post), &mut spans);
+        }
+        current = Some(post);
+        spans.extend(certain_span(started_on.as_deref(), ended_on.as_deref()).map(|(s, e)| (id, s, e)));
+    }
+    if let Some(post) = current {
+        flush(post, &mut spans);
+    }
+    drop(flush);
+    found.sort_by(|a, b| (a.0, &a.2.tenures).cmp(&(b.0, &b.2.tenures)));
+    Ok(found)
+}
+
+/// A tenure that lies outside the life of its organization.
+struct Outside {
+    tenure: i32,
+    organization: i32,
+    start: Option<PartialDate>,
+    end: Option<PartialDate>,
+    founded: Option<PartialDate>,
+    ended: Option<PartialDate>,
+}
+
+/// Tenures outside the life of their organization, by tenure. Only organizations with a
+/// known founding or end can hold any, so only their tenures are read.
+async fn outside_life(db: &DatabaseConnection) -> AppResult<Vec<Outside>> {
+    let bounded = organization::Column::StartedOn.is_not_null().or(organization::Column::EndedOn.is_not_null());
+    let lives: HashMap<i32, (Option<PartialDate>, Option<PartialDate>)> = organization::Entity::find()
+        .filter(bounded.clone())
+        .select_only()
+        .column(organization::Column::Id)
+        .column(organization::Column::StartedOn)
+        .column(organization::Column::EndedOn)
+        .into_tuple::<(i32, Option<String>, Option<String>)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(id, started, ended)| (id, (stored(started.as_deref()), stored(ended.as_deref()))))
+        .collect();
+    let bounded_organizations =
+        Query::select().column(organization::Column::Id).from(organization::Entity).and_where(bounded).to_owned();
+    let posts_of = Query::select()
+        .column(post::Column::Id)
+        .from(post::Entity)
+        .and_where(post::Column::OrganizationId.in_subquery(bounded_organizations.clone()))
+        .to_owned();
+    let post_organization: HashMap<i32, i32> = post::Entity::find()
+        .filter(post::Column::OrganizationId.in_subquery(bounded_organizations))
+        .select_only()
+        .column(post::Column::Id)
+        .column(post::Column::OrganizationId)
+        .into_tuple::<(i32, i32)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let mut tenures = tenure_dates(db, posts_of).await?;
+    let mut found = Vec::new();
+    while let Some((tenure, post, started_on, ended_on)) = tenures.try_next().await? {
+        let Some(&organization) = post_organization.get(&post) else { continue };
+        let Some(&(founded, ended)) = lives.get(&organization) else { continue };
+        let (start, end) = (stored(started_on.as_deref()), stored(ended_on.as_deref()));
         let before = matches!((start, founded), (Some(s), Some(f)) if s.latest() < f.earliest());
         let after = match (end, ended) {
             (Some(e), Some(x)) => e.earliest() > x.latest(),
@@ -130,132 +505,123 @@ pub async fn data_issues(db: &DatabaseConnection) -> AppResult<Vec<DataIssue>> {
             _ => false,
         };
         if before || after {
-            let span = |d: Option<PartialDate>| d.map_or("?".to_owned(), |d| d.to_string());
-            issues.push(DataIssue {
-                kind: DataIssueKind::TenureOutsideOrganizationLife,
-                message: format!(
-                    "a tenure from {} to {} lies outside the life of \"{}\" ({} to {})",
-                    span(start),
-                    end.map_or("now".to_owned(), |d| d.to_string()),
-                    org.name,
-                    span(founded),
-                    span(ended)
-                ),
-                nodes: vec![Involved::Tenure(t.id), Involved::Organization(org.id)],
-            });
+            found.push(Outside { tenure, organization, start, end, founded, ended });
         }
     }
+    found.sort_unstable_by_key(|o| o.tenure);
+    Ok(found)
+}
 
-    let chaired: HashSet<i32> = participation::Entity::find()
-        .filter(participation::Column::Role.eq(ParticipationRole::Chair.as_str()))
+/// A tenure's id, post and stated bounds.
+type TenureDates = (i32, i32, Option<String>, Option<String>);
+
+/// The id, post and stated bounds of each tenure of the posts that `posts` selects, by post
+/// and then by id, read as they come rather than all at once.
+async fn tenure_dates(
+    db: &DatabaseConnection,
+    posts: SelectStatement,
+) -> AppResult<Pin<Box<dyn Stream<Item = Result<TenureDates, DbErr>> + Send + '_>>> {
+    Ok(tenure::Entity::find()
+        .filter(tenure::Column::PostId.in_subquery(posts))
+        .order_by_asc(tenure::Column::PostId)
+        .order_by_asc(tenure::Column::Id)
         .select_only()
-        .column(participation::Column::ConferenceId)
-        .into_tuple::<i32>()
+        .column(tenure::Column::Id)
+        .column(tenure::Column::PostId)
+        .column(tenure::Column::StartedOn)
+        .column(tenure::Column::EndedOn)
+        .into_tuple::<TenureDates>()
+        .stream(db)
+        .await?)
+}
+
+/// The names shown in the messages of over-held posts and of tenures outside an organization's
+/// life, read for the issues of one page only.
+async fn names<E>(
+    db: &DatabaseConnection,
+    id: E::Column,
+    name: E::Column,
+    ids: Vec<i32>,
+) -> AppResult<HashMap<i32, String>>
+where
+    E: EntityTrait,
+{
+    Ok(E::find()
+        .filter(id.is_in(ids))
+        .select_only()
+        .column(id)
+        .column(name)
+        .into_tuple::<(i32, String)>()
         .all(db)
         .await?
         .into_iter()
-        .collect();
-    let conferences = conference::Entity::find().all(db).await?;
-    for c in conferences.iter().filter(|c| !chaired.contains(&c.id)) {
-        issues.push(DataIssue {
-            kind: DataIssueKind::ConferenceWithoutChair,
-            message: format!("no chair is recorded for \"{}\" ({})", c.title, c.date),
-            nodes: vec![Involved::Conference(c.id)],
-        });
-    }
-
-    let tasks = task::Entity::find().all(db).await?;
-    for t in tasks.iter().filter(|t| t.due_on.is_none()) {
-        issues.push(DataIssue {
-            kind: DataIssueKind::TaskWithoutDueDate,
-            message: format!("\"{}\" has no due date", t.title),
-            nodes: vec![Involved::Task(t.id)],
-        });
-    }
-    let assigned: HashSet<i32> = task_assignee::Entity::find()
-        .select_only()
-        .column(task_assignee::Column::TaskId)
-        .into_tuple::<i32>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
-    for t in tasks.iter().filter(|t| !assigned.contains(&t.id)) {
-        issues.push(DataIssue {
-            kind: DataIssueKind::TaskWithoutAssignee,
-            message: format!("\"{}\" is assigned to nobody", t.title),
-            nodes: vec![Involved::Task(t.id)],
-        });
-    }
-
-    let cited: HashSet<(String, i32)> = citation::Entity::find()
-        .select_only()
-        .column(citation::Column::SubjectType)
-        .column(citation::Column::SubjectId)
-        .into_tuple::<(String, i32)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
-    let uncited = |kind: &str, id: i32| !cited.contains(&(kind.to_owned(), id));
-    let mut unsourced: Vec<(Involved, String)> = Vec::new();
-    for c in conferences.iter().filter(|c| uncited(subject::CONFERENCE, c.id)) {
-        unsourced.push((Involved::Conference(c.id), format!("conference \"{}\"", c.title)));
-    }
-    let participations = participation::Entity::find().all(db).await?;
-    for p in participations.iter().filter(|p| uncited(subject::PARTICIPATION, p.id)) {
-        unsourced.push((Involved::Participation(p.id), format!("a {} participation", p.role)));
-    }
-    for t in tenures.iter().filter(|t| uncited(subject::TENURE, t.id)) {
-        unsourced.push((Involved::Tenure(t.id), "a tenure".to_owned()));
-    }
-    for d in directive::Entity::find().all(db).await?.iter().filter(|d| uncited(subject::DIRECTIVE, d.id)) {
-        unsourced.push((Involved::Directive(d.id), format!("directive \"{}\"", d.code.as_deref().unwrap_or(&d.title))));
-    }
-    for t in tasks.iter().filter(|t| uncited(subject::TASK, t.id)) {
-        unsourced.push((Involved::Task(t.id), format!("task \"{}\"", t.title)));
-    }
-    for (node, what) in unsourced {
-        issues.push(DataIssue {
-            kind: DataIssueKind::FactWithoutSource,
-            message: format!("{what} cites no source"),
-            nodes: vec![node],
-        });
-    }
-
-    issues.sort_by(|a, b| a.kind.cmp(&b.kind).then_with(|| a.nodes.cmp(&b.nodes)));
-    Ok(issues)
+        .collect())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn tenure(id: i32, start: Option<&str>, end: Option<&str>) -> tenure::Model {
-        tenure::Model {
-            id,
-            official_id: id,
-            post_id: 1,
-            started_on: start.map(Into::into),
-            ended_on: end.map(Into::into),
-            version: 1,
-        }
+    fn day(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    fn spans(tenures: &[(i32, Option<&str>, Option<&str>)]) -> Vec<(i32, NaiveDate, NaiveDate)> {
+        tenures.iter().filter_map(|&(id, s, e)| certain_span(s, e).map(|(s, e)| (id, s, e))).collect()
+    }
+
+    fn groups(stretches: Vec<Stretch>) -> Vec<Vec<i32>> {
+        stretches.into_iter().map(|s| s.tenures).collect()
     }
 
     #[test]
     fn a_handover_is_no_overlap_but_two_at_once_is() {
-        let handover = [tenure(1, Some("2015"), Some("2020-10-14")), tenure(2, Some("2020-10-15"), None)];
+        let handover = spans(&[(1, Some("2015"), Some("2020-10-14")), (2, Some("2020-10-15"), None)]);
         assert!(overlaps(&handover, 1).is_empty());
-        let clash = [tenure(1, Some("2015"), Some("2021-06")), tenure(2, Some("2020-10-15"), None)];
-        assert_eq!(overlaps(&clash, 1), vec![vec![1, 2]]);
+        let clash = spans(&[(1, Some("2015"), Some("2021-06")), (2, Some("2020-10-15"), None)]);
+        assert_eq!(
+            overlaps(&clash, 1),
+            vec![Stretch { from: day("2020-10-15"), to: Some(day("2021-06-01")), tenures: vec![1, 2] }]
+        );
         assert!(overlaps(&clash, 2).is_empty(), "two seats hold both");
     }
 
     #[test]
     fn partial_bounds_flag_only_certain_overlaps() {
-        let maybe = [tenure(1, Some("2015"), Some("2020")), tenure(2, Some("2020"), None)];
+        let maybe = spans(&[(1, Some("2015"), Some("2020")), (2, Some("2020"), None)]);
         assert!(overlaps(&maybe, 1).is_empty(), "2020 may be the handover year");
-        let unknown = [tenure(1, None, None), tenure(2, Some("2020"), None)];
+        let unknown = spans(&[(1, None, None), (2, Some("2020"), None)]);
         assert!(overlaps(&unknown, 1).is_empty());
+    }
+
+    #[test]
+    fn one_stretch_holds_every_tenure_held_during_it_and_a_gap_starts_another() {
+        let chain = spans(&[
+            (1, Some("2010-01-01"), Some("2013-12-31")),
+            (2, Some("2012-01-01"), Some("2015-12-31")),
+            (3, Some("2012-12-01"), Some("2016-12-31")),
+            (4, Some("2018-01-01"), None),
+            (5, Some("2019-01-01"), Some("2019-03-31")),
+        ]);
+        let found = overlaps(&chain, 1);
+        assert_eq!(groups(overlaps(&chain, 1)), vec![vec![1, 2, 3], vec![4, 5]]);
+        assert_eq!((found[0].from, found[0].to), (day("2012-01-01"), Some(day("2015-12-31"))));
+        assert_eq!((found[1].from, found[1].to), (day("2019-01-01"), Some(day("2019-03-31"))));
+        let gap = spans(&[
+            (1, Some("2010-01-01"), Some("2012-12-31")),
+            (2, Some("2012-06-01"), Some("2014-12-31")),
+            (3, Some("2014-06-01"), None),
+        ]);
+        assert_eq!(groups(overlaps(&gap, 1)), vec![vec![1, 2], vec![2, 3]], "a day held by one ends a stretch");
+        let open = spans(&[(1, Some("2020-01-01"), None), (2, Some("2021-01-01"), None)]);
+        assert_eq!(overlaps(&open, 1)[0].to, None, "two open tenures overlap to this day");
+    }
+
+    #[test]
+    fn many_tenures_held_at_once_make_one_issue_not_one_per_pair() {
+        let crowd: Vec<_> = (0..20_000).map(|id| (id, day("2020-01-01"), NaiveDate::MAX)).collect();
+        let found = overlaps(&crowd, 3);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].tenures.len(), 20_000);
     }
 }

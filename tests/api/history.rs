@@ -145,3 +145,128 @@ async fn the_demo_has_its_gaps_flagged() {
         nodes(&data["dataIssues"]).iter().map(|i| i["kind"].as_str().unwrap().to_owned()).collect();
     assert_eq!(kinds, ["CONFERENCE_WITHOUT_CHAIR", "TASK_WITHOUT_DUE_DATE"], "every demo fact cites its source");
 }
+
+/// Every issue of a generated dataset, page after page: each once, in the order of the kinds
+/// and then of the nodes involved, and as many of each kind as the tables hold.
+#[tokio::test]
+async fn data_issues_page_through_every_issue_once_in_order() {
+    use entity::*;
+    use govtrail::graphql::ids::{NodeKind, decode};
+    use sea_orm::EntityTrait;
+    use std::collections::{BTreeMap, HashSet};
+
+    let generated = govtrail::dataset::generate::generate(govtrail::dataset::generate::Spec { scale: 0.003, seed: 3 });
+    let json = govtrail::dataset::to_json(&generated).map_err(|e| e.message()).expect("JSON");
+    let app = spawn(Setup { dataset: Some(json), ..Setup::default() }).await;
+    let kinds = [
+        "OVERLAPPING_TENURES",
+        "TENURE_OUTSIDE_ORGANIZATION_LIFE",
+        "CONFERENCE_WITHOUT_CHAIR",
+        "TASK_WITHOUT_DUE_DATE",
+        "TASK_WITHOUT_ASSIGNEE",
+        "FACT_WITHOUT_SOURCE",
+    ];
+    // The order of the nodes within a kind: tenures, organizations, posts, conferences,
+    // participations, directives, tasks.
+    let rank = |kind: NodeKind| {
+        [
+            NodeKind::Tenure,
+            NodeKind::Organization,
+            NodeKind::Post,
+            NodeKind::Conference,
+            NodeKind::Participation,
+            NodeKind::Directive,
+            NodeKind::Task,
+        ]
+        .iter()
+        .position(|k| *k == kind)
+        .expect("a node an issue can be about")
+    };
+    let query = "query($after: String) { dataIssues(first: 37, after: $after) {
+        totalCount pageInfo { hasNextPage endCursor } edges { node { kind message nodes { id } } } } }";
+    let (mut after, mut total, mut seen) = (Value::Null, None, Vec::new());
+    loop {
+        let data = app.data(query, json!({ "after": after })).await;
+        let page = &data["dataIssues"];
+        let count = page["totalCount"].as_u64().expect("totalCount");
+        assert_eq!(*total.get_or_insert(count), count, "the total is the same on every page");
+        for issue in nodes(page) {
+            let kind = kinds.iter().position(|k| issue["kind"] == *k).expect("a kind");
+            let involved: Vec<(usize, i32)> = issue["nodes"]
+                .as_array()
+                .expect("nodes")
+                .iter()
+                .map(|n| decode(n["id"].as_str().expect("id")).expect("a node id"))
+                .map(|(kind, id)| (rank(kind), id))
+                .collect();
+            assert!(!involved.is_empty() && !issue["message"].as_str().unwrap().is_empty(), "{issue}");
+            seen.push((kind, involved));
+        }
+        if page["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        after = page["pageInfo"]["endCursor"].clone();
+    }
+    assert_eq!(seen.len() as u64, total.unwrap());
+    assert!(seen.windows(2).all(|w| w[0] < w[1]), "each issue once, by kind and then by nodes");
+
+    let db = govtrail::database::connect(&app.database_url).await.unwrap();
+    let citations = citation::Entity::find().all(&db).await.unwrap();
+    let cited: HashSet<(String, i32)> = citations.into_iter().map(|c| (c.subject_type, c.subject_id)).collect();
+    let tasks = task::Entity::find().all(&db).await.unwrap();
+    let participations = participation::Entity::find().all(&db).await.unwrap();
+    let conferences = conference::Entity::find().all(&db).await.unwrap();
+    let assigned: HashSet<i32> =
+        task_assignee::Entity::find().all(&db).await.unwrap().into_iter().map(|a| a.task_id).collect();
+    let chaired: HashSet<i32> = participations.iter().filter(|p| p.role == "CHAIR").map(|p| p.conference_id).collect();
+    let uncited =
+        |subject: &str, ids: Vec<i32>| ids.into_iter().filter(|id| !cited.contains(&(subject.to_owned(), *id))).count();
+    let mut expected: BTreeMap<(usize, Option<usize>), usize> = BTreeMap::new();
+    expected.insert((2, None), conferences.iter().filter(|c| !chaired.contains(&c.id)).count());
+    expected.insert((3, None), tasks.iter().filter(|t| t.due_on.is_none()).count());
+    expected.insert((4, None), tasks.iter().filter(|t| !assigned.contains(&t.id)).count());
+    let tenures = tenure::Entity::find().all(&db).await.unwrap().into_iter().map(|t| t.id).collect();
+    let directives = directive::Entity::find().all(&db).await.unwrap().into_iter().map(|d| d.id).collect();
+    expected.insert((5, Some(rank(NodeKind::Tenure))), uncited("TENURE", tenures));
+    expected.insert(
+        (5, Some(rank(NodeKind::Conference))),
+        uncited("CONFERENCE", conferences.iter().map(|c| c.id).collect()),
+    );
+    expected.insert(
+        (5, Some(rank(NodeKind::Participation))),
+        uncited("PARTICIPATION", participations.iter().map(|p| p.id).collect()),
+    );
+    expected.insert((5, Some(rank(NodeKind::Directive))), uncited("DIRECTIVE", directives));
+    expected.insert((5, Some(rank(NodeKind::Task))), uncited("TASK", tasks.iter().map(|t| t.id).collect()));
+    let mut found: BTreeMap<(usize, Option<usize>), usize> = expected.keys().map(|k| (*k, 0)).collect();
+    for (kind, involved) in seen.iter().filter(|(kind, _)| *kind >= 2) {
+        let key = (*kind, (*kind == 5).then_some(involved[0].0));
+        *found.entry(key).or_default() += 1;
+    }
+    assert_eq!(found, expected);
+    assert!(expected[&(5, Some(rank(NodeKind::Participation)))] > 37, "the unsourced facts span several pages");
+
+    let mut by_kind = 0;
+    for kind in kinds {
+        let data = app
+            .data(
+                &format!("{{ dataIssues(kinds: [{kind}], first: 0) {{ totalCount edges {{ cursor }} }} }}"),
+                json!({}),
+            )
+            .await;
+        assert_eq!(data["dataIssues"]["edges"], json!([]));
+        by_kind += data["dataIssues"]["totalCount"].as_u64().unwrap();
+    }
+    assert_eq!(by_kind, total.unwrap(), "the kinds' totals add up to the whole");
+
+    // The kinds a query can say are counted and paged by the database: no statement reads
+    // a whole table, however many issues there are.
+    let seen = app.statements_seen();
+    let query = "{ dataIssues(kinds: [CONFERENCE_WITHOUT_CHAIR, TASK_WITHOUT_DUE_DATE, TASK_WITHOUT_ASSIGNEE, FACT_WITHOUT_SOURCE], first: 5) { totalCount } }";
+    app.data(query, json!({})).await;
+    let statements = app.statements_since(seen);
+    assert!(!statements.is_empty());
+    for statement in statements {
+        assert!(statement.contains("COUNT(") || statement.contains("LIMIT"), "{statement}");
+    }
+}
