@@ -291,6 +291,10 @@ impl async_graphql::Executor for SocketExecutor {
             batches
                 .drive_stream(app.schema.execute_stream(request))
                 .map(move |mut response| {
+                    // Each event is an answer of its own, bounded as a query's is.
+                    if !limits::fits(&response, limits.max_answer_bytes) {
+                        response = refusal(limits::too_large_answer(limits.max_answer_bytes));
+                    }
                     if let Some(document) = &document {
                         in_selection_order(&mut response, document);
                     }

@@ -233,3 +233,33 @@ async fn slow_or_silent_clients_do_not_hold_connections() {
     // Ordinary clients are not affected.
     app.data("{ __typename }", json!({})).await;
 }
+
+#[tokio::test]
+async fn a_subscription_event_is_bounded_in_bytes_as_a_query_answer_is() {
+    let app = spawn(Setup {
+        dataset: Some(govtrail::dataset::DEMO.to_owned()),
+        limits: Limits { max_answer_bytes: 400, ..no_rates() },
+        ..Setup::default()
+    })
+    .await;
+    let address = app.address.to_string();
+    let editor = app.token("editor", Role::Editor).await;
+    let mut socket = Socket::connect(&address, json!({})).await.expect("connected");
+    socket.subscribe("s", "subscription { taskChanged { kind task { title } } }", json!({})).await;
+    await_subscriptions(&address, "taskChanged", 1.0).await;
+    let ban = id_of(&app, "organizations", "Ban Dân vận Tỉnh ủy Hà Giang").await;
+    let create = "mutation($t: String!, $a: [ID!]!) { createTask(input: { title: $t, assignees: $a }) { id } }";
+    for title in ["Việc ngắn", &"Việc dài ".repeat(60)] {
+        let made = app.query_as(&editor, create, json!({ "t": title.trim(), "a": [ban] })).await;
+        assert!(made.get("errors").is_none(), "{made}");
+    }
+    let short = socket.next().await;
+    assert_eq!(short["data"]["taskChanged"]["task"]["title"], "Việc ngắn", "{short}");
+    let long = socket.next().await;
+    assert!(long.get("data").is_none() || long["data"].is_null(), "no part of the event is sent: {long}");
+    assert_eq!(long["errors"][0]["extensions"]["code"], "LIMIT_EXCEEDED", "{long}");
+    assert_eq!(long["errors"][0]["extensions"]["limit"], "bytes", "{long}");
+    let made = app.query_as(&editor, create, json!({ "t": "Việc sau", "a": [ban] })).await;
+    assert!(made.get("errors").is_none(), "{made}");
+    assert_eq!(socket.next().await["data"]["taskChanged"]["task"]["title"], "Việc sau", "the subscription goes on");
+}
