@@ -87,17 +87,6 @@ struct Window {
 }
 
 impl Window {
-    /// The issues of a part of `count` that the window holds, read only when it holds any.
-    async fn read<F>(self, count: usize, rows: F) -> AppResult<(usize, Vec<DataIssue>)>
-    where
-        F: AsyncFnOnce(u64, u64) -> AppResult<Vec<DataIssue>>,
-    {
-        if self.take == 0 || self.skip >= count {
-            return Ok((count, Vec::new()));
-        }
-        Ok((count, rows(self.skip as u64, self.take as u64).await?))
-    }
-
     /// How many items a part computed in full holds, and those within the window.
     fn page<T>(self, items: Vec<T>) -> (usize, Vec<T>) {
         let count = items.len();
@@ -147,11 +136,6 @@ impl Part {
 
     /// How many issues the part holds, and those within `window`.
     async fn read(self, db: &DatabaseConnection, window: Window) -> AppResult<(usize, Vec<DataIssue>)> {
-        let unsourced = |node: Involved, what: String| DataIssue {
-            kind: DataIssueKind::FactWithoutSource,
-            message: format!("{what} cites no source"),
-            nodes: vec![node],
-        };
         match self {
             Part::Overlapping => {
                 let (count, page) = window.page(overlapping(db).await?);
@@ -204,17 +188,8 @@ impl Part {
                 Ok((count, issues))
             }
             Part::WithoutChair => {
-                let chaired = Query::select()
-                    .expr(Expr::val(1))
-                    .from(participation::Entity)
-                    .and_where(
-                        Expr::col((participation::Entity, participation::Column::ConferenceId))
-                            .equals(conference::Column::Id.as_column_ref()),
-                    )
-                    .and_where(
-                        Expr::col((participation::Entity, participation::Column::Role))
-                            .eq(ParticipationRole::Chair.as_str()),
-                    )
+                let chaired = naming(participation::Column::ConferenceId, conference::Column::Id)
+                    .and_where(participation::Column::Role.eq(ParticipationRole::Chair.as_str()))
                     .to_owned();
                 let select = conference::Entity::find().filter(Expr::not_exists(chaired));
                 rows(db, select, conference::Column::Id, window, |c| DataIssue {
@@ -234,14 +209,7 @@ impl Part {
                 .await
             }
             Part::WithoutAssignee => {
-                let assigned = Query::select()
-                    .expr(Expr::val(1))
-                    .from(task_assignee::Entity)
-                    .and_where(
-                        Expr::col((task_assignee::Entity, task_assignee::Column::TaskId))
-                            .equals(task::Column::Id.as_column_ref()),
-                    )
-                    .to_owned();
+                let assigned = naming(task_assignee::Column::TaskId, task::Column::Id);
                 let select = task::Entity::find().filter(Expr::not_exists(assigned));
                 rows(db, select, task::Column::Id, window, |t| DataIssue {
                     kind: DataIssueKind::TaskWithoutAssignee,
@@ -251,38 +219,32 @@ impl Part {
                 .await
             }
             Part::UncitedTenure => {
-                let select = uncited::<tenure::Entity>(subject::TENURE, tenure::Column::Id);
-                rows(db, select, tenure::Column::Id, window, |t| {
-                    unsourced(Involved::Tenure(t.id), "a tenure".to_owned())
+                unsourced::<tenure::Entity>(db, subject::TENURE, tenure::Column::Id, window, |t| {
+                    (Involved::Tenure(t.id), "a tenure".to_owned())
                 })
                 .await
             }
             Part::UncitedConference => {
-                let select = uncited::<conference::Entity>(subject::CONFERENCE, conference::Column::Id);
-                rows(db, select, conference::Column::Id, window, |c| {
-                    unsourced(Involved::Conference(c.id), format!("conference \"{}\"", c.title))
+                unsourced::<conference::Entity>(db, subject::CONFERENCE, conference::Column::Id, window, |c| {
+                    (Involved::Conference(c.id), format!("conference \"{}\"", c.title))
                 })
                 .await
             }
             Part::UncitedParticipation => {
-                let select = uncited::<participation::Entity>(subject::PARTICIPATION, participation::Column::Id);
-                rows(db, select, participation::Column::Id, window, |p| {
-                    unsourced(Involved::Participation(p.id), format!("a {} participation", p.role))
+                unsourced::<participation::Entity>(db, subject::PARTICIPATION, participation::Column::Id, window, |p| {
+                    (Involved::Participation(p.id), format!("a {} participation", p.role))
                 })
                 .await
             }
             Part::UncitedDirective => {
-                let select = uncited::<directive::Entity>(subject::DIRECTIVE, directive::Column::Id);
-                rows(db, select, directive::Column::Id, window, |d| {
-                    let name = d.code.as_deref().unwrap_or(&d.title);
-                    unsourced(Involved::Directive(d.id), format!("directive \"{name}\""))
+                unsourced::<directive::Entity>(db, subject::DIRECTIVE, directive::Column::Id, window, |d| {
+                    (Involved::Directive(d.id), format!("directive \"{}\"", d.code.as_deref().unwrap_or(&d.title)))
                 })
                 .await
             }
             Part::UncitedTask => {
-                let select = uncited::<task::Entity>(subject::TASK, task::Column::Id);
-                rows(db, select, task::Column::Id, window, |t| {
-                    unsourced(Involved::Task(t.id), format!("task \"{}\"", t.title))
+                unsourced::<task::Entity>(db, subject::TASK, task::Column::Id, window, |t| {
+                    (Involved::Task(t.id), format!("task \"{}\"", t.title))
                 })
                 .await
             }
@@ -290,15 +252,38 @@ impl Part {
     }
 }
 
-/// The rows of `E` that no citation names as `subject`.
-fn uncited<E: EntityTrait>(subject: &'static str, id: E::Column) -> Select<E> {
-    let cited = Query::select()
+/// The rows whose `column` names the row of the outer query that `id` identifies: the
+/// subquery of a NOT EXISTS.
+fn naming(column: impl ColumnTrait, id: impl ColumnTrait) -> SelectStatement {
+    Query::select()
         .expr(Expr::val(1))
-        .from(citation::Entity)
-        .and_where(Expr::col((citation::Entity, citation::Column::SubjectType)).eq(subject))
-        .and_where(Expr::col((citation::Entity, citation::Column::SubjectId)).equals(id.as_column_ref()))
-        .to_owned();
-    E::find().filter(Expr::not_exists(cited))
+        .from(column.entity_name())
+        .and_where(Expr::col(column.as_column_ref()).equals(id.as_column_ref()))
+        .to_owned()
+}
+
+/// The facts of one kind (rows of `E`) that no citation names as `subject`.
+async fn unsourced<E>(
+    db: &DatabaseConnection,
+    subject: &'static str,
+    id: E::Column,
+    window: Window,
+    what: impl Fn(E::Model) -> (Involved, String),
+) -> AppResult<(usize, Vec<DataIssue>)>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult + Send + Sync,
+{
+    let cited = naming(citation::Column::SubjectId, id).and_where(citation::Column::SubjectType.eq(subject)).to_owned();
+    rows(db, E::find().filter(Expr::not_exists(cited)), id, window, |model| {
+        let (node, what) = what(model);
+        DataIssue {
+            kind: DataIssueKind::FactWithoutSource,
+            message: format!("{what} cites no source"),
+            nodes: vec![node],
+        }
+    })
+    .await
 }
 
 /// Counts what `select` finds and reads the rows within `window`, by id.
@@ -314,12 +299,11 @@ where
     E::Model: FromQueryResult + Send + Sync,
 {
     let count = select.clone().count(db).await? as usize;
-    window
-        .read(count, async move |skip, take| {
-            let models = select.order_by_asc(id).offset(skip).limit(take).all(db).await?;
-            Ok(models.into_iter().map(&issue).collect())
-        })
-        .await
+    if window.take == 0 || window.skip >= count {
+        return Ok((count, Vec::new()));
+    }
+    let models = select.order_by_asc(id).offset(window.skip as u64).limit(window.take as u64).all(db).await?;
+    Ok((count, models.into_iter().map(issue).collect()))
 }
 
 /// The issues of the kinds asked for (all when `kinds` is empty), by kind and then by the
@@ -426,25 +410,23 @@ async fn overlapping(db: &DatabaseConnection) -> AppResult<Vec<(i32, usize, Stre
         .and_where(post::Column::Seats.is_not_null())
         .to_owned();
     let mut tenures = tenure_dates(db, with_seats).await?;
+    // The tenures come by post: each post's spans are checked when the next post's begin.
     let mut found = Vec::new();
-    let mut flush = |post: i32, spans: &mut Vec<(i32, NaiveDate, NaiveDate)>| {
-        let seats = seats.get(&post).map_or(1, |s| Ord::max(*s, 1) as usize);
-        found.extend(overlaps(spans, seats).into_iter().map(|s| (post, seats, s)));
-        spans.clear();
-    };
+    let mut spans: Vec<(i32, NaiveDate, NaiveDate)> = Vec::new();
     let mut current: Option<i32> = None;
-    let mut spans = Vec::new();
-    while let Some((id, post, started_on, ended_on)) = tenures.try_next().await? {
-        if current.is_some_and(|c| c != post) {
-            flush(current.unwrap_or(post), &mut spans);
+    loop {
+        let next = tenures.try_next().await?;
+        if let Some(post) = current
+            && next.as_ref().is_none_or(|(_, p, _, _)| *p != post)
+        {
+            let seats = seats.get(&post).map_or(1, |s| Ord::max(*s, 1) as usize);
+            found.extend(overlaps(&spans, seats).into_iter().map(|s| (post, seats, s)));
+            spans.clear();
         }
+        let Some((id, post, started_on, ended_on)) = next else { break };
         current = Some(post);
         spans.extend(certain_span(started_on.as_deref(), ended_on.as_deref()).map(|(s, e)| (id, s, e)));
     }
-    if let Some(post) = current {
-        flush(post, &mut spans);
-    }
-    drop(flush);
     found.sort_by(|a, b| (a.0, &a.2.tenures).cmp(&(b.0, &b.2.tenures)));
     Ok(found)
 }
