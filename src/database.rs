@@ -109,19 +109,28 @@ pub const MAX_STATEMENT_VALUES: usize = 30_000;
 /// small); a large import raises it for its own transaction.
 pub const SQLITE_CACHE_KIB: u32 = 2000;
 
+/// How long a SQLite connection beyond the first may sit idle before the pool closes it: each
+/// holds a page cache and its prepared statements, which a burst of traffic fills and a quiet
+/// server need not keep (opening one again takes about a millisecond).
+const SQLITE_IDLE: Duration = Duration::from_secs(30);
+
 /// Connects with at most `max_connections` in the pool (by default 4 on SQLite, whose writers
 /// take turns, and 16 on PostgreSQL).
 pub async fn connect_with_pool(url: &str, max_connections: Option<u32>) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url.to_owned());
     options.sqlx_logging(false).acquire_timeout(Duration::from_secs(30));
     if url.starts_with("sqlite:") {
-        options.max_connections(max_connections.unwrap_or(4)).min_connections(1).map_sqlx_sqlite_opts(|o| {
-            o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
-                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
-                .busy_timeout(Duration::from_secs(10))
-                .foreign_keys(true)
-                .pragma("cache_size", format!("-{SQLITE_CACHE_KIB}"))
-        });
+        options
+            .max_connections(max_connections.unwrap_or(4))
+            .min_connections(1)
+            .idle_timeout(SQLITE_IDLE)
+            .map_sqlx_sqlite_opts(|o| {
+                o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                    .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(10))
+                    .foreign_keys(true)
+                    .pragma("cache_size", format!("-{SQLITE_CACHE_KIB}"))
+            });
     } else {
         options.max_connections(max_connections.unwrap_or(16));
     }

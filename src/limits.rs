@@ -162,7 +162,7 @@ impl Budget {
     pub async fn take_turn(&self) -> Result<(), AppError> {
         let turn = self.turn.lock().map(|t| t.clone()).map_err(|_| AppError::internal("budget poisoned"))?;
         let heavy = self.heavy.clone();
-        HEAVY_SINCE_TRIM.store(true, Ordering::Relaxed);
+        owe_trims();
         turn.get_or_try_init(|| heavy.acquire_owned())
             .await
             .map(drop)
@@ -226,9 +226,20 @@ impl Budget {
 
     /// Starts afresh (the next event of a subscription), giving back any turn.
     pub fn reset(&self) {
+        if self.holds_turn() {
+            owe_trims();
+        }
         self.spent.store(0, Ordering::Relaxed);
         if let Ok(mut turn) = self.turn.lock() {
             *turn = Arc::default();
+        }
+    }
+}
+
+impl Drop for Budget {
+    fn drop(&mut self) {
+        if self.holds_turn() {
+            owe_trims();
         }
     }
 }
@@ -264,15 +275,23 @@ pub fn too_large_answer(max: usize) -> AppError {
     )
 }
 
-/// Set when a heavy answer was built since the allocator last gave memory back.
-static HEAVY_SINCE_TRIM: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+/// How many more times the allocator is to give memory back: a heavy answer owes two trims
+/// when it starts and two when it ends, since what it frees goes on being freed (the answer
+/// sent, its connection closed) after the tick that follows it.
+static TRIMS_OWED: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
 
-/// Gives the memory that heavy answers freed back to the system, when one ran since the last
-/// call: glibc's allocator keeps freed memory in its arenas otherwise, so a burst of large
-/// answers left the process hundreds of MiB larger for good. A server calls this every few
-/// seconds.
-pub fn give_back_memory() {
-    if !HEAVY_SINCE_TRIM.swap(false, Ordering::Relaxed) {
+fn owe_trims() {
+    TRIMS_OWED.store(2, Ordering::Relaxed);
+}
+
+/// Gives the memory that heavy answers freed back to the system, when they owe it (or when
+/// `anyway`): glibc's allocator keeps freed memory in its arenas otherwise, so a burst of
+/// large answers left the process hundreds of MiB larger for good. A server calls this every
+/// few seconds, and now and then `anyway` for what else was freed (the pool's idle
+/// connections closed, their page caches with them).
+pub fn give_back_memory(anyway: bool) {
+    let owed = TRIMS_OWED.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1)).is_ok();
+    if !(owed || anyway) {
         return;
     }
     #[cfg(all(target_os = "linux", target_env = "gnu"))]

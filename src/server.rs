@@ -715,8 +715,11 @@ where
         let mut trim = tokio::time::interval(std::time::Duration::from_secs(5));
         loop {
             tokio::select! {
-                _ = every.tick() => forgetting.rates.forget_idle(),
-                _ = trim.tick() => limits::give_back_memory(),
+                _ = every.tick() => {
+                    forgetting.rates.forget_idle();
+                    limits::give_back_memory(true);
+                }
+                _ = trim.tick() => limits::give_back_memory(false),
                 _ = forget_until.wait_for(|stop| *stop) => break,
             }
         }
