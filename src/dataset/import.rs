@@ -4,17 +4,17 @@
 //! organizers, links, assignees, updates, citations) replace the ones stored for it.
 
 use super::batch::Pending;
+use super::fields::{self, Kind};
 use super::format::{self, Citation, Dataset};
+use crate::domain::code;
 use crate::domain::partial_date::PartialDate;
-use crate::domain::text::search_form;
-use crate::domain::time::{DEFAULT_TIME_ZONE, parse_time_zone};
 use crate::domain::vocabulary::*;
-use crate::domain::{code, text};
 use crate::error::{AppError, AppResult};
 use crate::service::history::ChangeAction;
+use crate::service::kinds;
 use crate::service::kinds::EditKind;
-use crate::service::record::{Author, log_change};
-use crate::store::search::{self, SearchType};
+use crate::service::record::{Author, Editable, Refusals, Row, log_change, nested};
+use crate::store::search;
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::*;
 use sea_orm::{
@@ -185,6 +185,15 @@ pub async fn import_dataset_by(
     Ok(report)
 }
 
+/// The row a kind makes of these fields, with the id and version of the row it replaces.
+fn row<K: Editable>(fields: &K::Fields, existing: Option<&Row<K>>) -> Row<K> {
+    let (id, version, _) = K::columns();
+    let mut model = K::model(fields);
+    model.set(id, existing.map_or(Value::Int(Some(0)), |m| m.get(id)));
+    model.set(version, existing.map_or(Value::Int(Some(1)), |m| m.get(version)));
+    model
+}
+
 // ---------------------------------------------------------------------------------------------
 // Checking: everything that can be judged from the file alone, all problems at once.
 
@@ -239,14 +248,6 @@ impl Checker {
         }
     }
 
-    fn zone(&mut self, path: &str, value: Option<&String>) {
-        if let Some(value) = value {
-            if let Err(message) = parse_time_zone(value) {
-                self.fail(path, message);
-            }
-        }
-    }
-
     fn keys<'a>(&mut self, section: &str, keys: impl Iterator<Item = &'a String>) {
         let mut seen = HashSet::new();
         for (i, key) in keys.enumerate() {
@@ -254,14 +255,6 @@ impl Checker {
             self.non_empty(&path, key);
             if !seen.insert(key) {
                 self.fail(&path, format!("the key \"{key}\" appears twice in {section}"));
-            }
-        }
-    }
-
-    fn period(&mut self, path: &str, start: Option<PartialDate>, end: Option<PartialDate>) {
-        if let (Some(start), Some(end)) = (start, end) {
-            if end.latest() < start.earliest() {
-                self.fail(path, format!("ends ({end}) before it starts ({start})"));
             }
         }
     }
@@ -291,49 +284,32 @@ fn check(ds: &Dataset) -> Vec<String> {
     c.keys("tasks", ds.tasks.iter().map(|r| &r.key));
     for (i, s) in ds.sources.iter().enumerate() {
         let p = format!("sources[{i}]");
-        c.non_empty(&format!("{p}.title"), &s.title);
         c.instant(&format!("{p}.publishedAt"), s.published_at.as_ref());
         c.date(&format!("{p}.publishedOn"), s.published_on.as_ref());
     }
     for (i, a) in ds.areas.iter().enumerate() {
         let p = format!("areas[{i}]");
-        c.non_empty(&format!("{p}.name"), &a.name);
         c.vocabulary(&format!("{p}.kind"), &a.kind, AreaKind::parse, AreaKind::names);
     }
     for (i, o) in ds.organizations.iter().enumerate() {
         let p = format!("organizations[{i}]");
-        c.non_empty(&format!("{p}.name"), &o.name);
         c.vocabulary(&format!("{p}.kind"), &o.kind, OrganizationKind::parse, OrganizationKind::names);
-        let start = c.partial_date(&format!("{p}.startedOn"), o.started_on.as_ref());
-        let end = c.partial_date(&format!("{p}.endedOn"), o.ended_on.as_ref());
-        c.period(&p, start, end);
+        c.partial_date(&format!("{p}.startedOn"), o.started_on.as_ref());
+        c.partial_date(&format!("{p}.endedOn"), o.ended_on.as_ref());
         if let Some(ended_as) = &o.ended_as {
             c.vocabulary(&format!("{p}.endedAs"), ended_as, OrganizationEnd::parse, OrganizationEnd::names);
         }
-        if o.successor.as_ref() == Some(&o.key) {
-            c.fail(&format!("{p}.successor"), "an organization cannot succeed itself");
-        }
-    }
-    for (i, post) in ds.posts.iter().enumerate() {
-        c.non_empty(&format!("posts[{i}].title"), &post.title);
-        if post.seats.is_some_and(|n| n < 1) {
-            c.fail(&format!("posts[{i}].seats"), "a post has at least one seat");
-        }
     }
     for (i, o) in ds.officials.iter().enumerate() {
-        let p = format!("officials[{i}]");
-        c.non_empty(&format!("{p}.name"), &o.name);
         for (j, t) in o.tenures.iter().enumerate() {
-            let tp = format!("{p}.tenures[{j}]");
-            let start = c.partial_date(&format!("{tp}.startedOn"), t.started_on.as_ref());
-            let end = c.partial_date(&format!("{tp}.endedOn"), t.ended_on.as_ref());
-            c.period(&tp, start, end);
+            let tp = format!("officials[{i}].tenures[{j}]");
+            c.partial_date(&format!("{tp}.startedOn"), t.started_on.as_ref());
+            c.partial_date(&format!("{tp}.endedOn"), t.ended_on.as_ref());
             c.citations(&tp, &t.sources);
         }
     }
     for (i, d) in ds.directives.iter().enumerate() {
         let p = format!("directives[{i}]");
-        c.non_empty(&format!("{p}.title"), &d.title);
         match &d.kind {
             Some(kind) => c.vocabulary(&format!("{p}.kind"), kind, DirectiveKind::parse, DirectiveKind::names),
             None if d.code.as_deref().and_then(code::parse).and_then(|c| c.kind()).is_none() => {
@@ -345,36 +321,25 @@ fn check(ds: &Dataset) -> Vec<String> {
             c.vocabulary(&format!("{p}.status"), status, DirectiveStatus::parse, DirectiveStatus::names);
         }
         c.partial_date(&format!("{p}.issuedOn"), d.issued_on.as_ref());
-        let start = c.partial_date(&format!("{p}.periodStart"), d.period_start.as_ref());
-        let end = c.partial_date(&format!("{p}.periodEnd"), d.period_end.as_ref());
-        c.period(&p, start, end);
+        c.partial_date(&format!("{p}.periodStart"), d.period_start.as_ref());
+        c.partial_date(&format!("{p}.periodEnd"), d.period_end.as_ref());
         for (j, link) in d.links.iter().enumerate() {
             let lp = format!("{p}.links[{j}]");
             c.vocabulary(&format!("{lp}.relation"), &link.relation, DirectiveRelation::parse, DirectiveRelation::names);
-            if link.directive == d.key {
-                c.fail(&format!("{lp}.directive"), "a directive cannot link to itself");
-            }
             c.citations(&lp, &link.sources);
         }
         c.citations(&p, &d.sources);
     }
     for (i, conf) in ds.conferences.iter().enumerate() {
         let p = format!("conferences[{i}]");
-        c.non_empty(&format!("{p}.title"), &conf.title);
         c.vocabulary(&format!("{p}.kind"), &conf.kind, ConferenceKind::parse, ConferenceKind::names);
         c.vocabulary(&format!("{p}.format"), &conf.format, ConferenceFormat::parse, ConferenceFormat::names);
         c.date(&format!("{p}.date"), Some(&conf.date));
         if let Some(part) = &conf.part_of_day {
             c.vocabulary(&format!("{p}.partOfDay"), part, PartOfDay::parse, PartOfDay::names);
         }
-        let start = c.instant(&format!("{p}.startsAt"), conf.starts_at.as_ref());
-        let end = c.instant(&format!("{p}.endsAt"), conf.ends_at.as_ref());
-        if let (Some(start), Some(end)) = (start, end) {
-            if end < start {
-                c.fail(&format!("{p}.endsAt"), "is before startsAt");
-            }
-        }
-        c.zone(&format!("{p}.timeZone"), conf.time_zone.as_ref());
+        c.instant(&format!("{p}.startsAt"), conf.starts_at.as_ref());
+        c.instant(&format!("{p}.endsAt"), conf.ends_at.as_ref());
         let mut seen = HashSet::new();
         for (j, part) in conf.participants.iter().enumerate() {
             let pp = format!("{p}.participants[{j}]");
@@ -399,20 +364,14 @@ fn check(ds: &Dataset) -> Vec<String> {
     }
     for (i, t) in ds.tasks.iter().enumerate() {
         let p = format!("tasks[{i}]");
-        c.non_empty(&format!("{p}.title"), &t.title);
         if let Some(status) = &t.status {
             c.vocabulary(&format!("{p}.status"), status, TaskStatus::parse, TaskStatus::names);
         }
         c.date(&format!("{p}.dueOn"), t.due_on.as_ref());
-        c.zone(&format!("{p}.timeZone"), t.time_zone.as_ref());
         if let Some(by) = &t.assigned_by {
             c.actor(&format!("{p}.assignedBy"), by);
         }
-        if t.assignees.is_empty() {
-            c.fail(&format!("{p}.assignees"), "a task needs at least one assignee");
-        }
         for (j, a) in t.assignees.iter().enumerate() {
-            c.actor(&format!("{p}.assignees[{j}]"), a);
             c.citations(&format!("{p}.assignees[{j}]"), &a.sources);
         }
         for (j, u) in t.updates.iter().enumerate() {
@@ -425,37 +384,87 @@ fn check(ds: &Dataset) -> Vec<String> {
         }
         c.citations(&p, &t.sources);
     }
+    rules(&mut c, ds);
     c.problems
+}
+
+/// Judges every record of a file whose values all read by the rules of its kind, as a mutation
+/// would judge it: each key stands for a row id of its own (the references are resolved when
+/// the file is written).
+fn rules(c: &mut Checker, ds: &Dataset) {
+    let stand_ins: std::cell::RefCell<HashMap<(Kind, String), i32>> = Default::default();
+    let ids = |kind: Kind, key: &str| {
+        let mut known = stand_ins.borrow_mut();
+        let next = known.len() as i32 + 1;
+        *known.entry((kind, key.to_owned())).or_insert(next)
+    };
+    // A record whose kind or date does not read is not judged: that is reported already.
+    let mut judge = |path: String, judged: AppResult<Refusals>| {
+        for err in judged.map(Refusals::all).unwrap_or_default() {
+            c.problems.push(in_file(err, &path).message());
+        }
+    };
+    for (i, s) in ds.sources.iter().enumerate() {
+        judge(format!("sources[{i}]"), judged::<kinds::Source>(fields::source(s), None));
+    }
+    for (i, a) in ds.areas.iter().enumerate() {
+        judge(format!("areas[{i}]"), judged::<kinds::Area>(fields::area(a, &ids), None));
+    }
+    for (i, o) in ds.organizations.iter().enumerate() {
+        let own = Some(ids(Kind::Organization, &o.key));
+        let successor = o.successor.as_deref().map(|key| ids(Kind::Organization, key));
+        let judged = judged::<kinds::Organization>(fields::organization(o, &ids, successor), own);
+        judge(format!("organizations[{i}]"), judged);
+    }
+    for (i, p) in ds.posts.iter().enumerate() {
+        judge(format!("posts[{i}]"), judged::<kinds::Post>(Ok(fields::post(p, &ids)), None));
+    }
+    for (i, o) in ds.officials.iter().enumerate() {
+        judge(format!("officials[{i}]"), judged::<kinds::Official>(Ok(fields::official(o)), None));
+        let official = ids(Kind::Official, &o.key);
+        for (j, t) in o.tenures.iter().enumerate() {
+            let judged = judged::<kinds::Tenure>(fields::tenure(t, official, &ids), None);
+            judge(format!("officials[{i}].tenures[{j}]"), judged);
+        }
+    }
+    for (i, d) in ds.directives.iter().enumerate() {
+        let own = Some(ids(Kind::Directive, &d.key));
+        judge(format!("directives[{i}]"), judged::<kinds::Directive>(fields::directive(d, &ids), own));
+    }
+    for (i, conf) in ds.conferences.iter().enumerate() {
+        judge(format!("conferences[{i}]"), judged::<kinds::Conference>(fields::conference(conf, &ids), None));
+        let conference = ids(Kind::Conference, &conf.key);
+        for (j, p) in conf.participants.iter().enumerate() {
+            let judged = judged::<kinds::Participation>(fields::participation(p, conference, &ids), None);
+            judge(format!("conferences[{i}].participants[{j}]"), judged);
+        }
+    }
+    for (i, t) in ds.tasks.iter().enumerate() {
+        judge(format!("tasks[{i}]"), judged::<kinds::Task>(fields::task(t, &ids), None));
+    }
+}
+
+/// What the rules of `K` refuse in the fields of a record, if they read.
+fn judged<K: Editable>(fields: AppResult<K::Fields>, id: Option<i32>) -> AppResult<Refusals> {
+    let mut refusals = Refusals::default();
+    K::rules(&fields?, id, &mut refusals);
+    Ok(refusals)
+}
+
+/// A refusal of the rules, placed in the file: "input.title" of the third task becomes
+/// "tasks[2].title", and the citations a mutation calls `citations` are a record's `sources`.
+fn in_file(err: AppError, path: &str) -> AppError {
+    match nested(err, path) {
+        AppError::BadUserInput { message, field } => AppError::BadUserInput {
+            message: message.replacen(".citations[", ".sources[", 1),
+            field: field.map(|f| f.replacen(".citations[", ".sources[", 1)),
+        },
+        other => other,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Writing: inside one transaction, in dependency order, matching records by key.
-
-/// The kinds of keyed records, for resolving references.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum Kind {
-    Source,
-    Area,
-    Organization,
-    Post,
-    Official,
-    Directive,
-    Conference,
-}
-
-impl Kind {
-    fn label(self) -> &'static str {
-        match self {
-            Kind::Source => "source",
-            Kind::Area => "area",
-            Kind::Organization => "organization",
-            Kind::Post => "post",
-            Kind::Official => "official",
-            Kind::Directive => "directive",
-            Kind::Conference => "conference",
-        }
-    }
-}
 
 /// The `subject_type` of citations, one per kind of fact that cites sources.
 pub mod subject {
@@ -527,26 +536,6 @@ fn id_of(value: Value) -> AppResult<i32> {
         Value::BigInt(Some(id)) => i32::try_from(id).map_err(AppError::internal),
         other => Err(AppError::internal(format!("unexpected id value {other:?}"))),
     }
-}
-
-fn vocab<T>(value: &str, parse: fn(&str) -> Option<T>) -> AppResult<T> {
-    parse(value).ok_or_else(|| AppError::internal(format!("unchecked vocabulary value {value}")))
-}
-
-fn partial(value: &Option<String>) -> Option<String> {
-    value.as_ref().and_then(|v| v.parse::<PartialDate>().ok()).map(|d| d.to_string())
-}
-
-fn date(value: &Option<String>) -> Option<NaiveDate> {
-    value.as_ref().and_then(|v| v.parse().ok())
-}
-
-fn instant(value: &Option<String>) -> Option<DateTime<Utc>> {
-    value.as_ref().and_then(|v| DateTime::parse_from_rfc3339(v).ok()).map(|i| i.with_timezone(&Utc))
-}
-
-fn zone_name(value: &Option<String>) -> String {
-    value.clone().unwrap_or_else(|| DEFAULT_TIME_ZONE.name().to_owned())
 }
 
 impl Writer<'_> {
@@ -634,24 +623,25 @@ impl Writer<'_> {
         }
     }
 
-    /// Saves a searchable record like [`Writer::save`] and keeps its search text current.
-    async fn save_searchable<M>(
+    /// Saves a record of a searchable kind like [`Writer::save`] and keeps its search text
+    /// current, as the kind words it.
+    async fn save_searchable<K: Editable>(
         &mut self,
-        id_column: <M::Entity as EntityTrait>::Column,
-        existing: Option<M>,
-        desired: M,
-        node_type: SearchType,
-        folded: String,
+        existing: Option<Row<K>>,
+        desired: Row<K>,
+        fields: &K::Fields,
     ) -> AppResult<i32>
     where
-        M: ModelTrait + IntoActiveModel<<M::Entity as EntityTrait>::ActiveModel> + PartialEq,
-        M::Entity: EntityTrait<Model = M>,
-        <M::Entity as EntityTrait>::ActiveModel:
-            ActiveModelTrait<Entity = M::Entity> + sea_orm::ActiveModelBehavior + Send,
+        Row<K>: PartialEq,
+        <K::Entity as EntityTrait>::ActiveModel:
+            ActiveModelTrait<Entity = K::Entity> + sea_orm::ActiveModelBehavior + Send,
     {
+        let Some((node_type, folded)) = K::search_entry(fields) else {
+            return Err(AppError::internal(format!("a {} has no search text", K::LABEL)));
+        };
         let new = existing.is_none();
         let changed = existing.as_ref() != Some(&desired);
-        let id = self.save(id_column, existing, desired).await?;
+        let id = self.save(K::columns().0, existing, desired).await?;
         if new {
             self.pending.push(self.txn, search::TABLE, search::entry(node_type, id, &folded)).await?;
         } else if changed {
@@ -729,6 +719,13 @@ impl Writer<'_> {
         Ok(select.all(self.txn).await?)
     }
 
+    /// The id of a key already resolved; 0 for one that is not, which the rows never hold
+    /// (each reference a row holds is resolved before its fields are made; citations are
+    /// written on their own).
+    fn known(&self, kind: Kind, key: &str) -> i32 {
+        self.ids.get(&(kind, key.to_owned())).copied().unwrap_or_default()
+    }
+
     fn remember(&mut self, kind: Kind, key: &str, id: i32) {
         self.ids.insert((kind, key.to_owned()), id);
     }
@@ -736,37 +733,18 @@ impl Writer<'_> {
     async fn write(&mut self, ds: &Dataset) -> AppResult<()> {
         for s in &ds.sources {
             let existing = self.stored_by_key(source::Entity::find().filter(source::Column::Key.eq(&s.key))).await?;
-            let desired = source::Model {
-                id: existing.as_ref().map_or(0, |m| m.id),
-                version: existing.as_ref().map_or(1, |m| m.version),
-                key: s.key.clone(),
-                url: s.url.clone(),
-                title: s.title.clone(),
-                publisher: s.publisher.clone(),
-                published_at: instant(&s.published_at),
-                published_on: date(&s.published_on),
-                author: s.author.clone(),
-            };
+            let desired = row::<kinds::Source>(&fields::source(s)?, existing.as_ref());
             let id = self.save(source::Column::Id, existing, desired).await?;
             self.remember(Kind::Source, &s.key, id);
         }
         self.write_areas(ds).await?;
         self.write_organizations(ds).await?;
         for (i, p) in ds.posts.iter().enumerate() {
-            let organization_id =
-                self.resolve(Kind::Organization, &p.organization, &format!("posts[{i}].organization")).await?;
+            self.resolve(Kind::Organization, &p.organization, &format!("posts[{i}].organization")).await?;
             let existing = self.stored_by_key(post::Entity::find().filter(post::Column::Key.eq(&p.key))).await?;
-            let desired = post::Model {
-                id: existing.as_ref().map_or(0, |m| m.id),
-                version: existing.as_ref().map_or(1, |m| m.version),
-                key: p.key.clone(),
-                title: p.title.clone(),
-                title_folded: search_form(&p.title),
-                organization_id,
-                seats: p.seats,
-            };
-            let folded = desired.title_folded.clone();
-            let id = self.save_searchable(post::Column::Id, existing, desired, SearchType::Post, folded).await?;
+            let fields = fields::post(p, &|kind, key| self.known(kind, key));
+            let desired = row::<kinds::Post>(&fields, existing.as_ref());
+            let id = self.save_searchable::<kinds::Post>(existing, desired, &fields).await?;
             self.remember(Kind::Post, &p.key, id);
         }
         for (i, o) in ds.officials.iter().enumerate() {
@@ -838,17 +816,9 @@ impl Writer<'_> {
             if cyclic.contains(&i) {
                 return Err(AppError::bad_input(&path, format!("{path}: areas nest in a cycle")));
             }
-            let parent_id = self.resolve_opt(Kind::Area, &a.parent, &path).await?;
+            self.resolve_opt(Kind::Area, &a.parent, &path).await?;
             let existing = self.stored_by_key(area::Entity::find().filter(area::Column::Key.eq(&a.key))).await?;
-            let desired = area::Model {
-                id: existing.as_ref().map_or(0, |m| m.id),
-                version: existing.as_ref().map_or(1, |m| m.version),
-                key: a.key.clone(),
-                name: a.name.clone(),
-                name_folded: search_form(&a.name),
-                kind: a.kind.clone(),
-                parent_id,
-            };
+            let desired = row::<kinds::Area>(&fields::area(a, &|kind, key| self.known(kind, key))?, existing.as_ref());
             let id = self.save(area::Column::Id, existing, desired).await?;
             self.remember(Kind::Area, &a.key, id);
         }
@@ -864,34 +834,15 @@ impl Writer<'_> {
             if cyclic.contains(&i) {
                 return Err(AppError::bad_input(&path, format!("{path}.parent: organizations nest in a cycle")));
             }
-            let parent_id = self.resolve_opt(Kind::Organization, &o.parent, &format!("{path}.parent")).await?;
-            let area_id = self.resolve_opt(Kind::Area, &o.area, &format!("{path}.area")).await?;
+            self.resolve_opt(Kind::Organization, &o.parent, &format!("{path}.parent")).await?;
+            self.resolve_opt(Kind::Area, &o.area, &format!("{path}.area")).await?;
             let existing =
                 self.stored_by_key(organization::Entity::find().filter(organization::Column::Key.eq(&o.key))).await?;
-            let folded = match &o.short_name {
-                Some(short) => search_form(&format!("{} {short}", o.name)),
-                None => search_form(&o.name),
-            };
-            let desired = organization::Model {
-                id: existing.as_ref().map_or(0, |m| m.id),
-                version: existing.as_ref().map_or(1, |m| m.version),
-                key: o.key.clone(),
-                name: o.name.clone(),
-                short_name: o.short_name.clone(),
-                name_folded: folded,
-                kind: o.kind.clone(),
-                parent_id,
-                area_id,
-                started_on: partial(&o.started_on),
-                ended_on: partial(&o.ended_on),
-                // The successor may come later in the file; it is set once all are written.
-                successor_id: existing.as_ref().and_then(|m| m.successor_id),
-                ended_as: o.ended_as.clone(),
-            };
-            let folded = desired.name_folded.clone();
-            let id = self
-                .save_searchable(organization::Column::Id, existing, desired, SearchType::Organization, folded)
-                .await?;
+            // The successor may come later in the file; it is set once all are written.
+            let successor = existing.as_ref().and_then(|m| m.successor_id);
+            let fields = fields::organization(o, &|kind, key| self.known(kind, key), successor)?;
+            let desired = row::<kinds::Organization>(&fields, existing.as_ref());
+            let id = self.save_searchable::<kinds::Organization>(existing, desired, &fields).await?;
             self.remember(Kind::Organization, &o.key, id);
         }
         self.pending.flush(self.txn).await?;
@@ -914,16 +865,9 @@ impl Writer<'_> {
 
     async fn write_official(&mut self, i: usize, o: &format::Official) -> AppResult<()> {
         let existing = self.stored_by_key(official::Entity::find().filter(official::Column::Key.eq(&o.key))).await?;
-        let desired = official::Model {
-            id: existing.as_ref().map_or(0, |m| m.id),
-            version: existing.as_ref().map_or(1, |m| m.version),
-            key: o.key.clone(),
-            name: o.name.clone(),
-            name_folded: search_form(&o.name),
-        };
-        let folded = desired.name_folded.clone();
-        let official_id =
-            self.save_searchable(official::Column::Id, existing, desired, SearchType::Official, folded).await?;
+        let fields = fields::official(o);
+        let desired = row::<kinds::Official>(&fields, existing.as_ref());
+        let official_id = self.save_searchable::<kinds::Official>(existing, desired, &fields).await?;
         self.remember(Kind::Official, &o.key, official_id);
 
         let stored = self
@@ -935,20 +879,14 @@ impl Writer<'_> {
         let mut kept = HashSet::new();
         for (j, t) in o.tenures.iter().enumerate() {
             let path = format!("officials[{i}].tenures[{j}]");
-            let post_id = self.resolve(Kind::Post, &t.post, &format!("{path}.post")).await?;
-            let started_on = partial(&t.started_on);
+            self.resolve(Kind::Post, &t.post, &format!("{path}.post")).await?;
+            let fields = fields::tenure(t, official_id, &|kind, key| self.known(kind, key))?;
+            let wanted = kinds::Tenure::model(&fields);
             let existing = stored
                 .iter()
-                .find(|m| m.post_id == post_id && m.started_on == started_on && !kept.contains(&m.id))
+                .find(|m| m.post_id == wanted.post_id && m.started_on == wanted.started_on && !kept.contains(&m.id))
                 .cloned();
-            let desired = tenure::Model {
-                id: existing.as_ref().map_or(0, |m| m.id),
-                version: existing.as_ref().map_or(1, |m| m.version),
-                official_id,
-                post_id,
-                started_on,
-                ended_on: partial(&t.ended_on),
-            };
+            let desired = row::<kinds::Tenure>(&fields, existing.as_ref());
             let id = self.save(tenure::Column::Id, existing, desired).await?;
             kept.insert(id);
             self.write_citations(subject::TENURE, id, &t.sources, &path).await?;
@@ -958,32 +896,12 @@ impl Writer<'_> {
     }
 
     async fn write_directive(&mut self, d: &format::Directive) -> AppResult<()> {
-        let parsed = d.code.as_deref().and_then(code::parse);
-        let kind = match &d.kind {
-            Some(kind) => vocab(kind, DirectiveKind::parse)?,
-            None => parsed.as_ref().and_then(|c| c.kind()).unwrap_or(DirectiveKind::Other),
-        };
-        let number = d.number.clone().or_else(|| parsed.as_ref().map(|c| c.number.clone()));
         let path = format!("directives[key={}]", d.key);
-        let issuer_id = self.resolve_opt(Kind::Organization, &d.issuer, &format!("{path}.issuer")).await?;
+        self.resolve_opt(Kind::Organization, &d.issuer, &format!("{path}.issuer")).await?;
         let existing = self.stored_by_key(directive::Entity::find().filter(directive::Column::Key.eq(&d.key))).await?;
-        let desired = directive::Model {
-            id: existing.as_ref().map_or(0, |m| m.id),
-            version: existing.as_ref().map_or(1, |m| m.version),
-            key: d.key.clone(),
-            code: d.code.clone(),
-            kind: kind.as_str().to_owned(),
-            search_folded: code::search_text(d.code.as_deref(), kind, number.as_deref(), &d.title),
-            number,
-            title: d.title.clone(),
-            issuer_id,
-            issued_on: partial(&d.issued_on),
-            period_start: partial(&d.period_start),
-            period_end: partial(&d.period_end),
-            status: d.status.clone().unwrap_or_else(|| DirectiveStatus::Unknown.as_str().to_owned()),
-        };
-        let folded = desired.search_folded.clone();
-        let id = self.save_searchable(directive::Column::Id, existing, desired, SearchType::Directive, folded).await?;
+        let fields = fields::directive(d, &|kind, key| self.known(kind, key))?;
+        let desired = row::<kinds::Directive>(&fields, existing.as_ref());
+        let id = self.save_searchable::<kinds::Directive>(existing, desired, &fields).await?;
         self.remember(Kind::Directive, &d.key, id);
         Ok(())
     }
@@ -1017,33 +935,12 @@ impl Writer<'_> {
 
     async fn write_conference(&mut self, i: usize, c: &format::Conference) -> AppResult<()> {
         let path = format!("conferences[{i}]");
-        let area_id = self.resolve_opt(Kind::Area, &c.area, &format!("{path}.area")).await?;
+        self.resolve_opt(Kind::Area, &c.area, &format!("{path}.area")).await?;
         let existing =
             self.stored_by_key(conference::Entity::find().filter(conference::Column::Key.eq(&c.key))).await?;
-        let mut searchable = c.title.clone();
-        if let Some(venue) = &c.venue {
-            searchable.push(' ');
-            searchable.push_str(venue);
-        }
-        let desired = conference::Model {
-            id: existing.as_ref().map_or(0, |m| m.id),
-            version: existing.as_ref().map_or(1, |m| m.version),
-            key: c.key.clone(),
-            title: c.title.clone(),
-            title_folded: search_form(&searchable),
-            kind: c.kind.clone(),
-            format: c.format.clone(),
-            date: c.date.parse().map_err(|_| AppError::internal("unchecked conference date"))?,
-            part_of_day: c.part_of_day.clone(),
-            starts_at: instant(&c.starts_at),
-            ends_at: instant(&c.ends_at),
-            time_zone: zone_name(&c.time_zone),
-            venue: c.venue.clone(),
-            area_id,
-        };
-        let folded = desired.title_folded.clone();
-        let conference_id =
-            self.save_searchable(conference::Column::Id, existing, desired, SearchType::Conference, folded).await?;
+        let fields = fields::conference(c, &|kind, key| self.known(kind, key))?;
+        let desired = row::<kinds::Conference>(&fields, existing.as_ref());
+        let conference_id = self.save_searchable::<kinds::Conference>(existing, desired, &fields).await?;
         self.remember(Kind::Conference, &c.key, conference_id);
 
         // Organizers.
@@ -1070,19 +967,13 @@ impl Writer<'_> {
         let mut kept = HashSet::new();
         for (j, p) in c.participants.iter().enumerate() {
             let pp = format!("{path}.participants[{j}]");
-            let official_id = self.resolve(Kind::Official, &p.official, &format!("{pp}.official")).await?;
-            let organization_id =
-                self.resolve_opt(Kind::Organization, &p.organization, &format!("{pp}.organization")).await?;
-            let existing = stored.iter().find(|m| m.official_id == official_id && m.role == p.role).cloned();
-            let desired = participation::Model {
-                id: existing.as_ref().map_or(0, |m| m.id),
-                version: existing.as_ref().map_or(1, |m| m.version),
-                conference_id,
-                official_id,
-                role: p.role.clone(),
-                capacity: p.capacity.clone(),
-                organization_id,
-            };
+            self.resolve(Kind::Official, &p.official, &format!("{pp}.official")).await?;
+            self.resolve_opt(Kind::Organization, &p.organization, &format!("{pp}.organization")).await?;
+            let fields = fields::participation(p, conference_id, &|kind, key| self.known(kind, key))?;
+            let wanted = kinds::Participation::model(&fields);
+            let existing =
+                stored.iter().find(|m| m.official_id == wanted.official_id && m.role == wanted.role).cloned();
+            let desired = row::<kinds::Participation>(&fields, existing.as_ref());
             let id = self.save(participation::Column::Id, existing, desired).await?;
             kept.insert(id);
             self.write_citations(subject::PARTICIPATION, id, &p.sources, &pp).await?;
@@ -1131,42 +1022,15 @@ impl Writer<'_> {
 
     async fn write_task(&mut self, i: usize, t: &format::Task) -> AppResult<()> {
         let path = format!("tasks[{i}]");
-        let conference_id = self.resolve_opt(Kind::Conference, &t.conference, &format!("{path}.conference")).await?;
-        let directive_id = self.resolve_opt(Kind::Directive, &t.directive, &format!("{path}.directive")).await?;
-        let (by_organization, by_official) = match &t.assigned_by {
-            Some(by) => self.actor(by, &format!("{path}.assignedBy")).await?,
-            None => (None, None),
-        };
-        // The status follows the latest update where the task gives none itself.
-        let latest_update = t.updates.iter().max_by(|a, b| a.date.cmp(&b.date));
-        let status = t
-            .status
-            .clone()
-            .or_else(|| latest_update.map(|u| u.status.clone()))
-            .unwrap_or_else(|| TaskStatus::Open.as_str().to_owned());
-        let mut searchable = t.title.clone();
-        if let Some(description) = &t.description {
-            searchable.push(' ');
-            searchable.push_str(description);
+        self.resolve_opt(Kind::Conference, &t.conference, &format!("{path}.conference")).await?;
+        self.resolve_opt(Kind::Directive, &t.directive, &format!("{path}.directive")).await?;
+        if let Some(by) = &t.assigned_by {
+            self.actor(by, &format!("{path}.assignedBy")).await?;
         }
         let existing = self.stored_by_key(task::Entity::find().filter(task::Column::Key.eq(&t.key))).await?;
-        let desired = task::Model {
-            id: existing.as_ref().map_or(0, |m| m.id),
-            version: existing.as_ref().map_or(1, |m| m.version),
-            key: t.key.clone(),
-            title: t.title.clone(),
-            description: t.description.clone(),
-            search_folded: text::search_form(&searchable),
-            status,
-            due_on: date(&t.due_on),
-            time_zone: zone_name(&t.time_zone),
-            conference_id,
-            assigned_by_organization_id: by_organization,
-            assigned_by_official_id: by_official,
-            directive_id,
-        };
-        let folded = desired.search_folded.clone();
-        let task_id = self.save_searchable(task::Column::Id, existing, desired, SearchType::Task, folded).await?;
+        let fields = fields::task(t, &|kind, key| self.known(kind, key))?;
+        let desired = row::<kinds::Task>(&fields, existing.as_ref());
+        let task_id = self.save_searchable::<kinds::Task>(existing, desired, &fields).await?;
 
         let select = task_assignee::Entity::find().filter(task_assignee::Column::TaskId.eq(task_id));
         let stored = self.stored_under(("task", task_id), select).await?;
@@ -1340,12 +1204,12 @@ mod tests {
     #[test]
     fn checks_name_each_problem() {
         let ds = parse_dataset(
-            r#"{"areas": [{"key": "a", "name": "", "kind": "STATE"}],
+            r#"{"areas": [{"key": "a", "name": "", "kind": "PROVINCE"}, {"key": "b", "name": "B", "kind": "STATE"}],
                 "tasks": [{"key": "t", "title": "T", "dueOn": "31/12/2021", "timeZone": "Mars/Olympus", "assignees": []}]}"#,
         )
         .unwrap();
         let problems = check(&ds).join("\n");
-        for expected in ["areas[0].name", "areas[0].kind", "tasks[0].dueOn", "tasks[0].timeZone", "tasks[0].assignees"]
+        for expected in ["areas[0].name", "areas[1].kind", "tasks[0].dueOn", "tasks[0].timeZone", "tasks[0].assignees"]
         {
             assert!(problems.contains(expected), "{expected} missing in {problems}");
         }

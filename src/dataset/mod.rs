@@ -3,6 +3,7 @@
 
 mod batch;
 pub mod export;
+mod fields;
 pub mod format;
 pub mod generate;
 pub mod import;

@@ -170,6 +170,16 @@ vocabulary! {
 }
 
 impl PartOfDay {
+    /// The part of the day a local clock time falls in: morning before noon, afternoon until
+    /// six in the evening, evening after.
+    pub fn at(time: chrono::NaiveTime) -> Self {
+        match chrono::Timelike::hour(&time) {
+            0..12 => PartOfDay::Morning,
+            12..18 => PartOfDay::Afternoon,
+            _ => PartOfDay::Evening,
+        }
+    }
+
     /// Position in a day, for ordering conferences of one date.
     pub fn rank(self) -> i32 {
         match self {

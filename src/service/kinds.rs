@@ -2,8 +2,8 @@
 //! their checks and their row.
 
 use super::record::{
-    CitationFields, Editable, all_set, check_citations, check_exists, check_optional_text, check_period, check_text,
-    read_citations, write_citations,
+    CitationFields, Editable, Refusals, all_set, check_citations, check_exists, check_length, check_optional_text,
+    check_period, check_text, citation_rules, read_citations, write_citations,
 };
 use crate::dataset::import::subject;
 use crate::domain::code;
@@ -79,18 +79,22 @@ impl Editable for Official {
         Ok(OfficialFields { key: row.key.clone(), name: row.name.clone() })
     }
 
-    async fn check(_: &DatabaseTransaction, f: &OfficialFields, _: Option<i32>) -> AppResult<()> {
-        check_text("input.name", &f.name, 200)
+    fn rules(f: &OfficialFields, _: Option<i32>, r: &mut Refusals) {
+        r.check(check_text("input.name", &f.name, 200));
     }
 
-    fn row(f: &OfficialFields) -> official::ActiveModel {
-        all_set(official::Model {
+    async fn check(_: &DatabaseTransaction, _: &OfficialFields, _: Option<i32>) -> AppResult<()> {
+        Ok(())
+    }
+
+    fn model(f: &OfficialFields) -> official::Model {
+        official::Model {
             id: 0,
             key: f.key.clone(),
             name: f.name.trim().to_owned(),
             name_folded: search_form(&f.name),
             version: 0,
-        })
+        }
     }
 
     fn search_entry(f: &OfficialFields) -> Option<(SearchType, String)> {
@@ -135,13 +139,16 @@ impl Editable for Area {
         Ok(AreaFields { key: row.key.clone(), name: row.name.clone(), kind, parent: row.parent_id })
     }
 
+    fn rules(f: &AreaFields, _: Option<i32>, r: &mut Refusals) {
+        r.check(check_text("input.name", &f.name, 300));
+    }
+
     async fn check(txn: &DatabaseTransaction, f: &AreaFields, id: Option<i32>) -> AppResult<()> {
-        check_text("input.name", &f.name, 300)?;
         check_nesting::<area::Entity>(txn, "input.parent", id, f.parent, area::Column::ParentId, "area").await
     }
 
-    fn row(f: &AreaFields) -> area::ActiveModel {
-        all_set(area::Model {
+    fn model(f: &AreaFields) -> area::Model {
+        area::Model {
             id: 0,
             key: f.key.clone(),
             name: f.name.trim().to_owned(),
@@ -149,7 +156,7 @@ impl Editable for Area {
             kind: f.kind.as_str().to_owned(),
             parent_id: f.parent,
             version: 0,
-        })
+        }
     }
 }
 
@@ -219,28 +226,35 @@ impl Editable for Organization {
         })
     }
 
+    fn rules(f: &OrganizationFields, id: Option<i32>, r: &mut Refusals) {
+        r.check(check_text("input.name", &f.name, 300));
+        r.check(check_optional_text("input.shortName", f.short_name.as_ref(), 100));
+        r.check(check_period("input.endedOn", f.started_on, f.ended_on));
+        // How a body ended and who took over its work are facts of its end.
+        if f.ended_on.is_none() && f.ended_as.is_some() {
+            r.refuse("input.endedAs", "needs endedOn, the day it ended");
+        }
+        if f.ended_on.is_none() && f.successor.is_some() {
+            r.refuse("input.successor", "needs endedOn, the day it ended");
+        }
+        if f.successor.is_some() && f.successor == id {
+            r.refuse("input.successor", "an organization cannot succeed itself");
+        }
+    }
+
     async fn check(txn: &DatabaseTransaction, f: &OrganizationFields, id: Option<i32>) -> AppResult<()> {
-        check_text("input.name", &f.name, 300)?;
-        check_optional_text("input.shortName", f.short_name.as_ref(), 100)?;
         let parent_column = organization::Column::ParentId;
         check_nesting::<organization::Entity>(txn, "input.parent", id, f.parent, parent_column, "organization").await?;
         check_exists::<area::Entity>(txn, "input.area", f.area, "area").await?;
-        check_period("input.endedOn", f.started_on, f.ended_on)?;
-        if f.successor.is_some() && f.successor == id {
-            return Err(AppError::bad_input(
-                "input.successor",
-                "input.successor: an organization cannot succeed itself",
-            ));
-        }
         check_exists::<organization::Entity>(txn, "input.successor", f.successor, "organization").await
     }
 
-    fn row(f: &OrganizationFields) -> organization::ActiveModel {
+    fn model(f: &OrganizationFields) -> organization::Model {
         let folded = match &f.short_name {
             Some(short) => search_form(&format!("{} {short}", f.name)),
             None => search_form(&f.name),
         };
-        all_set(organization::Model {
+        organization::Model {
             id: 0,
             key: f.key.clone(),
             name: f.name.trim().to_owned(),
@@ -254,7 +268,7 @@ impl Editable for Organization {
             successor_id: f.successor,
             ended_as: f.ended_as.map(|e| e.as_str().to_owned()),
             version: 0,
-        })
+        }
     }
 
     fn search_entry(f: &OrganizationFields) -> Option<(SearchType, String)> {
@@ -307,17 +321,19 @@ impl Editable for Post {
         })
     }
 
-    async fn check(txn: &DatabaseTransaction, f: &PostFields, _: Option<i32>) -> AppResult<()> {
-        check_text("input.title", &f.title, 300)?;
-        check_exists::<organization::Entity>(txn, "input.organization", Some(f.organization), "organization").await?;
+    fn rules(f: &PostFields, _: Option<i32>, r: &mut Refusals) {
+        r.check(check_text("input.title", &f.title, 300));
         if f.seats.is_some_and(|s| s < 1) {
-            return Err(AppError::bad_input("input.seats", "input.seats: a post has at least one seat"));
+            r.refuse("input.seats", "a post has at least one seat");
         }
-        Ok(())
     }
 
-    fn row(f: &PostFields) -> post::ActiveModel {
-        all_set(post::Model {
+    async fn check(txn: &DatabaseTransaction, f: &PostFields, _: Option<i32>) -> AppResult<()> {
+        check_exists::<organization::Entity>(txn, "input.organization", Some(f.organization), "organization").await
+    }
+
+    fn model(f: &PostFields) -> post::Model {
+        post::Model {
             id: 0,
             key: f.key.clone(),
             title: f.title.trim().to_owned(),
@@ -325,7 +341,7 @@ impl Editable for Post {
             organization_id: f.organization,
             seats: f.seats,
             version: 0,
-        })
+        }
     }
 
     fn search_entry(f: &PostFields) -> Option<(SearchType, String)> {
@@ -387,19 +403,23 @@ impl Editable for Source {
         })
     }
 
-    async fn check(_: &DatabaseTransaction, f: &SourceFields, _: Option<i32>) -> AppResult<()> {
-        check_text("input.title", &f.title, 1000)?;
-        if let Some(url) = &f.url {
-            if !(url.starts_with("https://") || url.starts_with("http://")) || url.chars().any(char::is_whitespace) {
-                return Err(AppError::bad_input("input.url", "input.url: an http or https address"));
-            }
-        }
-        check_optional_text("input.publisher", f.publisher.as_ref(), 300)?;
-        check_optional_text("input.author", f.author.as_ref(), 300)
+    async fn check(_: &DatabaseTransaction, _: &SourceFields, _: Option<i32>) -> AppResult<()> {
+        Ok(())
     }
 
-    fn row(f: &SourceFields) -> source::ActiveModel {
-        all_set(source::Model {
+    fn rules(f: &SourceFields, _: Option<i32>, r: &mut Refusals) {
+        r.check(check_text("input.title", &f.title, 1000));
+        if let Some(url) = &f.url {
+            if !(url.starts_with("https://") || url.starts_with("http://")) || url.chars().any(char::is_whitespace) {
+                r.refuse("input.url", "an http or https address");
+            }
+        }
+        r.check(check_optional_text("input.publisher", f.publisher.as_ref(), 300));
+        r.check(check_optional_text("input.author", f.author.as_ref(), 300));
+    }
+
+    fn model(f: &SourceFields) -> source::Model {
+        source::Model {
             id: 0,
             key: f.key.clone(),
             url: f.url.clone(),
@@ -409,7 +429,7 @@ impl Editable for Source {
             published_on: f.published_on,
             author: f.author.clone(),
             version: 0,
-        })
+        }
     }
 }
 
@@ -460,22 +480,26 @@ impl Editable for Tenure {
         })
     }
 
+    fn rules(f: &TenureFields, _: Option<i32>, r: &mut Refusals) {
+        r.check(check_period("input.endedOn", f.started_on, f.ended_on));
+        r.check(citation_rules("input.citations", &f.citations));
+    }
+
     async fn check(txn: &DatabaseTransaction, f: &TenureFields, _: Option<i32>) -> AppResult<()> {
         check_exists::<official::Entity>(txn, "input.official", Some(f.official), "official").await?;
         check_exists::<post::Entity>(txn, "input.post", Some(f.post), "post").await?;
-        check_period("input.endedOn", f.started_on, f.ended_on)?;
         check_citations(txn, "input.citations", &f.citations).await
     }
 
-    fn row(f: &TenureFields) -> tenure::ActiveModel {
-        all_set(tenure::Model {
+    fn model(f: &TenureFields) -> tenure::Model {
+        tenure::Model {
             id: 0,
             official_id: f.official,
             post_id: f.post,
             started_on: f.started_on.map(|d| d.to_string()),
             ended_on: f.ended_on.map(|d| d.to_string()),
             version: 0,
-        })
+        }
     }
 
     fn citations(f: &TenureFields) -> &[CitationFields] {
@@ -532,11 +556,15 @@ impl Editable for Participation {
         })
     }
 
+    fn rules(f: &ParticipationFields, _: Option<i32>, r: &mut Refusals) {
+        r.check(check_optional_text("input.capacity", f.capacity.as_ref(), 300));
+        r.check(citation_rules("input.citations", &f.citations));
+    }
+
     async fn check(txn: &DatabaseTransaction, f: &ParticipationFields, id: Option<i32>) -> AppResult<()> {
         check_exists::<conference::Entity>(txn, "input.conference", Some(f.conference), "conference").await?;
         check_exists::<official::Entity>(txn, "input.official", Some(f.official), "official").await?;
         check_exists::<organization::Entity>(txn, "input.organization", f.organization, "organization").await?;
-        check_optional_text("input.capacity", f.capacity.as_ref(), 300)?;
         let mut twice = participation::Entity::find()
             .filter(participation::Column::ConferenceId.eq(f.conference))
             .filter(participation::Column::OfficialId.eq(f.official))
@@ -553,8 +581,8 @@ impl Editable for Participation {
         check_citations(txn, "input.citations", &f.citations).await
     }
 
-    fn row(f: &ParticipationFields) -> participation::ActiveModel {
-        all_set(participation::Model {
+    fn model(f: &ParticipationFields) -> participation::Model {
+        participation::Model {
             id: 0,
             conference_id: f.conference,
             official_id: f.official,
@@ -562,7 +590,7 @@ impl Editable for Participation {
             capacity: f.capacity.clone(),
             organization_id: f.organization,
             version: 0,
-        })
+        }
     }
 
     fn citations(f: &ParticipationFields) -> &[CitationFields] {
@@ -686,28 +714,37 @@ impl Editable for Directive {
         })
     }
 
-    async fn check(txn: &DatabaseTransaction, f: &DirectiveFields, id: Option<i32>) -> AppResult<()> {
-        check_text("input.title", &f.title, 2000)?;
-        check_optional_text("input.code", f.code.as_ref(), 100)?;
-        check_exists::<organization::Entity>(txn, "input.issuer", f.issuer, "organization").await?;
-        check_period("input.periodEnd", f.period_start, f.period_end)?;
+    fn rules(f: &DirectiveFields, id: Option<i32>, r: &mut Refusals) {
+        r.check(check_text("input.title", &f.title, 2000));
+        r.check(check_optional_text("input.code", f.code.as_ref(), 100));
+        r.check(check_optional_text("input.number", f.number.as_ref(), 100));
+        r.check(check_period("input.periodEnd", f.period_start, f.period_end));
         for (i, link) in f.links.iter().enumerate() {
             let path = format!("input.links[{i}].directive");
             if Some(link.directive) == id {
-                return Err(AppError::bad_input(&path, format!("{path}: a directive cannot link to itself")));
+                r.refuse(&path, "a directive cannot link to itself");
             }
-            check_exists::<directive::Entity>(txn, &path, Some(link.directive), "directive").await?;
             if f.links[..i].iter().any(|l| l.directive == link.directive && l.relation == link.relation) {
-                return Err(AppError::bad_input(&path, format!("{path}: the same link is given twice")));
+                r.refuse(&path, "the same link is given twice");
             }
+            r.check(citation_rules(&format!("input.links[{i}].citations"), &link.citations));
+        }
+        r.check(citation_rules("input.citations", &f.citations));
+    }
+
+    async fn check(txn: &DatabaseTransaction, f: &DirectiveFields, _: Option<i32>) -> AppResult<()> {
+        check_exists::<organization::Entity>(txn, "input.issuer", f.issuer, "organization").await?;
+        for (i, link) in f.links.iter().enumerate() {
+            let path = format!("input.links[{i}].directive");
+            check_exists::<directive::Entity>(txn, &path, Some(link.directive), "directive").await?;
             check_citations(txn, &format!("input.links[{i}].citations"), &link.citations).await?;
         }
         check_citations(txn, "input.citations", &f.citations).await
     }
 
-    fn row(f: &DirectiveFields) -> directive::ActiveModel {
+    fn model(f: &DirectiveFields) -> directive::Model {
         let (kind, number) = f.kind_and_number();
-        all_set(directive::Model {
+        directive::Model {
             id: 0,
             key: f.key.clone(),
             code: f.code.clone(),
@@ -721,7 +758,7 @@ impl Editable for Directive {
             period_end: f.period_end.map(|d| d.to_string()),
             status: f.status.as_str().to_owned(),
             version: 0,
-        })
+        }
     }
 
     async fn write_children(txn: &DatabaseTransaction, id: i32, f: &DirectiveFields) -> AppResult<()> {
@@ -879,36 +916,65 @@ impl Editable for Conference {
         })
     }
 
-    async fn check(txn: &DatabaseTransaction, f: &ConferenceFields, _: Option<i32>) -> AppResult<()> {
-        check_text("input.title", &f.title, 2000)?;
-        check_optional_text("input.venue", f.venue.as_ref(), 500)?;
-        parse_time_zone(&f.time_zone).map_err(|message| AppError::bad_input("input.timeZone", message))?;
+    fn rules(f: &ConferenceFields, _: Option<i32>, r: &mut Refusals) {
+        r.check(check_text("input.title", &f.title, 2000));
+        r.check(check_optional_text("input.venue", f.venue.as_ref(), 500));
         if let (Some(start), Some(end)) = (f.starts_at, f.ends_at) {
             if end < start {
-                return Err(AppError::bad_input("input.endsAt", "input.endsAt: the end is before the start"));
+                r.refuse("input.endsAt", "the end is before the start");
             }
         }
+        match parse_time_zone(&f.time_zone) {
+            Err(message) => r.refuse("input.timeZone", message),
+            Ok(zone) => {
+                if let Some(start) = f.starts_at {
+                    let local = start.with_timezone(&zone);
+                    let zone = &f.time_zone;
+                    if local.date_naive() != f.date {
+                        let day = local.date_naive();
+                        r.refuse("input.startsAt", format!("falls on {day} in {zone}, not on the date, {}", f.date));
+                    }
+                    let part = PartOfDay::at(local.time());
+                    if f.part_of_day.is_some_and(|given| given != part) {
+                        let (time, part) = (local.format("%H:%M"), part.as_str().to_lowercase());
+                        r.refuse(
+                            "input.startsAt",
+                            format!("{time} in {zone} is in the {part}, not the partOfDay given"),
+                        );
+                    }
+                }
+            }
+        }
+        for (i, organizer) in f.organizers.iter().enumerate() {
+            if f.organizers[..i].contains(organizer) {
+                r.refuse(&format!("input.organizers[{i}]"), "the organizer is given twice");
+            }
+        }
+        for (i, link) in f.directives.iter().enumerate() {
+            if f.directives[..i].iter().any(|l| l.directive == link.directive && l.relation == link.relation) {
+                r.refuse(&format!("input.directives[{i}].directive"), "the same directive is given twice");
+            }
+            r.check(citation_rules(&format!("input.directives[{i}].citations"), &link.citations));
+        }
+        r.check(citation_rules("input.citations", &f.citations));
+    }
+
+    async fn check(txn: &DatabaseTransaction, f: &ConferenceFields, _: Option<i32>) -> AppResult<()> {
         check_exists::<area::Entity>(txn, "input.area", f.area, "area").await?;
         for (i, organizer) in f.organizers.iter().enumerate() {
             let path = format!("input.organizers[{i}]");
             check_exists::<organization::Entity>(txn, &path, Some(*organizer), "organization").await?;
-            if f.organizers[..i].contains(organizer) {
-                return Err(AppError::bad_input(&path, format!("{path}: the organizer is given twice")));
-            }
         }
         for (i, link) in f.directives.iter().enumerate() {
             let path = format!("input.directives[{i}].directive");
             check_exists::<directive::Entity>(txn, &path, Some(link.directive), "directive").await?;
-            if f.directives[..i].iter().any(|l| l.directive == link.directive && l.relation == link.relation) {
-                return Err(AppError::bad_input(&path, format!("{path}: the same directive is given twice")));
-            }
             check_citations(txn, &format!("input.directives[{i}].citations"), &link.citations).await?;
         }
         check_citations(txn, "input.citations", &f.citations).await
     }
 
-    fn row(f: &ConferenceFields) -> conference::ActiveModel {
-        all_set(conference::Model {
+    fn model(f: &ConferenceFields) -> conference::Model {
+        conference::Model {
             id: 0,
             key: f.key.clone(),
             title: f.title.trim().to_owned(),
@@ -923,7 +989,7 @@ impl Editable for Conference {
             venue: f.venue.clone(),
             area_id: f.area,
             version: 0,
-        })
+        }
     }
 
     async fn write_children(txn: &DatabaseTransaction, id: i32, f: &ConferenceFields) -> AppResult<()> {
@@ -1100,29 +1166,40 @@ impl Editable for Task {
         })
     }
 
+    fn rules(f: &TaskFields, _: Option<i32>, r: &mut Refusals) {
+        r.check(check_text("input.title", &f.title, TASK_TITLE_MAX));
+        r.check(check_length("input.description", f.description.as_ref(), TASK_DESCRIPTION_MAX));
+        if let Err(message) = parse_time_zone(&f.time_zone) {
+            r.refuse("input.timeZone", message);
+        }
+        if f.assigned_by_organization.is_some() && f.assigned_by_official.is_some() {
+            r.refuse("input.assignedBy", "name an organization or an official, not both");
+        }
+        if f.assignees.iter().any(|a| a.organization.is_some() == a.official.is_some()) {
+            r.refuse("input.assignees", "each names an organization or an official");
+        }
+        r.check(super::task::checked_assignees(&f.parties()));
+    }
+
     async fn check(txn: &DatabaseTransaction, f: &TaskFields, _: Option<i32>) -> AppResult<()> {
-        check_text("input.title", &f.title, 2000)?;
-        parse_time_zone(&f.time_zone).map_err(|message| AppError::bad_input("input.timeZone", message))?;
         check_exists::<conference::Entity>(txn, "input.conference", f.conference, "conference").await?;
         check_exists::<directive::Entity>(txn, "input.directive", f.directive, "directive").await?;
         let by = "input.assignedBy";
         check_exists::<organization::Entity>(txn, by, f.assigned_by_organization, "organization").await?;
         check_exists::<official::Entity>(txn, by, f.assigned_by_official, "official").await?;
-        let parties = f.parties();
-        super::task::checked_assignees(&parties)?;
-        for party in parties {
+        for party in f.parties() {
             super::task::check_party(txn, party, "input.assignees").await?;
         }
         Ok(())
     }
 
-    fn row(f: &TaskFields) -> task::ActiveModel {
-        all_set(task::Model {
+    fn model(f: &TaskFields) -> task::Model {
+        task::Model {
             id: 0,
             key: f.key.clone(),
-            title: f.title.clone(),
+            title: f.title.trim().to_owned(),
             description: f.description.clone(),
-            search_folded: task_text(f),
+            search_folded: task_text(&f.title, f.description.as_deref()),
             status: f.status.as_str().to_owned(),
             due_on: f.due_on,
             time_zone: f.time_zone.clone(),
@@ -1131,7 +1208,7 @@ impl Editable for Task {
             assigned_by_official_id: f.assigned_by_official,
             directive_id: f.directive,
             version: 0,
-        })
+        }
     }
 
     async fn write_children(txn: &DatabaseTransaction, id: i32, f: &TaskFields) -> AppResult<()> {
@@ -1153,12 +1230,18 @@ impl Editable for Task {
     }
 
     fn search_entry(f: &TaskFields) -> Option<(SearchType, String)> {
-        Some((SearchType::Task, task_text(f)))
+        Some((SearchType::Task, task_text(&f.title, f.description.as_deref())))
     }
 }
 
-fn task_text(f: &TaskFields) -> String {
-    search_form(&format!("{} {}", f.title, f.description.as_deref().unwrap_or("")))
+/// The longest title of a task, in characters.
+pub const TASK_TITLE_MAX: usize = 2000;
+/// The longest description of a task, in characters.
+pub const TASK_DESCRIPTION_MAX: usize = 20_000;
+
+/// The text a task is found by: its title and description, folded.
+pub fn task_text(title: &str, description: Option<&str>) -> String {
+    search_form(&format!("{} {}", title.trim(), description.unwrap_or("")))
 }
 
 /// The kinds of the shared write path, by name.

@@ -27,6 +27,35 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::future::Future;
 
+/// What a kind's rules refuse in one set of fields, every refusal: an import lists them all,
+/// a mutation answers with the first.
+#[derive(Debug, Default)]
+pub struct Refusals(Vec<AppError>);
+
+impl Refusals {
+    /// Keeps the refusal of one check, if it refused.
+    pub fn check(&mut self, checked: AppResult<()>) {
+        if let Err(err) = checked {
+            self.0.push(err);
+        }
+    }
+
+    /// Refuses the input field `field` (a path from "input") for the reason given.
+    pub fn refuse(&mut self, field: &str, reason: impl std::fmt::Display) {
+        self.0.push(AppError::bad_input(field, format!("{field}: {reason}")));
+    }
+
+    /// The first refusal, if any.
+    pub fn first(self) -> AppResult<()> {
+        self.0.into_iter().next().map_or(Ok(()), Err)
+    }
+
+    /// Every refusal, in the order of the checks.
+    pub fn all(self) -> Vec<AppError> {
+        self.0
+    }
+}
+
 /// Who makes a change, when, and through which mutation.
 #[derive(Clone, Copy, Debug)]
 pub struct Author<'a> {
@@ -66,15 +95,21 @@ pub trait Editable: Send + Sync + 'static {
     fn columns() -> (Column<Self>, Column<Self>, Option<Column<Self>>);
     /// The fields of a stored row (with its children).
     fn fields(txn: &DatabaseTransaction, row: &Row<Self>) -> impl Future<Output = AppResult<Self::Fields>> + Send;
-    /// Refuses fields that cannot be stored, naming the input field at fault. `id` is the
-    /// node's when it exists.
+    /// Refuses fields that break the kind's rules, each refusal naming the input field at
+    /// fault: the one place those rules are written, whichever door the fields come through (a mutation, an
+    /// import, a revert). It reads nothing: references are the database's ([`Editable::check`]).
+    /// `id` is the node's when it exists.
+    fn rules(fields: &Self::Fields, id: Option<i32>, refusals: &mut Refusals);
+    /// Refuses references to nodes that do not exist, and what else only the database can
+    /// tell (a parent that would contain its node). An import resolves its references by key,
+    /// so it needs only [`Editable::rules`].
     fn check(
         txn: &DatabaseTransaction,
         fields: &Self::Fields,
         id: Option<i32>,
     ) -> impl Future<Output = AppResult<()>> + Send;
-    /// The row's columns (all but the id and the version) for these fields.
-    fn row(fields: &Self::Fields) -> Active<Self>;
+    /// The row for these fields (its id and version left at 0 for the caller to set).
+    fn model(fields: &Self::Fields) -> Row<Self>;
     /// Replaces the stored children (links, organizers) with those of the fields.
     fn write_children(
         txn: &DatabaseTransaction,
@@ -172,10 +207,18 @@ async fn check_key<K: Editable>(txn: &DatabaseTransaction, fields: &Value, id: O
     Ok(())
 }
 
+/// Refuses fields that break the kind's rules or name nodes that do not exist.
+async fn check_all<K: Editable>(txn: &DatabaseTransaction, fields: &K::Fields, id: Option<i32>) -> AppResult<()> {
+    let mut refusals = Refusals::default();
+    K::rules(fields, id, &mut refusals);
+    refusals.first()?;
+    K::check(txn, fields, id).await
+}
+
 /// The row of these fields at `version`, its id left to the database.
 fn active_row<K: Editable>(fields: &K::Fields, version: i32) -> Active<K> {
     let (id_column, version_column, _) = K::columns();
-    let mut active = K::row(fields);
+    let mut active = all_set(K::model(fields));
     active.not_set(id_column);
     active.set(version_column, version.into());
     active
@@ -243,7 +286,7 @@ pub async fn create<K: Editable>(
     let value = Value::Object(input);
     check_key::<K>(txn, &value, None).await?;
     let fields = parse_fields::<K>(value)?;
-    K::check(txn, &fields, None).await?;
+    check_all::<K>(txn, &fields, None).await?;
     let row = active_row::<K>(&fields, 1).insert(txn).await?;
     let id = id_value(row.get(id_column))?;
     write_dependents::<K>(txn, id, &fields).await?;
@@ -274,7 +317,7 @@ pub async fn update<K: Editable>(
     if after == before {
         return Ok(stored);
     }
-    K::check(txn, &fields, Some(id)).await?;
+    check_all::<K>(txn, &fields, Some(id)).await?;
     let active = active_row::<K>(&fields, expected_version + 1);
     // The version in the WHERE clause makes the check and the write one step: of two editors
     // racing on one version, exactly one updates a row.
@@ -357,7 +400,7 @@ pub async fn revert<K: Editable>(
             let value = before.clone();
             check_key::<K>(txn, &value, None).await.map_err(|_| moved_on())?;
             let fields = parse_fields::<K>(value)?;
-            K::check(txn, &fields, None).await.map_err(|err| AppError::Conflict {
+            check_all::<K>(txn, &fields, None).await.map_err(|err| AppError::Conflict {
                 message: format!("the {} cannot come back as it was: {}", K::LABEL, err.message()),
             })?;
             let mut active = active_row::<K>(&fields, 1);
@@ -446,6 +489,16 @@ pub fn check_text(field: &str, value: &str, max: usize) -> AppResult<()> {
     Ok(())
 }
 
+/// Refuses a text longer than `max` characters (an empty one is allowed).
+pub fn check_length(field: &str, value: Option<&String>, max: usize) -> AppResult<()> {
+    match value {
+        Some(text) if text.chars().count() > max => {
+            Err(AppError::bad_input(field, format!("{field}: at most {max} characters")))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Refuses an optional text that is given but empty or too long.
 pub fn check_optional_text(field: &str, value: Option<&String>, max: usize) -> AppResult<()> {
     value.map_or(Ok(()), |v| check_text(field, v, max))
@@ -478,14 +531,27 @@ where
     }
 }
 
-/// Refuses citations of sources that do not exist, and a source cited twice.
+/// Refuses a source cited twice for one fact, and words or a place too long to be a quote.
+pub fn citation_rules(field: &str, citations: &[CitationFields]) -> AppResult<()> {
+    for (i, c) in citations.iter().enumerate() {
+        if citations[..i].iter().any(|earlier| earlier.source == c.source) {
+            let path = format!("{field}[{i}].source");
+            return Err(AppError::bad_input(&path, format!("{path}: the source is cited twice")));
+        }
+        check_length(&format!("{field}[{i}].quote"), c.quote.as_ref(), QUOTE_MAX)?;
+        check_length(&format!("{field}[{i}].locator"), c.locator.as_ref(), 300)?;
+    }
+    Ok(())
+}
+
+/// The longest quote a citation keeps, in characters: a few paragraphs of a report.
+pub const QUOTE_MAX: usize = 5000;
+
+/// Refuses citations of sources that do not exist.
 pub async fn check_citations(txn: &DatabaseTransaction, field: &str, citations: &[CitationFields]) -> AppResult<()> {
     for (i, c) in citations.iter().enumerate() {
         let path = format!("{field}[{i}].source");
         check_exists::<entity::source::Entity>(txn, &path, Some(c.source), "source").await?;
-        if citations[..i].iter().any(|earlier| earlier.source == c.source) {
-            return Err(AppError::bad_input(&path, format!("{path}: the source is cited twice")));
-        }
     }
     Ok(())
 }

@@ -3,10 +3,12 @@
 //! record, and keeps the search index current.
 
 use super::history::{self, ChangeAction, Record};
+use super::kinds::{TASK_DESCRIPTION_MAX, TASK_TITLE_MAX, task_text};
+use super::record::{check_length, check_text};
 use super::{changed_meanwhile, check_version, forget_citations};
 use crate::database::begin_write;
 use crate::dataset::import::subject;
-use crate::domain::text::{search_form, slug};
+use crate::domain::text::slug;
 use crate::domain::time::DEFAULT_TIME_ZONE;
 use crate::domain::vocabulary::TaskStatus;
 use crate::error::{AppError, AppResult};
@@ -134,11 +136,15 @@ async fn check_references(db: &impl ConnectionTrait, input: &TaskInput) -> AppRe
 }
 
 fn checked_title(title: &str) -> AppResult<String> {
-    let title = title.trim();
-    if title.is_empty() {
-        return Err(AppError::bad_input("input.title", "input.title: a task needs a title"));
+    check_text("input.title", title, TASK_TITLE_MAX)?;
+    Ok(title.trim().to_owned())
+}
+
+fn check_description(description: &Change<String>) -> AppResult<()> {
+    match description {
+        Change::Set(text) => check_length("input.description", Some(text), TASK_DESCRIPTION_MAX),
+        _ => Ok(()),
     }
-    Ok(title.to_owned())
 }
 
 pub(super) fn checked_assignees(assignees: &[Party]) -> AppResult<()> {
@@ -187,7 +193,7 @@ async fn assignees_of(db: &impl ConnectionTrait, task_id: i32) -> AppResult<Vec<
 }
 
 fn search_text(t: &task::Model) -> String {
-    search_form(&format!("{} {}", t.title, t.description.as_deref().unwrap_or("")))
+    task_text(&t.title, t.description.as_deref())
 }
 
 fn party_columns(party: Option<Party>) -> (Option<i32>, Option<i32>) {
@@ -220,6 +226,7 @@ pub async fn create_in(
     operation: &str,
 ) -> AppResult<task::Model> {
     let title = checked_title(input.title.as_deref().unwrap_or(""))?;
+    check_description(&input.description)?;
     let assignees = input.assignees.clone().unwrap_or_default();
     checked_assignees(&assignees)?;
     check_references(txn, &input).await?;
@@ -234,7 +241,7 @@ pub async fn create_in(
     let description = input.description.apply(None);
     let model = task::ActiveModel {
         key: ActiveValue::Set(key),
-        search_folded: ActiveValue::Set(search_form(&format!("{title} {}", description.as_deref().unwrap_or("")))),
+        search_folded: ActiveValue::Set(task_text(&title, description.as_deref())),
         title: ActiveValue::Set(title),
         description: ActiveValue::Set(description),
         status: ActiveValue::Set(TaskStatus::Open.as_str().to_owned()),
@@ -321,6 +328,7 @@ pub async fn update(
     now: DateTime<Utc>,
 ) -> AppResult<task::Model> {
     let title = input.title.as_deref().map(checked_title).transpose()?;
+    check_description(&input.description)?;
     if let Some(assignees) = &input.assignees {
         checked_assignees(assignees)?;
     }
@@ -331,7 +339,7 @@ pub async fn update(
     let mut changed = task::ActiveModel { id: ActiveValue::Unchanged(id), ..Default::default() };
     let title = title.unwrap_or_else(|| before.title.clone());
     let description = input.description.apply(before.description.clone());
-    changed.search_folded = ActiveValue::Set(search_form(&format!("{title} {}", description.as_deref().unwrap_or(""))));
+    changed.search_folded = ActiveValue::Set(task_text(&title, description.as_deref()));
     changed.title = ActiveValue::Set(title);
     changed.description = ActiveValue::Set(description);
     changed.due_on = ActiveValue::Set(input.due_on.apply(before.due_on));

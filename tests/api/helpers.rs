@@ -417,3 +417,23 @@ pub async fn plan(database_url: &str, sql: &str, values: Vec<sea_orm::Value>, di
     let rows = txn.query_all_raw(explain).await.expect("explain");
     rows.iter().map(|row| row.try_get_by_index::<String>(0).expect("a plan line")).collect::<Vec<_>>().join("\n")
 }
+
+pub const IMPORT: &str = "mutation($file: Upload!, $dry: Boolean) { importDataset(file: $file, dryRun: $dry) { dryRun total { created updated unchanged removed } kinds { kind created updated unchanged removed } } }";
+
+/// Sends `file` as the `$file` variable of the import mutation (GraphQL multipart request).
+pub async fn upload(app: &TestApp, token: &str, file: &str, dry_run: bool) -> Value {
+    let operations = json!({ "query": IMPORT, "variables": { "file": null, "dry": dry_run } });
+    let form = reqwest::multipart::Form::new()
+        .text("operations", operations.to_string())
+        .text("map", json!({ "0": ["variables.file"] }).to_string())
+        .part(
+            "0",
+            reqwest::multipart::Part::bytes(file.as_bytes().to_vec())
+                .file_name("dataset.json")
+                .mime_str("application/json")
+                .expect("mime"),
+        );
+    let response =
+        reqwest::Client::new().post(app.url("/graphql")).bearer_auth(token).multipart(form).send().await.expect("send");
+    response.json().await.expect("JSON response")
+}

@@ -4,26 +4,6 @@ use crate::helpers::*;
 use govtrail::auth::Role;
 use serde_json::{Value, json};
 
-const IMPORT: &str = "mutation($file: Upload!, $dry: Boolean) { importDataset(file: $file, dryRun: $dry) { dryRun total { created updated unchanged removed } kinds { kind created updated unchanged removed } } }";
-
-/// Sends `file` as the `$file` variable of the import mutation (GraphQL multipart request).
-async fn upload(app: &TestApp, token: &str, file: &str, dry_run: bool) -> Value {
-    let operations = json!({ "query": IMPORT, "variables": { "file": null, "dry": dry_run } });
-    let form = reqwest::multipart::Form::new()
-        .text("operations", operations.to_string())
-        .text("map", json!({ "0": ["variables.file"] }).to_string())
-        .part(
-            "0",
-            reqwest::multipart::Part::bytes(file.as_bytes().to_vec())
-                .file_name("dataset.json")
-                .mime_str("application/json")
-                .expect("mime"),
-        );
-    let response =
-        reqwest::Client::new().post(app.url("/graphql")).bearer_auth(token).multipart(form).send().await.expect("send");
-    response.json().await.expect("JSON response")
-}
-
 fn demo() -> String {
     std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/ha-giang-2021-07-13.json")).expect("demo")
 }

@@ -22,6 +22,7 @@ mod nesting;
 mod officials;
 mod organizations;
 mod pagination;
+mod rules;
 mod schema;
 mod search;
 mod sockets;
