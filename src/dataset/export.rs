@@ -3,7 +3,7 @@
 //! file byte for byte.
 
 use super::format::{self, Citation, Dataset, DetailedCitation};
-use super::import::subject;
+use crate::domain::subject;
 use crate::error::{AppError, AppResult};
 use chrono::SecondsFormat;
 use entity::*;

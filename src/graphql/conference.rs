@@ -11,7 +11,7 @@ use super::scalars::{Date, DateTime, TimeZone};
 use super::source::{Citation, Source, citations_of, sources_of};
 use super::task::Task;
 use super::{db, load_list, load_many, load_one, vocabulary};
-use crate::dataset::import::subject;
+use crate::domain::subject;
 use crate::domain::time::parse_time_zone;
 use crate::domain::vocabulary::*;
 use crate::error::AppResult;

@@ -10,7 +10,7 @@ use super::scalars::PartialDate;
 use super::source::{Citation, Source, citations_of, sources_of};
 use super::task::Task;
 use super::{db, load_list, load_many, load_one, vocabulary};
-use crate::dataset::import::subject;
+use crate::domain::subject;
 use crate::domain::tenure::stored;
 use crate::domain::vocabulary::*;
 use crate::store::filters::DirectiveFilter as StoreFilter;

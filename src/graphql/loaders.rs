@@ -147,7 +147,7 @@ has_many!(/// The assignments of an official.
 has_many!(/// The progress updates of a task.
     TaskUpdates, task_update, TaskId, task_id, Date);
 
-/// The citations of one fact: its subject type (see `dataset::import::subject`) and row id.
+/// The citations of one fact: its subject type (see `domain::subject`) and row id.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Citations(pub &'static str, pub i32);
 

@@ -11,7 +11,7 @@ use super::source::{Citation, Source, citations_of, sources_of};
 use super::task::{Task, tasks_of_assignments};
 use super::writer;
 use super::{db, load_list, load_many, load_one};
-use crate::dataset::import::subject;
+use crate::domain::subject;
 use crate::domain::tenure::{held_on, stored};
 use crate::domain::vocabulary::ParticipationRole;
 use crate::service;

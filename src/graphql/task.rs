@@ -12,7 +12,7 @@ use super::scalars::{Date, TimeZone};
 use super::source::{Citation, Source, citations_of, sources_of};
 use super::{DeletePayload, writer};
 use super::{db, load_list, load_many, load_one, state, vocabulary};
-use crate::dataset::import::subject;
+use crate::domain::subject;
 use crate::domain::time::{days_until_due, is_overdue, local_date, parse_time_zone};
 use crate::domain::vocabulary::TaskStatus;
 use crate::error::{AppError, AppResult};

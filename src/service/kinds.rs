@@ -5,9 +5,9 @@ use super::record::{
     CitationFields, Editable, Refusals, all_set, check_citations, check_exists, check_length, check_optional_text,
     check_period, check_text, citation_rules, read_citations, write_citations,
 };
-use crate::dataset::import::subject;
 use crate::domain::code;
 use crate::domain::partial_date::PartialDate;
+use crate::domain::subject;
 use crate::domain::text::search_form;
 use crate::domain::time::{DEFAULT_TIME_ZONE, parse_time_zone};
 use crate::domain::vocabulary::*;

@@ -2,7 +2,7 @@
 
 use super::history::{self, ChangeAction, Record};
 use super::{changed_meanwhile, check_version, forget_citations};
-use crate::dataset::import::subject;
+use crate::domain::subject;
 
 use crate::error::{AppError, AppResult};
 use crate::store::search::{self, SearchType};

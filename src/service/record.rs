@@ -10,8 +10,8 @@
 
 use super::history::{self, ChangeAction, Record};
 use super::{changed_meanwhile, check_version};
-use crate::dataset::import::subject;
 use crate::domain::partial_date::PartialDate;
+use crate::domain::subject;
 use crate::domain::text::slug;
 use crate::error::{AppError, AppResult};
 use crate::store::search::{self, SearchType};

@@ -7,7 +7,7 @@ use super::kinds::{TASK_DESCRIPTION_MAX, TASK_TITLE_MAX, task_text};
 use super::record::{check_length, check_text};
 use super::{changed_meanwhile, check_version, forget_citations};
 use crate::database::begin_write;
-use crate::dataset::import::subject;
+use crate::domain::subject;
 use crate::domain::text::slug;
 use crate::domain::time::DEFAULT_TIME_ZONE;
 use crate::domain::vocabulary::TaskStatus;

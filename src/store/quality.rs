@@ -7,8 +7,8 @@
 //! a page costs what it holds whatever the tables hold; the two that need date reasoning
 //! stream the tenures once and keep only what they flag.
 
-use crate::dataset::import::subject;
 use crate::domain::partial_date::PartialDate;
+use crate::domain::subject;
 use crate::domain::tenure::stored;
 use crate::domain::vocabulary::ParticipationRole;
 use crate::error::AppResult;
