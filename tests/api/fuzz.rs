@@ -208,6 +208,7 @@ fn fuzz(cases: u32, files: impl Strategy<Value = Vec<u8>>) {
 }
 
 #[test]
+#[ignore = "slow (256 generated files): `cargo test -- --include-ignored`, as CI does"]
 fn mutated_dataset_files_are_imported_or_refused_cleanly() {
     let demo: Value = serde_json::from_str(govtrail::dataset::DEMO).expect("demo JSON");
     let files = prop::collection::vec(any_mutation(), 1..4).prop_map(move |m| mutated(&demo, &m));
@@ -215,6 +216,7 @@ fn mutated_dataset_files_are_imported_or_refused_cleanly() {
 }
 
 #[test]
+#[ignore = "slow (generated files): `cargo test -- --include-ignored`, as CI does"]
 fn arbitrary_files_are_refused_cleanly() {
     let files = prop_oneof![
         any_value().prop_map(|v| v.to_string().into_bytes()),
