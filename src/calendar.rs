@@ -46,19 +46,21 @@ fn calendar(name: &str) -> Calendar {
 
 /// The names of the organizations and officials that carry out each task.
 async fn assignee_names(db: &DatabaseConnection, tasks: &[i32]) -> AppResult<HashMap<i32, Vec<String>>> {
-    let rows =
-        task_assignee::Entity::find().filter(task_assignee::Column::TaskId.is_in(tasks.to_vec())).all(db).await?;
+    let rows = task_assignee::Entity::find()
+        .filter(crate::store::any_of(db.get_database_backend(), task_assignee::Column::TaskId, tasks.to_vec()))
+        .all(db)
+        .await?;
     let organizations: Vec<i32> = rows.iter().filter_map(|a| a.organization_id).collect();
     let officials: Vec<i32> = rows.iter().filter_map(|a| a.official_id).collect();
     let organizations: HashMap<i32, String> = organization::Entity::find()
-        .filter(organization::Column::Id.is_in(organizations))
+        .filter(crate::store::any_of(db.get_database_backend(), organization::Column::Id, organizations))
         .all(db)
         .await?
         .into_iter()
         .map(|o| (o.id, o.name))
         .collect();
     let officials: HashMap<i32, String> = official::Entity::find()
-        .filter(official::Column::Id.is_in(officials))
+        .filter(crate::store::any_of(db.get_database_backend(), official::Column::Id, officials))
         .all(db)
         .await?
         .into_iter()

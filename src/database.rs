@@ -137,6 +137,23 @@ pub async fn connect_with_pool(url: &str, max_connections: Option<u32>) -> Resul
     Database::connect(options).await
 }
 
+/// A connection of its own on the same database, for a task that reads it every second or so
+/// (the change feed on SQLite). Through the shared pool such a task would take each pooled
+/// connection in turn (the pool hands out the longest idle first), so none would ever sit idle
+/// long enough to close and every one would keep its page cache and prepared statements. On
+/// PostgreSQL, where nothing polls, it is the pool itself.
+pub fn own_connection(db: &DatabaseConnection) -> DatabaseConnection {
+    if db.get_database_backend() != DatabaseBackend::Sqlite {
+        return db.clone();
+    }
+    let shared = db.get_sqlite_connection_pool();
+    let pool = sea_orm::sqlx::sqlite::SqlitePoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(Duration::from_secs(30))
+        .connect_lazy_with((*shared.connect_options()).clone());
+    sea_orm::SqlxSqliteConnector::from_sqlx_sqlite_pool(pool)
+}
+
 /// How many migrations the database has not had yet (0 when its schema is current).
 pub async fn pending_migrations(db: &DatabaseConnection) -> Result<usize, DbErr> {
     Ok(Migrator::get_pending_migrations(db).await?.len())

@@ -111,8 +111,13 @@ impl AppError {
     }
 
     /// An `INTERNAL` error with its cause for the log.
+    ///
+    /// The cause is logged here, where the error is made, so that it is logged once whichever
+    /// door it leaves by (an answer, the command line, a calendar feed).
     pub fn internal(detail: impl std::fmt::Display) -> Self {
-        AppError::Internal { detail: detail.to_string() }
+        let detail = detail.to_string();
+        tracing::error!(%detail, "internal error");
+        AppError::Internal { detail }
     }
 
     /// The stable code clients branch on.
@@ -224,9 +229,6 @@ fn locked_out(err: &sea_orm::DbErr) -> bool {
 
 impl From<AppError> for async_graphql::Error {
     fn from(err: AppError) -> Self {
-        if let AppError::Internal { detail } = &err {
-            tracing::error!(%detail, "internal error");
-        }
         let code = err.code();
         async_graphql::Error::new(err.message()).extend_with(|_, ext| {
             ext.set("code", code);

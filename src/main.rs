@@ -385,8 +385,7 @@ async fn main() -> ExitCode {
                 at: chrono::Utc::now(),
                 operation: "generate",
             });
-            let imported =
-                dataset::import::import_dataset_by(&db, &generated, dataset::import::Mode::Write, author).await;
+            let imported = dataset::import::import(&db, &generated, dataset::import::Mode::Write, author).await;
             database::close(db).await;
             match imported {
                 Ok(report) => {
@@ -439,7 +438,7 @@ async fn main() -> ExitCode {
             let author = (!no_history).then_some(author);
             let imported = match format {
                 FileFormat::Dataset => match dataset::parse_dataset(&text) {
-                    Ok(ds) => dataset::import::import_dataset_by(&db, &ds, mode, author).await,
+                    Ok(ds) => dataset::import::import(&db, &ds, mode, author).await,
                     Err(err) => Err(err),
                 },
                 FileFormat::Popolo => dataset::popolo::import_popolo(&db, &text, mode, author).await,

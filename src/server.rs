@@ -9,7 +9,7 @@ use crate::calendar;
 use crate::config::ServerConfig;
 use crate::error::{AppError, AppResult};
 use crate::graphiql::{self, AssetSource};
-use crate::graphql::ids::{NodeKind, decode, decode_as};
+use crate::graphql::ids::{NodeType, decode, decode_as};
 use crate::graphql::{
     AppSchema, RequestState, SchemaOptions, WriteMark, build_schema_with, code_engine_errors, prepare,
 };
@@ -532,7 +532,7 @@ struct FeedParams {
 }
 
 /// A node id of the kind `kind` from a feed parameter.
-fn feed_id(value: &Option<String>, kind: NodeKind, name: &str) -> AppResult<Option<i32>> {
+fn feed_id(value: &Option<String>, kind: NodeType, name: &str) -> AppResult<Option<i32>> {
     value.as_ref().map(|id| decode_as(&async_graphql::ID(id.clone()), kind, name)).transpose()
 }
 
@@ -573,8 +573,8 @@ async fn task_calendar(
         let assignee = match &params.assignee {
             Some(id) => {
                 Some(match decode(id).map_err(|_| AppError::bad_input("assignee", "assignee: not a node id"))? {
-                    (NodeKind::Organization, row) => Assignee::Organization(row),
-                    (NodeKind::Official, row) => Assignee::Official(row),
+                    (NodeType::Organization, row) => Assignee::Organization(row),
+                    (NodeType::Official, row) => Assignee::Official(row),
                     _ => return Err(AppError::bad_input("assignee", "assignee: an Organization or Official id")),
                 })
             }
@@ -582,7 +582,7 @@ async fn task_calendar(
         };
         let feed = calendar::TaskFeed {
             assignee,
-            directive: feed_id(&params.directive, NodeKind::Directive, "directive")?,
+            directive: feed_id(&params.directive, NodeType::Directive, "directive")?,
             statuses: calendar::statuses(params.status.as_deref().unwrap_or(""))?,
         };
         calendar::tasks(&app.state.db, &feed, app.state.clock.now()).await
@@ -599,9 +599,9 @@ async fn conference_calendar(
     let feed = async {
         feed_reader(app, request, &params).await?;
         let feed = calendar::ConferenceFeed {
-            organizer: feed_id(&params.organizer, NodeKind::Organization, "organizer")?,
-            area: feed_id(&params.area, NodeKind::Area, "area")?,
-            official: feed_id(&params.official, NodeKind::Official, "official")?,
+            organizer: feed_id(&params.organizer, NodeType::Organization, "organizer")?,
+            area: feed_id(&params.area, NodeType::Area, "area")?,
+            official: feed_id(&params.official, NodeType::Official, "official")?,
         };
         calendar::conferences(&app.state.db, &feed, app.state.clock.now()).await
     };
@@ -677,7 +677,7 @@ where
 {
     let assets = if config.graphiql_assets.is_some() { AssetSource::Local } else { AssetSource::Cdn };
     let (stop, stopping) = watch::channel(false);
-    let live = ChangeHub::start(db.clone(), config.change_poll, stopping.clone())
+    let live = ChangeHub::start(crate::database::own_connection(&db), config.change_poll, stopping.clone())
         .await
         .map_err(|err| std::io::Error::other(err.detail()))?;
     let metrics = Metrics::new(db.clone());

@@ -3,52 +3,19 @@
 //! rules as a mutation does, and writes the rows the kinds make of them.
 
 use super::format::{self, Citation};
+use crate::domain::node::NodeType;
 use crate::domain::vocabulary::*;
 use crate::error::{AppError, AppResult};
 use crate::service::kinds::*;
 use crate::service::record::CitationFields;
 use chrono::{DateTime, NaiveDate, Utc};
 
-/// The kinds of keyed records, for resolving references.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Kind {
-    /// Sources.
-    Source,
-    /// Areas.
-    Area,
-    /// Organizations.
-    Organization,
-    /// Posts.
-    Post,
-    /// Officials.
-    Official,
-    /// Directives.
-    Directive,
-    /// Conferences.
-    Conference,
-}
-
-impl Kind {
-    /// How messages name a record of the kind.
-    pub fn label(self) -> &'static str {
-        match self {
-            Kind::Source => "source",
-            Kind::Area => "area",
-            Kind::Organization => "organization",
-            Kind::Post => "post",
-            Kind::Official => "official",
-            Kind::Directive => "directive",
-            Kind::Conference => "conference",
-        }
-    }
-}
-
 /// The row id of the record of a kind with a key. The importer's checker, which runs before
 /// anything is read, hands out one stand-in id per key, so that rules comparing references
 /// (an assignee named twice) judge the file as they will judge its rows.
-pub type Ids<'a> = dyn Fn(Kind, &str) -> i32 + 'a;
+pub type Ids<'a> = dyn Fn(NodeType, &str) -> i32 + 'a;
 
-fn id_of(ids: &Ids, kind: Kind, key: &Option<String>) -> Option<i32> {
+fn id_of(ids: &Ids, kind: NodeType, key: &Option<String>) -> Option<i32> {
     key.as_deref().map(|key| ids(kind, key))
 }
 
@@ -88,7 +55,7 @@ pub fn citations(list: &[Citation], ids: &Ids) -> Vec<CitationFields> {
                 Citation::Key(_) => (None, None),
                 Citation::Detailed(d) => (d.quote.clone(), d.locator.clone()),
             };
-            CitationFields { source: ids(Kind::Source, c.source()), quote, locator }
+            CitationFields { source: ids(NodeType::Source, c.source()), quote, locator }
         })
         .collect()
 }
@@ -112,7 +79,7 @@ pub fn area(a: &format::Area, ids: &Ids) -> AppResult<AreaFields> {
         key: a.key.clone(),
         name: a.name.clone(),
         kind: read(&a.kind, AreaKind::parse)?,
-        parent: id_of(ids, Kind::Area, &a.parent),
+        parent: id_of(ids, NodeType::Area, &a.parent),
     })
 }
 
@@ -124,8 +91,8 @@ pub fn organization(o: &format::Organization, ids: &Ids, successor: Option<i32>)
         name: o.name.clone(),
         short_name: o.short_name.clone(),
         kind: read(&o.kind, OrganizationKind::parse)?,
-        parent: id_of(ids, Kind::Organization, &o.parent),
-        area: id_of(ids, Kind::Area, &o.area),
+        parent: id_of(ids, NodeType::Organization, &o.parent),
+        area: id_of(ids, NodeType::Area, &o.area),
         started_on: partial(&o.started_on)?,
         ended_on: partial(&o.ended_on)?,
         ended_as: read_opt(&o.ended_as, OrganizationEnd::parse)?,
@@ -138,7 +105,7 @@ pub fn post(p: &format::Post, ids: &Ids) -> PostFields {
     PostFields {
         key: p.key.clone(),
         title: p.title.clone(),
-        organization: ids(Kind::Organization, &p.organization),
+        organization: ids(NodeType::Organization, &p.organization),
         seats: p.seats,
     }
 }
@@ -152,7 +119,7 @@ pub fn official(o: &format::Official) -> OfficialFields {
 pub fn tenure(t: &format::Tenure, official: i32, ids: &Ids) -> AppResult<TenureFields> {
     Ok(TenureFields {
         official,
-        post: ids(Kind::Post, &t.post),
+        post: ids(NodeType::Post, &t.post),
         started_on: partial(&t.started_on)?,
         ended_on: partial(&t.ended_on)?,
         citations: citations(&t.sources, ids),
@@ -167,7 +134,7 @@ pub fn directive(d: &format::Directive, ids: &Ids) -> AppResult<DirectiveFields>
         .map(|link| {
             Ok(DirectiveLinkFields {
                 relation: read(&link.relation, DirectiveRelation::parse)?,
-                directive: ids(Kind::Directive, &link.directive),
+                directive: ids(NodeType::Directive, &link.directive),
                 citations: citations(&link.sources, ids),
             })
         })
@@ -178,7 +145,7 @@ pub fn directive(d: &format::Directive, ids: &Ids) -> AppResult<DirectiveFields>
         kind: read_opt(&d.kind, DirectiveKind::parse)?,
         number: d.number.clone(),
         title: d.title.clone(),
-        issuer: id_of(ids, Kind::Organization, &d.issuer),
+        issuer: id_of(ids, NodeType::Organization, &d.issuer),
         issued_on: partial(&d.issued_on)?,
         period_start: partial(&d.period_start)?,
         period_end: partial(&d.period_end)?,
@@ -197,7 +164,7 @@ pub fn conference(c: &format::Conference, ids: &Ids) -> AppResult<ConferenceFiel
         .map(|link| {
             Ok(ConferenceDirectiveFields {
                 relation: read(&link.relation, ConferenceDirectiveRelation::parse)?,
-                directive: ids(Kind::Directive, &link.directive),
+                directive: ids(NodeType::Directive, &link.directive),
                 citations: citations(&link.sources, ids),
             })
         })
@@ -213,8 +180,8 @@ pub fn conference(c: &format::Conference, ids: &Ids) -> AppResult<ConferenceFiel
         ends_at: instant(&c.ends_at)?,
         time_zone: c.time_zone.clone().unwrap_or_else(|| crate::domain::time::DEFAULT_TIME_ZONE.name().to_owned()),
         venue: c.venue.clone(),
-        area: id_of(ids, Kind::Area, &c.area),
-        organizers: c.organizers.iter().map(|key| ids(Kind::Organization, key)).collect(),
+        area: id_of(ids, NodeType::Area, &c.area),
+        organizers: c.organizers.iter().map(|key| ids(NodeType::Organization, key)).collect(),
         directives,
         citations: citations(&c.sources, ids),
     })
@@ -224,18 +191,18 @@ pub fn conference(c: &format::Conference, ids: &Ids) -> AppResult<ConferenceFiel
 pub fn participation(p: &format::Participant, conference: i32, ids: &Ids) -> AppResult<ParticipationFields> {
     Ok(ParticipationFields {
         conference,
-        official: ids(Kind::Official, &p.official),
+        official: ids(NodeType::Official, &p.official),
         role: read(&p.role, ParticipationRole::parse)?,
         capacity: p.capacity.clone(),
-        organization: id_of(ids, Kind::Organization, &p.organization),
+        organization: id_of(ids, NodeType::Organization, &p.organization),
         citations: citations(&p.sources, ids),
     })
 }
 
 fn actor(a: &format::Actor, ids: &Ids) -> AssigneeFields {
     AssigneeFields {
-        organization: id_of(ids, Kind::Organization, &a.organization),
-        official: id_of(ids, Kind::Official, &a.official),
+        organization: id_of(ids, NodeType::Organization, &a.organization),
+        official: id_of(ids, NodeType::Official, &a.official),
     }
 }
 
@@ -255,8 +222,8 @@ pub fn task(t: &format::Task, ids: &Ids) -> AppResult<TaskFields> {
         status,
         due_on: day_opt(&t.due_on)?,
         time_zone: t.time_zone.clone().unwrap_or_else(|| crate::domain::time::DEFAULT_TIME_ZONE.name().to_owned()),
-        conference: id_of(ids, Kind::Conference, &t.conference),
-        directive: id_of(ids, Kind::Directive, &t.directive),
+        conference: id_of(ids, NodeType::Conference, &t.conference),
+        directive: id_of(ids, NodeType::Directive, &t.directive),
         assigned_by_organization: by.as_ref().and_then(|by| by.organization),
         assigned_by_official: by.as_ref().and_then(|by| by.official),
         assignees: t.assignees.iter().map(|a| actor(a, ids)).collect(),

@@ -4,15 +4,16 @@
 //! organizers, links, assignees, updates, citations) replace the ones stored for it.
 
 use super::batch::Pending;
-use super::fields::{self, Kind};
+use super::fields;
 use super::format::{self, Citation, Dataset};
+use crate::domain::node::NodeType;
 use crate::domain::partial_date::PartialDate;
 use crate::domain::vocabulary::*;
 use crate::domain::{code, subject};
 use crate::error::{AppError, AppResult};
 use crate::service::history::ChangeAction;
 use crate::service::kinds;
-use crate::service::kinds::EditKind;
+use crate::service::kinds::{is_editable, snapshot};
 use crate::service::record::{Author, Editable, Refusals, Row, log_change, nested};
 use crate::store::search;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -101,31 +102,9 @@ pub enum Mode {
     DryRun,
 }
 
-/// Reads, checks and imports a dataset file.
-pub async fn import_file(db: &DatabaseConnection, path: &std::path::Path) -> AppResult<ImportReport> {
-    import_file_as(db, path, Mode::Write).await
-}
-
-/// Reads, checks and imports (or tries) a dataset file.
-pub async fn import_file_as(db: &DatabaseConnection, path: &std::path::Path, mode: Mode) -> AppResult<ImportReport> {
-    let json = std::fs::read_to_string(path)
-        .map_err(|err| AppError::bad_input("file", format!("cannot read {}: {err}", path.display())))?;
-    import_dataset_as(db, &parse_dataset(&json)?, mode).await
-}
-
-/// Checks a dataset and writes it in one transaction.
-pub async fn import_dataset(db: &DatabaseConnection, dataset: &Dataset) -> AppResult<ImportReport> {
-    import_dataset_as(db, dataset, Mode::Write).await
-}
-
-/// Checks a dataset and writes it in one transaction, or rolls it back in a dry run.
-pub async fn import_dataset_as(db: &DatabaseConnection, dataset: &Dataset, mode: Mode) -> AppResult<ImportReport> {
-    import_dataset_by(db, dataset, mode, None).await
-}
-
 /// Checks a dataset and writes it in one transaction, or rolls it back in a dry run; with an
 /// author, every node the import creates, changes or removes is recorded in the history.
-pub async fn import_dataset_by(
+pub async fn import(
     db: &DatabaseConnection,
     dataset: &Dataset,
     mode: Mode,
@@ -392,8 +371,8 @@ fn check(ds: &Dataset) -> Vec<String> {
 /// would judge it: each key stands for a row id of its own (the references are resolved when
 /// the file is written).
 fn rules(c: &mut Checker, ds: &Dataset) {
-    let stand_ins: std::cell::RefCell<HashMap<(Kind, String), i32>> = Default::default();
-    let ids = |kind: Kind, key: &str| {
+    let stand_ins: std::cell::RefCell<HashMap<(NodeType, String), i32>> = Default::default();
+    let ids = |kind: NodeType, key: &str| {
         let mut known = stand_ins.borrow_mut();
         let next = known.len() as i32 + 1;
         *known.entry((kind, key.to_owned())).or_insert(next)
@@ -411,8 +390,8 @@ fn rules(c: &mut Checker, ds: &Dataset) {
         judge(format!("areas[{i}]"), judged::<kinds::Area>(fields::area(a, &ids), None));
     }
     for (i, o) in ds.organizations.iter().enumerate() {
-        let own = Some(ids(Kind::Organization, &o.key));
-        let successor = o.successor.as_deref().map(|key| ids(Kind::Organization, key));
+        let own = Some(ids(NodeType::Organization, &o.key));
+        let successor = o.successor.as_deref().map(|key| ids(NodeType::Organization, key));
         let judged = judged::<kinds::Organization>(fields::organization(o, &ids, successor), own);
         judge(format!("organizations[{i}]"), judged);
     }
@@ -421,19 +400,19 @@ fn rules(c: &mut Checker, ds: &Dataset) {
     }
     for (i, o) in ds.officials.iter().enumerate() {
         judge(format!("officials[{i}]"), judged::<kinds::Official>(Ok(fields::official(o)), None));
-        let official = ids(Kind::Official, &o.key);
+        let official = ids(NodeType::Official, &o.key);
         for (j, t) in o.tenures.iter().enumerate() {
             let judged = judged::<kinds::Tenure>(fields::tenure(t, official, &ids), None);
             judge(format!("officials[{i}].tenures[{j}]"), judged);
         }
     }
     for (i, d) in ds.directives.iter().enumerate() {
-        let own = Some(ids(Kind::Directive, &d.key));
+        let own = Some(ids(NodeType::Directive, &d.key));
         judge(format!("directives[{i}]"), judged::<kinds::Directive>(fields::directive(d, &ids), own));
     }
     for (i, conf) in ds.conferences.iter().enumerate() {
         judge(format!("conferences[{i}]"), judged::<kinds::Conference>(fields::conference(conf, &ids), None));
-        let conference = ids(Kind::Conference, &conf.key);
+        let conference = ids(NodeType::Conference, &conf.key);
         for (j, p) in conf.participants.iter().enumerate() {
             let judged = judged::<kinds::Participation>(fields::participation(p, conference, &ids), None);
             judge(format!("conferences[{i}].participants[{j}]"), judged);
@@ -474,13 +453,13 @@ const IMPORT_CACHE_KIB: u32 = 256 * 1024;
 
 struct Writer<'a> {
     txn: &'a DatabaseTransaction,
-    ids: HashMap<(Kind, String), i32>,
+    ids: HashMap<(NodeType, String), i32>,
     report: ImportReport,
     /// Who imports, when history is kept.
     author: Option<Author<'a>>,
     /// The nodes written, with their fields before.
-    tracked: Vec<(EditKind, i32, Option<serde_json::Value>)>,
-    seen: HashSet<(EditKind, i32)>,
+    tracked: Vec<(NodeType, i32, Option<serde_json::Value>)>,
+    seen: HashSet<(NodeType, i32)>,
     /// The rows this import created (table, id): nothing can be stored under them yet, so
     /// their children and citations need no looking up.
     created: HashSet<(&'static str, i32)>,
@@ -519,11 +498,11 @@ impl Writer<'_> {
         <M::Entity as EntityTrait>::ActiveModel:
             ActiveModelTrait<Entity = M::Entity> + sea_orm::ActiveModelBehavior + Send,
     {
-        let kind = self.author.and(EditKind::of_table(Self::kind_of::<M>()));
+        let kind = self.author.and(NodeType::of_table(Self::kind_of::<M>()).filter(|t| is_editable(*t)));
         let before = match (kind, &existing) {
             (Some(kind), Some(old)) => {
                 self.pending.flush(self.txn).await?;
-                kind.snapshot(self.txn, id_of(old.get(id_column))?).await?
+                snapshot(kind, self.txn, id_of(old.get(id_column))?).await?
             }
             _ => None,
         };
@@ -600,7 +579,7 @@ impl Writer<'_> {
             ActiveModelTrait<Entity = K::Entity> + sea_orm::ActiveModelBehavior + Send,
     {
         let Some((node_type, folded)) = K::search_entry(fields) else {
-            return Err(AppError::internal(format!("a {} has no search text", K::LABEL)));
+            return Err(AppError::internal(format!("a {} has no search text", K::NODE.label())));
         };
         let new = existing.is_none();
         let changed = existing.as_ref() != Some(&desired);
@@ -614,26 +593,31 @@ impl Writer<'_> {
     }
 
     /// The id of the record of `kind` with `key`, from this file or already stored.
-    async fn resolve(&mut self, kind: Kind, key: &str, path: &str) -> AppResult<i32> {
+    async fn resolve(&mut self, kind: NodeType, key: &str, path: &str) -> AppResult<i32> {
         if let Some(id) = self.ids.get(&(kind, key.to_owned())) {
             return Ok(*id);
         }
         let txn = self.txn;
         let found = match kind {
-            Kind::Source => source::Entity::find().filter(source::Column::Key.eq(key)).one(txn).await?.map(|m| m.id),
-            Kind::Area => area::Entity::find().filter(area::Column::Key.eq(key)).one(txn).await?.map(|m| m.id),
-            Kind::Organization => {
+            NodeType::Source => {
+                source::Entity::find().filter(source::Column::Key.eq(key)).one(txn).await?.map(|m| m.id)
+            }
+            NodeType::Area => area::Entity::find().filter(area::Column::Key.eq(key)).one(txn).await?.map(|m| m.id),
+            NodeType::Organization => {
                 organization::Entity::find().filter(organization::Column::Key.eq(key)).one(txn).await?.map(|m| m.id)
             }
-            Kind::Post => post::Entity::find().filter(post::Column::Key.eq(key)).one(txn).await?.map(|m| m.id),
-            Kind::Official => {
+            NodeType::Post => post::Entity::find().filter(post::Column::Key.eq(key)).one(txn).await?.map(|m| m.id),
+            NodeType::Official => {
                 official::Entity::find().filter(official::Column::Key.eq(key)).one(txn).await?.map(|m| m.id)
             }
-            Kind::Directive => {
+            NodeType::Directive => {
                 directive::Entity::find().filter(directive::Column::Key.eq(key)).one(txn).await?.map(|m| m.id)
             }
-            Kind::Conference => {
+            NodeType::Conference => {
                 conference::Entity::find().filter(conference::Column::Key.eq(key)).one(txn).await?.map(|m| m.id)
+            }
+            other => {
+                return Err(AppError::internal(format!("a dataset file does not refer to a {} by key", other.label())));
             }
         };
         match found {
@@ -648,7 +632,7 @@ impl Writer<'_> {
         }
     }
 
-    async fn resolve_opt(&mut self, kind: Kind, key: &Option<String>, path: &str) -> AppResult<Option<i32>> {
+    async fn resolve_opt(&mut self, kind: NodeType, key: &Option<String>, path: &str) -> AppResult<Option<i32>> {
         match key {
             Some(key) => Ok(Some(self.resolve(kind, key, path).await?)),
             None => Ok(None),
@@ -685,11 +669,11 @@ impl Writer<'_> {
     /// The id of a key already resolved; 0 for one that is not, which the rows never hold
     /// (each reference a row holds is resolved before its fields are made; citations are
     /// written on their own).
-    fn known(&self, kind: Kind, key: &str) -> i32 {
+    fn known(&self, kind: NodeType, key: &str) -> i32 {
         self.ids.get(&(kind, key.to_owned())).copied().unwrap_or_default()
     }
 
-    fn remember(&mut self, kind: Kind, key: &str, id: i32) {
+    fn remember(&mut self, kind: NodeType, key: &str, id: i32) {
         self.ids.insert((kind, key.to_owned()), id);
     }
 
@@ -698,17 +682,17 @@ impl Writer<'_> {
             let existing = self.stored_by_key(source::Entity::find().filter(source::Column::Key.eq(&s.key))).await?;
             let desired = row::<kinds::Source>(&fields::source(s)?, existing.as_ref());
             let id = self.save(source::Column::Id, existing, desired).await?;
-            self.remember(Kind::Source, &s.key, id);
+            self.remember(NodeType::Source, &s.key, id);
         }
         self.write_areas(ds).await?;
         self.write_organizations(ds).await?;
         for (i, p) in ds.posts.iter().enumerate() {
-            self.resolve(Kind::Organization, &p.organization, &format!("posts[{i}].organization")).await?;
+            self.resolve(NodeType::Organization, &p.organization, &format!("posts[{i}].organization")).await?;
             let existing = self.stored_by_key(post::Entity::find().filter(post::Column::Key.eq(&p.key))).await?;
             let fields = fields::post(p, &|kind, key| self.known(kind, key));
             let desired = row::<kinds::Post>(&fields, existing.as_ref());
             let id = self.save_searchable::<kinds::Post>(existing, desired, &fields).await?;
-            self.remember(Kind::Post, &p.key, id);
+            self.remember(NodeType::Post, &p.key, id);
         }
         for (i, o) in ds.officials.iter().enumerate() {
             self.write_official(i, o).await?;
@@ -779,11 +763,11 @@ impl Writer<'_> {
             if cyclic.contains(&i) {
                 return Err(AppError::bad_input(&path, format!("{path}: areas nest in a cycle")));
             }
-            self.resolve_opt(Kind::Area, &a.parent, &path).await?;
+            self.resolve_opt(NodeType::Area, &a.parent, &path).await?;
             let existing = self.stored_by_key(area::Entity::find().filter(area::Column::Key.eq(&a.key))).await?;
             let desired = row::<kinds::Area>(&fields::area(a, &|kind, key| self.known(kind, key))?, existing.as_ref());
             let id = self.save(area::Column::Id, existing, desired).await?;
-            self.remember(Kind::Area, &a.key, id);
+            self.remember(NodeType::Area, &a.key, id);
         }
         Ok(())
     }
@@ -797,8 +781,8 @@ impl Writer<'_> {
             if cyclic.contains(&i) {
                 return Err(AppError::bad_input(&path, format!("{path}.parent: organizations nest in a cycle")));
             }
-            self.resolve_opt(Kind::Organization, &o.parent, &format!("{path}.parent")).await?;
-            self.resolve_opt(Kind::Area, &o.area, &format!("{path}.area")).await?;
+            self.resolve_opt(NodeType::Organization, &o.parent, &format!("{path}.parent")).await?;
+            self.resolve_opt(NodeType::Area, &o.area, &format!("{path}.area")).await?;
             let existing =
                 self.stored_by_key(organization::Entity::find().filter(organization::Column::Key.eq(&o.key))).await?;
             // The successor may come later in the file; it is set once all are written.
@@ -806,13 +790,14 @@ impl Writer<'_> {
             let fields = fields::organization(o, &|kind, key| self.known(kind, key), successor)?;
             let desired = row::<kinds::Organization>(&fields, existing.as_ref());
             let id = self.save_searchable::<kinds::Organization>(existing, desired, &fields).await?;
-            self.remember(Kind::Organization, &o.key, id);
+            self.remember(NodeType::Organization, &o.key, id);
         }
         self.pending.flush(self.txn).await?;
         for (i, o) in records.iter().enumerate() {
-            let successor =
-                self.resolve_opt(Kind::Organization, &o.successor, &format!("organizations[{i}].successor")).await?;
-            let id = self.resolve(Kind::Organization, &o.key, &format!("organizations[{i}]")).await?;
+            let successor = self
+                .resolve_opt(NodeType::Organization, &o.successor, &format!("organizations[{i}].successor"))
+                .await?;
+            let id = self.resolve(NodeType::Organization, &o.key, &format!("organizations[{i}]")).await?;
             if successor.is_none() && self.fresh("organization", id) {
                 continue;
             }
@@ -831,7 +816,7 @@ impl Writer<'_> {
         let fields = fields::official(o);
         let desired = row::<kinds::Official>(&fields, existing.as_ref());
         let official_id = self.save_searchable::<kinds::Official>(existing, desired, &fields).await?;
-        self.remember(Kind::Official, &o.key, official_id);
+        self.remember(NodeType::Official, &o.key, official_id);
 
         let stored = self
             .stored_under(
@@ -842,7 +827,7 @@ impl Writer<'_> {
         let mut kept = HashSet::new();
         for (j, t) in o.tenures.iter().enumerate() {
             let path = format!("officials[{i}].tenures[{j}]");
-            self.resolve(Kind::Post, &t.post, &format!("{path}.post")).await?;
+            self.resolve(NodeType::Post, &t.post, &format!("{path}.post")).await?;
             let fields = fields::tenure(t, official_id, &|kind, key| self.known(kind, key))?;
             let wanted = kinds::Tenure::model(&fields);
             let existing = stored
@@ -860,23 +845,23 @@ impl Writer<'_> {
 
     async fn write_directive(&mut self, d: &format::Directive) -> AppResult<()> {
         let path = format!("directives[key={}]", d.key);
-        self.resolve_opt(Kind::Organization, &d.issuer, &format!("{path}.issuer")).await?;
+        self.resolve_opt(NodeType::Organization, &d.issuer, &format!("{path}.issuer")).await?;
         let existing = self.stored_by_key(directive::Entity::find().filter(directive::Column::Key.eq(&d.key))).await?;
         let fields = fields::directive(d, &|kind, key| self.known(kind, key))?;
         let desired = row::<kinds::Directive>(&fields, existing.as_ref());
         let id = self.save_searchable::<kinds::Directive>(existing, desired, &fields).await?;
-        self.remember(Kind::Directive, &d.key, id);
+        self.remember(NodeType::Directive, &d.key, id);
         Ok(())
     }
 
     async fn write_directive_children(&mut self, i: usize, d: &format::Directive) -> AppResult<()> {
-        let from_id = self.resolve(Kind::Directive, &d.key, &format!("directives[{i}]")).await?;
+        let from_id = self.resolve(NodeType::Directive, &d.key, &format!("directives[{i}]")).await?;
         let select = directive_link::Entity::find().filter(directive_link::Column::FromDirectiveId.eq(from_id));
         let stored = self.stored_under(("directive", from_id), select).await?;
         let mut kept = HashSet::new();
         for (j, link) in d.links.iter().enumerate() {
             let to_id = self
-                .resolve(Kind::Directive, &link.directive, &format!("directives[{i}].links[{j}].directive"))
+                .resolve(NodeType::Directive, &link.directive, &format!("directives[{i}].links[{j}].directive"))
                 .await?;
             let existing = stored.iter().find(|m| m.to_directive_id == to_id && m.relation == link.relation).cloned();
             let desired = directive_link::Model {
@@ -898,13 +883,13 @@ impl Writer<'_> {
 
     async fn write_conference(&mut self, i: usize, c: &format::Conference) -> AppResult<()> {
         let path = format!("conferences[{i}]");
-        self.resolve_opt(Kind::Area, &c.area, &format!("{path}.area")).await?;
+        self.resolve_opt(NodeType::Area, &c.area, &format!("{path}.area")).await?;
         let existing =
             self.stored_by_key(conference::Entity::find().filter(conference::Column::Key.eq(&c.key))).await?;
         let fields = fields::conference(c, &|kind, key| self.known(kind, key))?;
         let desired = row::<kinds::Conference>(&fields, existing.as_ref());
         let conference_id = self.save_searchable::<kinds::Conference>(existing, desired, &fields).await?;
-        self.remember(Kind::Conference, &c.key, conference_id);
+        self.remember(NodeType::Conference, &c.key, conference_id);
 
         // Organizers.
         let select =
@@ -912,7 +897,7 @@ impl Writer<'_> {
         let stored = self.stored_under(("conference", conference_id), select).await?;
         let mut kept = HashSet::new();
         for (j, key) in c.organizers.iter().enumerate() {
-            let organization_id = self.resolve(Kind::Organization, key, &format!("{path}.organizers[{j}]")).await?;
+            let organization_id = self.resolve(NodeType::Organization, key, &format!("{path}.organizers[{j}]")).await?;
             let existing = stored.iter().find(|m| m.organization_id == organization_id).cloned();
             let desired = conference_organizer::Model {
                 id: existing.as_ref().map_or(0, |m| m.id),
@@ -930,8 +915,8 @@ impl Writer<'_> {
         let mut kept = HashSet::new();
         for (j, p) in c.participants.iter().enumerate() {
             let pp = format!("{path}.participants[{j}]");
-            self.resolve(Kind::Official, &p.official, &format!("{pp}.official")).await?;
-            self.resolve_opt(Kind::Organization, &p.organization, &format!("{pp}.organization")).await?;
+            self.resolve(NodeType::Official, &p.official, &format!("{pp}.official")).await?;
+            self.resolve_opt(NodeType::Organization, &p.organization, &format!("{pp}.organization")).await?;
             let fields = fields::participation(p, conference_id, &|kind, key| self.known(kind, key))?;
             let wanted = kinds::Participation::model(&fields);
             let existing =
@@ -950,8 +935,9 @@ impl Writer<'_> {
         let stored = self.stored_under(("conference", conference_id), select).await?;
         let mut kept = HashSet::new();
         for (j, link) in c.directives.iter().enumerate() {
-            let directive_id =
-                self.resolve(Kind::Directive, &link.directive, &format!("{path}.directives[{j}].directive")).await?;
+            let directive_id = self
+                .resolve(NodeType::Directive, &link.directive, &format!("{path}.directives[{j}].directive"))
+                .await?;
             let existing =
                 stored.iter().find(|m| m.directive_id == directive_id && m.relation == link.relation).cloned();
             let desired = conference_directive::Model {
@@ -978,15 +964,15 @@ impl Writer<'_> {
 
     async fn actor(&mut self, actor: &format::Actor, path: &str) -> AppResult<(Option<i32>, Option<i32>)> {
         let organization =
-            self.resolve_opt(Kind::Organization, &actor.organization, &format!("{path}.organization")).await?;
-        let official = self.resolve_opt(Kind::Official, &actor.official, &format!("{path}.official")).await?;
+            self.resolve_opt(NodeType::Organization, &actor.organization, &format!("{path}.organization")).await?;
+        let official = self.resolve_opt(NodeType::Official, &actor.official, &format!("{path}.official")).await?;
         Ok((organization, official))
     }
 
     async fn write_task(&mut self, i: usize, t: &format::Task) -> AppResult<()> {
         let path = format!("tasks[{i}]");
-        self.resolve_opt(Kind::Conference, &t.conference, &format!("{path}.conference")).await?;
-        self.resolve_opt(Kind::Directive, &t.directive, &format!("{path}.directive")).await?;
+        self.resolve_opt(NodeType::Conference, &t.conference, &format!("{path}.conference")).await?;
+        self.resolve_opt(NodeType::Directive, &t.directive, &format!("{path}.directive")).await?;
         if let Some(by) = &t.assigned_by {
             self.actor(by, &format!("{path}.assignedBy")).await?;
         }
@@ -1053,7 +1039,7 @@ impl Writer<'_> {
         let stored = self.stored_under((subject_table, subject_id), select).await?;
         let mut kept = HashSet::new();
         for (k, c) in citations.iter().enumerate() {
-            let source_id = self.resolve(Kind::Source, c.source(), &format!("{path}.sources[{k}]")).await?;
+            let source_id = self.resolve(NodeType::Source, c.source(), &format!("{path}.sources[{k}]")).await?;
             let (quote, locator) = match c {
                 Citation::Key(_) => (None, None),
                 Citation::Detailed(d) => (d.quote.clone(), d.locator.clone()),
@@ -1084,21 +1070,24 @@ impl Writer<'_> {
             return Ok(());
         }
         self.pending.flush(self.txn).await?;
-        let kind = self.author.and(EditKind::of_table(E::default().table_name()));
+        let kind = self.author.and(NodeType::of_table(E::default().table_name()).filter(|t| is_editable(*t)));
         let mut removed = Vec::new();
         if let Some(kind) = kind {
             for id in &ids {
-                removed.push((*id, kind.snapshot(self.txn, *id).await?));
+                removed.push((*id, snapshot(kind, self.txn, *id).await?));
             }
         }
         if !subject_type.is_empty() {
             crate::service::forget_citations(self.txn, subject_type, ids.clone()).await?;
         }
-        let result = E::delete_many().filter(id_column.is_in(ids)).exec(self.txn).await?;
+        let result = E::delete_many()
+            .filter(crate::store::any_of(self.txn.get_database_backend(), id_column, ids))
+            .exec(self.txn)
+            .await?;
         self.report.count(E::default().table_name(), result.rows_affected as usize, |c| &mut c.removed);
         if let (Some(kind), Some(author)) = (kind, self.author) {
             for (id, before) in removed {
-                log_change(self.txn, author, (kind.node_type(), id), ChangeAction::Delete, before, None).await?;
+                log_change(self.txn, author, (kind.name(), id), ChangeAction::Delete, before, None).await?;
             }
         }
         Ok(())
@@ -1108,12 +1097,12 @@ impl Writer<'_> {
     async fn record_history(&mut self) -> AppResult<()> {
         let Some(author) = self.author else { return Ok(()) };
         for (kind, id, before) in std::mem::take(&mut self.tracked) {
-            let after = kind.snapshot(self.txn, id).await?;
+            let after = snapshot(kind, self.txn, id).await?;
             if after == before {
                 continue;
             }
             let action = if before.is_none() { ChangeAction::Create } else { ChangeAction::Update };
-            log_change(self.txn, author, (kind.node_type(), id), action, before, after).await?;
+            log_change(self.txn, author, (kind.name(), id), action, before, after).await?;
         }
         Ok(())
     }

@@ -493,5 +493,5 @@ pub async fn import_popolo(
 ) -> AppResult<super::ImportReport> {
     let popolo = parse_popolo(json)?;
     let dataset = overlay(super::export_dataset(db).await?, popolo)?;
-    super::import::import_dataset_by(db, &dataset, mode, author).await
+    super::import::import(db, &dataset, mode, author).await
 }

@@ -4,6 +4,7 @@
 //! kinds of cited facts).
 
 pub mod code;
+pub mod node;
 pub mod partial_date;
 pub mod subject;
 pub mod tenure;

@@ -1,12 +1,17 @@
 //! Administrative areas: country, provinces, districts, communes.
 
-use super::ids::{NodeKind, encode};
+use super::Result;
+use super::ids::{NodeType, encode};
+use super::ids::{decode_as, decode_maybe, decode_opt};
 use super::loaders::{AreaById, AreaChildren};
 use super::pagination::{Parts, connection, page_request};
+use super::{DeletePayload, author, set_given, writer};
 use super::{db, load_list, load_one, vocabulary};
 use crate::domain::vocabulary::AreaKind;
+use crate::error::AppResult;
+use crate::service::{kinds, record};
 use crate::store::lists;
-use async_graphql::{Context, ID, InputObject, Object, Result};
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
 use entity::area;
 
 /// An administrative area.
@@ -24,12 +29,12 @@ impl Area {
         #[graphql(desc = "How many from the start (at most 100; 20 when no size is given).")] first: Option<i32>,
         #[graphql(desc = "Start after this cursor.")] after: Option<String>,
     ) -> Result<super::history::ChangeConnection> {
-        super::history::history_of(ctx, "Area", self.0.id, first, after).await
+        super::history::history_of(ctx, crate::domain::node::NodeType::Area.name(), self.0.id, first, after).await
     }
 
     /// The global id.
     pub async fn id(&self) -> ID {
-        encode(NodeKind::Area, self.0.id)
+        encode(NodeType::Area, self.0.id)
     }
 
     /// The version: 1 when created, one more with each change; updates and deletes name it.
@@ -98,5 +103,101 @@ impl AreaQuery {
         let text = filter.and_then(|f| f.text);
         let rows = lists::areas(db(ctx)?, text.as_deref(), &page).await?;
         Ok(AreaConnection(Parts::from_page(rows, Area)))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Changes.
+
+/// A new administrative area.
+#[derive(InputObject)]
+pub struct CreateAreaInput {
+    /// The name ("Hà Giang").
+    pub name: String,
+    /// The level.
+    pub kind: AreaKind,
+    /// The area it lies in.
+    pub parent: Option<ID>,
+    /// The dataset key; made from the name when omitted.
+    pub key: Option<String>,
+}
+
+impl CreateAreaInput {
+    fn fields(self) -> AppResult<(Option<String>, kinds::AreaFields)> {
+        let parent = decode_opt(self.parent, NodeType::Area, "input.parent")?;
+        Ok((self.key, kinds::AreaFields { key: String::new(), name: self.name, kind: self.kind, parent }))
+    }
+}
+
+/// The fields of an area to change: omitted fields stay, `null` clears.
+#[derive(InputObject)]
+pub struct UpdateAreaInput {
+    /// The name.
+    pub name: Option<String>,
+    /// The level.
+    pub kind: Option<AreaKind>,
+    /// The area it lies in.
+    pub parent: MaybeUndefined<ID>,
+    /// The dataset key.
+    pub key: Option<String>,
+}
+
+impl UpdateAreaInput {
+    fn change(self) -> AppResult<impl FnOnce(&mut kinds::AreaFields) -> AppResult<()> + Send> {
+        let parent = decode_maybe(self.parent, NodeType::Area, "input.parent")?;
+        Ok(move |f: &mut kinds::AreaFields| {
+            set_given(&mut f.name, self.name);
+            set_given(&mut f.kind, self.kind);
+            parent.update_to(&mut f.parent);
+            set_given(&mut f.key, self.key);
+            Ok(())
+        })
+    }
+}
+
+/// Changes to Area nodes (EDITOR).
+#[derive(Default)]
+pub struct AreaMutation;
+
+/// Changes to Area nodes (EDITOR).
+#[Object]
+impl AreaMutation {
+    /// Records a new administrative area.
+    async fn create_area(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new node's fields.")] input: CreateAreaInput,
+    ) -> Result<Area> {
+        let (actor, now) = writer(ctx)?;
+        let (key, fields) = input.fields()?;
+        Ok(Area(record::create::<kinds::Area>(db(ctx)?, author(ctx, &actor, now), key, fields).await?))
+    }
+
+    /// Changes the fields given; fails with CONFLICT unless the area is still at `expectedVersion`.
+    async fn update_area(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The node's global id.")] id: ID,
+        #[graphql(desc = "The version the change was made against.")] expected_version: i32,
+        #[graphql(desc = "The fields to change: omitted fields stay, `null` clears.")] input: UpdateAreaInput,
+    ) -> Result<Area> {
+        let (actor, now) = writer(ctx)?;
+        let row_id = decode_as(&id, NodeType::Area, "id")?;
+        let change = input.change()?;
+        let author = author(ctx, &actor, now);
+        Ok(Area(record::update::<kinds::Area>(db(ctx)?, author, row_id, expected_version, change).await?))
+    }
+
+    /// Deletes an area (areas, organizations and conferences in it keep no area); fails with CONFLICT unless it is still at `expectedVersion`.
+    async fn delete_area(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The node's global id.")] id: ID,
+        #[graphql(desc = "The version the deletion was decided on.")] expected_version: i32,
+    ) -> Result<DeletePayload> {
+        let (actor, now) = writer(ctx)?;
+        let row_id = decode_as(&id, NodeType::Area, "id")?;
+        record::delete::<kinds::Area>(db(ctx)?, author(ctx, &actor, now), row_id, expected_version).await?;
+        Ok(DeletePayload { id })
     }
 }

@@ -1,23 +1,32 @@
 //! Conferences and meetings, who took part in what role, and what they did with directives.
 
+use super::Result;
 use super::area::Area;
 use super::directive::Directive;
-use super::ids::{NodeKind, decode_as, encode};
+use super::ids::{NodeType, decode_as, encode};
+use super::ids::{decode_list, decode_maybe, decode_opt};
 use super::loaders::*;
+use super::official::CreateOfficialInput;
 use super::official::Official;
 use super::organization::Organization;
 use super::pagination::{Parts, check_depth, connection, page_request};
 use super::scalars::{Date, DateTime, TimeZone};
 use super::source::{Citation, Source, citations_of, sources_of};
+use super::source::{CitationInput, citation_fields};
 use super::task::Task;
+use super::task::{CreateTaskInput, task_input};
+use super::{DeletePayload, author, set_given, writer};
 use super::{db, load_list, load_many, load_one, vocabulary};
 use crate::domain::subject;
+use crate::domain::time::DEFAULT_TIME_ZONE;
 use crate::domain::time::parse_time_zone;
 use crate::domain::vocabulary::*;
+use crate::error::AppError;
 use crate::error::AppResult;
+use crate::service::{conference as conference_service, kinds, record};
 use crate::store::filters::ConferenceFilter as StoreFilter;
 use crate::store::lists::{self, ConferenceOrder};
-use async_graphql::{Context, ID, InputObject, Object, Result};
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
 use entity::{conference, conference_directive, participation};
 
 /// Orders conferences by date, part of day, start and id, as lists do by default.
@@ -45,12 +54,12 @@ impl Conference {
         #[graphql(desc = "How many from the start (at most 100; 20 when no size is given).")] first: Option<i32>,
         #[graphql(desc = "Start after this cursor.")] after: Option<String>,
     ) -> Result<super::history::ChangeConnection> {
-        super::history::history_of(ctx, "Conference", self.0.id, first, after).await
+        super::history::history_of(ctx, crate::domain::node::NodeType::Conference.name(), self.0.id, first, after).await
     }
 
     /// The global id.
     pub async fn id(&self) -> ID {
-        encode(NodeKind::Conference, self.0.id)
+        encode(NodeType::Conference, self.0.id)
     }
 
     /// The version: 1 when created, one more with each change; updates and deletes name it.
@@ -189,12 +198,13 @@ impl Participation {
         #[graphql(desc = "How many from the start (at most 100; 20 when no size is given).")] first: Option<i32>,
         #[graphql(desc = "Start after this cursor.")] after: Option<String>,
     ) -> Result<super::history::ChangeConnection> {
-        super::history::history_of(ctx, "Participation", self.0.id, first, after).await
+        super::history::history_of(ctx, crate::domain::node::NodeType::Participation.name(), self.0.id, first, after)
+            .await
     }
 
     /// The global id.
     pub async fn id(&self) -> ID {
-        encode(NodeKind::Participation, self.0.id)
+        encode(NodeType::Participation, self.0.id)
     }
 
     /// The version: 1 when created, one more with each change; updates and deletes name it.
@@ -336,13 +346,13 @@ impl ConferenceFilter {
             areas: None,
             from: self.from.map(|d| d.0),
             to: self.to.map(|d| d.0),
-            area: self.area.map(|id| decode_as(&id, NodeKind::Area, "filter.area")).transpose()?,
+            area: self.area.map(|id| decode_as(&id, NodeType::Area, "filter.area")).transpose()?,
             organizer: self
                 .organizer
-                .map(|id| decode_as(&id, NodeKind::Organization, "filter.organizer"))
+                .map(|id| decode_as(&id, NodeType::Organization, "filter.organizer"))
                 .transpose()?,
-            chaired_by: self.chaired_by.map(|id| decode_as(&id, NodeKind::Official, "filter.chairedBy")).transpose()?,
-            directive: self.directive.map(|id| decode_as(&id, NodeKind::Directive, "filter.directive")).transpose()?,
+            chaired_by: self.chaired_by.map(|id| decode_as(&id, NodeType::Official, "filter.chairedBy")).transpose()?,
+            directive: self.directive.map(|id| decode_as(&id, NodeType::Directive, "filter.directive")).transpose()?,
             kinds: self.kind,
             formats: self.format,
             text: self.text,
@@ -376,5 +386,380 @@ impl ConferenceQuery {
         let filter = filter.unwrap_or_default().into_store(0)?;
         let rows = lists::conferences(db(ctx)?, &filter, &order_by.unwrap_or_default(), &page).await?;
         Ok(ConferenceConnection(Parts::from_page(rows, Conference)))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Changes.
+
+/// A directive a conference handled.
+#[derive(InputObject)]
+pub struct ConferenceDirectiveInput {
+    /// What the conference did with it.
+    pub relation: ConferenceDirectiveRelation,
+    /// The directive.
+    pub directive: ID,
+    /// The sources that state it.
+    pub citations: Option<Vec<CitationInput>>,
+}
+
+fn conference_directives(
+    list: Option<Vec<ConferenceDirectiveInput>>,
+) -> AppResult<Option<Vec<kinds::ConferenceDirectiveFields>>> {
+    let one = |(i, d): (usize, ConferenceDirectiveInput)| -> AppResult<kinds::ConferenceDirectiveFields> {
+        let at = format!("input.directives[{i}]");
+        Ok(kinds::ConferenceDirectiveFields {
+            relation: d.relation,
+            directive: decode_as(&d.directive, NodeType::Directive, &format!("{at}.directive"))?,
+            citations: citation_fields(d.citations, &format!("{at}.citations"))?.unwrap_or_default(),
+        })
+    };
+    list.map(|list| list.into_iter().enumerate().map(one).collect()).transpose()
+}
+
+/// One participant of a new conference: an official already recorded (`official`) or a new
+/// one (`newOfficial`), exactly one of the two.
+#[derive(InputObject)]
+pub struct ConferenceParticipantInput {
+    /// An official already recorded.
+    pub official: Option<ID>,
+    /// A new official, recorded with the conference.
+    pub new_official: Option<CreateOfficialInput>,
+    /// In what role.
+    pub role: ParticipationRole,
+    /// In what capacity, as the report words it.
+    pub capacity: Option<String>,
+    /// The organization the official represented.
+    pub organization: Option<ID>,
+    /// The sources that state it.
+    pub citations: Option<Vec<CitationInput>>,
+}
+
+impl ConferenceParticipantInput {
+    /// The participant; `at` names it in messages ("input.participants[0]").
+    fn participation(self, at: &str) -> AppResult<conference_service::NewParticipation> {
+        let official = match (self.official, self.new_official) {
+            (Some(id), None) => {
+                conference_service::Participant::Known(decode_as(&id, NodeType::Official, &format!("{at}.official"))?)
+            }
+            (None, Some(new)) => {
+                let (key, fields) = new.fields()?;
+                conference_service::Participant::New(key, fields)
+            }
+            _ => {
+                let field = format!("{at}.official");
+                return Err(AppError::bad_input(&field, format!("{field}: give official or newOfficial")));
+            }
+        };
+        let fields = kinds::ParticipationFields {
+            conference: 0,
+            official: 0,
+            role: self.role,
+            capacity: self.capacity,
+            organization: decode_opt(self.organization, NodeType::Organization, &format!("{at}.organization"))?,
+            citations: citation_fields(self.citations, &format!("{at}.citations"))?.unwrap_or_default(),
+        };
+        Ok(conference_service::NewParticipation { official, fields })
+    }
+}
+
+/// A new conference, with what the report says of it at once.
+#[derive(InputObject)]
+pub struct CreateConferenceInput {
+    /// The title.
+    pub title: String,
+    /// The kind of meeting.
+    pub kind: ConferenceKind,
+    /// In person, online or both.
+    pub format: ConferenceFormat,
+    /// The local date.
+    pub date: Date,
+    /// Morning or afternoon, when that is all the report says.
+    pub part_of_day: Option<PartOfDay>,
+    /// When it started.
+    pub starts_at: Option<DateTime>,
+    /// When it ended.
+    pub ends_at: Option<DateTime>,
+    /// The zone of its local date; Asia/Ho_Chi_Minh when omitted.
+    pub time_zone: Option<TimeZone>,
+    /// Where.
+    pub venue: Option<String>,
+    /// The area it was held in.
+    pub area: Option<ID>,
+    /// The organizations that held it.
+    pub organizers: Option<Vec<ID>>,
+    /// The directives it handled.
+    pub directives: Option<Vec<ConferenceDirectiveInput>>,
+    /// The sources that report it.
+    pub citations: Option<Vec<CitationInput>>,
+    /// The dataset key; made from the title when omitted.
+    pub key: Option<String>,
+    /// Who took part (recorded with the conference).
+    pub participants: Option<Vec<ConferenceParticipantInput>>,
+    /// The tasks it assigned (recorded with the conference, which they refer to).
+    pub tasks: Option<Vec<CreateTaskInput>>,
+}
+
+impl CreateConferenceInput {
+    fn conference(self) -> AppResult<conference_service::NewConference> {
+        let fields = kinds::ConferenceFields {
+            key: String::new(),
+            title: self.title,
+            kind: self.kind,
+            format: self.format,
+            date: self.date.0,
+            part_of_day: self.part_of_day,
+            starts_at: self.starts_at.map(|t| t.0),
+            ends_at: self.ends_at.map(|t| t.0),
+            time_zone: self.time_zone.map_or(DEFAULT_TIME_ZONE, |z| z.0).name().to_owned(),
+            venue: self.venue,
+            area: decode_opt(self.area, NodeType::Area, "input.area")?,
+            organizers: decode_list(self.organizers.unwrap_or_default(), NodeType::Organization, "input.organizers")?,
+            directives: conference_directives(self.directives)?.unwrap_or_default(),
+            citations: citation_fields(self.citations, "input.citations")?.unwrap_or_default(),
+        };
+        let participants = (self.participants.into_iter().flatten().enumerate())
+            .map(|(i, p)| p.participation(&format!("input.participants[{i}]")))
+            .collect::<AppResult<Vec<_>>>()?;
+        let mut tasks = Vec::new();
+        for (i, task) in self.tasks.into_iter().flatten().enumerate() {
+            let at = format!("input.tasks[{i}]");
+            if task.conference.is_some() {
+                let field = format!("{at}.conference");
+                return Err(AppError::bad_input(&field, format!("{field}: the task belongs to this conference")));
+            }
+            tasks.push(task_input(task, &at)?);
+        }
+        Ok(conference_service::NewConference { key: self.key, fields, participants, tasks })
+    }
+}
+
+/// The fields of a conference to change: omitted fields stay, `null` clears; `organizers`,
+/// `directives` and `citations` replace the stored ones.
+#[derive(InputObject)]
+pub struct UpdateConferenceInput {
+    /// The title.
+    pub title: Option<String>,
+    /// The kind of meeting.
+    pub kind: Option<ConferenceKind>,
+    /// In person, online or both.
+    pub format: Option<ConferenceFormat>,
+    /// The local date.
+    pub date: Option<Date>,
+    /// Morning or afternoon.
+    pub part_of_day: MaybeUndefined<PartOfDay>,
+    /// When it started.
+    pub starts_at: MaybeUndefined<DateTime>,
+    /// When it ended.
+    pub ends_at: MaybeUndefined<DateTime>,
+    /// The zone of its local date.
+    pub time_zone: Option<TimeZone>,
+    /// Where.
+    pub venue: MaybeUndefined<String>,
+    /// The area it was held in.
+    pub area: MaybeUndefined<ID>,
+    /// The organizations that held it.
+    pub organizers: Option<Vec<ID>>,
+    /// The directives it handled.
+    pub directives: Option<Vec<ConferenceDirectiveInput>>,
+    /// The sources that report it.
+    pub citations: Option<Vec<CitationInput>>,
+    /// The dataset key.
+    pub key: Option<String>,
+}
+
+impl UpdateConferenceInput {
+    fn change(self) -> AppResult<impl FnOnce(&mut kinds::ConferenceFields) -> AppResult<()> + Send> {
+        let area = decode_maybe(self.area, NodeType::Area, "input.area")?;
+        let organizers =
+            self.organizers.map(|ids| decode_list(ids, NodeType::Organization, "input.organizers")).transpose()?;
+        let directives = conference_directives(self.directives)?;
+        let citations = citation_fields(self.citations, "input.citations")?;
+        Ok(move |f: &mut kinds::ConferenceFields| {
+            set_given(&mut f.title, self.title);
+            set_given(&mut f.kind, self.kind);
+            set_given(&mut f.format, self.format);
+            set_given(&mut f.date, self.date.map(|d| d.0));
+            self.part_of_day.update_to(&mut f.part_of_day);
+            self.starts_at.map_value(|t| t.0).update_to(&mut f.starts_at);
+            self.ends_at.map_value(|t| t.0).update_to(&mut f.ends_at);
+            set_given(&mut f.time_zone, self.time_zone.map(|z| z.0.name().to_owned()));
+            self.venue.update_to(&mut f.venue);
+            area.update_to(&mut f.area);
+            set_given(&mut f.organizers, organizers);
+            set_given(&mut f.directives, directives);
+            set_given(&mut f.citations, citations);
+            set_given(&mut f.key, self.key);
+            Ok(())
+        })
+    }
+}
+
+/// Recording a report at once.
+#[derive(Default)]
+pub struct RecordConferenceMutation;
+
+/// Recording a report at once (EDITOR).
+#[Object]
+impl RecordConferenceMutation {
+    /// Records a conference with its participants (officials already recorded, or new ones by
+    /// name), the directives it handled and the tasks it assigned, in one transaction: when any
+    /// part is refused, nothing is recorded.
+    async fn create_conference(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new conference and its parts.")] input: CreateConferenceInput,
+    ) -> Result<Conference> {
+        let (actor, now) = writer(ctx)?;
+        let new = input.conference()?;
+        Ok(Conference(conference_service::create(db(ctx)?, author(ctx, &actor, now), new).await?))
+    }
+}
+
+/// Changes to Conference nodes (EDITOR).
+#[derive(Default)]
+pub struct ConferenceMutation;
+
+/// Changes to Conference nodes (EDITOR).
+#[Object]
+impl ConferenceMutation {
+    /// Changes the fields given; fails with CONFLICT unless the conference is still at `expectedVersion`.
+    async fn update_conference(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The node's global id.")] id: ID,
+        #[graphql(desc = "The version the change was made against.")] expected_version: i32,
+        #[graphql(desc = "The fields to change: omitted fields stay, `null` clears.")] input: UpdateConferenceInput,
+    ) -> Result<Conference> {
+        let (actor, now) = writer(ctx)?;
+        let row_id = decode_as(&id, NodeType::Conference, "id")?;
+        let change = input.change()?;
+        let author = author(ctx, &actor, now);
+        Ok(Conference(record::update::<kinds::Conference>(db(ctx)?, author, row_id, expected_version, change).await?))
+    }
+
+    /// Deletes a conference with its participations (tasks assigned there keep no conference); fails with CONFLICT unless it is still at `expectedVersion`.
+    async fn delete_conference(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The node's global id.")] id: ID,
+        #[graphql(desc = "The version the deletion was decided on.")] expected_version: i32,
+    ) -> Result<DeletePayload> {
+        let (actor, now) = writer(ctx)?;
+        let row_id = decode_as(&id, NodeType::Conference, "id")?;
+        record::delete::<kinds::Conference>(db(ctx)?, author(ctx, &actor, now), row_id, expected_version).await?;
+        Ok(DeletePayload { id })
+    }
+}
+
+/// A new participation.
+#[derive(InputObject)]
+pub struct CreateParticipationInput {
+    /// The conference.
+    pub conference: ID,
+    /// The official (once per conference).
+    pub official: ID,
+    /// In what role.
+    pub role: ParticipationRole,
+    /// In what capacity, as the report words it.
+    pub capacity: Option<String>,
+    /// The organization the official represented.
+    pub organization: Option<ID>,
+    /// The sources that state it.
+    pub citations: Option<Vec<CitationInput>>,
+}
+
+impl CreateParticipationInput {
+    fn fields(self) -> AppResult<(Option<String>, kinds::ParticipationFields)> {
+        Ok((
+            None,
+            kinds::ParticipationFields {
+                conference: decode_as(&self.conference, NodeType::Conference, "input.conference")?,
+                official: decode_as(&self.official, NodeType::Official, "input.official")?,
+                role: self.role,
+                capacity: self.capacity,
+                organization: decode_opt(self.organization, NodeType::Organization, "input.organization")?,
+                citations: citation_fields(self.citations, "input.citations")?.unwrap_or_default(),
+            },
+        ))
+    }
+}
+
+/// The fields of a participation to change: omitted fields stay, `null` clears; `citations`
+/// replaces the stored ones.
+#[derive(InputObject)]
+pub struct UpdateParticipationInput {
+    /// In what role.
+    pub role: Option<ParticipationRole>,
+    /// In what capacity.
+    pub capacity: MaybeUndefined<String>,
+    /// The organization the official represented.
+    pub organization: MaybeUndefined<ID>,
+    /// The sources that state it.
+    pub citations: Option<Vec<CitationInput>>,
+}
+
+impl UpdateParticipationInput {
+    fn change(self) -> AppResult<impl FnOnce(&mut kinds::ParticipationFields) -> AppResult<()> + Send> {
+        let organization = decode_maybe(self.organization, NodeType::Organization, "input.organization")?;
+        let citations = citation_fields(self.citations, "input.citations")?;
+        Ok(move |f: &mut kinds::ParticipationFields| {
+            set_given(&mut f.role, self.role);
+            self.capacity.update_to(&mut f.capacity);
+            organization.update_to(&mut f.organization);
+            set_given(&mut f.citations, citations);
+            Ok(())
+        })
+    }
+}
+
+/// Changes to Participation nodes (EDITOR).
+#[derive(Default)]
+pub struct ParticipationMutation;
+
+/// Changes to Participation nodes (EDITOR).
+#[Object]
+impl ParticipationMutation {
+    /// Records that an official took part in a conference.
+    async fn create_participation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new node's fields.")] input: CreateParticipationInput,
+    ) -> Result<Participation> {
+        let (actor, now) = writer(ctx)?;
+        let (key, fields) = input.fields()?;
+        Ok(Participation(
+            record::create::<kinds::Participation>(db(ctx)?, author(ctx, &actor, now), key, fields).await?,
+        ))
+    }
+
+    /// Changes the fields given; fails with CONFLICT unless the participation is still at `expectedVersion`.
+    async fn update_participation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The node's global id.")] id: ID,
+        #[graphql(desc = "The version the change was made against.")] expected_version: i32,
+        #[graphql(desc = "The fields to change: omitted fields stay, `null` clears.")] input: UpdateParticipationInput,
+    ) -> Result<Participation> {
+        let (actor, now) = writer(ctx)?;
+        let row_id = decode_as(&id, NodeType::Participation, "id")?;
+        let change = input.change()?;
+        let author = author(ctx, &actor, now);
+        Ok(Participation(
+            record::update::<kinds::Participation>(db(ctx)?, author, row_id, expected_version, change).await?,
+        ))
+    }
+
+    /// Deletes a participation; fails with CONFLICT unless it is still at `expectedVersion`.
+    async fn delete_participation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The node's global id.")] id: ID,
+        #[graphql(desc = "The version the deletion was decided on.")] expected_version: i32,
+    ) -> Result<DeletePayload> {
+        let (actor, now) = writer(ctx)?;
+        let row_id = decode_as(&id, NodeType::Participation, "id")?;
+        record::delete::<kinds::Participation>(db(ctx)?, author(ctx, &actor, now), row_id, expected_version).await?;
+        Ok(DeletePayload { id })
     }
 }

@@ -1,11 +1,12 @@
 //! Importing a dataset file over GraphQL (the multipart request convention), for ADMIN.
 
+use super::Result;
 use super::db;
 use crate::auth::{Identity, Role};
 use crate::dataset::import::{self, Counts, ImportReport, Mode};
 use crate::error::AppError;
 use crate::service::record::Author;
-use async_graphql::{Context, Object, Result, SimpleObject, Upload};
+use async_graphql::{Context, Object, SimpleObject, Upload};
 use std::io::Read;
 
 /// How many records an import created, updated, left unchanged and removed.
@@ -88,7 +89,7 @@ impl DatasetMutation {
         let dataset = import::parse_dataset(&text)?;
         let dry_run = dry_run.unwrap_or(false);
         let mode = if dry_run { Mode::DryRun } else { Mode::Write };
-        let report = import::import_dataset_by(db(ctx)?, &dataset, mode, Some(author)).await?;
+        let report = import::import(db(ctx)?, &dataset, mode, Some(author)).await?;
         Ok(ImportResult::of(&report, dry_run))
     }
 }

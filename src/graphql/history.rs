@@ -1,15 +1,18 @@
 //! The history of a node: every change made through the API, newest first.
 
-use super::ids::{NodeKind, encode};
+use super::Result;
+use super::ids::{NodeType, encode};
 use super::pagination::connection;
 use super::pagination::{Parts, page_request};
 use super::scalars::DateTime;
-use super::{db, scalars};
+use super::{author, db, scalars, writer};
 use crate::auth::{Identity, Role};
+use crate::error::AppError;
 use crate::service::history::{ChangeAction, field_changes};
 use crate::store::lists;
-use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use entity::change;
+use serde_json::Value;
 
 /// One field a change set, with its value before and after.
 #[derive(SimpleObject, Clone)]
@@ -41,7 +44,7 @@ impl Change {
 
     /// The global id of the node changed (it may since have been deleted).
     async fn node_id(&self) -> Result<ID> {
-        let kind = NodeKind::from_name(&self.0.node_type)
+        let kind = NodeType::from_name(&self.0.node_type)
             .ok_or_else(|| crate::error::AppError::internal(format!("unknown node type {}", self.0.node_type)))?;
         Ok(encode(kind, self.0.node_id))
     }
@@ -75,9 +78,10 @@ impl Change {
         // Snapshots refer to other nodes by row id; clients see the global ids.
         let parse = |text: &Option<String>| {
             let mut value: serde_json::Value = serde_json::from_str(text.as_deref()?).ok()?;
-            for (path, kind) in super::edit::references(&self.0.node_type) {
+            let node = NodeType::from_name(&self.0.node_type)?;
+            for (path, kind) in crate::service::kinds::references(node) {
                 let steps: Vec<&str> = path.split('.').collect();
-                super::edit::encode_at(&mut value, &steps, *kind);
+                encode_at(&mut value, &steps, *kind);
             }
             Some(value)
         };
@@ -149,5 +153,51 @@ impl AuditQuery {
         };
         let rows = lists::audit(db(ctx)?, &filter, &page).await?;
         Ok(ChangeConnection(Parts::from_page(rows, Change)))
+    }
+}
+
+/// Replaces the row ids at `steps` (through lists) by the global ids of `kind`.
+pub(crate) fn encode_at(value: &mut Value, steps: &[&str], kind: NodeType) {
+    match value {
+        Value::Array(items) => items.iter_mut().for_each(|item| encode_at(item, steps, kind)),
+        Value::Object(map) => {
+            if let Some((first, rest)) = steps.split_first() {
+                if let Some(inner) = map.get_mut(*first) {
+                    encode_at(inner, rest, kind);
+                }
+            }
+        }
+        Value::Number(n) if steps.is_empty() => {
+            if let Some(id) = n.as_i64().and_then(|id| i32::try_from(id).ok()) {
+                *value = Value::String(super::ids::encode(kind, id).0);
+            }
+        }
+        _ => {}
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/// Reverting recorded changes.
+#[derive(Default)]
+pub struct RevertMutation;
+
+/// Reverting recorded changes (EDITOR).
+#[Object]
+impl RevertMutation {
+    /// Restores what one recorded change did: a creation is undone by deleting the node, an
+    /// update by setting the fields it changed back, a deletion by recording the node again
+    /// under its old id (its own fields, links and citations; what went with it does not come
+    /// back). Fails with CONFLICT when those fields have changed since. Returns the change the
+    /// revert recorded.
+    async fn revert_change(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The id of the change to revert (`Change.id`).")] id: ID,
+    ) -> Result<Change> {
+        let (actor, now) = writer(ctx)?;
+        let change_id: i32 = id.parse().map_err(|_| AppError::bad_input("id", "id: not a change id"))?;
+        let recorded = crate::service::kinds::revert_change(db(ctx)?, author(ctx, &actor, now), change_id).await?;
+        Ok(Change(recorded))
     }
 }

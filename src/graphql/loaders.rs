@@ -28,7 +28,7 @@ macro_rules! by_id {
 
             async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Self::Value>, AppError> {
                 let rows = $entity::Entity::find()
-                    .filter($entity::Column::Id.is_in(keys.iter().map(|k| k.0)))
+                    .filter(crate::store::any_of(self.db.get_database_backend(), $entity::Column::Id, keys.iter().map(|k| k.0)))
                     .all(&self.db)
                     .await?;
                 Ok(rows.into_iter().map(|m| ($key(m.id), m)).collect())
@@ -56,7 +56,7 @@ macro_rules! has_many {
                     .budget
                     .read_within(|limit| {
                         $entity::Entity::find()
-                            .filter($entity::Column::$column.is_in(keys.iter().map(|k| k.0)))
+                            .filter(crate::store::any_of(self.db.get_database_backend(), $entity::Column::$column, keys.iter().map(|k| k.0)))
                             .order_by_asc($entity::Column::$order)
                             .order_by_asc($entity::Column::Id)
                             .limit(limit)
@@ -167,7 +167,11 @@ impl Loader<Citations> for Loaders {
                 .read_within(|limit| {
                     citation::Entity::find()
                         .filter(citation::Column::SubjectType.eq(subject_type))
-                        .filter(citation::Column::SubjectId.is_in(ids.clone()))
+                        .filter(crate::store::any_of(
+                            self.db.get_database_backend(),
+                            citation::Column::SubjectId,
+                            ids.clone(),
+                        ))
                         .order_by_asc(citation::Column::Id)
                         .limit(limit)
                         .all(&self.db)

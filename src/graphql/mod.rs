@@ -6,7 +6,6 @@ pub mod area;
 pub mod conference;
 pub mod dataset;
 pub mod directive;
-pub mod edit;
 pub mod history;
 pub mod ids;
 pub mod loaders;
@@ -25,6 +24,7 @@ pub mod task;
 pub mod timeline;
 
 use crate::error::{AppError, AppResult};
+use crate::service::record::Author;
 use async_graphql::dataloader::{DataLoader, Loader};
 use async_graphql::{Context, MergedObject, Schema};
 use chrono::{DateTime, Utc};
@@ -62,20 +62,21 @@ pub struct QueryRoot(
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
 pub struct MutationRoot(
-    edit::OfficialMutation,
+    official::OfficialMutation,
     official::MergeMutation,
     task::TaskMutation,
-    edit::RecordConferenceMutation,
-    edit::ConferenceMutation,
-    edit::ParticipationMutation,
-    edit::DirectiveMutation,
-    edit::AreaMutation,
-    edit::OrganizationMutation,
-    edit::PostMutation,
-    edit::TenureMutation,
-    edit::SourceMutation,
-    edit::ListMutation,
-    edit::RevertMutation,
+    conference::RecordConferenceMutation,
+    conference::ConferenceMutation,
+    conference::ParticipationMutation,
+    directive::DirectiveMutation,
+    area::AreaMutation,
+    organization::OrganizationMutation,
+    official::PostMutation,
+    official::TenureMutation,
+    source::SourceMutation,
+    source::CitationMutation,
+    directive::DirectiveLinkMutation,
+    history::RevertMutation,
     dataset::DatasetMutation,
 );
 
@@ -387,12 +388,28 @@ pub struct DeletePayload {
     pub id: async_graphql::ID,
 }
 
+/// What resolvers return: a failure is an [`AppError`], so that every error reaches the client
+/// through its coded conversion (a foreign error has no `?` into it but the ones written for it).
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
 /// The name of a caller allowed to write (EDITOR or above), and the time of the change.
 pub(crate) fn writer(ctx: &Context<'_>) -> AppResult<(String, DateTime<Utc>)> {
     let identity = ctx.data::<crate::auth::Identity>().unwrap_or(&crate::auth::Identity::Anonymous);
     let actor = identity.require(crate::auth::Role::Editor)?.to_owned();
     note_write(ctx);
     Ok((actor, state(ctx)?.clock.now()))
+}
+
+/// Sets `slot` to `value` when one is given (an update's field that was not left out).
+pub(crate) fn set_given<T>(slot: &mut T, value: Option<T>) {
+    if let Some(value) = value {
+        *slot = value;
+    }
+}
+
+/// The author of a change made by the current request through the current mutation.
+pub(crate) fn author<'a>(ctx: &'a Context<'_>, actor: &'a str, at: DateTime<Utc>) -> Author<'a> {
+    Author { actor, at, operation: ctx.field().name() }
 }
 
 /// Set on a request that may have written, so that its changes go to the subscriptions of

@@ -1,16 +1,17 @@
 //! The `Node` interface and `node(id:)`: any object by its global id.
 
+use super::Result;
 use super::area::Area;
 use super::conference::{Conference, Participation};
 use super::directive::Directive;
-use super::ids::{NodeKind, decode};
+use super::ids::{NodeType, decode};
 use super::load_one;
 use super::loaders::*;
 use super::official::{Official, Post, Tenure};
 use super::organization::Organization;
 use super::source::Source;
 use super::task::{Task, TaskUpdate};
-use async_graphql::{Context, ID, Interface, Object, Result};
+use async_graphql::{Context, ID, Interface, Object};
 
 /// An object with a global id.
 #[derive(Interface)]
@@ -47,23 +48,23 @@ pub async fn find(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
 }
 
 /// Looks up row `row` of the node type `kind`.
-pub async fn find_row(ctx: &Context<'_>, kind: NodeKind, row: i32) -> Result<Option<Node>> {
+pub async fn find_row(ctx: &Context<'_>, kind: NodeType, row: i32) -> Result<Option<Node>> {
     Ok(match kind {
-        NodeKind::Area => load_one(ctx, AreaById(row)).await?.map(|m| Node::Area(Area(m))),
-        NodeKind::Organization => {
+        NodeType::Area => load_one(ctx, AreaById(row)).await?.map(|m| Node::Area(Area(m))),
+        NodeType::Organization => {
             load_one(ctx, OrganizationById(row)).await?.map(|m| Node::Organization(Organization(m)))
         }
-        NodeKind::Official => load_one(ctx, OfficialById(row)).await?.map(|m| Node::Official(Official(m))),
-        NodeKind::Post => load_one(ctx, PostById(row)).await?.map(|m| Node::Post(Post(m))),
-        NodeKind::Tenure => load_one(ctx, TenureById(row)).await?.map(|m| Node::Tenure(Tenure(m))),
-        NodeKind::Conference => load_one(ctx, ConferenceById(row)).await?.map(|m| Node::Conference(Conference(m))),
-        NodeKind::Participation => {
+        NodeType::Official => load_one(ctx, OfficialById(row)).await?.map(|m| Node::Official(Official(m))),
+        NodeType::Post => load_one(ctx, PostById(row)).await?.map(|m| Node::Post(Post(m))),
+        NodeType::Tenure => load_one(ctx, TenureById(row)).await?.map(|m| Node::Tenure(Tenure(m))),
+        NodeType::Conference => load_one(ctx, ConferenceById(row)).await?.map(|m| Node::Conference(Conference(m))),
+        NodeType::Participation => {
             load_one(ctx, ParticipationById(row)).await?.map(|m| Node::Participation(Participation(m)))
         }
-        NodeKind::Directive => load_one(ctx, DirectiveById(row)).await?.map(|m| Node::Directive(Directive(m))),
-        NodeKind::Task => load_one(ctx, TaskById(row)).await?.map(|m| Node::Task(Task(m))),
-        NodeKind::TaskUpdate => load_one(ctx, TaskUpdateById(row)).await?.map(|m| Node::TaskUpdate(TaskUpdate(m))),
-        NodeKind::Source => load_one(ctx, SourceById(row)).await?.map(|m| Node::Source(Source(m))),
+        NodeType::Directive => load_one(ctx, DirectiveById(row)).await?.map(|m| Node::Directive(Directive(m))),
+        NodeType::Task => load_one(ctx, TaskById(row)).await?.map(|m| Node::Task(Task(m))),
+        NodeType::TaskUpdate => load_one(ctx, TaskUpdateById(row)).await?.map(|m| Node::TaskUpdate(TaskUpdate(m))),
+        NodeType::Source => load_one(ctx, SourceById(row)).await?.map(|m| Node::Source(Source(m))),
     })
 }
 

@@ -1,23 +1,29 @@
 //! Officials, the posts they hold and their tenures over time.
 
+use super::Result;
 use super::conference::{Conference, Participation, sort_conferences};
 use super::history::ChangeConnection;
-use super::ids::{NodeKind, decode_as, encode};
+use super::ids::decode_opt;
+use super::ids::{NodeType, decode_as, encode};
 use super::loaders::*;
 use super::organization::Organization;
 use super::pagination::{Parts, connection, page_request};
 use super::scalars::{Date, PartialDate};
 use super::source::{Citation, Source, citations_of, sources_of};
+use super::source::{CitationInput, citation_fields};
 use super::task::{Task, tasks_of_assignments};
 use super::writer;
+use super::{DeletePayload, author, set_given};
 use super::{db, load_list, load_many, load_one};
 use crate::domain::subject;
 use crate::domain::tenure::{held_on, stored};
 use crate::domain::vocabulary::ParticipationRole;
+use crate::error::AppResult;
 use crate::service;
+use crate::service::{kinds, record};
 use crate::store::filters::OfficialFilter as StoreFilter;
 use crate::store::lists::{self, NameOrder};
-use async_graphql::{Context, ID, InputObject, Object, Result};
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
 use entity::{official, post, tenure};
 
 /// The tenures held on `as_of` (all of them without a date), earliest start first.
@@ -56,7 +62,7 @@ pub struct Official(pub official::Model);
 impl Official {
     /// The global id.
     pub async fn id(&self) -> ID {
-        encode(NodeKind::Official, self.0.id)
+        encode(NodeType::Official, self.0.id)
     }
 
     /// The version: 1 when created, one more with each change; updates and deletes name it.
@@ -131,7 +137,7 @@ impl Official {
         #[graphql(desc = "How many from the start (at most 100; 20 when no size is given).")] first: Option<i32>,
         #[graphql(desc = "Start after this cursor.")] after: Option<String>,
     ) -> Result<ChangeConnection> {
-        super::history::history_of(ctx, "Official", self.0.id, first, after).await
+        super::history::history_of(ctx, crate::domain::node::NodeType::Official.name(), self.0.id, first, after).await
     }
 }
 
@@ -150,12 +156,12 @@ impl Post {
         #[graphql(desc = "How many from the start (at most 100; 20 when no size is given).")] first: Option<i32>,
         #[graphql(desc = "Start after this cursor.")] after: Option<String>,
     ) -> Result<super::history::ChangeConnection> {
-        super::history::history_of(ctx, "Post", self.0.id, first, after).await
+        super::history::history_of(ctx, crate::domain::node::NodeType::Post.name(), self.0.id, first, after).await
     }
 
     /// The global id.
     pub async fn id(&self) -> ID {
-        encode(NodeKind::Post, self.0.id)
+        encode(NodeType::Post, self.0.id)
     }
 
     /// The version: 1 when created, one more with each change; updates and deletes name it.
@@ -218,12 +224,12 @@ impl Tenure {
         #[graphql(desc = "How many from the start (at most 100; 20 when no size is given).")] first: Option<i32>,
         #[graphql(desc = "Start after this cursor.")] after: Option<String>,
     ) -> Result<super::history::ChangeConnection> {
-        super::history::history_of(ctx, "Tenure", self.0.id, first, after).await
+        super::history::history_of(ctx, crate::domain::node::NodeType::Tenure.name(), self.0.id, first, after).await
     }
 
     /// The global id.
     pub async fn id(&self) -> ID {
-        encode(NodeKind::Tenure, self.0.id)
+        encode(NodeType::Tenure, self.0.id)
     }
 
     /// The version: 1 when created, one more with each change; updates and deletes name it.
@@ -337,8 +343,295 @@ impl MergeMutation {
         #[graphql(desc = "The version of the duplicate.")] remove_version: i32,
     ) -> Result<Official> {
         let (actor, now) = writer(ctx)?;
-        let keep = (decode_as(&keep, NodeKind::Official, "keep")?, keep_version);
-        let remove = (decode_as(&remove, NodeKind::Official, "remove")?, remove_version);
+        let keep = (decode_as(&keep, NodeType::Official, "keep")?, keep_version);
+        let remove = (decode_as(&remove, NodeType::Official, "remove")?, remove_version);
         Ok(Official(service::official::merge(db(ctx)?, &actor, keep, remove, now).await?))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Changes.
+
+/// A new official.
+#[derive(InputObject)]
+pub struct CreateOfficialInput {
+    /// The full name, family name first.
+    pub name: String,
+    /// The dataset key; made from the name when omitted.
+    pub key: Option<String>,
+}
+
+impl CreateOfficialInput {
+    /// The key given and the official's fields.
+    pub(crate) fn fields(self) -> AppResult<(Option<String>, kinds::OfficialFields)> {
+        Ok((self.key, kinds::OfficialFields { key: String::new(), name: self.name }))
+    }
+}
+
+/// The fields of an official to change; those omitted stay as they are.
+#[derive(InputObject)]
+pub struct UpdateOfficialInput {
+    /// The full name.
+    pub name: Option<String>,
+    /// The dataset key.
+    pub key: Option<String>,
+}
+
+impl UpdateOfficialInput {
+    fn change(self) -> AppResult<impl FnOnce(&mut kinds::OfficialFields) -> AppResult<()> + Send> {
+        Ok(move |f: &mut kinds::OfficialFields| {
+            set_given(&mut f.name, self.name);
+            set_given(&mut f.key, self.key);
+            Ok(())
+        })
+    }
+}
+
+/// Changes to Official nodes (EDITOR).
+#[derive(Default)]
+pub struct OfficialMutation;
+
+/// Changes to Official nodes (EDITOR).
+#[Object]
+impl OfficialMutation {
+    /// Records a new official.
+    async fn create_official(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new node's fields.")] input: CreateOfficialInput,
+    ) -> Result<Official> {
+        let (actor, now) = writer(ctx)?;
+        let (key, fields) = input.fields()?;
+        Ok(Official(record::create::<kinds::Official>(db(ctx)?, author(ctx, &actor, now), key, fields).await?))
+    }
+
+    /// Changes the fields given; fails with CONFLICT unless the official is still at `expectedVersion`.
+    async fn update_official(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The node's global id.")] id: ID,
+        #[graphql(desc = "The version the change was made against.")] expected_version: i32,
+        #[graphql(desc = "The fields to change: omitted fields stay, `null` clears.")] input: UpdateOfficialInput,
+    ) -> Result<Official> {
+        let (actor, now) = writer(ctx)?;
+        let row_id = decode_as(&id, NodeType::Official, "id")?;
+        let change = input.change()?;
+        let author = author(ctx, &actor, now);
+        Ok(Official(record::update::<kinds::Official>(db(ctx)?, author, row_id, expected_version, change).await?))
+    }
+
+    /// Deletes an official with their tenures, participations and assignments; fails with CONFLICT unless it is still at `expectedVersion`.
+    async fn delete_official(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The node's global id.")] id: ID,
+        #[graphql(desc = "The version the deletion was decided on.")] expected_version: i32,
+    ) -> Result<DeletePayload> {
+        let (actor, now) = writer(ctx)?;
+        let row_id = decode_as(&id, NodeType::Official, "id")?;
+        record::delete::<kinds::Official>(db(ctx)?, author(ctx, &actor, now), row_id, expected_version).await?;
+        Ok(DeletePayload { id })
+    }
+}
+
+/// A new post.
+#[derive(InputObject)]
+pub struct CreatePostInput {
+    /// The title ("Phó Bí thư Thường trực Tỉnh ủy").
+    pub title: String,
+    /// The organization it belongs to.
+    pub organization: ID,
+    /// How many hold it at once (several deputies); one when omitted.
+    pub seats: Option<i32>,
+    /// The dataset key; made from the title when omitted.
+    pub key: Option<String>,
+}
+
+impl CreatePostInput {
+    fn fields(self) -> AppResult<(Option<String>, kinds::PostFields)> {
+        let organization = decode_as(&self.organization, NodeType::Organization, "input.organization")?;
+        Ok((self.key, kinds::PostFields { key: String::new(), title: self.title, organization, seats: self.seats }))
+    }
+}
+
+/// The fields of a post to change: omitted fields stay, `null` clears.
+#[derive(InputObject)]
+pub struct UpdatePostInput {
+    /// The title.
+    pub title: Option<String>,
+    /// The organization it belongs to.
+    pub organization: Option<ID>,
+    /// How many hold it at once.
+    pub seats: MaybeUndefined<i32>,
+    /// The dataset key.
+    pub key: Option<String>,
+}
+
+impl UpdatePostInput {
+    fn change(self) -> AppResult<impl FnOnce(&mut kinds::PostFields) -> AppResult<()> + Send> {
+        let organization = decode_opt(self.organization, NodeType::Organization, "input.organization")?;
+        Ok(move |f: &mut kinds::PostFields| {
+            set_given(&mut f.title, self.title);
+            set_given(&mut f.organization, organization);
+            self.seats.update_to(&mut f.seats);
+            set_given(&mut f.key, self.key);
+            Ok(())
+        })
+    }
+}
+
+/// Changes to Post nodes (EDITOR).
+#[derive(Default)]
+pub struct PostMutation;
+
+/// Changes to Post nodes (EDITOR).
+#[Object]
+impl PostMutation {
+    /// Records a new post.
+    async fn create_post(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new node's fields.")] input: CreatePostInput,
+    ) -> Result<Post> {
+        let (actor, now) = writer(ctx)?;
+        let (key, fields) = input.fields()?;
+        Ok(Post(record::create::<kinds::Post>(db(ctx)?, author(ctx, &actor, now), key, fields).await?))
+    }
+
+    /// Changes the fields given; fails with CONFLICT unless the post is still at `expectedVersion`.
+    async fn update_post(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The node's global id.")] id: ID,
+        #[graphql(desc = "The version the change was made against.")] expected_version: i32,
+        #[graphql(desc = "The fields to change: omitted fields stay, `null` clears.")] input: UpdatePostInput,
+    ) -> Result<Post> {
+        let (actor, now) = writer(ctx)?;
+        let row_id = decode_as(&id, NodeType::Post, "id")?;
+        let change = input.change()?;
+        let author = author(ctx, &actor, now);
+        Ok(Post(record::update::<kinds::Post>(db(ctx)?, author, row_id, expected_version, change).await?))
+    }
+
+    /// Deletes a post with its tenures; fails with CONFLICT unless it is still at `expectedVersion`.
+    async fn delete_post(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The node's global id.")] id: ID,
+        #[graphql(desc = "The version the deletion was decided on.")] expected_version: i32,
+    ) -> Result<DeletePayload> {
+        let (actor, now) = writer(ctx)?;
+        let row_id = decode_as(&id, NodeType::Post, "id")?;
+        record::delete::<kinds::Post>(db(ctx)?, author(ctx, &actor, now), row_id, expected_version).await?;
+        Ok(DeletePayload { id })
+    }
+}
+
+/// A new tenure.
+#[derive(InputObject)]
+pub struct CreateTenureInput {
+    /// The official.
+    pub official: ID,
+    /// The post.
+    pub post: ID,
+    /// From when (inclusive), as precisely as known.
+    pub started_on: Option<PartialDate>,
+    /// Until when (inclusive); omitted while it lasts.
+    pub ended_on: Option<PartialDate>,
+    /// The sources that state it.
+    pub citations: Option<Vec<CitationInput>>,
+}
+
+impl CreateTenureInput {
+    fn fields(self) -> AppResult<(Option<String>, kinds::TenureFields)> {
+        Ok((
+            None,
+            kinds::TenureFields {
+                official: decode_as(&self.official, NodeType::Official, "input.official")?,
+                post: decode_as(&self.post, NodeType::Post, "input.post")?,
+                started_on: self.started_on.map(|d| d.0),
+                ended_on: self.ended_on.map(|d| d.0),
+                citations: citation_fields(self.citations, "input.citations")?.unwrap_or_default(),
+            },
+        ))
+    }
+}
+
+/// The fields of a tenure to change: omitted fields stay, `null` clears; `citations`
+/// replaces the stored ones.
+#[derive(InputObject)]
+pub struct UpdateTenureInput {
+    /// The official.
+    pub official: Option<ID>,
+    /// The post.
+    pub post: Option<ID>,
+    /// From when.
+    pub started_on: MaybeUndefined<PartialDate>,
+    /// Until when.
+    pub ended_on: MaybeUndefined<PartialDate>,
+    /// The sources that state it.
+    pub citations: Option<Vec<CitationInput>>,
+}
+
+impl UpdateTenureInput {
+    fn change(self) -> AppResult<impl FnOnce(&mut kinds::TenureFields) -> AppResult<()> + Send> {
+        let official = decode_opt(self.official, NodeType::Official, "input.official")?;
+        let post = decode_opt(self.post, NodeType::Post, "input.post")?;
+        let citations = citation_fields(self.citations, "input.citations")?;
+        Ok(move |f: &mut kinds::TenureFields| {
+            set_given(&mut f.official, official);
+            set_given(&mut f.post, post);
+            self.started_on.map_value(|d| d.0).update_to(&mut f.started_on);
+            self.ended_on.map_value(|d| d.0).update_to(&mut f.ended_on);
+            set_given(&mut f.citations, citations);
+            Ok(())
+        })
+    }
+}
+
+/// Changes to Tenure nodes (EDITOR).
+#[derive(Default)]
+pub struct TenureMutation;
+
+/// Changes to Tenure nodes (EDITOR).
+#[Object]
+impl TenureMutation {
+    /// Records that an official holds (or held) a post.
+    async fn create_tenure(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new node's fields.")] input: CreateTenureInput,
+    ) -> Result<Tenure> {
+        let (actor, now) = writer(ctx)?;
+        let (key, fields) = input.fields()?;
+        Ok(Tenure(record::create::<kinds::Tenure>(db(ctx)?, author(ctx, &actor, now), key, fields).await?))
+    }
+
+    /// Changes the fields given; fails with CONFLICT unless the tenure is still at `expectedVersion`.
+    async fn update_tenure(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The node's global id.")] id: ID,
+        #[graphql(desc = "The version the change was made against.")] expected_version: i32,
+        #[graphql(desc = "The fields to change: omitted fields stay, `null` clears.")] input: UpdateTenureInput,
+    ) -> Result<Tenure> {
+        let (actor, now) = writer(ctx)?;
+        let row_id = decode_as(&id, NodeType::Tenure, "id")?;
+        let change = input.change()?;
+        let author = author(ctx, &actor, now);
+        Ok(Tenure(record::update::<kinds::Tenure>(db(ctx)?, author, row_id, expected_version, change).await?))
+    }
+
+    /// Deletes a tenure; fails with CONFLICT unless it is still at `expectedVersion`.
+    async fn delete_tenure(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The node's global id.")] id: ID,
+        #[graphql(desc = "The version the deletion was decided on.")] expected_version: i32,
+    ) -> Result<DeletePayload> {
+        let (actor, now) = writer(ctx)?;
+        let row_id = decode_as(&id, NodeType::Tenure, "id")?;
+        record::delete::<kinds::Tenure>(db(ctx)?, author(ctx, &actor, now), row_id, expected_version).await?;
+        Ok(DeletePayload { id })
     }
 }

@@ -1,20 +1,25 @@
 //! Organizations: party committees, commissions, councils, agencies, their nesting and life span.
 
+use super::Result;
 use super::area::Area;
 use super::conference::{Conference, sort_conferences};
 use super::directive::Directive;
-use super::ids::{NodeKind, decode_as, encode};
+use super::ids::{NodeType, decode_as, encode};
+use super::ids::{decode_maybe, decode_opt};
 use super::loaders::*;
 use super::official::{Official, Post, tenures_held};
 use super::pagination::{Parts, connection, page_request};
 use super::scalars::{Date, PartialDate};
 use super::task::{Task, tasks_of_assignments};
+use super::{DeletePayload, author, set_given, writer};
 use super::{db, load_list, load_many, load_one, vocabulary};
 use crate::domain::tenure::{exists_on, stored};
 use crate::domain::vocabulary::{OrganizationEnd, OrganizationKind};
+use crate::error::AppResult;
+use crate::service::{kinds, record};
 use crate::store::filters::OrganizationFilter as StoreFilter;
 use crate::store::lists::{self, NameOrder};
-use async_graphql::{Context, ID, InputObject, Object, Result};
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
 use entity::{organization, tenure};
 use std::collections::BTreeSet;
 
@@ -43,12 +48,13 @@ impl Organization {
         #[graphql(desc = "How many from the start (at most 100; 20 when no size is given).")] first: Option<i32>,
         #[graphql(desc = "Start after this cursor.")] after: Option<String>,
     ) -> Result<super::history::ChangeConnection> {
-        super::history::history_of(ctx, "Organization", self.0.id, first, after).await
+        super::history::history_of(ctx, crate::domain::node::NodeType::Organization.name(), self.0.id, first, after)
+            .await
     }
 
     /// The global id.
     pub async fn id(&self) -> ID {
-        encode(NodeKind::Organization, self.0.id)
+        encode(NodeType::Organization, self.0.id)
     }
 
     /// The version: 1 when created, one more with each change; updates and deletes name it.
@@ -209,8 +215,8 @@ impl OrganizationFilter {
         Ok(StoreFilter {
             text: self.text,
             kinds: self.kind,
-            parent: self.parent.map(|id| decode_as(&id, NodeKind::Organization, "filter.parent")).transpose()?,
-            area: self.area.map(|id| decode_as(&id, NodeKind::Area, "filter.area")).transpose()?,
+            parent: self.parent.map(|id| decode_as(&id, NodeType::Organization, "filter.parent")).transpose()?,
+            area: self.area.map(|id| decode_as(&id, NodeType::Area, "filter.area")).transpose()?,
         })
     }
 }
@@ -241,5 +247,148 @@ impl OrganizationQuery {
         let filter = filter.unwrap_or_default().into_store()?;
         let rows = lists::organizations(db(ctx)?, &filter, &order_by.unwrap_or_default(), &page).await?;
         Ok(OrganizationConnection(Parts::from_page(rows, Organization)))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Changes.
+
+/// A new organization.
+#[derive(InputObject)]
+pub struct CreateOrganizationInput {
+    /// The full name.
+    pub name: String,
+    /// The short name ("UBND tỉnh").
+    pub short_name: Option<String>,
+    /// What kind of body it is.
+    pub kind: OrganizationKind,
+    /// The body it belongs to.
+    pub parent: Option<ID>,
+    /// The area it serves.
+    pub area: Option<ID>,
+    /// When it was founded.
+    pub started_on: Option<PartialDate>,
+    /// When it ended.
+    pub ended_on: Option<PartialDate>,
+    /// How it ended (needs `endedOn`).
+    pub ended_as: Option<OrganizationEnd>,
+    /// The body that took over its work (needs `endedOn`).
+    pub successor: Option<ID>,
+    /// The dataset key; made from the name when omitted.
+    pub key: Option<String>,
+}
+
+impl CreateOrganizationInput {
+    fn fields(self) -> AppResult<(Option<String>, kinds::OrganizationFields)> {
+        Ok((
+            self.key,
+            kinds::OrganizationFields {
+                key: String::new(),
+                name: self.name,
+                short_name: self.short_name,
+                kind: self.kind,
+                parent: decode_opt(self.parent, NodeType::Organization, "input.parent")?,
+                area: decode_opt(self.area, NodeType::Area, "input.area")?,
+                started_on: self.started_on.map(|d| d.0),
+                ended_on: self.ended_on.map(|d| d.0),
+                ended_as: self.ended_as,
+                successor: decode_opt(self.successor, NodeType::Organization, "input.successor")?,
+            },
+        ))
+    }
+}
+
+/// The fields of an organization to change: omitted fields stay, `null` clears.
+#[derive(InputObject)]
+pub struct UpdateOrganizationInput {
+    /// The full name.
+    pub name: Option<String>,
+    /// The short name.
+    pub short_name: MaybeUndefined<String>,
+    /// What kind of body it is.
+    pub kind: Option<OrganizationKind>,
+    /// The body it belongs to.
+    pub parent: MaybeUndefined<ID>,
+    /// The area it serves.
+    pub area: MaybeUndefined<ID>,
+    /// When it was founded.
+    pub started_on: MaybeUndefined<PartialDate>,
+    /// When it ended.
+    pub ended_on: MaybeUndefined<PartialDate>,
+    /// How it ended.
+    pub ended_as: MaybeUndefined<OrganizationEnd>,
+    /// The body that took over its work.
+    pub successor: MaybeUndefined<ID>,
+    /// The dataset key.
+    pub key: Option<String>,
+}
+
+impl UpdateOrganizationInput {
+    fn change(self) -> AppResult<impl FnOnce(&mut kinds::OrganizationFields) -> AppResult<()> + Send> {
+        let parent = decode_maybe(self.parent, NodeType::Organization, "input.parent")?;
+        let area = decode_maybe(self.area, NodeType::Area, "input.area")?;
+        let successor = decode_maybe(self.successor, NodeType::Organization, "input.successor")?;
+        Ok(move |f: &mut kinds::OrganizationFields| {
+            set_given(&mut f.name, self.name);
+            self.short_name.update_to(&mut f.short_name);
+            set_given(&mut f.kind, self.kind);
+            parent.update_to(&mut f.parent);
+            area.update_to(&mut f.area);
+            self.started_on.map_value(|d| d.0).update_to(&mut f.started_on);
+            self.ended_on.map_value(|d| d.0).update_to(&mut f.ended_on);
+            self.ended_as.update_to(&mut f.ended_as);
+            successor.update_to(&mut f.successor);
+            set_given(&mut f.key, self.key);
+            Ok(())
+        })
+    }
+}
+
+/// Changes to Organization nodes (EDITOR).
+#[derive(Default)]
+pub struct OrganizationMutation;
+
+/// Changes to Organization nodes (EDITOR).
+#[Object]
+impl OrganizationMutation {
+    /// Records a new organization.
+    async fn create_organization(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new node's fields.")] input: CreateOrganizationInput,
+    ) -> Result<Organization> {
+        let (actor, now) = writer(ctx)?;
+        let (key, fields) = input.fields()?;
+        Ok(Organization(record::create::<kinds::Organization>(db(ctx)?, author(ctx, &actor, now), key, fields).await?))
+    }
+
+    /// Changes the fields given; fails with CONFLICT unless the organization is still at `expectedVersion`.
+    async fn update_organization(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The node's global id.")] id: ID,
+        #[graphql(desc = "The version the change was made against.")] expected_version: i32,
+        #[graphql(desc = "The fields to change: omitted fields stay, `null` clears.")] input: UpdateOrganizationInput,
+    ) -> Result<Organization> {
+        let (actor, now) = writer(ctx)?;
+        let row_id = decode_as(&id, NodeType::Organization, "id")?;
+        let change = input.change()?;
+        let author = author(ctx, &actor, now);
+        Ok(Organization(
+            record::update::<kinds::Organization>(db(ctx)?, author, row_id, expected_version, change).await?,
+        ))
+    }
+
+    /// Deletes an organization with its posts and their tenures; fails with CONFLICT unless it is still at `expectedVersion`.
+    async fn delete_organization(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The node's global id.")] id: ID,
+        #[graphql(desc = "The version the deletion was decided on.")] expected_version: i32,
+    ) -> Result<DeletePayload> {
+        let (actor, now) = writer(ctx)?;
+        let row_id = decode_as(&id, NodeType::Organization, "id")?;
+        record::delete::<kinds::Organization>(db(ctx)?, author(ctx, &actor, now), row_id, expected_version).await?;
+        Ok(DeletePayload { id })
     }
 }

@@ -161,7 +161,7 @@ macro_rules! connection {
             }
 
             /// How many items match the filter, across all pages.
-            async fn total_count(&self, ctx: &async_graphql::Context<'_>) -> async_graphql::Result<u64> {
+            async fn total_count(&self, ctx: &async_graphql::Context<'_>) -> $crate::graphql::Result<u64> {
                 Ok(self.0.count.run($crate::graphql::db(ctx)?).await?)
             }
         }

@@ -1,11 +1,12 @@
 //! `dataIssues`: what a careful researcher would flag in the record.
 
+use super::Result;
 use super::db;
-use super::ids::NodeKind;
+use super::ids::NodeType;
 use super::node::{Node, find_row};
 use super::pagination::{PageInfo, offset_edges, offset_window};
 use crate::store::quality::{self, DataIssueKind, Involved};
-use async_graphql::{Context, Object, Result, SimpleObject};
+use async_graphql::{Context, Object, SimpleObject};
 
 /// One problem in the record.
 #[derive(Clone)]
@@ -29,13 +30,13 @@ impl DataIssue {
         let mut found = Vec::with_capacity(self.0.nodes.len());
         for involved in &self.0.nodes {
             let (kind, id) = match *involved {
-                Involved::Tenure(id) => (NodeKind::Tenure, id),
-                Involved::Organization(id) => (NodeKind::Organization, id),
-                Involved::Post(id) => (NodeKind::Post, id),
-                Involved::Conference(id) => (NodeKind::Conference, id),
-                Involved::Participation(id) => (NodeKind::Participation, id),
-                Involved::Directive(id) => (NodeKind::Directive, id),
-                Involved::Task(id) => (NodeKind::Task, id),
+                Involved::Tenure(id) => (NodeType::Tenure, id),
+                Involved::Organization(id) => (NodeType::Organization, id),
+                Involved::Post(id) => (NodeType::Post, id),
+                Involved::Conference(id) => (NodeType::Conference, id),
+                Involved::Participation(id) => (NodeType::Participation, id),
+                Involved::Directive(id) => (NodeType::Directive, id),
+                Involved::Task(id) => (NodeType::Task, id),
             };
             found.extend(find_row(ctx, kind, id).await?);
         }

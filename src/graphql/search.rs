@@ -1,23 +1,12 @@
 //! `search`: one ranked connection over officials, organizations, posts, directives,
 //! conferences and tasks, ignoring diacritics and case.
 
+use super::Result;
 use super::db;
-use super::ids::NodeKind;
 use super::node::{Node, find_row};
 use super::pagination::{PageInfo, offset_page};
 use crate::store::search::{self, Hit, MAX_CANDIDATES, SearchType};
-use async_graphql::{Context, Object, Result, SimpleObject};
-
-fn kind_of(node_type: SearchType) -> NodeKind {
-    match node_type {
-        SearchType::Official => NodeKind::Official,
-        SearchType::Organization => NodeKind::Organization,
-        SearchType::Post => NodeKind::Post,
-        SearchType::Directive => NodeKind::Directive,
-        SearchType::Conference => NodeKind::Conference,
-        SearchType::Task => NodeKind::Task,
-    }
-}
+use async_graphql::{Context, Object, SimpleObject};
 
 /// One search result: how well it matches and the object found.
 #[derive(Clone)]
@@ -38,7 +27,7 @@ impl SearchHit {
 
     /// The object found.
     async fn node(&self, ctx: &Context<'_>) -> Result<Option<Node>> {
-        find_row(ctx, kind_of(self.0.node_type), self.0.id).await
+        find_row(ctx, self.0.node_type.node_type(), self.0.id).await
     }
 }
 

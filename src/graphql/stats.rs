@@ -1,8 +1,9 @@
 //! Statistics for dashboards: task and conference counts grouped by any combination of
 //! dimensions, computed by GROUP BY in the database.
 
+use super::Result;
 use super::conference::ConferenceFilter;
-use super::ids::{NodeKind, encode};
+use super::ids::{NodeType, encode};
 use super::node::{Node, find_row};
 use super::scalars::Date;
 use super::task::TaskFilter;
@@ -12,7 +13,7 @@ use crate::error::AppError;
 use crate::store::stats::{
     Bucket, ConferenceDimension, KeyValue, TaskCounts, TaskDimension, conference_stats, task_stats,
 };
-use async_graphql::{Context, Object, Result};
+use async_graphql::{Context, Object};
 
 /// How many grouping dimensions one statistics query may take.
 const MAX_DIMENSIONS: usize = 4;
@@ -38,13 +39,13 @@ fn check_dimensions<T: PartialEq>(dimensions: &[T]) -> Result<()> {
     Ok(())
 }
 
-fn node_of(value: &KeyValue) -> Option<(NodeKind, i32)> {
+fn node_of(value: &KeyValue) -> Option<(NodeType, i32)> {
     match value {
-        KeyValue::Organization(id) => Some((NodeKind::Organization, *id)),
-        KeyValue::Official(id) => Some((NodeKind::Official, *id)),
-        KeyValue::Directive(id) => Some((NodeKind::Directive, *id)),
-        KeyValue::Conference(id) => Some((NodeKind::Conference, *id)),
-        KeyValue::Area(id) => Some((NodeKind::Area, *id)),
+        KeyValue::Organization(id) => Some((NodeType::Organization, *id)),
+        KeyValue::Official(id) => Some((NodeType::Official, *id)),
+        KeyValue::Directive(id) => Some((NodeType::Directive, *id)),
+        KeyValue::Conference(id) => Some((NodeType::Conference, *id)),
+        KeyValue::Area(id) => Some((NodeType::Area, *id)),
         KeyValue::Text(_) | KeyValue::Missing => None,
     }
 }

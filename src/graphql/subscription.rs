@@ -1,9 +1,10 @@
 //! Subscriptions (graphql-transport-ws at `/graphql/ws`): tasks and conferences as they
 //! change, through any server on the database, and tasks as they come due at local midnight.
 
+use super::Result;
 use super::conference::{Conference, ConferenceFilter};
 use super::history::Change;
-use super::ids::{NodeKind, encode};
+use super::ids::{NodeType, encode};
 use super::loaders::{ConferenceById, TaskById};
 use super::scalars::{Date, TimeZone};
 use super::task::{Task, TaskFilter};
@@ -16,7 +17,7 @@ use crate::metrics::SubscriptionGuard;
 use crate::service::history::ChangeAction;
 use crate::store::filters::{ConferenceFilter as StoreConferenceFilter, TaskFilter as StoreTaskFilter};
 use crate::store::live as store;
-use async_graphql::{Context, Enum, ID, Object, Result, Subscription};
+use async_graphql::{Context, Enum, ID, Object, Subscription};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use entity::{change, task};
@@ -88,7 +89,7 @@ impl TaskChange {
 
     /// The task's global id (it may since have been deleted).
     async fn task_id(&self) -> ID {
-        encode(NodeKind::Task, self.change.node_id)
+        encode(NodeType::Task, self.change.node_id)
     }
 
     /// The task as it is when the event is sent; null once it is deleted. The change itself is
@@ -137,7 +138,7 @@ impl ConferenceChange {
 
     /// The conference's global id (it may since have been deleted).
     async fn conference_id(&self) -> ID {
-        encode(NodeKind::Conference, self.conference_id)
+        encode(NodeType::Conference, self.conference_id)
     }
 
     /// The conference as it is when the event is sent; null once it is deleted.

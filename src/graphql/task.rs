@@ -1,9 +1,10 @@
 //! Follow-up tasks: who must do what by when (a local date in the task's zone), assigned where
 //! and by whom, serving which directive, and their progress.
 
+use super::Result;
 use super::conference::Conference;
 use super::directive::Directive;
-use super::ids::{NodeKind, decode, decode_as, encode};
+use super::ids::{NodeType, decode, decode_as, encode};
 use super::loaders::*;
 use super::official::Official;
 use super::organization::Organization;
@@ -19,7 +20,7 @@ use crate::error::{AppError, AppResult};
 use crate::service;
 use crate::store::filters::{Assignee, TaskFilter as StoreFilter};
 use crate::store::lists::{self, TaskOrder};
-use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, Union};
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Union};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 use entity::{task, task_assignee, task_update};
@@ -74,7 +75,7 @@ impl Task {
 impl Task {
     /// The global id.
     pub async fn id(&self) -> ID {
-        encode(NodeKind::Task, self.0.id)
+        encode(NodeType::Task, self.0.id)
     }
 
     /// The version: 1 when created, one more with each change; updates and deletes name it.
@@ -205,7 +206,7 @@ impl Task {
         #[graphql(desc = "How many from the start (at most 100; 20 when no size is given).")] first: Option<i32>,
         #[graphql(desc = "Start after this cursor.")] after: Option<String>,
     ) -> Result<super::history::ChangeConnection> {
-        super::history::history_of(ctx, service::task::NODE_TYPE, self.0.id, first, after).await
+        super::history::history_of(ctx, crate::domain::node::NodeType::Task.name(), self.0.id, first, after).await
     }
 }
 
@@ -249,7 +250,7 @@ pub struct TaskUpdate(pub task_update::Model);
 impl TaskUpdate {
     /// The global id.
     pub async fn id(&self) -> ID {
-        encode(NodeKind::TaskUpdate, self.0.id)
+        encode(NodeType::TaskUpdate, self.0.id)
     }
 
     /// The local date of the update.
@@ -320,8 +321,8 @@ impl TaskFilter {
                 match decode(&id)
                     .map_err(|_| AppError::bad_input("filter.assignee", "filter.assignee: not a node id"))?
                 {
-                    (NodeKind::Organization, row) => Assignee::Organization(row),
-                    (NodeKind::Official, row) => Assignee::Official(row),
+                    (NodeType::Organization, row) => Assignee::Organization(row),
+                    (NodeType::Official, row) => Assignee::Official(row),
                     (kind, _) => {
                         return Err(AppError::bad_input(
                             "filter.assignee",
@@ -337,10 +338,10 @@ impl TaskFilter {
             not,
             statuses: self.status,
             assignee,
-            directive: self.directive.map(|id| decode_as(&id, NodeKind::Directive, "filter.directive")).transpose()?,
+            directive: self.directive.map(|id| decode_as(&id, NodeType::Directive, "filter.directive")).transpose()?,
             conference: self
                 .conference
-                .map(|id| decode_as(&id, NodeKind::Conference, "filter.conference"))
+                .map(|id| decode_as(&id, NodeType::Conference, "filter.conference"))
                 .transpose()?,
             due_from: self.due_from.map(|d| d.0),
             due_to: self.due_to.map(|d| d.0),
@@ -391,11 +392,11 @@ pub(crate) fn task_input(input: CreateTaskInput, at: &str) -> AppResult<service:
         due_on: input.due_on.map_or(service::task::Change::Keep, |d| service::task::Change::Set(d.0)),
         time_zone: input.time_zone.map(|z| z.0),
         conference: match input.conference {
-            Some(id) => service::task::Change::Set(decode_as(&id, NodeKind::Conference, &format!("{at}.conference"))?),
+            Some(id) => service::task::Change::Set(decode_as(&id, NodeType::Conference, &format!("{at}.conference"))?),
             None => service::task::Change::Keep,
         },
         directive: match input.directive {
-            Some(id) => service::task::Change::Set(decode_as(&id, NodeKind::Directive, &format!("{at}.directive"))?),
+            Some(id) => service::task::Change::Set(decode_as(&id, NodeType::Directive, &format!("{at}.directive"))?),
             None => service::task::Change::Keep,
         },
         assigned_by: match input.assigned_by {
@@ -408,8 +409,8 @@ pub(crate) fn task_input(input: CreateTaskInput, at: &str) -> AppResult<service:
 
 fn party(id: &ID, field: &str) -> AppResult<service::task::Party> {
     match decode(id).map_err(|_| AppError::bad_input(field, format!("{field}: not a node id")))? {
-        (NodeKind::Organization, row) => Ok(service::task::Party::Organization(row)),
-        (NodeKind::Official, row) => Ok(service::task::Party::Official(row)),
+        (NodeType::Organization, row) => Ok(service::task::Party::Organization(row)),
+        (NodeType::Official, row) => Ok(service::task::Party::Official(row)),
         (kind, _) => Err(AppError::bad_input(
             field,
             format!("{field}: expected an Organization or Official id, got a {}", kind.name()),
@@ -510,7 +511,7 @@ impl TaskMutation {
         #[graphql(desc = "The fields to change.")] input: UpdateTaskInput,
     ) -> Result<Task> {
         let (actor, now) = writer(ctx)?;
-        let row = decode_as(&id, NodeKind::Task, "id")?;
+        let row = decode_as(&id, NodeType::Task, "id")?;
         let assignees = match input.assignees {
             Some(ids) => {
                 let mut list = Vec::with_capacity(ids.len());
@@ -526,8 +527,8 @@ impl TaskMutation {
             description: change(input.description, Ok)?,
             due_on: change(input.due_on, |d| Ok(d.0))?,
             time_zone: input.time_zone.map(|z| z.0),
-            conference: change(input.conference, |id| decode_as(&id, NodeKind::Conference, "input.conference"))?,
-            directive: change(input.directive, |id| decode_as(&id, NodeKind::Directive, "input.directive"))?,
+            conference: change(input.conference, |id| decode_as(&id, NodeType::Conference, "input.conference"))?,
+            directive: change(input.directive, |id| decode_as(&id, NodeType::Directive, "input.directive"))?,
             assigned_by: change(input.assigned_by, |id| party(&id, "input.assignedBy"))?,
             assignees,
         };
@@ -596,7 +597,7 @@ impl TaskMutation {
         #[graphql(desc = "The version the deletion was decided on.")] expected_version: i32,
     ) -> Result<DeletePayload> {
         let (actor, now) = writer(ctx)?;
-        let row = decode_as(&id, NodeKind::Task, "id")?;
+        let row = decode_as(&id, NodeType::Task, "id")?;
         service::task::delete(db(ctx)?, &actor, row, expected_version, now).await?;
         Ok(DeletePayload { id })
     }
@@ -604,14 +605,14 @@ impl TaskMutation {
 
 async fn assignment(ctx: &Context<'_>, (task_id, version): (&ID, i32), assignee: &ID, add: bool) -> Result<Task> {
     let (actor, now) = writer(ctx)?;
-    let row = decode_as(task_id, NodeKind::Task, "taskId")?;
+    let row = decode_as(task_id, NodeType::Task, "taskId")?;
     let party = party(assignee, "assignee")?;
     Ok(Task(service::task::assign(db(ctx)?, &actor, (row, version), party, add, now).await?))
 }
 
 /// The row of the task `id` names and its current state.
 async fn task_at(ctx: &Context<'_>, id: &ID, argument: &str) -> Result<(i32, entity::task::Model)> {
-    let row = decode_as(id, NodeKind::Task, argument)?;
+    let row = decode_as(id, NodeType::Task, argument)?;
     let current = load_one(ctx, TaskById(row)).await?.ok_or_else(|| AppError::not_found("no such task"))?;
     Ok((row, current))
 }

@@ -1,10 +1,11 @@
 //! `timeline`: one chronological connection of what happened around an official, an
 //! organization, a post, a directive or an area.
 
+use super::Result;
 use super::conference::Conference;
 use super::db;
 use super::directive::Directive;
-use super::ids::{NodeKind, decode};
+use super::ids::{NodeType, decode};
 use super::official::Tenure;
 use super::pagination::{PageInfo, page_size};
 use super::scalars::Date;
@@ -13,7 +14,7 @@ use crate::domain::partial_date::Precision;
 use crate::domain::vocabulary::PartOfDay;
 use crate::error::AppError;
 use crate::store::timeline::{self, Entry, EntryKey, Involved, Subject, TimelineKind, Window};
-use async_graphql::{Context, ID, Object, Result, SimpleObject, Union};
+use async_graphql::{Context, ID, Object, SimpleObject, Union};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
@@ -162,13 +163,13 @@ impl TimelineQuery {
     ) -> Result<TimelineConnection> {
         let size = page_size(first)?;
         let subject = match decode(&subject).map_err(|_| AppError::bad_input("subject", "subject: not a node id"))? {
-            (NodeKind::Official, id) => Subject::Official(id),
-            (NodeKind::Organization, id) => {
+            (NodeType::Official, id) => Subject::Official(id),
+            (NodeType::Organization, id) => {
                 Subject::Organization { id, include_children: include_children.unwrap_or(false) }
             }
-            (NodeKind::Post, id) => Subject::Post(id),
-            (NodeKind::Directive, id) => Subject::Directive(id),
-            (NodeKind::Area, id) => Subject::Area(id),
+            (NodeType::Post, id) => Subject::Post(id),
+            (NodeType::Directive, id) => Subject::Directive(id),
+            (NodeType::Area, id) => Subject::Area(id),
             (kind, _) => {
                 return Err(AppError::bad_input(
                     "subject",

@@ -1,21 +1,22 @@
 //! Creating, updating and deleting officials: validated, versioned, recorded in the history.
 
 use super::history::{self, ChangeAction, Record};
+use super::record::{Editable, Refusals, check_text};
 use super::{changed_meanwhile, check_version, forget_citations};
+use crate::domain::node::{NodeType, SearchType};
 use crate::domain::subject;
-
+use crate::domain::text::search_form;
 use crate::error::{AppError, AppResult};
-use crate::store::search::{self, SearchType};
+use crate::store::search;
 use chrono::{DateTime, Utc};
 use entity::official;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    ActiveModelTrait, ActiveValue, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter,
 };
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-
-/// The node type name in the history.
-pub const NODE_TYPE: &str = "Official";
 
 fn snapshot(m: &official::Model) -> Value {
     json!({ "key": m.key, "name": m.name })
@@ -105,7 +106,7 @@ pub async fn merge(
     merged_after["mergedFrom"] = json!(removed.key);
     let records = [
         Record {
-            node_type: NODE_TYPE,
+            node_type: NodeType::Official.name(),
             node_id: keep,
             action: ChangeAction::Update,
             operation: "mergeOfficials",
@@ -115,7 +116,7 @@ pub async fn merge(
             after: Some(merged_after),
         },
         Record {
-            node_type: NODE_TYPE,
+            node_type: NodeType::Official.name(),
             node_id: remove,
             action: ChangeAction::Delete,
             operation: "mergeOfficials",
@@ -130,4 +131,58 @@ pub async fn merge(
     }
     txn.commit().await?;
     Ok(after)
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/// The fields of an official.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OfficialFields {
+    /// The dataset key.
+    pub key: String,
+    /// The full name.
+    pub name: String,
+}
+
+/// Officials.
+pub struct Official;
+
+impl Editable for Official {
+    const NODE: NodeType = NodeType::Official;
+    fn key(f: &mut Self::Fields) -> Option<(&mut String, &str)> {
+        Some((&mut f.key, &f.name))
+    }
+    type Entity = official::Entity;
+    type Fields = OfficialFields;
+
+    fn columns() -> (official::Column, official::Column, Option<official::Column>) {
+        (official::Column::Id, official::Column::Version, Some(official::Column::Key))
+    }
+
+    async fn fields(_: &DatabaseTransaction, row: &official::Model) -> AppResult<OfficialFields> {
+        Ok(OfficialFields { key: row.key.clone(), name: row.name.clone() })
+    }
+
+    fn rules(f: &OfficialFields, _: Option<i32>, r: &mut Refusals) {
+        r.check(check_text("input.name", &f.name, 200));
+    }
+
+    async fn check(_: &DatabaseTransaction, _: &OfficialFields, _: Option<i32>) -> AppResult<()> {
+        Ok(())
+    }
+
+    fn model(f: &OfficialFields) -> official::Model {
+        official::Model {
+            id: 0,
+            key: f.key.clone(),
+            name: f.name.trim().to_owned(),
+            name_folded: search_form(&f.name),
+            version: 0,
+        }
+    }
+
+    fn search_entry(f: &OfficialFields) -> Option<(SearchType, String)> {
+        Some((SearchType::Official, search_form(&f.name)))
+    }
 }

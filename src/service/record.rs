@@ -10,6 +10,8 @@
 
 use super::history::{self, ChangeAction, Record};
 use super::{changed_meanwhile, check_version};
+use crate::database::begin_write;
+use crate::domain::node::NodeType;
 use crate::domain::partial_date::PartialDate;
 use crate::domain::subject;
 use crate::domain::text::slug;
@@ -19,8 +21,8 @@ use chrono::{DateTime, Utc};
 use entity::citation;
 use sea_orm::sea_query::Query;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, ModelTrait,
-    QueryFilter,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, ModelTrait, QueryFilter,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -74,14 +76,8 @@ type Column<K> = <<K as Editable>::Entity as EntityTrait>::Column;
 
 /// A kind of node edited through this write path.
 pub trait Editable: Send + Sync + 'static {
-    /// The GraphQL type name, as the history names it ("Area").
-    const NODE_TYPE: &'static str;
-    /// How messages name a node of this kind ("area").
-    const LABEL: &'static str;
-    /// The field a key is made from when a creation gives none; `None` for kinds without keys.
-    const KEY_FROM: Option<&'static str>;
-    /// The `subject_type` of the kind's own citations, if it cites sources.
-    const CITED_AS: Option<&'static str>;
+    /// The type of node (its names, its citations' subject type).
+    const NODE: NodeType;
     /// The table.
     type Entity: EntityTrait<
             Model: IntoActiveModel<<Self::Entity as EntityTrait>::ActiveModel> + Send + Sync,
@@ -91,6 +87,15 @@ pub trait Editable: Send + Sync + 'static {
     /// The editable fields.
     type Fields: Serialize + DeserializeOwned + Send + Sync;
 
+    /// The fields that refer to other nodes, by dotted path through lists and objects
+    /// ("citations.source"), with the type of node each refers to: the history shows them to
+    /// clients as global ids.
+    const REFERENCES: &'static [(&'static str, NodeType)] = &[];
+    /// The key of a keyed kind, with the text a key is made from when a creation gives none.
+    fn key(fields: &mut Self::Fields) -> Option<(&mut String, &str)> {
+        let _ = fields;
+        None
+    }
     /// The id, version and (for keyed kinds) key columns.
     fn columns() -> (Column<Self>, Column<Self>, Option<Column<Self>>);
     /// The fields of a stored row (with its children).
@@ -119,10 +124,15 @@ pub trait Editable: Send + Sync + 'static {
         let _ = (txn, id, fields);
         async { Ok(()) }
     }
-    /// The kind's own citations in the fields.
-    fn citations(fields: &Self::Fields) -> &[CitationFields] {
+    /// The kind's own citations in the fields, to change, for kinds whose fields hold them.
+    fn citations_mut(fields: &mut Self::Fields) -> Option<&mut Vec<CitationFields>> {
         let _ = fields;
-        &[]
+        None
+    }
+    /// The kind's own citations in the fields, for kinds whose fields hold them.
+    fn citations(fields: &Self::Fields) -> Option<&[CitationFields]> {
+        let _ = fields;
+        None
     }
     /// The search index entry of the node, for searchable kinds.
     fn search_entry(fields: &Self::Fields) -> Option<(SearchType, String)> {
@@ -175,12 +185,16 @@ fn parse_fields<K: Editable>(value: Value) -> AppResult<K::Fields> {
 }
 
 async fn find<K: Editable>(txn: &DatabaseTransaction, id: i32) -> AppResult<Row<K>> {
-    K::Entity::find_by_id(id).one(txn).await?.ok_or_else(|| AppError::not_found(format!("no such {}", K::LABEL)))
+    K::Entity::find_by_id(id).one(txn).await?.ok_or_else(|| AppError::not_found(format!("no such {}", K::NODE.label())))
 }
+
+/// The most characters of a name or title a key made from it keeps (a task's title may run
+/// to 2,000).
+const KEY_MADE_MAX: usize = 60;
 
 /// A key no other node of the kind has, made from `wanted`.
 async fn free_key<K: Editable>(txn: &DatabaseTransaction, column: Column<K>, wanted: &str) -> AppResult<String> {
-    let base = if wanted.is_empty() { K::LABEL.to_owned() } else { wanted.to_owned() };
+    let base = if wanted.is_empty() { K::NODE.label().to_owned() } else { wanted.to_owned() };
     let mut key = base.clone();
     let mut n = 1;
     while K::Entity::find().filter(column.eq(&key)).one(txn).await?.is_some() {
@@ -191,18 +205,19 @@ async fn free_key<K: Editable>(txn: &DatabaseTransaction, column: Column<K>, wan
 }
 
 /// Refuses a key that is empty or belongs to another node of the kind.
-async fn check_key<K: Editable>(txn: &DatabaseTransaction, fields: &Value, id: Option<i32>) -> AppResult<()> {
+async fn check_key<K: Editable>(txn: &DatabaseTransaction, fields: &mut K::Fields, id: Option<i32>) -> AppResult<()> {
     let (id_column, _, Some(key_column)) = K::columns() else { return Ok(()) };
-    let key = fields.get("key").and_then(Value::as_str).unwrap_or_default();
+    let Some((key, _)) = K::key(fields) else { return Ok(()) };
     if key.trim().is_empty() {
         return Err(AppError::bad_input("input.key", "input.key: must not be empty"));
     }
-    let mut taken = K::Entity::find().filter(key_column.eq(key));
+    let mut taken = K::Entity::find().filter(key_column.eq(key.as_str()));
     if let Some(id) = id {
         taken = taken.filter(id_column.ne(id));
     }
     if taken.one(txn).await?.is_some() {
-        return Err(AppError::bad_input("input.key", format!("input.key: another {} has the key \"{key}\"", K::LABEL)));
+        let label = K::NODE.label();
+        return Err(AppError::bad_input("input.key", format!("input.key: another {label} has the key \"{key}\"")));
     }
     Ok(())
 }
@@ -233,7 +248,7 @@ async fn log<K: Editable>(
     before: Option<Value>,
     after: Option<Value>,
 ) -> AppResult<()> {
-    log_change(txn, author, (K::NODE_TYPE, node_id), action, before, after).await
+    log_change(txn, author, (K::NODE.name(), node_id), action, before, after).await
 }
 
 /// Records one change to the node `(node_type, id)` in the history.
@@ -261,8 +276,8 @@ pub async fn log_change(
 /// Writes what goes with the row: children, citations, the search entry.
 async fn write_dependents<K: Editable>(txn: &DatabaseTransaction, id: i32, fields: &K::Fields) -> AppResult<()> {
     K::write_children(txn, id, fields).await?;
-    if let Some(subject_type) = K::CITED_AS {
-        write_citations(txn, subject_type, id, K::citations(fields)).await?;
+    if let (Some(subject_type), Some(citations)) = (K::NODE.cited_as(), K::citations(fields)) {
+        write_citations(txn, subject_type, id, citations).await?;
     }
     if let Some((search_type, text)) = K::search_entry(fields) {
         search::index(txn, search_type, id, &text).await?;
@@ -270,22 +285,22 @@ async fn write_dependents<K: Editable>(txn: &DatabaseTransaction, id: i32, field
     Ok(())
 }
 
-/// Creates a node from the fields given in `input` (a JSON object) and records it.
-pub async fn create<K: Editable>(
+/// Creates a node with these fields and records it, under `key` or (for keyed kinds, when
+/// none is given) a free key made from its name or title.
+pub async fn create_in<K: Editable>(
     txn: &DatabaseTransaction,
     author: Author<'_>,
-    mut input: Map<String, Value>,
+    key: Option<String>,
+    mut fields: K::Fields,
 ) -> AppResult<Row<K>> {
     let (id_column, _, key_column) = K::columns();
-    if let (Some(column), Some(from)) = (key_column, K::KEY_FROM) {
-        if input.get("key").is_none_or(Value::is_null) {
-            let wanted = slug(input.get(from).and_then(Value::as_str).unwrap_or_default());
-            input.insert("key".to_owned(), Value::String(free_key::<K>(txn, column, &wanted).await?));
-        }
+    if let (Some(column), Some((slot, from))) = (key_column, K::key(&mut fields)) {
+        *slot = match key {
+            Some(key) => key,
+            None => free_key::<K>(txn, column, &slug(from).chars().take(KEY_MADE_MAX).collect::<String>()).await?,
+        };
     }
-    let value = Value::Object(input);
-    check_key::<K>(txn, &value, None).await?;
-    let fields = parse_fields::<K>(value)?;
+    check_key::<K>(txn, &mut fields, None).await?;
     check_all::<K>(txn, &fields, None).await?;
     let row = active_row::<K>(&fields, 1).insert(txn).await?;
     let id = id_value(row.get(id_column))?;
@@ -294,29 +309,25 @@ pub async fn create<K: Editable>(
     Ok(row)
 }
 
-/// Changes the fields named in `patch` (a JSON object; `null` clears) of the node `id`, which
-/// must still be at `expected_version`. A patch that changes nothing changes no version.
-pub async fn update<K: Editable>(
+/// Changes the fields of the node `id`, which must still be at `expected_version`, as `change`
+/// says. A change that changes nothing changes no version.
+pub async fn update_in<K: Editable>(
     txn: &DatabaseTransaction,
     author: Author<'_>,
     id: i32,
     expected_version: i32,
-    patch: Map<String, Value>,
+    change: impl FnOnce(&mut K::Fields) -> AppResult<()> + Send,
 ) -> AppResult<Row<K>> {
     let (id_column, version_column, _) = K::columns();
     let stored = find::<K>(txn, id).await?;
-    check_version(K::LABEL, id_value(stored.get(version_column))?, expected_version)?;
-    let before = snapshot::<K>(&K::fields(txn, &stored).await?)?;
-    let mut value = before.clone();
-    if let Value::Object(map) = &mut value {
-        map.extend(patch);
-    }
-    check_key::<K>(txn, &value, Some(id)).await?;
-    let fields = parse_fields::<K>(value)?;
-    let after = snapshot::<K>(&fields)?;
-    if after == before {
+    check_version(K::NODE.label(), id_value(stored.get(version_column))?, expected_version)?;
+    let mut fields = K::fields(txn, &stored).await?;
+    let before = snapshot::<K>(&fields)?;
+    change(&mut fields)?;
+    if snapshot::<K>(&fields)? == before {
         return Ok(stored);
     }
+    check_key::<K>(txn, &mut fields, Some(id)).await?;
     check_all::<K>(txn, &fields, Some(id)).await?;
     let active = active_row::<K>(&fields, expected_version + 1);
     // The version in the WHERE clause makes the check and the write one step: of two editors
@@ -328,7 +339,7 @@ pub async fn update<K: Editable>(
         .exec(txn)
         .await?;
     if result.rows_affected != 1 {
-        return Err(changed_meanwhile(K::LABEL));
+        return Err(changed_meanwhile(K::NODE.label()));
     }
     write_dependents::<K>(txn, id, &fields).await?;
     let row = find::<K>(txn, id).await?;
@@ -337,9 +348,20 @@ pub async fn update<K: Editable>(
     Ok(row)
 }
 
+/// Sets the fields named in `patch` (their values as the history records them) over the
+/// stored ones, as a revert does.
+fn set_recorded<K: Editable>(fields: &mut K::Fields, patch: Map<String, Value>) -> AppResult<()> {
+    let mut value = snapshot::<K>(fields)?;
+    if let Value::Object(map) = &mut value {
+        map.extend(patch);
+    }
+    *fields = parse_fields::<K>(value)?;
+    Ok(())
+}
+
 /// Deletes the node `id`, which must still be at `expected_version`, with what cannot exist
 /// without it (the database's foreign keys say what) and the citations of all of that.
-pub async fn delete<K: Editable>(
+pub async fn delete_in<K: Editable>(
     txn: &DatabaseTransaction,
     author: Author<'_>,
     id: i32,
@@ -347,13 +369,13 @@ pub async fn delete<K: Editable>(
 ) -> AppResult<()> {
     let (id_column, version_column, _) = K::columns();
     let stored = find::<K>(txn, id).await?;
-    check_version(K::LABEL, id_value(stored.get(version_column))?, expected_version)?;
+    check_version(K::NODE.label(), id_value(stored.get(version_column))?, expected_version)?;
     let fields = K::fields(txn, &stored).await?;
     let before = snapshot::<K>(&fields)?;
     let result =
         K::Entity::delete_many().filter(id_column.eq(id)).filter(version_column.eq(expected_version)).exec(txn).await?;
     if result.rows_affected != 1 {
-        return Err(changed_meanwhile(K::LABEL));
+        return Err(changed_meanwhile(K::NODE.label()));
     }
     forget_orphan_citations(txn).await?;
     if let Some((search_type, _)) = K::search_entry(&fields) {
@@ -363,11 +385,51 @@ pub async fn delete<K: Editable>(
     Ok(())
 }
 
+/// Creates a node (see [`create_in`]) in a transaction of its own.
+pub async fn create<K: Editable>(
+    db: &DatabaseConnection,
+    author: Author<'_>,
+    key: Option<String>,
+    fields: K::Fields,
+) -> AppResult<Row<K>> {
+    let txn = begin_write(db).await?;
+    let row = create_in::<K>(&txn, author, key, fields).await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// Changes a node (see [`update_in`]) in a transaction of its own.
+pub async fn update<K: Editable>(
+    db: &DatabaseConnection,
+    author: Author<'_>,
+    id: i32,
+    expected_version: i32,
+    change: impl FnOnce(&mut K::Fields) -> AppResult<()> + Send,
+) -> AppResult<Row<K>> {
+    let txn = begin_write(db).await?;
+    let row = update_in::<K>(&txn, author, id, expected_version, change).await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// Deletes a node (see [`delete_in`]) in a transaction of its own.
+pub async fn delete<K: Editable>(
+    db: &DatabaseConnection,
+    author: Author<'_>,
+    id: i32,
+    expected_version: i32,
+) -> AppResult<()> {
+    let txn = begin_write(db).await?;
+    delete_in::<K>(&txn, author, id, expected_version).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
 /// Restores what one recorded change did to a node of kind `K`: a creation is undone by
 /// deleting the node, an update by setting its fields back, a deletion by creating the node
 /// again under its old id (its own fields and children; facts that went with it do not come
 /// back). Refused with CONFLICT when the fields it set have changed since.
-pub async fn revert<K: Editable>(
+pub async fn revert_in<K: Editable>(
     txn: &DatabaseTransaction,
     author: Author<'_>,
     change: &entity::change::Model,
@@ -379,7 +441,7 @@ pub async fn revert<K: Editable>(
     let (id_column, version_column, _) = K::columns();
     let stored = K::Entity::find_by_id(change.node_id).one(txn).await?;
     let moved_on = || AppError::Conflict {
-        message: format!("the {} has changed since this change: revert the later changes first", K::LABEL),
+        message: format!("the {} has changed since this change: revert the later changes first", K::NODE.label()),
     };
     match (before, after, stored) {
         (before, Some(after), Some(stored)) => {
@@ -391,17 +453,18 @@ pub async fn revert<K: Editable>(
             }
             let version = id_value(stored.get(version_column))?;
             if before.is_none() {
-                return delete::<K>(txn, author, change.node_id, version).await;
+                return delete_in::<K>(txn, author, change.node_id, version).await;
             }
             let patch: Map<String, Value> = fields.into_iter().map(|(field, old, _)| (field, old)).collect();
-            update::<K>(txn, author, change.node_id, version, patch).await.map(|_| ())
+            update_in::<K>(txn, author, change.node_id, version, |fields| set_recorded::<K>(fields, patch))
+                .await
+                .map(|_| ())
         }
         (Some(before), None, None) => {
-            let value = before.clone();
-            check_key::<K>(txn, &value, None).await.map_err(|_| moved_on())?;
-            let fields = parse_fields::<K>(value)?;
+            let mut fields = parse_fields::<K>(before)?;
+            check_key::<K>(txn, &mut fields, None).await.map_err(|_| moved_on())?;
             check_all::<K>(txn, &fields, None).await.map_err(|err| AppError::Conflict {
-                message: format!("the {} cannot come back as it was: {}", K::LABEL, err.message()),
+                message: format!("the {} cannot come back as it was: {}", K::NODE.label(), err.message()),
             })?;
             let mut active = active_row::<K>(&fields, 1);
             active.set(id_column, change.node_id.into());

@@ -3,16 +3,16 @@
 //! record, and keeps the search index current.
 
 use super::history::{self, ChangeAction, Record};
-use super::kinds::{TASK_DESCRIPTION_MAX, TASK_TITLE_MAX, task_text};
-use super::record::{check_length, check_text};
+use super::record::{self, Author, Editable, Refusals, check_exists, check_length, check_text};
 use super::{changed_meanwhile, check_version, forget_citations};
 use crate::database::begin_write;
+use crate::domain::node::{NodeType, SearchType};
 use crate::domain::subject;
-use crate::domain::text::slug;
-use crate::domain::time::DEFAULT_TIME_ZONE;
+use crate::domain::text::search_form;
+use crate::domain::time::{DEFAULT_TIME_ZONE, parse_time_zone};
 use crate::domain::vocabulary::TaskStatus;
 use crate::error::{AppError, AppResult};
-use crate::store::search::{self, SearchType};
+use crate::store::search;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use entity::{conference, directive, official, organization, task, task_assignee, task_update};
@@ -20,10 +20,8 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
     IntoActiveModel, QueryFilter, QueryOrder,
 };
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-
-/// The node type name in the history.
-pub const NODE_TYPE: &str = "Task";
 
 /// An organization or an official, by row id.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -111,43 +109,14 @@ where
     }
 }
 
-pub(super) async fn check_party(db: &impl ConnectionTrait, party: Party, field: &str) -> AppResult<()> {
+async fn check_party(db: &impl ConnectionTrait, party: Party, field: &str) -> AppResult<()> {
     match party {
         Party::Organization(id) => exists::<organization::Entity>(db, id, field, "organization").await,
         Party::Official(id) => exists::<official::Entity>(db, id, field, "official").await,
     }
 }
 
-/// Checks every reference of the input (a reference to a missing node is the caller's error).
-async fn check_references(db: &impl ConnectionTrait, input: &TaskInput) -> AppResult<()> {
-    if let Change::Set(id) = input.conference {
-        exists::<conference::Entity>(db, id, "input.conference", "conference").await?;
-    }
-    if let Change::Set(id) = input.directive {
-        exists::<directive::Entity>(db, id, "input.directive", "directive").await?;
-    }
-    if let Change::Set(party) = input.assigned_by {
-        check_party(db, party, "input.assignedBy").await?;
-    }
-    for (i, party) in input.assignees.iter().flatten().enumerate() {
-        check_party(db, *party, &format!("input.assignees[{i}]")).await?;
-    }
-    Ok(())
-}
-
-fn checked_title(title: &str) -> AppResult<String> {
-    check_text("input.title", title, TASK_TITLE_MAX)?;
-    Ok(title.trim().to_owned())
-}
-
-fn check_description(description: &Change<String>) -> AppResult<()> {
-    match description {
-        Change::Set(text) => check_length("input.description", Some(text), TASK_DESCRIPTION_MAX),
-        _ => Ok(()),
-    }
-}
-
-pub(super) fn checked_assignees(assignees: &[Party]) -> AppResult<()> {
+fn checked_assignees(assignees: &[Party]) -> AppResult<()> {
     if assignees.is_empty() {
         return Err(AppError::bad_input("input.assignees", "input.assignees: a task needs at least one assignee"));
     }
@@ -217,7 +186,42 @@ pub async fn create(
     Ok(model)
 }
 
-/// Creates a task inside the caller's transaction, recorded as made by `operation`.
+/// The assignee fields of the parties.
+fn assignee_fields(parties: &[Party]) -> Vec<AssigneeFields> {
+    parties
+        .iter()
+        .map(|party| {
+            let (organization, official) = party_columns(Some(*party));
+            AssigneeFields { organization, official }
+        })
+        .collect()
+}
+
+/// Sets the fields `input` gives over `fields`.
+fn apply(input: TaskInput, fields: &mut TaskFields) {
+    if let Some(title) = input.title {
+        fields.title = title;
+    }
+    fields.description = input.description.apply(fields.description.take());
+    fields.due_on = input.due_on.apply(fields.due_on);
+    if let Some(zone) = input.time_zone {
+        fields.time_zone = zone.name().to_owned();
+    }
+    fields.conference = input.conference.apply(fields.conference);
+    fields.directive = input.directive.apply(fields.directive);
+    let current = match (fields.assigned_by_organization, fields.assigned_by_official) {
+        (Some(id), _) => Some(Party::Organization(id)),
+        (None, Some(id)) => Some(Party::Official(id)),
+        (None, None) => None,
+    };
+    (fields.assigned_by_organization, fields.assigned_by_official) = party_columns(input.assigned_by.apply(current));
+    if let Some(assignees) = input.assignees {
+        fields.assignees = assignee_fields(&assignees);
+    }
+}
+
+/// Creates an OPEN task inside the caller's transaction, recorded as made by `operation`,
+/// through the shared write path (`record`), whose rules for tasks are [`Task`]'s.
 pub async fn create_in(
     txn: &DatabaseTransaction,
     actor: &str,
@@ -225,52 +229,21 @@ pub async fn create_in(
     now: DateTime<Utc>,
     operation: &str,
 ) -> AppResult<task::Model> {
-    let title = checked_title(input.title.as_deref().unwrap_or(""))?;
-    check_description(&input.description)?;
-    let assignees = input.assignees.clone().unwrap_or_default();
-    checked_assignees(&assignees)?;
-    check_references(txn, &input).await?;
-    let mut key = slug(&title).chars().take(60).collect::<String>();
-    let base = if key.is_empty() { "task".to_owned() } else { key.clone() };
-    let mut n = 1;
-    while task::Entity::find().filter(task::Column::Key.eq(&key)).one(txn).await?.is_some() || key.is_empty() {
-        n += 1;
-        key = format!("{base}-{n}");
-    }
-    let (by_organization, by_official) = party_columns(input.assigned_by.apply(None));
-    let description = input.description.apply(None);
-    let model = task::ActiveModel {
-        key: ActiveValue::Set(key),
-        search_folded: ActiveValue::Set(task_text(&title, description.as_deref())),
-        title: ActiveValue::Set(title),
-        description: ActiveValue::Set(description),
-        status: ActiveValue::Set(TaskStatus::Open.as_str().to_owned()),
-        due_on: ActiveValue::Set(input.due_on.apply(None)),
-        time_zone: ActiveValue::Set(input.time_zone.unwrap_or(DEFAULT_TIME_ZONE).name().to_owned()),
-        conference_id: ActiveValue::Set(input.conference.apply(None)),
-        assigned_by_organization_id: ActiveValue::Set(by_organization),
-        assigned_by_official_id: ActiveValue::Set(by_official),
-        directive_id: ActiveValue::Set(input.directive.apply(None)),
-        version: ActiveValue::Set(1),
-        ..Default::default()
-    }
-    .insert(txn)
-    .await?;
-    replace_assignees(txn, model.id, &assignees).await?;
-    search::index(txn, SearchType::Task, model.id, &model.search_folded).await?;
-    let after = snapshot(&model, &assignees_of(txn, model.id).await?);
-    let record = Record {
-        node_type: NODE_TYPE,
-        node_id: model.id,
-        action: ChangeAction::Create,
-        operation,
-        actor,
-        at: now,
-        before: None,
-        after: Some(after),
+    let mut fields = TaskFields {
+        key: String::new(),
+        title: String::new(),
+        description: None,
+        status: TaskStatus::Open,
+        due_on: None,
+        time_zone: DEFAULT_TIME_ZONE.name().to_owned(),
+        conference: None,
+        directive: None,
+        assigned_by_organization: None,
+        assigned_by_official: None,
+        assignees: Vec::new(),
     };
-    history::record(txn, record).await?;
-    Ok(model)
+    apply(input, &mut fields);
+    record::create_in::<Task>(txn, Author { actor, at: now, operation }, None, fields).await
 }
 
 /// The task `id` at `expected_version`, or NOT_FOUND or CONFLICT.
@@ -305,7 +278,7 @@ async fn save(
         task::Entity::find_by_id(before.0.id).one(txn).await?.ok_or_else(|| AppError::internal("task vanished"))?;
     search::index(txn, SearchType::Task, after.id, &search_text(&after)).await?;
     let record = Record {
-        node_type: NODE_TYPE,
+        node_type: NodeType::Task.name(),
         node_id: after.id,
         action: ChangeAction::Update,
         operation,
@@ -318,7 +291,7 @@ async fn save(
     Ok(after)
 }
 
-/// Changes the fields given (a partial update).
+/// Changes the fields given (a partial update) through the shared write path.
 pub async fn update(
     db: &DatabaseConnection,
     actor: &str,
@@ -327,41 +300,12 @@ pub async fn update(
     input: TaskInput,
     now: DateTime<Utc>,
 ) -> AppResult<task::Model> {
-    let title = input.title.as_deref().map(checked_title).transpose()?;
-    check_description(&input.description)?;
-    if let Some(assignees) = &input.assignees {
-        checked_assignees(assignees)?;
-    }
-    let txn = begin_write(db).await?;
-    let before = current(&txn, id, expected_version).await?;
-    check_references(&txn, &input).await?;
-    let old_assignees = assignees_of(&txn, id).await?;
-    let mut changed = task::ActiveModel { id: ActiveValue::Unchanged(id), ..Default::default() };
-    let title = title.unwrap_or_else(|| before.title.clone());
-    let description = input.description.apply(before.description.clone());
-    changed.search_folded = ActiveValue::Set(task_text(&title, description.as_deref()));
-    changed.title = ActiveValue::Set(title);
-    changed.description = ActiveValue::Set(description);
-    changed.due_on = ActiveValue::Set(input.due_on.apply(before.due_on));
-    if let Some(zone) = input.time_zone {
-        changed.time_zone = ActiveValue::Set(zone.name().to_owned());
-    }
-    changed.conference_id = ActiveValue::Set(input.conference.apply(before.conference_id));
-    changed.directive_id = ActiveValue::Set(input.directive.apply(before.directive_id));
-    let current_party = match (before.assigned_by_organization_id, before.assigned_by_official_id) {
-        (Some(id), _) => Some(Party::Organization(id)),
-        (None, Some(id)) => Some(Party::Official(id)),
-        (None, None) => None,
-    };
-    let (by_organization, by_official) = party_columns(input.assigned_by.apply(current_party));
-    changed.assigned_by_organization_id = ActiveValue::Set(by_organization);
-    changed.assigned_by_official_id = ActiveValue::Set(by_official);
-    if let Some(assignees) = &input.assignees {
-        replace_assignees(&txn, id, assignees).await?;
-    }
-    let after = save(&txn, actor, "updateTask", (before, old_assignees), changed, now).await?;
-    txn.commit().await?;
-    Ok(after)
+    let author = Author { actor, at: now, operation: "updateTask" };
+    record::update::<Task>(db, author, id, expected_version, |fields| {
+        apply(input, fields);
+        Ok(())
+    })
+    .await
 }
 
 /// Records progress; the task's status becomes that of its latest update.
@@ -466,7 +410,7 @@ pub async fn delete(
     forget_citations(&txn, subject::TASK, [id]).await?;
     search::remove(&txn, SearchType::Task, id).await?;
     let record = Record {
-        node_type: NODE_TYPE,
+        node_type: NodeType::Task.name(),
         node_id: id,
         action: ChangeAction::Delete,
         operation: "deleteTask",
@@ -522,4 +466,183 @@ pub async fn assign(
     let after = save(&txn, actor, operation, (before, old), unchanged, now).await?;
     txn.commit().await?;
     Ok(after)
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/// One assignee of a task: an organization or an official.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AssigneeFields {
+    /// The organization.
+    pub organization: Option<i32>,
+    /// The official.
+    pub official: Option<i32>,
+}
+
+/// The fields of a task, as its history records them. Tasks are created and changed by their
+/// own mutations (`service::task`); this kind lets their changes be reverted.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TaskFields {
+    /// The dataset key.
+    pub key: String,
+    /// What is to be done.
+    pub title: String,
+    /// In full.
+    pub description: Option<String>,
+    /// Where it stands.
+    pub status: TaskStatus,
+    /// The local due date.
+    pub due_on: Option<NaiveDate>,
+    /// The zone of the due date.
+    pub time_zone: String,
+    /// The conference it was assigned at.
+    pub conference: Option<i32>,
+    /// The directive it serves.
+    pub directive: Option<i32>,
+    /// The organization that assigned it.
+    pub assigned_by_organization: Option<i32>,
+    /// The official who assigned it.
+    pub assigned_by_official: Option<i32>,
+    /// Who carries it out.
+    pub assignees: Vec<AssigneeFields>,
+}
+
+impl TaskFields {
+    fn parties(&self) -> Vec<Party> {
+        self.assignees
+            .iter()
+            .filter_map(|a| match (a.organization, a.official) {
+                (Some(id), _) => Some(Party::Organization(id)),
+                (None, Some(id)) => Some(Party::Official(id)),
+                (None, None) => None,
+            })
+            .collect()
+    }
+}
+
+/// Follow-up tasks.
+pub struct Task;
+
+impl Editable for Task {
+    const NODE: NodeType = NodeType::Task;
+    const REFERENCES: &'static [(&'static str, NodeType)] = &[
+        ("conference", NodeType::Conference),
+        ("directive", NodeType::Directive),
+        ("assignedByOrganization", NodeType::Organization),
+        ("assignedByOfficial", NodeType::Official),
+        ("assignees.organization", NodeType::Organization),
+        ("assignees.official", NodeType::Official),
+    ];
+    fn key(f: &mut Self::Fields) -> Option<(&mut String, &str)> {
+        Some((&mut f.key, &f.title))
+    }
+    type Entity = task::Entity;
+    type Fields = TaskFields;
+
+    fn columns() -> (task::Column, task::Column, Option<task::Column>) {
+        (task::Column::Id, task::Column::Version, Some(task::Column::Key))
+    }
+
+    async fn fields(txn: &DatabaseTransaction, row: &task::Model) -> AppResult<TaskFields> {
+        let assignees = task_assignee::Entity::find()
+            .filter(task_assignee::Column::TaskId.eq(row.id))
+            .order_by_asc(task_assignee::Column::Id)
+            .all(txn)
+            .await?
+            .into_iter()
+            .map(|a| AssigneeFields { organization: a.organization_id, official: a.official_id })
+            .collect();
+        Ok(TaskFields {
+            key: row.key.clone(),
+            title: row.title.clone(),
+            description: row.description.clone(),
+            status: TaskStatus::parse(&row.status).ok_or_else(|| AppError::internal("stored task status"))?,
+            due_on: row.due_on,
+            time_zone: row.time_zone.clone(),
+            conference: row.conference_id,
+            directive: row.directive_id,
+            assigned_by_organization: row.assigned_by_organization_id,
+            assigned_by_official: row.assigned_by_official_id,
+            assignees,
+        })
+    }
+
+    fn rules(f: &TaskFields, _: Option<i32>, r: &mut Refusals) {
+        r.check(check_text("input.title", &f.title, TASK_TITLE_MAX));
+        r.check(check_length("input.description", f.description.as_ref(), TASK_DESCRIPTION_MAX));
+        if let Err(message) = parse_time_zone(&f.time_zone) {
+            r.refuse("input.timeZone", message);
+        }
+        if f.assigned_by_organization.is_some() && f.assigned_by_official.is_some() {
+            r.refuse("input.assignedBy", "name an organization or an official, not both");
+        }
+        if f.assignees.iter().any(|a| a.organization.is_some() == a.official.is_some()) {
+            r.refuse("input.assignees", "each names an organization or an official");
+        }
+        r.check(checked_assignees(&f.parties()));
+    }
+
+    async fn check(txn: &DatabaseTransaction, f: &TaskFields, _: Option<i32>) -> AppResult<()> {
+        check_exists::<conference::Entity>(txn, "input.conference", f.conference, "conference").await?;
+        check_exists::<directive::Entity>(txn, "input.directive", f.directive, "directive").await?;
+        let by = "input.assignedBy";
+        check_exists::<organization::Entity>(txn, by, f.assigned_by_organization, "organization").await?;
+        check_exists::<official::Entity>(txn, by, f.assigned_by_official, "official").await?;
+        for (i, party) in f.parties().into_iter().enumerate() {
+            check_party(txn, party, &format!("input.assignees[{i}]")).await?;
+        }
+        Ok(())
+    }
+
+    fn model(f: &TaskFields) -> task::Model {
+        task::Model {
+            id: 0,
+            key: f.key.clone(),
+            title: f.title.trim().to_owned(),
+            description: f.description.clone(),
+            search_folded: task_text(&f.title, f.description.as_deref()),
+            status: f.status.as_str().to_owned(),
+            due_on: f.due_on,
+            time_zone: f.time_zone.clone(),
+            conference_id: f.conference,
+            assigned_by_organization_id: f.assigned_by_organization,
+            assigned_by_official_id: f.assigned_by_official,
+            directive_id: f.directive,
+            version: 0,
+        }
+    }
+
+    async fn write_children(txn: &DatabaseTransaction, id: i32, f: &TaskFields) -> AppResult<()> {
+        let stored: Vec<(Option<i32>, Option<i32>)> = task_assignee::Entity::find()
+            .filter(task_assignee::Column::TaskId.eq(id))
+            .order_by_asc(task_assignee::Column::Id)
+            .all(txn)
+            .await?
+            .into_iter()
+            .map(|a| (a.organization_id, a.official_id))
+            .collect();
+        let wanted: Vec<(Option<i32>, Option<i32>)> =
+            f.assignees.iter().map(|a| (a.organization, a.official)).collect();
+        // Rewriting unchanged assignments would drop their citations.
+        if stored != wanted {
+            super::task::replace_assignees(txn, id, &f.parties()).await?;
+        }
+        Ok(())
+    }
+
+    fn search_entry(f: &TaskFields) -> Option<(SearchType, String)> {
+        Some((SearchType::Task, task_text(&f.title, f.description.as_deref())))
+    }
+}
+
+/// The longest title of a task, in characters.
+pub const TASK_TITLE_MAX: usize = 2000;
+/// The longest description of a task, in characters.
+pub const TASK_DESCRIPTION_MAX: usize = 20_000;
+
+/// The text a task is found by: its title and description, folded.
+pub fn task_text(title: &str, description: Option<&str>) -> String {
+    search_form(&format!("{} {}", title.trim(), description.unwrap_or("")))
 }

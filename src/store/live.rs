@@ -36,7 +36,7 @@ pub async fn changes_after(db: &DatabaseConnection, after: i32, limit: u64) -> A
 /// The changes with these ids, oldest first.
 pub async fn changes_by_ids(db: &DatabaseConnection, ids: &[i32]) -> AppResult<Vec<change::Model>> {
     Ok(change::Entity::find()
-        .filter(change::Column::Id.is_in(ids.iter().copied()))
+        .filter(super::any_of(db.get_database_backend(), change::Column::Id, ids.iter().copied()))
         .order_by_asc(change::Column::Id)
         .all(db)
         .await?)
@@ -50,7 +50,7 @@ pub async fn tasks_matching(
 ) -> AppResult<HashSet<i32>> {
     let mut select = task::Entity::find().select_only().column(task::Column::Id).filter(filter.condition());
     if let Some(ids) = among {
-        select = select.filter(task::Column::Id.is_in(ids.iter().copied()));
+        select = select.filter(super::any_of(db.get_database_backend(), task::Column::Id, ids.iter().copied()));
     }
     Ok(select.into_tuple::<i32>().all(db).await?.into_iter().collect())
 }
@@ -67,7 +67,7 @@ pub async fn conferences_matching(
     }
     let mut select = conference::Entity::find().select_only().column(conference::Column::Id).filter(filter.condition());
     if let Some(ids) = among {
-        select = select.filter(conference::Column::Id.is_in(ids.iter().copied()));
+        select = select.filter(super::any_of(db.get_database_backend(), conference::Column::Id, ids.iter().copied()));
     }
     Ok(select.into_tuple::<i32>().all(db).await?.into_iter().collect())
 }
@@ -83,7 +83,7 @@ pub async fn owed_tasks_due_by(
     let owed = [TaskStatus::Open, TaskStatus::InProgress].map(|s| s.as_str());
     let mut select = task::Entity::find();
     if let Some(ids) = among {
-        select = select.filter(task::Column::Id.is_in(ids.iter().copied()));
+        select = select.filter(super::any_of(db.get_database_backend(), task::Column::Id, ids.iter().copied()));
     }
     Ok(select
         .filter(filter.condition())

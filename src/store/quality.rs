@@ -529,7 +529,7 @@ where
     E: EntityTrait,
 {
     Ok(E::find()
-        .filter(id.is_in(ids))
+        .filter(super::any_of(db.get_database_backend(), id, ids))
         .select_only()
         .column(id)
         .column(name)

@@ -11,53 +11,27 @@ use crate::domain::text::{search_form, search_terms};
 use crate::error::{AppError, AppResult};
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement, Value};
 
-/// The kinds of node search finds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, async_graphql::Enum)]
-pub enum SearchType {
-    /// Officials, by name.
-    Official,
-    /// Organizations, by name and short name.
-    Organization,
-    /// Posts, by title.
-    Post,
-    /// Directives, by code however written, "kind number" ("Đề án 06") and title.
-    Directive,
-    /// Conferences, by title and venue.
-    Conference,
-    /// Tasks, by title and description.
-    Task,
+pub use crate::domain::node::SearchType;
+
+/// The code of a type in the row id; the migration that creates the index uses the same codes.
+fn code(node_type: SearchType) -> i64 {
+    match node_type {
+        SearchType::Official => 1,
+        SearchType::Organization => 2,
+        SearchType::Post => 3,
+        SearchType::Directive => 4,
+        SearchType::Conference => 5,
+        SearchType::Task => 6,
+    }
 }
 
-impl SearchType {
-    const ALL: [SearchType; 6] = [
-        SearchType::Official,
-        SearchType::Organization,
-        SearchType::Post,
-        SearchType::Directive,
-        SearchType::Conference,
-        SearchType::Task,
-    ];
-
-    /// The code in the row id; the migration that creates the index uses the same codes.
-    fn code(self) -> i64 {
-        match self {
-            SearchType::Official => 1,
-            SearchType::Organization => 2,
-            SearchType::Post => 3,
-            SearchType::Directive => 4,
-            SearchType::Conference => 5,
-            SearchType::Task => 6,
-        }
-    }
-
-    fn from_code(code: i64) -> Option<Self> {
-        Self::ALL.into_iter().find(|t| t.code() == code)
-    }
+fn from_code(value: i64) -> Option<SearchType> {
+    SearchType::ALL.into_iter().find(|t| code(*t) == value)
 }
 
 /// The row id of a node in the index.
 fn row_id(node_type: SearchType, id: i32) -> i64 {
-    i64::from(id) * 8 + node_type.code()
+    i64::from(id) * 8 + code(node_type)
 }
 
 /// One search result.
@@ -181,11 +155,8 @@ pub async fn search(db: &impl ConnectionTrait, query: &str, types: &[SearchType]
         return Err(AppError::bad_input("text", "the search text may have at most 16 words"));
     }
     let backend = db.get_database_backend();
-    let codes: Vec<i64> = if types.is_empty() {
-        SearchType::ALL.map(SearchType::code).to_vec()
-    } else {
-        types.iter().map(|t| t.code()).collect()
-    };
+    let codes: Vec<i64> =
+        if types.is_empty() { SearchType::ALL.map(code).to_vec() } else { types.iter().map(|t| code(*t)).collect() };
     let code_list = codes.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
     let (sql, value): (String, Value) = match backend {
         DatabaseBackend::Postgres => {
@@ -219,13 +190,13 @@ pub async fn search(db: &impl ConnectionTrait, query: &str, types: &[SearchType]
     for row in rows {
         let rowid: i64 = row.try_get("", "rowid")?;
         let text: String = row.try_get("", "text")?;
-        let (Some(node_type), Ok(id)) = (SearchType::from_code(rowid % 8), i32::try_from(rowid / 8)) else {
+        let (Some(node_type), Ok(id)) = (from_code(rowid % 8), i32::try_from(rowid / 8)) else {
             continue;
         };
         hits.push(Hit { node_type, id, score: relevance(&text, &tokens) + phrase_bonus(&text, &phrase) });
     }
     hits.sort_by(|a, b| {
-        b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)).then(a.node_type.code().cmp(&b.node_type.code()))
+        b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)).then(code(a.node_type).cmp(&code(b.node_type)))
     });
     Ok(hits)
 }
@@ -238,7 +209,7 @@ mod tests {
     fn row_ids_keep_type_and_id_apart() {
         for t in SearchType::ALL {
             let row = row_id(t, 12345);
-            assert_eq!(SearchType::from_code(row % 8), Some(t));
+            assert_eq!(from_code(row % 8), Some(t));
             assert_eq!(row / 8, 12345);
         }
     }

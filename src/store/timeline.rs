@@ -174,7 +174,7 @@ impl Builder<'_> {
     async fn tenures(&mut self, db: &DatabaseConnection, tenures: Vec<tenure::Model>) -> AppResult<()> {
         let post_ids: BTreeSet<i32> = tenures.iter().map(|t| t.post_id).collect();
         let posts: HashMap<i32, post::Model> = post::Entity::find()
-            .filter(post::Column::Id.is_in(post_ids))
+            .filter(super::any_of(db.get_database_backend(), post::Column::Id, post_ids))
             .all(db)
             .await?
             .into_iter()
@@ -182,7 +182,7 @@ impl Builder<'_> {
             .collect();
         let official_ids: BTreeSet<i32> = tenures.iter().map(|t| t.official_id).collect();
         let officials: HashMap<i32, String> = official::Entity::find()
-            .filter(official::Column::Id.is_in(official_ids))
+            .filter(super::any_of(db.get_database_backend(), official::Column::Id, official_ids))
             .all(db)
             .await?
             .into_iter()
@@ -206,7 +206,10 @@ impl Builder<'_> {
     async fn tasks(&mut self, db: &DatabaseConnection, tasks: Vec<task::Model>) -> AppResult<()> {
         let conferences = conferences_of(db, &tasks).await?;
         let task_ids: Vec<i32> = tasks.iter().map(|t| t.id).collect();
-        let updates = task_update::Entity::find().filter(task_update::Column::TaskId.is_in(task_ids)).all(db).await?;
+        let updates = task_update::Entity::find()
+            .filter(super::any_of(db.get_database_backend(), task_update::Column::TaskId, task_ids))
+            .all(db)
+            .await?;
         let titles: HashMap<i32, &str> = tasks.iter().map(|t| (t.id, t.title.as_str())).collect();
         for u in updates {
             let title = titles.get(&u.task_id).copied().unwrap_or("?");
@@ -254,7 +257,10 @@ impl Builder<'_> {
             .await?
             .into_iter()
             .collect();
-        let tasks = task::Entity::find().filter(task::Column::Id.is_in(task_ids)).all(db).await?;
+        let tasks = task::Entity::find()
+            .filter(super::any_of(db.get_database_backend(), task::Column::Id, task_ids))
+            .all(db)
+            .await?;
         self.tasks(db, tasks).await
     }
 }
@@ -270,7 +276,7 @@ pub async fn timeline(db: &DatabaseConnection, subject: Subject, window: &Window
                 *chaired.entry(p.conference_id).or_default() |= p.role == ParticipationRole::Chair.as_str();
             }
             let conferences = conference::Entity::find()
-                .filter(conference::Column::Id.is_in(chaired.keys().copied()))
+                .filter(super::any_of(db.get_database_backend(), conference::Column::Id, chaired.keys().copied()))
                 .all(db)
                 .await?;
             for c in &conferences {
@@ -300,33 +306,55 @@ pub async fn timeline(db: &DatabaseConnection, subject: Subject, window: &Window
                 vec![id]
             };
             let conference_ids: BTreeSet<i32> = conference_organizer::Entity::find()
-                .filter(conference_organizer::Column::OrganizationId.is_in(ids.clone()))
+                .filter(super::any_of(
+                    db.get_database_backend(),
+                    conference_organizer::Column::OrganizationId,
+                    ids.clone(),
+                ))
                 .all(db)
                 .await?
                 .into_iter()
                 .map(|l| l.conference_id)
                 .collect();
-            for c in conference::Entity::find().filter(conference::Column::Id.is_in(conference_ids)).all(db).await? {
+            for c in conference::Entity::find()
+                .filter(super::any_of(db.get_database_backend(), conference::Column::Id, conference_ids))
+                .all(db)
+                .await?
+            {
                 b.conference(TimelineKind::ConferenceOrganized, "Organized", &c);
             }
-            for d in directive::Entity::find().filter(directive::Column::IssuerId.is_in(ids.clone())).all(db).await? {
+            for d in directive::Entity::find()
+                .filter(super::any_of(db.get_database_backend(), directive::Column::IssuerId, ids.clone()))
+                .all(db)
+                .await?
+            {
                 issued(&mut b, &d);
             }
             let post_ids: Vec<i32> = post::Entity::find()
-                .filter(post::Column::OrganizationId.is_in(ids.clone()))
+                .filter(super::any_of(db.get_database_backend(), post::Column::OrganizationId, ids.clone()))
                 .select_only()
                 .column(post::Column::Id)
                 .into_tuple()
                 .all(db)
                 .await?;
-            let tenures = tenure::Entity::find().filter(tenure::Column::PostId.is_in(post_ids)).all(db).await?;
+            let tenures = tenure::Entity::find()
+                .filter(super::any_of(db.get_database_backend(), tenure::Column::PostId, post_ids))
+                .all(db)
+                .await?;
             b.tenures(db, tenures).await?;
             b.tasks_of_assignees(
                 db,
-                sea_orm::Condition::all().add(task_assignee::Column::OrganizationId.is_in(ids.clone())),
+                sea_orm::Condition::all().add(super::any_of(
+                    db.get_database_backend(),
+                    task_assignee::Column::OrganizationId,
+                    ids.clone(),
+                )),
             )
             .await?;
-            let given = task::Entity::find().filter(task::Column::AssignedByOrganizationId.is_in(ids)).all(db).await?;
+            let given = task::Entity::find()
+                .filter(super::any_of(db.get_database_backend(), task::Column::AssignedByOrganizationId, ids))
+                .all(db)
+                .await?;
             b.tasks_given(db, given).await?;
         }
         Subject::Post(id) => {
@@ -347,7 +375,11 @@ pub async fn timeline(db: &DatabaseConnection, subject: Subject, window: &Window
                 .map(|l| l.conference_id)
                 .collect();
             let ids: BTreeSet<i32> = links.iter().map(|l| l.conference_id).collect();
-            for c in conference::Entity::find().filter(conference::Column::Id.is_in(ids)).all(db).await? {
+            for c in conference::Entity::find()
+                .filter(super::any_of(db.get_database_backend(), conference::Column::Id, ids))
+                .all(db)
+                .await?
+            {
                 if reviewed.contains(&c.id) {
                     b.conference(TimelineKind::DirectiveReviewed, "Reviewed at", &c);
                 } else {
@@ -359,7 +391,11 @@ pub async fn timeline(db: &DatabaseConnection, subject: Subject, window: &Window
         }
         Subject::Area(id) => {
             let areas = area_and_descendants(db, id).await?;
-            for c in conference::Entity::find().filter(conference::Column::AreaId.is_in(areas)).all(db).await? {
+            for c in conference::Entity::find()
+                .filter(super::any_of(db.get_database_backend(), conference::Column::AreaId, areas))
+                .all(db)
+                .await?
+            {
                 b.conference(TimelineKind::ConferenceHeld, "Held", &c);
             }
         }
@@ -372,7 +408,10 @@ pub async fn timeline(db: &DatabaseConnection, subject: Subject, window: &Window
 /// The conferences the tasks were assigned at, by id.
 async fn conferences_of(db: &DatabaseConnection, tasks: &[task::Model]) -> AppResult<HashMap<i32, conference::Model>> {
     let ids: BTreeSet<i32> = tasks.iter().filter_map(|t| t.conference_id).collect();
-    let found = conference::Entity::find().filter(conference::Column::Id.is_in(ids)).all(db).await?;
+    let found = conference::Entity::find()
+        .filter(super::any_of(db.get_database_backend(), conference::Column::Id, ids))
+        .all(db)
+        .await?;
     Ok(found.into_iter().map(|c| (c.id, c)).collect())
 }
 

@@ -186,7 +186,7 @@ async fn check_q2_and_q5(address: &str, db: &DatabaseConnection) {
         + tenures.iter().filter(|t| t.started_on.is_some()).count()
         + tenures.iter().filter(|t| t.ended_on.is_some()).count()
         + given.iter().filter(|t| t.conference_id.is_some()).count();
-    let id = govtrail::graphql::ids::encode(govtrail::graphql::ids::NodeKind::Official, *official);
+    let id = govtrail::graphql::ids::encode(govtrail::graphql::ids::NodeType::Official, *official);
     let (total, entries) = all_pages(address, Q2, "timeline", json!({ "official": id, "first": 25 })).await;
     assert_eq!(total as usize, expected);
     assert_eq!(entries.len(), expected);

@@ -121,7 +121,10 @@ pub async fn spawn(setup: Setup) -> TestApp {
     let setup_db = database::open(&database_url).await.expect("database");
     if let Some(json) = &setup.dataset {
         let parsed = dataset::parse_dataset(json).map_err(|e| e.message()).expect("dataset parses");
-        dataset::import_dataset(&setup_db, &parsed).await.map_err(|e| e.message()).expect("dataset imports");
+        dataset::import(&setup_db, &parsed, dataset::Mode::Write, None)
+            .await
+            .map_err(|e| e.message())
+            .expect("dataset imports");
     }
     setup_db.close().await.expect("close");
     let statements = Arc::new(std::sync::Mutex::new(Vec::new()));

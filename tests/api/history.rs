@@ -151,7 +151,7 @@ async fn the_demo_has_its_gaps_flagged() {
 #[tokio::test]
 async fn data_issues_page_through_every_issue_once_in_order() {
     use entity::*;
-    use govtrail::graphql::ids::{NodeKind, decode};
+    use govtrail::graphql::ids::{NodeType, decode};
     use sea_orm::EntityTrait;
     use std::collections::{BTreeMap, HashSet};
 
@@ -168,15 +168,15 @@ async fn data_issues_page_through_every_issue_once_in_order() {
     ];
     // The order of the nodes within a kind: tenures, organizations, posts, conferences,
     // participations, directives, tasks.
-    let rank = |kind: NodeKind| {
+    let rank = |kind: NodeType| {
         [
-            NodeKind::Tenure,
-            NodeKind::Organization,
-            NodeKind::Post,
-            NodeKind::Conference,
-            NodeKind::Participation,
-            NodeKind::Directive,
-            NodeKind::Task,
+            NodeType::Tenure,
+            NodeType::Organization,
+            NodeType::Post,
+            NodeType::Conference,
+            NodeType::Participation,
+            NodeType::Directive,
+            NodeType::Task,
         ]
         .iter()
         .position(|k| *k == kind)
@@ -227,24 +227,24 @@ async fn data_issues_page_through_every_issue_once_in_order() {
     expected.insert((4, None), tasks.iter().filter(|t| !assigned.contains(&t.id)).count());
     let tenures = tenure::Entity::find().all(&db).await.unwrap().into_iter().map(|t| t.id).collect();
     let directives = directive::Entity::find().all(&db).await.unwrap().into_iter().map(|d| d.id).collect();
-    expected.insert((5, Some(rank(NodeKind::Tenure))), uncited("TENURE", tenures));
+    expected.insert((5, Some(rank(NodeType::Tenure))), uncited("TENURE", tenures));
     expected.insert(
-        (5, Some(rank(NodeKind::Conference))),
+        (5, Some(rank(NodeType::Conference))),
         uncited("CONFERENCE", conferences.iter().map(|c| c.id).collect()),
     );
     expected.insert(
-        (5, Some(rank(NodeKind::Participation))),
+        (5, Some(rank(NodeType::Participation))),
         uncited("PARTICIPATION", participations.iter().map(|p| p.id).collect()),
     );
-    expected.insert((5, Some(rank(NodeKind::Directive))), uncited("DIRECTIVE", directives));
-    expected.insert((5, Some(rank(NodeKind::Task))), uncited("TASK", tasks.iter().map(|t| t.id).collect()));
+    expected.insert((5, Some(rank(NodeType::Directive))), uncited("DIRECTIVE", directives));
+    expected.insert((5, Some(rank(NodeType::Task))), uncited("TASK", tasks.iter().map(|t| t.id).collect()));
     let mut found: BTreeMap<(usize, Option<usize>), usize> = expected.keys().map(|k| (*k, 0)).collect();
     for (kind, involved) in seen.iter().filter(|(kind, _)| *kind >= 2) {
         let key = (*kind, (*kind == 5).then_some(involved[0].0));
         *found.entry(key).or_default() += 1;
     }
     assert_eq!(found, expected);
-    assert!(expected[&(5, Some(rank(NodeKind::Participation)))] > 37, "the unsourced facts span several pages");
+    assert!(expected[&(5, Some(rank(NodeType::Participation)))] > 37, "the unsourced facts span several pages");
 
     let mut by_kind = 0;
     for kind in kinds {

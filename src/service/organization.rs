@@ -1,0 +1,135 @@
+//! Organizations as the shared write path edits them: their fields, rules (a life with an
+//! end, a successor only once ended) and row.
+
+use super::record::{Editable, Refusals, check_exists, check_optional_text, check_period, check_text};
+use crate::domain::node::NodeType;
+use crate::domain::node::SearchType;
+use crate::domain::partial_date::PartialDate;
+use crate::domain::text::search_form;
+use crate::domain::vocabulary::*;
+use crate::error::{AppError, AppResult};
+use entity::*;
+use sea_orm::DatabaseTransaction;
+use serde::{Deserialize, Serialize};
+
+use super::kinds::check_nesting;
+
+/// The fields of an organization.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OrganizationFields {
+    /// The dataset key.
+    pub key: String,
+    /// The full name.
+    pub name: String,
+    /// The short name.
+    #[serde(default)]
+    pub short_name: Option<String>,
+    /// What kind of body it is.
+    pub kind: OrganizationKind,
+    /// The body it belongs to.
+    #[serde(default)]
+    pub parent: Option<i32>,
+    /// The area it serves.
+    #[serde(default)]
+    pub area: Option<i32>,
+    /// When it was founded.
+    #[serde(default)]
+    pub started_on: Option<PartialDate>,
+    /// When it ended.
+    #[serde(default)]
+    pub ended_on: Option<PartialDate>,
+    /// How it ended.
+    #[serde(default)]
+    pub ended_as: Option<OrganizationEnd>,
+    /// The body that took over its work.
+    #[serde(default)]
+    pub successor: Option<i32>,
+}
+
+/// Organizations.
+pub struct Organization;
+
+impl Editable for Organization {
+    const NODE: NodeType = NodeType::Organization;
+    const REFERENCES: &'static [(&'static str, NodeType)] =
+        &[("parent", NodeType::Organization), ("area", NodeType::Area), ("successor", NodeType::Organization)];
+    fn key(f: &mut Self::Fields) -> Option<(&mut String, &str)> {
+        Some((&mut f.key, &f.name))
+    }
+    type Entity = organization::Entity;
+    type Fields = OrganizationFields;
+
+    fn columns() -> (organization::Column, organization::Column, Option<organization::Column>) {
+        (organization::Column::Id, organization::Column::Version, Some(organization::Column::Key))
+    }
+
+    async fn fields(_: &DatabaseTransaction, row: &organization::Model) -> AppResult<OrganizationFields> {
+        let stored = || AppError::internal("stored organization value");
+        Ok(OrganizationFields {
+            key: row.key.clone(),
+            name: row.name.clone(),
+            short_name: row.short_name.clone(),
+            kind: OrganizationKind::parse(&row.kind).ok_or_else(stored)?,
+            parent: row.parent_id,
+            area: row.area_id,
+            started_on: row.started_on.as_deref().map(str::parse).transpose().map_err(|_| stored())?,
+            ended_on: row.ended_on.as_deref().map(str::parse).transpose().map_err(|_| stored())?,
+            ended_as: row.ended_as.as_deref().map(|e| OrganizationEnd::parse(e).ok_or_else(stored)).transpose()?,
+            successor: row.successor_id,
+        })
+    }
+
+    fn rules(f: &OrganizationFields, id: Option<i32>, r: &mut Refusals) {
+        r.check(check_text("input.name", &f.name, 300));
+        r.check(check_optional_text("input.shortName", f.short_name.as_ref(), 100));
+        r.check(check_period("input.endedOn", f.started_on, f.ended_on));
+        // How a body ended and who took over its work are facts of its end.
+        if f.ended_on.is_none() && f.ended_as.is_some() {
+            r.refuse("input.endedAs", "needs endedOn, the day it ended");
+        }
+        if f.ended_on.is_none() && f.successor.is_some() {
+            r.refuse("input.successor", "needs endedOn, the day it ended");
+        }
+        if f.successor.is_some() && f.successor == id {
+            r.refuse("input.successor", "an organization cannot succeed itself");
+        }
+    }
+
+    async fn check(txn: &DatabaseTransaction, f: &OrganizationFields, id: Option<i32>) -> AppResult<()> {
+        let parent_column = organization::Column::ParentId;
+        check_nesting::<organization::Entity>(txn, "input.parent", id, f.parent, parent_column, "organization").await?;
+        check_exists::<area::Entity>(txn, "input.area", f.area, "area").await?;
+        check_exists::<organization::Entity>(txn, "input.successor", f.successor, "organization").await
+    }
+
+    fn model(f: &OrganizationFields) -> organization::Model {
+        let folded = match &f.short_name {
+            Some(short) => search_form(&format!("{} {short}", f.name)),
+            None => search_form(&f.name),
+        };
+        organization::Model {
+            id: 0,
+            key: f.key.clone(),
+            name: f.name.trim().to_owned(),
+            short_name: f.short_name.clone(),
+            name_folded: folded,
+            kind: f.kind.as_str().to_owned(),
+            parent_id: f.parent,
+            area_id: f.area,
+            started_on: f.started_on.map(|d| d.to_string()),
+            ended_on: f.ended_on.map(|d| d.to_string()),
+            successor_id: f.successor,
+            ended_as: f.ended_as.map(|e| e.as_str().to_owned()),
+            version: 0,
+        }
+    }
+
+    fn search_entry(f: &OrganizationFields) -> Option<(SearchType, String)> {
+        let text = match &f.short_name {
+            Some(short) => format!("{} {short}", f.name),
+            None => f.name.clone(),
+        };
+        Some((SearchType::Organization, search_form(&text)))
+    }
+}
