@@ -90,10 +90,7 @@ impl NodeQuery {
         if ids.len() > 100 {
             return Err(crate::error::AppError::bad_input("ids", "at most 100 ids at once").into());
         }
-        let mut found = Vec::with_capacity(ids.len());
-        for id in &ids {
-            found.push(find(ctx, id).await?);
-        }
-        Ok(found)
+        // Looked up together, so that the loaders batch them into one statement per type.
+        futures::future::try_join_all(ids.iter().map(|id| find(ctx, id))).await
     }
 }

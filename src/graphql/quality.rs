@@ -27,8 +27,8 @@ impl DataIssue {
 
     /// The nodes involved (the post and its overlapping tenures, the task without a due date, ...).
     async fn nodes(&self, ctx: &Context<'_>) -> Result<Vec<Node>> {
-        let mut found = Vec::with_capacity(self.0.nodes.len());
-        for involved in &self.0.nodes {
+        // Looked up together, so that the loaders batch them into one statement per type.
+        let found = futures::future::try_join_all(self.0.nodes.iter().map(|involved| {
             let (kind, id) = match *involved {
                 Involved::Tenure(id) => (NodeType::Tenure, id),
                 Involved::Organization(id) => (NodeType::Organization, id),
@@ -38,9 +38,10 @@ impl DataIssue {
                 Involved::Directive(id) => (NodeType::Directive, id),
                 Involved::Task(id) => (NodeType::Task, id),
             };
-            found.extend(find_row(ctx, kind, id).await?);
-        }
-        Ok(found)
+            find_row(ctx, kind, id)
+        }))
+        .await?;
+        Ok(found.into_iter().flatten().collect())
     }
 }
 

@@ -73,3 +73,26 @@ async fn a_level_of_thousands_of_nodes_is_one_statement() {
     assert_eq!(buckets.len(), 2500);
     assert!(buckets.iter().all(|b| b["total"] == 1 && b["key"][0]["node"]["name"].is_string()));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nodes_by_id_are_looked_up_together() {
+    let setup = Setup { dataset: Some(large_dataset(60).to_string()), ..Setup::default() };
+    let app = spawn(setup).await;
+    let page = app.data("{ conferences(first: 50) { edges { node { id chairs { id } } } } }", json!({})).await;
+    let mut ids: Vec<Value> = Vec::new();
+    for conference in nodes(&page["conferences"]) {
+        ids.push(conference["id"].clone());
+        ids.extend(conference["chairs"].as_array().unwrap().iter().map(|c| c["id"].clone()));
+    }
+    assert_eq!(ids.len(), 150);
+    let query = "query($ids: [ID!]!) { nodes(ids: $ids) { ... on Conference { title } ... on Official { name } } }";
+    let some = app.statements_for(query, json!({ "ids": &ids[..6] })).await;
+    let many = app.statements_for(query, json!({ "ids": &ids[..100] })).await;
+    // One statement per type of node, however many ids.
+    assert_eq!(some.len(), 2, "{some:#?}");
+    assert_eq!(many.len(), 2, "{many:#?}");
+    let data = app.data(query, json!({ "ids": &ids[..100] })).await;
+    let found = data["nodes"].as_array().unwrap();
+    assert_eq!(found.len(), 100);
+    assert!(found.iter().all(|n| n["title"].is_string() || n["name"].is_string()));
+}
