@@ -29,7 +29,7 @@ impl Area {
         #[graphql(desc = "How many from the start (at most 100; 20 when no size is given).")] first: Option<i32>,
         #[graphql(desc = "Start after this cursor.")] after: Option<String>,
     ) -> Result<super::history::ChangeConnection> {
-        super::history::history_of(ctx, crate::domain::node::NodeType::Area.name(), self.0.id, first, after).await
+        super::history::history_of(ctx, NodeType::Area, self.0.id, first, after).await
     }
 
     /// The global id.

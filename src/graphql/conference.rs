@@ -54,7 +54,7 @@ impl Conference {
         #[graphql(desc = "How many from the start (at most 100; 20 when no size is given).")] first: Option<i32>,
         #[graphql(desc = "Start after this cursor.")] after: Option<String>,
     ) -> Result<super::history::ChangeConnection> {
-        super::history::history_of(ctx, crate::domain::node::NodeType::Conference.name(), self.0.id, first, after).await
+        super::history::history_of(ctx, NodeType::Conference, self.0.id, first, after).await
     }
 
     /// The global id.
@@ -198,8 +198,7 @@ impl Participation {
         #[graphql(desc = "How many from the start (at most 100; 20 when no size is given).")] first: Option<i32>,
         #[graphql(desc = "Start after this cursor.")] after: Option<String>,
     ) -> Result<super::history::ChangeConnection> {
-        super::history::history_of(ctx, crate::domain::node::NodeType::Participation.name(), self.0.id, first, after)
-            .await
+        super::history::history_of(ctx, NodeType::Participation, self.0.id, first, after).await
     }
 
     /// The global id.

@@ -97,14 +97,16 @@ impl Change {
 /// The history of one node, newest first.
 pub(crate) async fn history_of(
     ctx: &Context<'_>,
-    node_type: &str,
+    node: NodeType,
     id: i32,
     first: Option<i32>,
     after: Option<String>,
 ) -> Result<ChangeConnection> {
-    let page = page_request(first, after, None, None)?;
-    let rows = lists::changes(db(ctx)?, node_type, id, &page).await?;
-    Ok(ChangeConnection(Parts::from_page(rows, Change)))
+    page_request(first, after.clone(), None, None)?;
+    let key = super::loaders::NodeHistory { node, id, first, after };
+    let page = super::load_one(ctx, key).await?.ok_or_else(|| AppError::internal("a history page went missing"))?;
+    super::spend(ctx, page.items.len()).await?;
+    Ok(ChangeConnection(Parts::from_page(page, Change)))
 }
 
 connection!(ChangeConnection, ChangeEdge, Change, "change", "changes");

@@ -186,3 +186,38 @@ impl Loader<Citations> for Loaders {
         Ok(grouped)
     }
 }
+
+/// A page of the history of one node. The nodes of one type that ask for the same page load
+/// together, one statement for them all (`store::lists::changes_of_each`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct NodeHistory {
+    /// The type of the node.
+    pub node: crate::domain::node::NodeType,
+    /// Its row id.
+    pub id: i32,
+    /// How many changes from the newest.
+    pub first: Option<i32>,
+    /// Start after this cursor.
+    pub after: Option<String>,
+}
+
+impl Loader<NodeHistory> for Loaders {
+    type Value = crate::store::page::Page<change::Model>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[NodeHistory]) -> Result<HashMap<NodeHistory, Self::Value>, AppError> {
+        type Same = (crate::domain::node::NodeType, Option<i32>, Option<String>);
+        let mut groups: HashMap<Same, Vec<i32>> = HashMap::new();
+        for key in keys {
+            groups.entry((key.node, key.first, key.after.clone())).or_default().push(key.id);
+        }
+        let mut found = HashMap::new();
+        for ((node, first, after), ids) in groups {
+            let request = crate::store::page::PageRequest::new(first, after.clone(), None, None)?;
+            for (id, page) in crate::store::lists::changes_of_each(&self.db, node.name(), &ids, &request).await? {
+                found.insert(NodeHistory { node, id, first, after: after.clone() }, page);
+            }
+        }
+        Ok(found)
+    }
+}

@@ -137,7 +137,7 @@ impl Official {
         #[graphql(desc = "How many from the start (at most 100; 20 when no size is given).")] first: Option<i32>,
         #[graphql(desc = "Start after this cursor.")] after: Option<String>,
     ) -> Result<ChangeConnection> {
-        super::history::history_of(ctx, crate::domain::node::NodeType::Official.name(), self.0.id, first, after).await
+        super::history::history_of(ctx, NodeType::Official, self.0.id, first, after).await
     }
 }
 
@@ -156,7 +156,7 @@ impl Post {
         #[graphql(desc = "How many from the start (at most 100; 20 when no size is given).")] first: Option<i32>,
         #[graphql(desc = "Start after this cursor.")] after: Option<String>,
     ) -> Result<super::history::ChangeConnection> {
-        super::history::history_of(ctx, crate::domain::node::NodeType::Post.name(), self.0.id, first, after).await
+        super::history::history_of(ctx, NodeType::Post, self.0.id, first, after).await
     }
 
     /// The global id.
@@ -224,7 +224,7 @@ impl Tenure {
         #[graphql(desc = "How many from the start (at most 100; 20 when no size is given).")] first: Option<i32>,
         #[graphql(desc = "Start after this cursor.")] after: Option<String>,
     ) -> Result<super::history::ChangeConnection> {
-        super::history::history_of(ctx, crate::domain::node::NodeType::Tenure.name(), self.0.id, first, after).await
+        super::history::history_of(ctx, NodeType::Tenure, self.0.id, first, after).await
     }
 
     /// The global id.

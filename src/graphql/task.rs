@@ -206,7 +206,7 @@ impl Task {
         #[graphql(desc = "How many from the start (at most 100; 20 when no size is given).")] first: Option<i32>,
         #[graphql(desc = "Start after this cursor.")] after: Option<String>,
     ) -> Result<super::history::ChangeConnection> {
-        super::history::history_of(ctx, crate::domain::node::NodeType::Task.name(), self.0.id, first, after).await
+        super::history::history_of(ctx, NodeType::Task, self.0.id, first, after).await
     }
 }
 

@@ -355,3 +355,21 @@ pub async fn changes(
     let filter = ChangeFilter { node: Some((node_type.to_owned(), node_id)), ..ChangeFilter::default() };
     audit(db, &filter, page).await
 }
+
+/// A page of the history of each of several nodes of one type, newest first, in one statement.
+pub async fn changes_of_each(
+    db: &DatabaseConnection,
+    node_type: &str,
+    node_ids: &[i32],
+    page: &PageRequest,
+) -> AppResult<std::collections::HashMap<i32, Page<entity::change::Model>>> {
+    use entity::change::{Column as C, Entity, Model};
+    #[derive(Clone, Copy, Debug)]
+    struct Newest;
+    fn key(_: Newest) -> (Vec<SortKey>, fn(&Model) -> Vec<CursorValue>) {
+        (vec![SortKey::desc(C::Id.into_expr()).not_null()], |m| vec![m.id.into()])
+    }
+    let ordering = ordering("change", &[Newest], key, (C::Id.into_expr(), |m| m.id));
+    let select = Entity::find().filter(C::NodeType.eq(node_type));
+    super::page::fetch_each(db, select, (C::NodeId, |m: &Model| m.node_id), node_ids, &ordering, page, "after").await
+}

@@ -9,11 +9,15 @@ use crate::error::{AppError, AppResult};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, NullOrdering, Order, Query, SelectStatement};
+use sea_orm::sea_query::{
+    Alias, Asterisk, Condition, Expr, ExprTrait, NullOrdering, Order, Query, SelectStatement, WindowStatement,
+};
 use sea_orm::{
-    ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
+    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait, Select,
 };
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// The largest page a client may ask for.
 pub const MAX_PAGE_SIZE: i32 = 100;
@@ -199,6 +203,7 @@ impl CountQuery {
 }
 
 /// One page of rows with their cursors.
+#[derive(Clone, Debug)]
 pub struct Page<M> {
     /// The rows with their cursors, in order.
     pub items: Vec<(String, M)>,
@@ -308,6 +313,66 @@ where
     let (has_next_page, has_previous_page) =
         if request.forward { (more, came_from_cursor) } else { (came_from_cursor, more) };
     Ok(Page { items, has_next_page, has_previous_page, count })
+}
+
+/// Fetches the requested page of each group of rows of `select` (those whose `group` column is
+/// one of `groups`) in `ordering`, in one statement: the rows of each group are numbered in the
+/// ordering and the first `size + 1` of each kept, so a page per node of a list costs what one
+/// page does. Forward pages only (`first`/`after`), as nested lists ask for.
+pub async fn fetch_each<E>(
+    db: &impl ConnectionTrait,
+    select: Select<E>,
+    (group, group_of): (E::Column, fn(&E::Model) -> i32),
+    groups: &[i32],
+    ordering: &Ordering<E::Model>,
+    request: &PageRequest,
+    cursor_field: &str,
+) -> AppResult<HashMap<i32, Page<E::Model>>>
+where
+    E: EntityTrait,
+{
+    if !request.forward {
+        return Err(AppError::bad_input("last", "a nested list pages forwards: use first and after"));
+    }
+    let backend = db.get_database_backend();
+    let mut query = select.clone().filter(super::any_of(backend, group, groups.iter().copied()));
+    if let Some(cursor) = &request.cursor {
+        let values = decode_cursor(cursor, &ordering.name, ordering.keys.len(), cursor_field)?;
+        query = query.filter(beyond(&ordering.keys, values, true, backend));
+    }
+    let mut window = WindowStatement::partition_by((group.entity_name(), group));
+    for key in &ordering.keys {
+        let order = if key.descending { Order::Desc } else { Order::Asc };
+        match key.nullable {
+            true => window.order_by_expr_with_nulls(key.expr.clone(), order, NullOrdering::Last),
+            false => window.order_by_expr(key.expr.clone(), order),
+        };
+    }
+    let mut numbered = query.into_query();
+    numbered.expr_window_as(Expr::cust("ROW_NUMBER()"), window, Alias::new("place_in_group"));
+    let statement = Query::select()
+        .column(Asterisk)
+        .from_subquery(numbered, Alias::new("numbered"))
+        .and_where(Expr::col(Alias::new("place_in_group")).lte(request.size as i64 + 1))
+        .order_by(Alias::new("place_in_group"), Order::Asc)
+        .to_owned();
+    let rows = E::Model::find_by_statement(backend.build(&statement)).all(db).await?;
+    let mut grouped: HashMap<i32, Vec<E::Model>> = groups.iter().map(|g| (*g, Vec::new())).collect();
+    for row in rows {
+        grouped.entry(group_of(&row)).or_default().push(row);
+    }
+    let came_from_cursor = request.cursor.is_some();
+    Ok(grouped
+        .into_iter()
+        .map(|(id, mut rows)| {
+            let more = rows.len() as u64 > request.size;
+            rows.truncate(request.size as usize);
+            let items =
+                rows.into_iter().map(|row| (encode_cursor(&ordering.name, (ordering.values)(&row)), row)).collect();
+            let count = CountQuery(select.clone().filter(group.eq(id)).into_query());
+            (id, Page { items, has_next_page: more, has_previous_page: came_from_cursor, count })
+        })
+        .collect())
 }
 
 #[cfg(test)]

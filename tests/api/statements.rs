@@ -96,3 +96,54 @@ async fn nodes_by_id_are_looked_up_together() {
     assert_eq!(found.len(), 100);
     assert!(found.iter().all(|n| n["title"].is_string() || n["name"].is_string()));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_history_of_many_nodes_is_one_statement() {
+    let app = spawn_app().await;
+    let token = app.token("staff", govtrail::auth::Role::Editor).await;
+    let mut ids = Vec::new();
+    for i in 0..30 {
+        let created = app
+            .query_as(
+                &token,
+                "mutation($n: String!) { createOfficial(input: { name: $n }) { id } }",
+                json!({ "n": format!("Cán bộ {i}") }),
+            )
+            .await;
+        let id = created["data"]["createOfficial"]["id"].as_str().expect("created").to_owned();
+        for (version, name) in [(1, format!("Cán bộ {i} A")), (2, format!("Cán bộ {i} B"))] {
+            let update = "mutation($id: ID!, $v: Int!, $n: String!) { updateOfficial(id: $id, expectedVersion: $v, input: { name: $n }) { version } }";
+            let updated = app.query_as(&token, update, json!({ "id": id, "v": version, "n": name })).await;
+            assert_eq!(updated["data"]["updateOfficial"]["version"], version + 1, "{updated}");
+        }
+        ids.push(id);
+    }
+    let query = "query($ids: [ID!]!, $after: String) { nodes(ids: $ids) { ... on Official { name history(first: 2, after: $after) {
+        totalCount pageInfo { hasNextPage hasPreviousPage endCursor } edges { node { operation fields { after } } } } } } }";
+    let few = app.statements_for(query, json!({ "ids": &ids[..3] })).await;
+    let many = app.statements_for(query, json!({ "ids": &ids })).await;
+    // The officials, their histories, and one count a node (asked for here).
+    assert_eq!(few.len(), 2 + 3, "{few:#?}");
+    assert_eq!(many.len(), 2 + 30, "{many:#?}");
+    let data = app.data(query, json!({ "ids": &ids })).await;
+    for official in data["nodes"].as_array().unwrap() {
+        let history = &official["history"];
+        assert_eq!(history["totalCount"], 3);
+        assert_eq!(history["pageInfo"]["hasNextPage"], true);
+        let operations: Vec<&Value> =
+            history["edges"].as_array().unwrap().iter().map(|e| &e["node"]["operation"]).collect();
+        assert_eq!(operations, [&json!("updateOfficial"), &json!("updateOfficial")]);
+        assert_eq!(
+            history["edges"][0]["node"]["fields"][0]["after"],
+            json!(format!("\"{}\"", official["name"].as_str().unwrap()))
+        );
+    }
+    // The next page of one of them, from its cursor: the creation, and nothing after it.
+    let cursor = data["nodes"][4]["history"]["pageInfo"]["endCursor"].clone();
+    let next = app.data(query, json!({ "ids": [&ids[4]], "after": cursor })).await;
+    let history = &next["nodes"][0]["history"];
+    assert_eq!(history["edges"].as_array().unwrap().len(), 1);
+    assert_eq!(history["edges"][0]["node"]["operation"], "createOfficial");
+    assert_eq!(history["pageInfo"]["hasNextPage"], false);
+    assert_eq!(history["pageInfo"]["hasPreviousPage"], true);
+}
