@@ -1,6 +1,6 @@
 //! Typed configuration of the server, filled from flags and environment variables by the CLI.
 
-use crate::graphql::Clock;
+use crate::domain::time::Clock;
 use crate::limits::Limits;
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -143,3 +143,38 @@ mod tests {
         assert!(parse_time_zone("Asia/Hanoi_Typo").is_err());
     }
 }
+
+/// Where "now" comes from: the system clock, or a fixed instant (reproducible reports, tests).
+#[derive(Clone, Copy, Debug, Default)]
+pub enum Clock {
+    /// The system clock.
+    #[default]
+    System,
+    /// Always this instant.
+    Fixed(DateTime<Utc>),
+    /// Running from `from`, which it showed at `since` (a rehearsal of a day's end, a test).
+    Running {
+        /// The instant shown at `since`.
+        from: DateTime<Utc>,
+        /// When it showed `from`.
+        since: std::time::Instant,
+    },
+}
+
+impl Clock {
+    /// The current instant.
+    pub fn now(&self) -> DateTime<Utc> {
+        match self {
+            Clock::System => Utc::now(),
+            Clock::Fixed(instant) => *instant,
+            Clock::Running { from, since } => {
+                *from + chrono::Duration::from_std(since.elapsed()).unwrap_or_else(|_| chrono::Duration::zero())
+            }
+        }
+    }
+
+    /// Whether time passes on this clock (a fixed clock never reaches the next midnight).
+    pub fn advances(&self) -> bool {
+        !matches!(self, Clock::Fixed(_))
+    }
+}

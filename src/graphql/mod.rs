@@ -1,9 +1,15 @@
 //! The GraphQL API: one module per area of the domain, plus scalars, ids, pagination and the
 //! loaders behind every relation. Resolvers are thin: they read arguments, call the store or
 //! the domain rules, and wrap the results in the API's own types.
+//!
+//! Here: the schema and its roots, how engine errors get their codes, and the types every
+//! module shares; `context` holds what a resolver reads from its request, `batch` how relations
+//! are loaded and counted against the budget.
 
 pub mod area;
+mod batch;
 pub mod conference;
+mod context;
 pub mod dataset;
 pub mod directive;
 pub mod history;
@@ -23,21 +29,14 @@ pub mod subscription;
 pub mod task;
 pub mod timeline;
 
-use crate::error::{AppError, AppResult};
-use crate::service::record::Author;
-use async_graphql::dataloader::{DataLoader, Loader};
-use async_graphql::{Context, MergedObject, Schema};
-use chrono::{DateTime, Utc};
-use futures::future::BoxFuture;
-use futures::stream::{FuturesUnordered, Stream, StreamExt};
-use loaders::Loaders;
-use sea_orm::DatabaseConnection;
-use std::collections::HashMap;
-use std::future::Future;
-use std::hash::Hash;
+pub use batch::{Batches, prepare};
+pub(crate) use batch::{budget, load_list, load_many, load_one, spend};
+pub use context::{RequestState, WriteMark};
+pub(crate) use context::{author, db, note_write, set_given, state, vocabulary, writer};
+
+use crate::error::AppError;
+use async_graphql::{MergedObject, Schema};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::task::Poll;
 
 /// The root of every query.
 #[derive(MergedObject, Default)]
@@ -125,176 +124,6 @@ pub fn build_schema_with(options: &SchemaOptions) -> AppSchema {
     builder.finish()
 }
 
-/// Where "now" comes from: the system clock, or a fixed instant (reproducible reports, tests).
-#[derive(Clone, Copy, Debug, Default)]
-pub enum Clock {
-    /// The system clock.
-    #[default]
-    System,
-    /// Always this instant.
-    Fixed(DateTime<Utc>),
-    /// Running from `from`, which it showed at `since` (a rehearsal of a day's end, a test).
-    Running {
-        /// The instant shown at `since`.
-        from: DateTime<Utc>,
-        /// When it showed `from`.
-        since: std::time::Instant,
-    },
-}
-
-impl Clock {
-    /// The current instant.
-    pub fn now(&self) -> DateTime<Utc> {
-        match self {
-            Clock::System => Utc::now(),
-            Clock::Fixed(instant) => *instant,
-            Clock::Running { from, since } => {
-                *from + chrono::Duration::from_std(since.elapsed()).unwrap_or_else(|_| chrono::Duration::zero())
-            }
-        }
-    }
-
-    /// Whether time passes on this clock (a fixed clock never reaches the next midnight).
-    pub fn advances(&self) -> bool {
-        !matches!(self, Clock::Fixed(_))
-    }
-}
-
-/// What every request reads: the database, the clock, the loaders' batch window, the live
-/// changes and the metrics.
-#[derive(Clone)]
-pub struct RequestState {
-    /// The database.
-    pub db: DatabaseConnection,
-    /// The clock that "today" comes from.
-    pub clock: Clock,
-    /// How long loaders gather keys before one batched statement.
-    pub batch_window: std::time::Duration,
-    /// The database's changes as they commit, for subscriptions.
-    pub live: crate::live::ChangeHub,
-    /// The server's metrics.
-    pub metrics: std::sync::Arc<crate::metrics::Metrics>,
-    /// The most nodes one answer may hold ([`crate::limits::Budget`]).
-    pub max_nodes: usize,
-    /// The server's turns for heavy answers, shared by every request.
-    pub heavy: Arc<tokio::sync::Semaphore>,
-}
-
-/// Attaches the state, the caller's identity and a fresh loader to one request; its batches
-/// run where [`Batches::drive`] runs the request.
-pub fn prepare(
-    request: async_graphql::Request,
-    state: &RequestState,
-    identity: crate::auth::Identity,
-) -> (async_graphql::Request, Batches) {
-    let (request, batches) = with_state(request, state);
-    (request.data(identity), batches)
-}
-
-/// Attaches the state and a fresh loader (which batches, and caches nothing between events).
-fn with_state(request: async_graphql::Request, state: &RequestState) -> (async_graphql::Request, Batches) {
-    let (sender, receiver) = futures::channel::mpsc::unbounded();
-    let spawner = move |batch: BoxFuture<'static, ()>| {
-        // The receiver lives as long as the request it drives; a batch sent after that has
-        // nobody left to answer.
-        let _ = sender.unbounded_send(batch);
-    };
-    let budget = Arc::new(crate::limits::Budget::new(state.max_nodes, state.heavy.clone()));
-    let loader = DataLoader::new(Loaders { db: state.db.clone(), budget: budget.clone() }, spawner)
-        .delay(state.batch_window)
-        // The loader's default of 1,000 keys split a level of more keys into several statements
-        // (a `taskStats` of 2,394 assignees ran three).
-        .max_batch_size(crate::database::MAX_STATEMENT_VALUES);
-    let batches = Batches { incoming: receiver, running: FuturesUnordered::new(), budget: budget.clone() };
-    (request.data(state.clone()).data(loader).data(budget), batches)
-}
-
-/// The loaders' batches of one request, run on the request's own task: a batch starts when the
-/// request's resolvers can go no further, so it holds every key of their level, with no timer
-/// to wait for and no other thread to race.
-pub struct Batches {
-    incoming: futures::channel::mpsc::UnboundedReceiver<BoxFuture<'static, ()>>,
-    running: FuturesUnordered<BoxFuture<'static, ()>>,
-    /// What the request may still read; each event of a subscription starts afresh.
-    budget: Arc<crate::limits::Budget>,
-}
-
-impl Batches {
-    /// Polls the batches that have arrived or are under way; whether any made progress.
-    fn poll_batches(&mut self, cx: &mut std::task::Context<'_>) -> bool {
-        let mut progressed = false;
-        while let Poll::Ready(Some(batch)) = self.incoming.poll_next_unpin(cx) {
-            self.running.push(batch);
-            progressed = true;
-        }
-        while let Poll::Ready(Some(())) = self.running.poll_next_unpin(cx) {
-            progressed = true;
-        }
-        progressed
-    }
-
-    /// Polls `poll` until it is ready or waits on something other than itself; then runs the
-    /// batches, and again while they make progress.
-    fn step<T>(
-        &mut self,
-        cx: &mut std::task::Context<'_>,
-        mut poll: impl FnMut(&mut std::task::Context<'_>) -> Poll<T>,
-    ) -> Poll<T> {
-        let woken = Arc::new(WakeFlag { woken: AtomicBool::new(false), inner: cx.waker().clone() });
-        let waker = futures::task::waker(woken.clone());
-        loop {
-            // A list of many fields yields now and then, waking itself (FuturesUnordered does
-            // after 32 polls); such a wake means that more keys are on their way, so the work is
-            // polled again before a batch starts.
-            for _ in 0..10_000 {
-                woken.woken.store(false, Ordering::Release);
-                if let Poll::Ready(output) = poll(&mut std::task::Context::from_waker(&waker)) {
-                    return Poll::Ready(output);
-                }
-                if !woken.woken.load(Ordering::Acquire) {
-                    break;
-                }
-            }
-            if !self.poll_batches(cx) {
-                return Poll::Pending;
-            }
-        }
-    }
-
-    /// Runs `work` (a request's execution) and its batches to the end of `work`.
-    pub async fn drive<F: Future>(mut self, work: F) -> F::Output {
-        let mut work = std::pin::pin!(work);
-        std::future::poll_fn(move |cx| self.step(cx, |cx| work.as_mut().poll(cx))).await
-    }
-
-    /// Runs a stream of responses (a subscription) and its batches.
-    pub fn drive_stream<S>(mut self, mut stream: S) -> impl Stream<Item = S::Item> + Send
-    where
-        S: Stream + Unpin + Send,
-    {
-        futures::stream::poll_fn(move |cx| {
-            let polled = self.step(cx, |cx| stream.poll_next_unpin(cx));
-            if polled.is_ready() {
-                self.budget.reset();
-            }
-            polled
-        })
-    }
-}
-
-/// A waker that notes whether it was woken, and passes the wake on.
-struct WakeFlag {
-    woken: AtomicBool,
-    inner: std::task::Waker,
-}
-
-impl futures::task::ArcWake for WakeFlag {
-    fn wake_by_ref(arc_self: &Arc<Self>) {
-        arc_self.woken.store(true, Ordering::Release);
-        arc_self.inner.wake_by_ref();
-    }
-}
-
 /// Errors that reach a client without a code are the engine's own: depth and complexity get
 /// their LIMIT_EXCEEDED refusal, and the rest (a query that does not parse or validate, an
 /// argument of the wrong type) are the client's input.
@@ -318,69 +147,6 @@ pub fn code_engine_errors(response: &mut async_graphql::Response, limits: &crate
     }
 }
 
-pub(crate) fn state<'a>(ctx: &Context<'a>) -> AppResult<&'a RequestState> {
-    ctx.data::<RequestState>().map_err(|_| AppError::internal("request state missing"))
-}
-
-pub(crate) fn db<'a>(ctx: &Context<'a>) -> AppResult<&'a DatabaseConnection> {
-    Ok(&state(ctx)?.db)
-}
-
-fn loader<'a>(ctx: &Context<'a>) -> AppResult<&'a DataLoader<Loaders>> {
-    ctx.data::<DataLoader<Loaders>>().map_err(|_| AppError::internal("loader missing"))
-}
-
-/// What the request may still read.
-pub(crate) fn budget<'a>(ctx: &Context<'a>) -> AppResult<&'a crate::limits::Budget> {
-    ctx.data::<Arc<crate::limits::Budget>>().map(|b| b.as_ref()).map_err(|_| AppError::internal("budget missing"))
-}
-
-/// Counts `nodes` more nodes of the answer.
-pub(crate) async fn spend(ctx: &Context<'_>, nodes: usize) -> AppResult<()> {
-    budget(ctx)?.spend(nodes).await
-}
-
-/// Loads one value through the request's loader.
-pub(crate) async fn load_one<K>(ctx: &Context<'_>, key: K) -> AppResult<Option<<Loaders as Loader<K>>::Value>>
-where
-    K: Send + Sync + Hash + Eq + Clone + 'static,
-    Loaders: Loader<K, Error = AppError>,
-{
-    let found = loader(ctx)?.load_one(key).await?;
-    spend(ctx, usize::from(found.is_some())).await?;
-    Ok(found)
-}
-
-/// Loads the list behind a has-many key.
-pub(crate) async fn load_list<K, V>(ctx: &Context<'_>, key: K) -> AppResult<Vec<V>>
-where
-    K: Send + Sync + Hash + Eq + Clone + 'static,
-    V: Send + Sync + Clone + 'static,
-    Loaders: Loader<K, Value = Vec<V>, Error = AppError>,
-{
-    let list = loader(ctx)?.load_one(key).await?.unwrap_or_default();
-    spend(ctx, list.len()).await?;
-    Ok(list)
-}
-
-/// Loads several values, keeping the order of the keys and skipping missing ones.
-pub(crate) async fn load_many<K, V>(ctx: &Context<'_>, keys: Vec<K>) -> AppResult<Vec<V>>
-where
-    K: Send + Sync + Hash + Eq + Clone + 'static,
-    V: Send + Sync + Clone + 'static,
-    Loaders: Loader<K, Value = V, Error = AppError>,
-{
-    let mut found: HashMap<K, V> = loader(ctx)?.load_many(keys.clone()).await?;
-    let values: Vec<V> = keys.into_iter().filter_map(|k| found.remove(&k)).collect();
-    spend(ctx, values.len()).await?;
-    Ok(values)
-}
-
-/// Reads a stored vocabulary value; a value the code does not know is a fault of the data.
-pub(crate) fn vocabulary<T>(text: &str, parse: fn(&str) -> Option<T>) -> AppResult<T> {
-    parse(text).ok_or_else(|| AppError::internal(format!("unknown stored value {text}")))
-}
-
 /// What a deletion answers.
 #[derive(async_graphql::SimpleObject)]
 pub struct DeletePayload {
@@ -391,42 +157,3 @@ pub struct DeletePayload {
 /// What resolvers return: a failure is an [`AppError`], so that every error reaches the client
 /// through its coded conversion (a foreign error has no `?` into it but the ones written for it).
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
-
-/// The name of a caller allowed to write (EDITOR or above), and the time of the change.
-pub(crate) fn writer(ctx: &Context<'_>) -> AppResult<(String, DateTime<Utc>)> {
-    let identity = ctx.data::<crate::auth::Identity>().unwrap_or(&crate::auth::Identity::Anonymous);
-    let actor = identity.require(crate::auth::Role::Editor)?.to_owned();
-    note_write(ctx);
-    Ok((actor, state(ctx)?.clock.now()))
-}
-
-/// Sets `slot` to `value` when one is given (an update's field that was not left out).
-pub(crate) fn set_given<T>(slot: &mut T, value: Option<T>) {
-    if let Some(value) = value {
-        *slot = value;
-    }
-}
-
-/// The author of a change made by the current request through the current mutation.
-pub(crate) fn author<'a>(ctx: &'a Context<'_>, actor: &'a str, at: DateTime<Utc>) -> Author<'a> {
-    Author { actor, at, operation: ctx.field().name() }
-}
-
-/// Set on a request that may have written, so that its changes go to the subscriptions of
-/// this process as soon as it is answered (on SQLite; PostgreSQL announces them itself).
-#[derive(Clone, Default)]
-pub struct WriteMark(pub std::sync::Arc<std::sync::atomic::AtomicBool>);
-
-impl WriteMark {
-    /// Whether the request may have written.
-    pub fn is_set(&self) -> bool {
-        self.0.load(std::sync::atomic::Ordering::Relaxed)
-    }
-}
-
-/// Marks the request as one that may write.
-pub(crate) fn note_write(ctx: &Context<'_>) {
-    if let Ok(mark) = ctx.data::<WriteMark>() {
-        mark.0.store(true, std::sync::atomic::Ordering::Relaxed);
-    }
-}

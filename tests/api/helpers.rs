@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use govtrail::config::ServerConfig;
-use govtrail::graphql::Clock;
+use govtrail::domain::time::Clock;
 use govtrail::{database, dataset, server};
 use sea_orm::DatabaseConnection;
 use serde_json::{Value, json};

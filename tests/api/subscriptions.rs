@@ -5,7 +5,7 @@
 use crate::helpers::*;
 use chrono::{DateTime, Utc};
 use govtrail::auth::Role;
-use govtrail::graphql::Clock;
+use govtrail::domain::time::Clock;
 use serde_json::{Value, json};
 use std::time::Duration;
 

@@ -1,457 +1,34 @@
-//! Importing a dataset: every record is checked first, then the whole file is written in one
-//! transaction, so a bad file changes nothing. Records are matched by key, so importing the same
-//! file twice changes nothing; the children listed under a record (tenures, participants,
-//! organizers, links, assignees, updates, citations) replace the ones stored for it.
+//! Writing a checked dataset: inside one transaction, in dependency order, matching records
+//! by key.
 
-use super::batch::Pending;
-use super::fields;
-use super::format::{self, Citation, Dataset};
+use super::{ImportReport, row};
+use crate::dataset::batch::Pending;
+use crate::dataset::fields;
+use crate::dataset::format::{self, Citation, Dataset};
 use crate::domain::node::NodeType;
-use crate::domain::partial_date::PartialDate;
-use crate::domain::vocabulary::*;
-use crate::domain::{code, subject};
+use crate::domain::subject;
 use crate::error::{AppError, AppResult};
 use crate::service::history::ChangeAction;
 use crate::service::kinds;
 use crate::service::kinds::{is_editable, snapshot};
-use crate::service::record::{Author, Editable, Refusals, Row, log_change, nested};
+use crate::service::record::{Author, Editable, Row, log_change};
 use crate::store::search;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use entity::*;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityName, EntityTrait,
-    IdenStatic, IntoActiveModel, Iterable, ModelTrait, QueryFilter, Value,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityName, EntityTrait, IdenStatic,
+    IntoActiveModel, Iterable, ModelTrait, QueryFilter, Value,
 };
 use std::collections::{HashMap, HashSet};
-use std::fmt;
 use std::str::FromStr;
 
-/// How many records an import created, updated, left unchanged and removed.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Counts {
-    /// Records that were not there before.
-    pub created: usize,
-    /// Records whose fields changed.
-    pub updated: usize,
-    /// Records already there as the file gives them.
-    pub unchanged: usize,
-    /// Children no longer listed under their record.
-    pub removed: usize,
-}
-
-impl fmt::Display for Counts {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} created, {} updated, {} unchanged, {} removed",
-            self.created, self.updated, self.unchanged, self.removed
-        )
-    }
-}
-
-/// What an import did: the totals, and the counts of each kind of record (by table, in the
-/// order the import met them).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ImportReport {
-    /// All records together.
-    pub total: Counts,
-    /// Each kind of record.
-    pub kinds: Vec<(String, Counts)>,
-}
-
-impl ImportReport {
-    fn count(&mut self, kind: &str, n: usize, field: fn(&mut Counts) -> &mut usize) {
-        *field(&mut self.total) += n;
-        let index = match self.kinds.iter().position(|(k, _)| k == kind) {
-            Some(index) => index,
-            None => {
-                self.kinds.push((kind.to_owned(), Counts::default()));
-                self.kinds.len() - 1
-            }
-        };
-        *field(&mut self.kinds[index].1) += n;
-    }
-}
-
-impl fmt::Display for ImportReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.total)?;
-        for (kind, counts) in &self.kinds {
-            write!(f, "\n  {kind}: {counts}")?;
-        }
-        Ok(())
-    }
-}
-
-/// Parses dataset JSON; an error names the place in the file (path, line and column).
-pub fn parse_dataset(json: &str) -> AppResult<Dataset> {
-    let deserializer = &mut serde_json::Deserializer::from_str(json);
-    serde_path_to_error::deserialize(deserializer).map_err(|err| {
-        let path = err.path().to_string();
-        let place = if path == "." { "the file".to_owned() } else { path.clone() };
-        AppError::bad_input(path, format!("{place}: {}", err.inner()))
-    })
-}
-
-/// Whether an import is kept or only tried.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
-    /// Write the dataset.
-    Write,
-    /// Do everything but keep nothing: the report says what an import would do.
-    DryRun,
-}
-
-/// Checks a dataset and writes it in one transaction, or rolls it back in a dry run; with an
-/// author, every node the import creates, changes or removes is recorded in the history.
-pub async fn import(
-    db: &DatabaseConnection,
-    dataset: &Dataset,
-    mode: Mode,
-    author: Option<Author<'_>>,
-) -> AppResult<ImportReport> {
-    let problems = check(dataset);
-    if !problems.is_empty() {
-        let shown: Vec<String> = problems.iter().take(20).cloned().collect();
-        let more = problems.len().saturating_sub(shown.len());
-        let mut message = shown.join("\n");
-        if more > 0 {
-            message.push_str(&format!("\n... and {more} more problems"));
-        }
-        return Err(AppError::BadUserInput { message, field: None });
-    }
-    let txn = crate::database::begin_write(db).await?;
-    let sqlite = db.get_database_backend() == sea_orm::DatabaseBackend::Sqlite;
-    if sqlite {
-        // A large import changes more pages than the default cache holds; each one evicted
-        // before the commit would be written to the log again and again.
-        txn.execute_unprepared(&format!("PRAGMA cache_size = -{IMPORT_CACHE_KIB}")).await?;
-    }
-    let mut writer = Writer {
-        txn: &txn,
-        ids: HashMap::new(),
-        report: ImportReport::default(),
-        author,
-        tracked: Vec::new(),
-        seen: HashSet::new(),
-        created: HashSet::new(),
-        empty: empty_tables(&txn).await?,
-        pending: Pending::default(),
-    };
-    let written = async {
-        writer.write(dataset).await?;
-        writer.record_history().await
-    }
-    .await;
-    if sqlite {
-        // Also when the import failed: the connection goes back to the server's pool.
-        txn.execute_unprepared(&format!("PRAGMA cache_size = -{}", crate::database::SQLITE_CACHE_KIB)).await?;
-    }
-    written?;
-    let report = writer.report.clone();
-    match mode {
-        Mode::Write => {
-            txn.commit().await?;
-            let touched = report.total.created + report.total.updated + report.total.removed;
-            if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres && touched >= ANALYZE_AFTER {
-                // PostgreSQL plans with empty statistics until autovacuum comes by; after a large
-                // load that made Q1 of the benchmark take 29.5 ms instead of 15.7 ms.
-                db.execute_unprepared("ANALYZE").await?;
-            }
-        }
-        Mode::DryRun => txn.rollback().await?,
-    }
-    Ok(report)
-}
-
-/// The row a kind makes of these fields, with the id and version of the row it replaces.
-fn row<K: Editable>(fields: &K::Fields, existing: Option<&Row<K>>) -> Row<K> {
-    let (id, version, _) = K::columns();
-    let mut model = K::model(fields);
-    model.set(id, existing.map_or(Value::Int(Some(0)), |m| m.get(id)));
-    model.set(version, existing.map_or(Value::Int(Some(1)), |m| m.get(version)));
-    model
-}
-
-// ---------------------------------------------------------------------------------------------
-// Checking: everything that can be judged from the file alone, all problems at once.
-
-struct Checker {
-    problems: Vec<String>,
-}
-
-impl Checker {
-    fn fail(&mut self, path: &str, message: impl fmt::Display) {
-        self.problems.push(format!("{path}: {message}"));
-    }
-
-    fn non_empty(&mut self, path: &str, value: &str) {
-        if value.trim().is_empty() {
-            self.fail(path, "must not be empty");
-        }
-    }
-
-    fn vocabulary<T>(&mut self, path: &str, value: &str, parse: fn(&str) -> Option<T>, names: fn() -> String) {
-        if parse(value).is_none() {
-            self.fail(path, format!("\"{value}\" is not one of {}", names()));
-        }
-    }
-
-    fn partial_date(&mut self, path: &str, value: Option<&String>) -> Option<PartialDate> {
-        let value = value?;
-        match value.parse::<PartialDate>() {
-            Ok(date) => Some(date),
-            Err(err) => {
-                self.fail(path, err.0);
-                None
-            }
-        }
-    }
-
-    fn date(&mut self, path: &str, value: Option<&String>) {
-        if let Some(value) = value {
-            if value.parse::<NaiveDate>().is_err() || value.len() != 10 {
-                self.fail(path, format!("\"{value}\" is not a date of the form YYYY-MM-DD"));
-            }
-        }
-    }
-
-    fn instant(&mut self, path: &str, value: Option<&String>) -> Option<DateTime<Utc>> {
-        let value = value?;
-        match DateTime::parse_from_rfc3339(value) {
-            Ok(instant) => Some(instant.with_timezone(&Utc)),
-            Err(_) => {
-                self.fail(path, format!("\"{value}\" is not an RFC 3339 instant with an offset"));
-                None
-            }
-        }
-    }
-
-    fn keys<'a>(&mut self, section: &str, keys: impl Iterator<Item = &'a String>) {
-        let mut seen = HashSet::new();
-        for (i, key) in keys.enumerate() {
-            let path = format!("{section}[{i}].key");
-            self.non_empty(&path, key);
-            if !seen.insert(key) {
-                self.fail(&path, format!("the key \"{key}\" appears twice in {section}"));
-            }
-        }
-    }
-
-    fn actor(&mut self, path: &str, actor: &format::Actor) {
-        if actor.organization.is_some() == actor.official.is_some() {
-            self.fail(path, "name exactly one of organization or official");
-        }
-    }
-
-    fn citations(&mut self, path: &str, citations: &[Citation]) {
-        for (i, citation) in citations.iter().enumerate() {
-            self.non_empty(&format!("{path}.sources[{i}]"), citation.source());
-        }
-    }
-}
-
-fn check(ds: &Dataset) -> Vec<String> {
-    let mut c = Checker { problems: Vec::new() };
-    c.keys("sources", ds.sources.iter().map(|r| &r.key));
-    c.keys("areas", ds.areas.iter().map(|r| &r.key));
-    c.keys("organizations", ds.organizations.iter().map(|r| &r.key));
-    c.keys("posts", ds.posts.iter().map(|r| &r.key));
-    c.keys("officials", ds.officials.iter().map(|r| &r.key));
-    c.keys("directives", ds.directives.iter().map(|r| &r.key));
-    c.keys("conferences", ds.conferences.iter().map(|r| &r.key));
-    c.keys("tasks", ds.tasks.iter().map(|r| &r.key));
-    for (i, s) in ds.sources.iter().enumerate() {
-        let p = format!("sources[{i}]");
-        c.instant(&format!("{p}.publishedAt"), s.published_at.as_ref());
-        c.date(&format!("{p}.publishedOn"), s.published_on.as_ref());
-    }
-    for (i, a) in ds.areas.iter().enumerate() {
-        let p = format!("areas[{i}]");
-        c.vocabulary(&format!("{p}.kind"), &a.kind, AreaKind::parse, AreaKind::names);
-    }
-    for (i, o) in ds.organizations.iter().enumerate() {
-        let p = format!("organizations[{i}]");
-        c.vocabulary(&format!("{p}.kind"), &o.kind, OrganizationKind::parse, OrganizationKind::names);
-        c.partial_date(&format!("{p}.startedOn"), o.started_on.as_ref());
-        c.partial_date(&format!("{p}.endedOn"), o.ended_on.as_ref());
-        if let Some(ended_as) = &o.ended_as {
-            c.vocabulary(&format!("{p}.endedAs"), ended_as, OrganizationEnd::parse, OrganizationEnd::names);
-        }
-    }
-    for (i, o) in ds.officials.iter().enumerate() {
-        for (j, t) in o.tenures.iter().enumerate() {
-            let tp = format!("officials[{i}].tenures[{j}]");
-            c.partial_date(&format!("{tp}.startedOn"), t.started_on.as_ref());
-            c.partial_date(&format!("{tp}.endedOn"), t.ended_on.as_ref());
-            c.citations(&tp, &t.sources);
-        }
-    }
-    for (i, d) in ds.directives.iter().enumerate() {
-        let p = format!("directives[{i}]");
-        match &d.kind {
-            Some(kind) => c.vocabulary(&format!("{p}.kind"), kind, DirectiveKind::parse, DirectiveKind::names),
-            None if d.code.as_deref().and_then(code::parse).and_then(|c| c.kind()).is_none() => {
-                c.fail(&format!("{p}.kind"), "is needed where the code does not tell the kind")
-            }
-            None => {}
-        }
-        if let Some(status) = &d.status {
-            c.vocabulary(&format!("{p}.status"), status, DirectiveStatus::parse, DirectiveStatus::names);
-        }
-        c.partial_date(&format!("{p}.issuedOn"), d.issued_on.as_ref());
-        c.partial_date(&format!("{p}.periodStart"), d.period_start.as_ref());
-        c.partial_date(&format!("{p}.periodEnd"), d.period_end.as_ref());
-        for (j, link) in d.links.iter().enumerate() {
-            let lp = format!("{p}.links[{j}]");
-            c.vocabulary(&format!("{lp}.relation"), &link.relation, DirectiveRelation::parse, DirectiveRelation::names);
-            c.citations(&lp, &link.sources);
-        }
-        c.citations(&p, &d.sources);
-    }
-    for (i, conf) in ds.conferences.iter().enumerate() {
-        let p = format!("conferences[{i}]");
-        c.vocabulary(&format!("{p}.kind"), &conf.kind, ConferenceKind::parse, ConferenceKind::names);
-        c.vocabulary(&format!("{p}.format"), &conf.format, ConferenceFormat::parse, ConferenceFormat::names);
-        c.date(&format!("{p}.date"), Some(&conf.date));
-        if let Some(part) = &conf.part_of_day {
-            c.vocabulary(&format!("{p}.partOfDay"), part, PartOfDay::parse, PartOfDay::names);
-        }
-        c.instant(&format!("{p}.startsAt"), conf.starts_at.as_ref());
-        c.instant(&format!("{p}.endsAt"), conf.ends_at.as_ref());
-        let mut seen = HashSet::new();
-        for (j, part) in conf.participants.iter().enumerate() {
-            let pp = format!("{p}.participants[{j}]");
-            c.vocabulary(&format!("{pp}.role"), &part.role, ParticipationRole::parse, ParticipationRole::names);
-            if !seen.insert((&part.official, &part.role)) {
-                c.fail(&pp, format!("{} is listed twice as {}", part.official, part.role));
-            }
-            c.citations(&pp, &part.sources);
-        }
-        for (j, link) in conf.directives.iter().enumerate() {
-            let lp = format!("{p}.directives[{j}]");
-            let relation = format!("{lp}.relation");
-            c.vocabulary(
-                &relation,
-                &link.relation,
-                ConferenceDirectiveRelation::parse,
-                ConferenceDirectiveRelation::names,
-            );
-            c.citations(&lp, &link.sources);
-        }
-        c.citations(&p, &conf.sources);
-    }
-    for (i, t) in ds.tasks.iter().enumerate() {
-        let p = format!("tasks[{i}]");
-        if let Some(status) = &t.status {
-            c.vocabulary(&format!("{p}.status"), status, TaskStatus::parse, TaskStatus::names);
-        }
-        c.date(&format!("{p}.dueOn"), t.due_on.as_ref());
-        if let Some(by) = &t.assigned_by {
-            c.actor(&format!("{p}.assignedBy"), by);
-        }
-        for (j, a) in t.assignees.iter().enumerate() {
-            c.citations(&format!("{p}.assignees[{j}]"), &a.sources);
-        }
-        for (j, u) in t.updates.iter().enumerate() {
-            let up = format!("{p}.updates[{j}]");
-            c.date(&format!("{up}.date"), Some(&u.date));
-            c.vocabulary(&format!("{up}.status"), &u.status, TaskStatus::parse, TaskStatus::names);
-            if u.progress_percent.is_some_and(|p| !(0..=100).contains(&p)) {
-                c.fail(&format!("{up}.progressPercent"), "must be from 0 to 100");
-            }
-        }
-        c.citations(&p, &t.sources);
-    }
-    rules(&mut c, ds);
-    c.problems
-}
-
-/// Judges every record of a file whose values all read by the rules of its kind, as a mutation
-/// would judge it: each key stands for a row id of its own (the references are resolved when
-/// the file is written).
-fn rules(c: &mut Checker, ds: &Dataset) {
-    let stand_ins: std::cell::RefCell<HashMap<(NodeType, String), i32>> = Default::default();
-    let ids = |kind: NodeType, key: &str| {
-        let mut known = stand_ins.borrow_mut();
-        let next = known.len() as i32 + 1;
-        *known.entry((kind, key.to_owned())).or_insert(next)
-    };
-    // A record whose kind or date does not read is not judged: that is reported already.
-    let mut judge = |path: String, judged: AppResult<Refusals>| {
-        for err in judged.map(Refusals::all).unwrap_or_default() {
-            c.problems.push(in_file(err, &path).message());
-        }
-    };
-    for (i, s) in ds.sources.iter().enumerate() {
-        judge(format!("sources[{i}]"), judged::<kinds::Source>(fields::source(s), None));
-    }
-    for (i, a) in ds.areas.iter().enumerate() {
-        judge(format!("areas[{i}]"), judged::<kinds::Area>(fields::area(a, &ids), None));
-    }
-    for (i, o) in ds.organizations.iter().enumerate() {
-        let own = Some(ids(NodeType::Organization, &o.key));
-        let successor = o.successor.as_deref().map(|key| ids(NodeType::Organization, key));
-        let judged = judged::<kinds::Organization>(fields::organization(o, &ids, successor), own);
-        judge(format!("organizations[{i}]"), judged);
-    }
-    for (i, p) in ds.posts.iter().enumerate() {
-        judge(format!("posts[{i}]"), judged::<kinds::Post>(Ok(fields::post(p, &ids)), None));
-    }
-    for (i, o) in ds.officials.iter().enumerate() {
-        judge(format!("officials[{i}]"), judged::<kinds::Official>(Ok(fields::official(o)), None));
-        let official = ids(NodeType::Official, &o.key);
-        for (j, t) in o.tenures.iter().enumerate() {
-            let judged = judged::<kinds::Tenure>(fields::tenure(t, official, &ids), None);
-            judge(format!("officials[{i}].tenures[{j}]"), judged);
-        }
-    }
-    for (i, d) in ds.directives.iter().enumerate() {
-        let own = Some(ids(NodeType::Directive, &d.key));
-        judge(format!("directives[{i}]"), judged::<kinds::Directive>(fields::directive(d, &ids), own));
-    }
-    for (i, conf) in ds.conferences.iter().enumerate() {
-        judge(format!("conferences[{i}]"), judged::<kinds::Conference>(fields::conference(conf, &ids), None));
-        let conference = ids(NodeType::Conference, &conf.key);
-        for (j, p) in conf.participants.iter().enumerate() {
-            let judged = judged::<kinds::Participation>(fields::participation(p, conference, &ids), None);
-            judge(format!("conferences[{i}].participants[{j}]"), judged);
-        }
-    }
-    for (i, t) in ds.tasks.iter().enumerate() {
-        judge(format!("tasks[{i}]"), judged::<kinds::Task>(fields::task(t, &ids), None));
-    }
-}
-
-/// What the rules of `K` refuse in the fields of a record, if they read.
-fn judged<K: Editable>(fields: AppResult<K::Fields>, id: Option<i32>) -> AppResult<Refusals> {
-    let mut refusals = Refusals::default();
-    K::rules(&fields?, id, &mut refusals);
-    Ok(refusals)
-}
-
-/// A refusal of the rules, placed in the file: "input.title" of the third task becomes
-/// "tasks[2].title", and the citations a mutation calls `citations` are a record's `sources`.
-fn in_file(err: AppError, path: &str) -> AppError {
-    match nested(err, path) {
-        AppError::BadUserInput { message, field } => AppError::BadUserInput {
-            message: message.replacen(".citations[", ".sources[", 1),
-            field: field.map(|f| f.replacen(".citations[", ".sources[", 1)),
-        },
-        other => other,
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Writing: inside one transaction, in dependency order, matching records by key.
-
 /// How many rows an import changes before it refreshes PostgreSQL's planner statistics.
-const ANALYZE_AFTER: usize = 10_000;
+pub(super) const ANALYZE_AFTER: usize = 10_000;
 
 /// The page cache of the connection that imports, in KiB.
-const IMPORT_CACHE_KIB: u32 = 256 * 1024;
+pub(super) const IMPORT_CACHE_KIB: u32 = 256 * 1024;
 
-struct Writer<'a> {
+pub(super) struct Writer<'a> {
     txn: &'a DatabaseTransaction,
     ids: HashMap<(NodeType, String), i32>,
     report: ImportReport,
@@ -477,6 +54,34 @@ fn id_of(value: Value) -> AppResult<i32> {
         Value::Int(Some(id)) => Ok(id),
         Value::BigInt(Some(id)) => i32::try_from(id).map_err(AppError::internal),
         other => Err(AppError::internal(format!("unexpected id value {other:?}"))),
+    }
+}
+
+impl<'a> Writer<'a> {
+    /// A writer into `txn`; with an author, what it writes is recorded in the history.
+    pub(super) async fn new(txn: &'a DatabaseTransaction, author: Option<Author<'a>>) -> AppResult<Writer<'a>> {
+        Ok(Writer {
+            txn,
+            ids: HashMap::new(),
+            report: ImportReport::default(),
+            author,
+            tracked: Vec::new(),
+            seen: HashSet::new(),
+            created: HashSet::new(),
+            empty: empty_tables(txn).await?,
+            pending: Pending::default(),
+        })
+    }
+
+    /// Writes the dataset, then the history of what it changed.
+    pub(super) async fn write(&mut self, dataset: &Dataset) -> AppResult<()> {
+        self.write_records(dataset).await?;
+        self.record_history().await
+    }
+
+    /// What the import did.
+    pub(super) fn report(&self) -> ImportReport {
+        self.report.clone()
     }
 }
 
@@ -677,7 +282,7 @@ impl Writer<'_> {
         self.ids.insert((kind, key.to_owned()), id);
     }
 
-    async fn write(&mut self, ds: &Dataset) -> AppResult<()> {
+    async fn write_records(&mut self, ds: &Dataset) -> AppResult<()> {
         for s in &ds.sources {
             let existing = self.stored_by_key(source::Entity::find().filter(source::Column::Key.eq(&s.key))).await?;
             let desired = row::<kinds::Source>(&fields::source(s)?, existing.as_ref());
@@ -1128,44 +733,10 @@ async fn empty_tables(db: &impl ConnectionTrait) -> AppResult<HashSet<&'static s
     Ok(found)
 }
 
-/// Whether the database holds no facts yet (`serve --demo` loads the demo only then).
-pub async fn is_empty(db: &impl ConnectionTrait) -> AppResult<bool> {
-    Ok(conference::Entity::find().one(db).await?.is_none()
-        && official::Entity::find().one(db).await?.is_none()
-        && organization::Entity::find().one(db).await?.is_none())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn syntax_errors_name_the_place() {
-        let err = parse_dataset(r#"{"conferences": [ {"title": 42, "#).unwrap_err();
-        let message = err.message();
-        assert!(message.contains("conferences[0].title"), "{message}");
-        assert!(message.contains("line 1"), "{message}");
-    }
-
-    #[test]
-    fn unknown_fields_are_refused() {
-        let err = parse_dataset(r#"{"officials": [{"key": "a", "name": "A", "nmae": "B"}]}"#).unwrap_err();
-        assert!(err.message().contains("officials[0]"), "{}", err.message());
-    }
-
-    #[test]
-    fn checks_name_each_problem() {
-        let ds = parse_dataset(
-            r#"{"areas": [{"key": "a", "name": "", "kind": "PROVINCE"}, {"key": "b", "name": "B", "kind": "STATE"}],
-                "tasks": [{"key": "t", "title": "T", "dueOn": "31/12/2021", "timeZone": "Mars/Olympus", "assignees": []}]}"#,
-        )
-        .unwrap();
-        let problems = check(&ds).join("\n");
-        for expected in ["areas[0].name", "areas[1].kind", "tasks[0].dueOn", "tasks[0].timeZone", "tasks[0].assignees"]
-        {
-            assert!(problems.contains(expected), "{expected} missing in {problems}");
-        }
-    }
+    use crate::dataset::import::parse_dataset;
 
     #[test]
     fn nesting_order_puts_parents_first() {
