@@ -342,14 +342,16 @@ where
         let mut every = tokio::time::interval(std::time::Duration::from_secs(30));
         let mut trim = tokio::time::interval(std::time::Duration::from_secs(5));
         loop {
-            tokio::select! {
-                _ = every.tick() => {
-                    forgetting.rates.forget_idle();
-                    limits::give_back_memory(true);
-                }
-                _ = trim.tick() => limits::give_back_memory(false),
+            let full = tokio::select! {
+                _ = every.tick() => true,
+                _ = trim.tick() => false,
                 _ = forget_until.wait_for(|stop| *stop) => break,
+            };
+            if full {
+                forgetting.rates.forget_idle();
+                crate::database::close_idle_connections(&forgetting.state.db).await;
             }
+            limits::give_back_memory(full);
         }
     });
     let mut routes = Route::new()
