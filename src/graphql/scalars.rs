@@ -121,23 +121,3 @@ mod tests {
         assert!(PartialDate::parse(Value::String("2016-13".into())).is_err());
     }
 }
-
-/// Scalars serialize as the text they have in the API, so inputs holding them become JSON
-/// patches for the write path.
-macro_rules! serialize_as_text {
-    ($($name:ident => $text:expr;)+) => {
-        $(impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                let text: fn(&$name) -> String = $text;
-                serializer.serialize_str(&text(self))
-            }
-        })+
-    };
-}
-
-serialize_as_text! {
-    Date => |d| d.0.to_string();
-    DateTime => |t| t.0.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
-    PartialDate => |d| d.0.to_string();
-    TimeZone => |z| z.0.name().to_owned();
-}

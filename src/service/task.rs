@@ -21,7 +21,7 @@ use sea_orm::{
     IntoActiveModel, QueryFilter, QueryOrder,
 };
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// An organization or an official, by row id.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,15 +88,30 @@ pub struct Progress {
     pub note: Option<String>,
 }
 
-fn snapshot(t: &task::Model, assignees: &[task_assignee::Model]) -> Value {
-    let parties: Vec<Value> =
-        assignees.iter().map(|a| json!({ "organization": a.organization_id, "official": a.official_id })).collect();
-    json!({
-        "key": t.key, "title": t.title, "description": t.description, "status": t.status,
-        "dueOn": t.due_on.map(|d| d.to_string()), "timeZone": t.time_zone, "conference": t.conference_id,
-        "directive": t.directive_id, "assignedByOrganization": t.assigned_by_organization_id,
-        "assignedByOfficial": t.assigned_by_official_id, "assignees": parties,
+/// The fields of a stored task with its assignments, as its history records them.
+fn stored_fields(t: &task::Model, assignees: &[task_assignee::Model]) -> AppResult<TaskFields> {
+    Ok(TaskFields {
+        key: t.key.clone(),
+        title: t.title.clone(),
+        description: t.description.clone(),
+        status: TaskStatus::parse(&t.status).ok_or_else(|| AppError::internal("stored task status"))?,
+        due_on: t.due_on,
+        time_zone: t.time_zone.clone(),
+        conference: t.conference_id,
+        directive: t.directive_id,
+        assigned_by_organization: t.assigned_by_organization_id,
+        assigned_by_official: t.assigned_by_official_id,
+        assignees: assignees
+            .iter()
+            .map(|a| AssigneeFields { organization: a.organization_id, official: a.official_id })
+            .collect(),
     })
+}
+
+/// The snapshot the history records of a stored task: the same as a change through the shared
+/// write path records.
+fn snapshot(t: &task::Model, assignees: &[task_assignee::Model]) -> AppResult<Value> {
+    serde_json::to_value(stored_fields(t, assignees)?).map_err(AppError::internal)
 }
 
 async fn exists<E: EntityTrait>(db: &impl ConnectionTrait, id: i32, field: &str, what: &str) -> AppResult<()>
@@ -284,8 +299,8 @@ async fn save(
         operation,
         actor,
         at: now,
-        before: Some(snapshot(&before.0, &before.1)),
-        after: Some(snapshot(&after, &assignees_of(txn, after.id).await?)),
+        before: Some(snapshot(&before.0, &before.1)?),
+        after: Some(snapshot(&after, &assignees_of(txn, after.id).await?)?),
     };
     history::record(txn, record).await?;
     Ok(after)
@@ -416,7 +431,7 @@ pub async fn delete(
         operation: "deleteTask",
         actor,
         at: now,
-        before: Some(snapshot(&before, &assignees)),
+        before: Some(snapshot(&before, &assignees)?),
         after: None,
     };
     history::record(&txn, record).await?;
@@ -546,27 +561,7 @@ impl Editable for Task {
     }
 
     async fn fields(txn: &DatabaseTransaction, row: &task::Model) -> AppResult<TaskFields> {
-        let assignees = task_assignee::Entity::find()
-            .filter(task_assignee::Column::TaskId.eq(row.id))
-            .order_by_asc(task_assignee::Column::Id)
-            .all(txn)
-            .await?
-            .into_iter()
-            .map(|a| AssigneeFields { organization: a.organization_id, official: a.official_id })
-            .collect();
-        Ok(TaskFields {
-            key: row.key.clone(),
-            title: row.title.clone(),
-            description: row.description.clone(),
-            status: TaskStatus::parse(&row.status).ok_or_else(|| AppError::internal("stored task status"))?,
-            due_on: row.due_on,
-            time_zone: row.time_zone.clone(),
-            conference: row.conference_id,
-            directive: row.directive_id,
-            assigned_by_organization: row.assigned_by_organization_id,
-            assigned_by_official: row.assigned_by_official_id,
-            assignees,
-        })
+        stored_fields(row, &assignees_of(txn, row.id).await?)
     }
 
     fn rules(f: &TaskFields, _: Option<i32>, r: &mut Refusals) {
