@@ -301,6 +301,22 @@ pub fn give_back_memory(anyway: bool) {
     }
 }
 
+/// Bounds glibc's allocator to one arena a core (unless `MALLOC_ARENA_MAX` says otherwise). By
+/// default it makes up to eight a core as threads contend, and the server has more threads than
+/// cores (the runtime's workers, one for each SQLite connection, the blocking pool): a heavy
+/// answer built across several of them left freed memory stranded in each arena. Called once,
+/// first thing.
+pub fn bound_allocator_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        // SAFETY: mallopt sets one of the allocator's parameters; it takes no pointers.
+        unsafe {
+            libc::mallopt(libc::M_ARENA_MAX, i32::try_from(cores).unwrap_or(i32::MAX));
+        }
+    }
+}
+
 /// What the checks learnt of a request's document.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Checked {

@@ -350,6 +350,7 @@ async fn shutdown_signal() {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    govtrail::limits::bound_allocator_arenas();
     let cli = Cli::parse();
     // PostgreSQL's notices ("relation already exists, skipping") are not news to an operator.
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
