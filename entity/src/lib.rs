@@ -3,6 +3,7 @@
 
 pub mod api_token;
 pub mod area;
+pub mod attestation;
 pub mod change;
 pub mod citation;
 pub mod conference;

@@ -29,6 +29,7 @@ mod m20261127_000024_add_trigram_indexes;
 mod m20261127_000025_announce_changes;
 mod m20261127_000026_add_task_status_due_index;
 mod m20261127_000027_task_due_on_nulls_first;
+mod m20261201_000028_create_attestation;
 
 /// Applies every migration in order.
 pub struct Migrator;
@@ -64,6 +65,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000025_announce_changes::Migration),
             Box::new(m20261127_000026_add_task_status_due_index::Migration),
             Box::new(m20261127_000027_task_due_on_nulls_first::Migration),
+            Box::new(m20261201_000028_create_attestation::Migration),
         ]
     }
 }

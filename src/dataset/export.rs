@@ -73,6 +73,8 @@ pub async fn export_dataset(db: &DatabaseConnection) -> AppResult<Dataset> {
     let conferences = conference::Entity::find().order_by_asc(conference::Column::Id).all(db).await?;
     let tasks = task::Entity::find().order_by_asc(task::Column::Id).all(db).await?;
     let tenures = group(tenure::Entity::find().order_by_asc(tenure::Column::Id).all(db).await?, |t| t.official_id);
+    let attested =
+        group(attestation::Entity::find().order_by_asc(attestation::Column::Id).all(db).await?, |a| a.tenure_id);
     let links = group(directive_link::Entity::find().order_by_asc(directive_link::Column::Id).all(db).await?, |l| {
         l.from_directive_id
     });
@@ -149,6 +151,19 @@ pub async fn export_dataset(db: &DatabaseConnection) -> AppResult<Dataset> {
                 started_on: t.started_on.clone(),
                 ended_on: t.ended_on.clone(),
                 sources: snap.citations(subject::TENURE, t.id)?,
+                attested: attested
+                    .get(&t.id)
+                    .into_iter()
+                    .flatten()
+                    .map(|a| {
+                        Ok(format::Attestation {
+                            source: Snapshot::key(&snap.source_keys, a.source_id, "source")?,
+                            on: a.attested_on.clone(),
+                            title: a.title.clone(),
+                            quote: a.quote.clone(),
+                        })
+                    })
+                    .collect::<AppResult<_>>()?,
             });
         }
         ds.officials.push(format::Official { key: o.key, name: o.name, tenures: list });

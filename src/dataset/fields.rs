@@ -123,6 +123,18 @@ pub fn tenure(t: &format::Tenure, official: i32, ids: &Ids) -> AppResult<TenureF
         started_on: partial(&t.started_on)?,
         ended_on: partial(&t.ended_on)?,
         citations: citations(&t.sources, ids),
+        attestations: t
+            .attested
+            .iter()
+            .map(|a| {
+                Ok(AttestationFields {
+                    source: ids(NodeType::Source, &a.source),
+                    on: read(&a.on, |v| v.parse().ok())?,
+                    title: a.title.clone(),
+                    quote: a.quote.clone(),
+                })
+            })
+            .collect::<AppResult<_>>()?,
     })
 }
 

@@ -157,6 +157,22 @@ pub struct Tenure {
     pub ended_on: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<Citation>,
+    /// The days sources attest the tenure, beyond those its citations and the conferences'
+    /// participants already attest.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attested: Vec<Attestation>,
+}
+
+/// A source saying that the official held the post on a day, under a title as printed.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Attestation {
+    pub source: String,
+    pub on: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
 }
 
 /// A directive.

@@ -298,6 +298,7 @@ pub fn generate(spec: Spec) -> Dataset {
                 started_on: Some(start.to_string()),
                 ended_on: ended,
                 sources: Vec::new(),
+                attested: Vec::new(),
             });
             start = end + Days::new(1);
         }

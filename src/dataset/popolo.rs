@@ -388,6 +388,7 @@ pub fn overlay(mut ds: Dataset, popolo: Popolo) -> AppResult<Dataset> {
             started_on: m.start_date,
             ended_on: m.end_date,
             sources,
+            attested: Vec::new(),
         });
     }
     for official in &mut ds.officials {

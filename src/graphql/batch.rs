@@ -131,7 +131,7 @@ impl futures::task::ArcWake for WakeFlag {
     }
 }
 
-fn loader<'a>(ctx: &Context<'a>) -> AppResult<&'a DataLoader<Loaders>> {
+pub(crate) fn loader<'a>(ctx: &Context<'a>) -> AppResult<&'a DataLoader<Loaders>> {
     ctx.data::<DataLoader<Loaders>>().map_err(|_| AppError::internal("loader missing"))
 }
 

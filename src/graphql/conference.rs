@@ -18,6 +18,7 @@ use super::task::{CreateTaskInput, task_input};
 use super::{DeletePayload, author, set_given, writer};
 use super::{db, load_list, load_many, load_one, vocabulary};
 use crate::domain::subject;
+use crate::domain::tenure::Certainty;
 use crate::domain::time::DEFAULT_TIME_ZONE;
 use crate::domain::time::parse_time_zone;
 use crate::domain::vocabulary::*;
@@ -239,18 +240,23 @@ impl Participation {
         Ok(load_one(ctx, ConferenceById(self.0.conference_id)).await?.map(Conference))
     }
 
-    /// The posts the official held on the conference's date (as their known bounds allow): the
-    /// capacity they most likely took part in, where the report does not say.
+    /// The posts the official held on the conference's date at least as surely as
+    /// `minCertainty`, each with its certainty: the capacity they most likely took part in,
+    /// where the report does not say.
     #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
-    async fn posts_held(&self, ctx: &Context<'_>) -> Result<Vec<super::official::Tenure>> {
+    async fn posts_held(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The weakest certainty that counts as held (INFERRED when omitted).")] min_certainty: Option<
+            Certainty,
+        >,
+    ) -> Result<Vec<super::official::Tenure>> {
         let Some(conference) = load_one(ctx, ConferenceById(self.0.conference_id)).await? else {
             return Ok(Vec::new());
         };
         let tenures = load_list(ctx, OfficialTenures(self.0.official_id)).await?;
-        Ok(super::official::tenures_held(tenures, Some(Date(conference.date)))
-            .into_iter()
-            .map(super::official::Tenure)
-            .collect())
+        let question = super::evidence::question(Some(Date(conference.date)), None, min_certainty)?;
+        super::evidence::held(ctx, tenures, question).await
     }
 
     /// The sources that state this participation.
@@ -314,8 +320,14 @@ pub struct ConferenceFilter {
     pub organizer: Option<ID>,
     /// Chaired by this official.
     pub chaired_by: Option<ID>,
+    /// With this official taking part, in any role.
+    pub participant: Option<ID>,
     /// Handling this directive.
     pub directive: Option<ID>,
+    /// Handling a directive of one of these kinds.
+    pub directive_kind: Option<Vec<DirectiveKind>>,
+    /// Handling a directive (the one named in `directive`, if any) in one of these ways.
+    pub directive_relation: Option<Vec<ConferenceDirectiveRelation>>,
     /// Of these kinds.
     pub kind: Option<Vec<ConferenceKind>>,
     /// In these formats.
@@ -351,7 +363,13 @@ impl ConferenceFilter {
                 .map(|id| decode_as(&id, NodeType::Organization, "filter.organizer"))
                 .transpose()?,
             chaired_by: self.chaired_by.map(|id| decode_as(&id, NodeType::Official, "filter.chairedBy")).transpose()?,
+            participant: self
+                .participant
+                .map(|id| decode_as(&id, NodeType::Official, "filter.participant"))
+                .transpose()?,
             directive: self.directive.map(|id| decode_as(&id, NodeType::Directive, "filter.directive")).transpose()?,
+            directive_kinds: self.directive_kind,
+            directive_relations: self.directive_relation,
             kinds: self.kind,
             formats: self.format,
             text: self.text,

@@ -221,3 +221,23 @@ impl Loader<NodeHistory> for Loaders {
         Ok(found)
     }
 }
+
+/// What the sources say about a tenure, by tenure id: its attestations and the evidence its
+/// certainty is judged on (`store::evidence`), for all the tenures a request judges at once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TenureEvidence(pub i32);
+
+impl Loader<TenureEvidence> for Loaders {
+    type Value = std::sync::Arc<crate::store::evidence::TenureEvidence>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[TenureEvidence]) -> Result<HashMap<TenureEvidence, Self::Value>, AppError> {
+        let backend = self.db.get_database_backend();
+        let tenures = tenure::Entity::find()
+            .filter(crate::store::any_of(backend, tenure::Column::Id, keys.iter().map(|k| k.0)))
+            .all(&self.db)
+            .await?;
+        let found = crate::store::evidence::of_tenures(&self.db, &tenures).await?;
+        Ok(found.into_iter().map(|(id, e)| (TenureEvidence(id), std::sync::Arc::new(e))).collect())
+    }
+}

@@ -12,6 +12,7 @@ pub mod conference;
 mod context;
 pub mod dataset;
 pub mod directive;
+pub mod evidence;
 pub mod history;
 pub mod ids;
 pub mod loaders;
@@ -30,7 +31,7 @@ pub mod task;
 pub mod timeline;
 
 pub use batch::{Batches, prepare};
-pub(crate) use batch::{budget, load_list, load_many, load_one, spend};
+pub(crate) use batch::{budget, load_list, load_many, load_one, loader, spend};
 pub use context::{RequestState, WriteMark};
 pub(crate) use context::{author, db, note_write, set_given, state, vocabulary, writer};
 

@@ -56,7 +56,7 @@ pub async fn find_row(ctx: &Context<'_>, kind: NodeType, row: i32) -> Result<Opt
         }
         NodeType::Official => load_one(ctx, OfficialById(row)).await?.map(|m| Node::Official(Official(m))),
         NodeType::Post => load_one(ctx, PostById(row)).await?.map(|m| Node::Post(Post(m))),
-        NodeType::Tenure => load_one(ctx, TenureById(row)).await?.map(|m| Node::Tenure(Tenure(m))),
+        NodeType::Tenure => load_one(ctx, TenureById(row)).await?.map(|m| Node::Tenure(Tenure::of(m))),
         NodeType::Conference => load_one(ctx, ConferenceById(row)).await?.map(|m| Node::Conference(Conference(m))),
         NodeType::Participation => {
             load_one(ctx, ParticipationById(row)).await?.map(|m| Node::Participation(Participation(m)))
@@ -68,13 +68,64 @@ pub async fn find_row(ctx: &Context<'_>, kind: NodeType, row: i32) -> Result<Opt
     })
 }
 
-/// Look-ups by global id.
+/// The types of node that have a dataset key.
+#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyedType {
+    /// Areas.
+    Area,
+    /// Organizations.
+    Organization,
+    /// Officials.
+    Official,
+    /// Posts.
+    Post,
+    /// Directives.
+    Directive,
+    /// Conferences.
+    Conference,
+    /// Tasks.
+    Task,
+    /// Sources.
+    Source,
+}
+
+impl KeyedType {
+    fn node_type(self) -> NodeType {
+        match self {
+            KeyedType::Area => NodeType::Area,
+            KeyedType::Organization => NodeType::Organization,
+            KeyedType::Official => NodeType::Official,
+            KeyedType::Post => NodeType::Post,
+            KeyedType::Directive => NodeType::Directive,
+            KeyedType::Conference => NodeType::Conference,
+            KeyedType::Task => NodeType::Task,
+            KeyedType::Source => NodeType::Source,
+        }
+    }
+}
+
+/// Look-ups by global id or dataset key.
 #[derive(Default)]
 pub struct NodeQuery;
 
-/// Look-ups by global id.
+/// Look-ups by global id or dataset key.
 #[Object]
 impl NodeQuery {
+    /// The node of this type with this dataset key (the keys dataset files and exports use,
+    /// "nguyen-manh-dung"), or null when there is none.
+    async fn node_by_key(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "type", desc = "The type of node.")] kind: KeyedType,
+        #[graphql(desc = "The dataset key, exactly as stored.")] key: String,
+    ) -> Result<Option<Node>> {
+        let node_type = kind.node_type();
+        match crate::store::id_by_key(super::db(ctx)?, node_type.table(), &key).await? {
+            Some(row) => find_row(ctx, node_type, row).await,
+            None => Ok(None),
+        }
+    }
+
     /// The object with this global id, or null when there is none.
     async fn node(&self, ctx: &Context<'_>, #[graphql(desc = "A global id.")] id: ID) -> Result<Option<Node>> {
         find(ctx, &id).await

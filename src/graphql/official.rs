@@ -2,6 +2,7 @@
 
 use super::Result;
 use super::conference::{Conference, Participation, sort_conferences};
+use super::evidence::{Attestation, DEFAULT_MIN_CERTAINTY, DateRange, behind, evidence_of, held, question, when};
 use super::history::ChangeConnection;
 use super::ids::decode_opt;
 use super::ids::{NodeType, decode_as, encode};
@@ -11,12 +12,13 @@ use super::pagination::{Parts, connection, page_request};
 use super::scalars::{Date, PartialDate};
 use super::source::{Citation, Source, citations_of, sources_of};
 use super::source::{CitationInput, citation_fields};
+use super::spend;
 use super::task::{Task, tasks_of_assignments};
 use super::writer;
 use super::{DeletePayload, author, set_given};
 use super::{db, load_list, load_many, load_one};
 use crate::domain::subject;
-use crate::domain::tenure::{held_on, stored};
+use crate::domain::tenure::{Certainty, When, stored};
 use crate::domain::vocabulary::ParticipationRole;
 use crate::error::AppResult;
 use crate::service;
@@ -25,20 +27,6 @@ use crate::store::filters::OfficialFilter as StoreFilter;
 use crate::store::lists::{self, NameOrder};
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
 use entity::{official, post, tenure};
-
-/// The tenures held on `as_of` (all of them without a date), earliest start first.
-pub(crate) fn tenures_held(mut tenures: Vec<tenure::Model>, as_of: Option<Date>) -> Vec<tenure::Model> {
-    if let Some(day) = as_of {
-        tenures.retain(|t| {
-            held_on(stored(t.started_on.as_deref()).as_ref(), stored(t.ended_on.as_deref()).as_ref(), day.0)
-        });
-    }
-    tenures.sort_by(|a, b| {
-        let start = |t: &tenure::Model| stored(t.started_on.as_deref()).map(|d| d.earliest());
-        start(a).cmp(&start(b)).then(a.id.cmp(&b.id))
-    });
-    tenures
-}
 
 /// The tenures of the same post that began just before and just after `tenure`, by start date
 /// (then id); tenures whose start is unknown have no place in the order.
@@ -80,15 +68,23 @@ impl Official {
         &self.0.name
     }
 
-    /// The posts held over time: all, or with `asOf` those held on that date; earliest first.
+    /// The posts held over time: all, or with `asOf` (`during`) those held on that day (on
+    /// some day of that period) at least as surely as `minCertainty`, each with its
+    /// `certainty`; earliest start first.
     #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn tenures(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Only tenures held on this date.")] as_of: Option<Date>,
+        #[graphql(desc = "Only tenures held on this day.")] as_of: Option<Date>,
+        #[graphql(desc = "Only tenures held on some day of this period.")] during: Option<DateRange>,
+        #[graphql(
+            desc = "With `asOf` or `during`: the weakest certainty that counts as held (INFERRED when omitted)."
+        )]
+        min_certainty: Option<Certainty>,
     ) -> Result<Vec<Tenure>> {
+        let question = question(as_of, during, min_certainty)?;
         let tenures = load_list(ctx, OfficialTenures(self.0.id)).await?;
-        Ok(tenures_held(tenures, as_of).into_iter().map(Tenure).collect())
+        held(ctx, tenures, question).await
     }
 
     /// The conferences the official chaired, earliest first.
@@ -189,28 +185,41 @@ impl Post {
         Ok(load_one(ctx, OrganizationById(self.0.organization_id)).await?.map(Organization))
     }
 
-    /// Who held the post, in time order: all tenures, or with `asOf` those held on that date
-    /// (none when the organization did not exist then).
+    /// Who held the post, in time order: all tenures, or with `asOf` (`during`) those held on
+    /// that day (on some day of that period) at least as surely as `minCertainty`, each with its
+    /// `certainty` (none when the organization did not exist then).
     #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn holders(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Only tenures held on this date.")] as_of: Option<Date>,
+        #[graphql(desc = "Only tenures held on this day.")] as_of: Option<Date>,
+        #[graphql(desc = "Only tenures held on some day of this period.")] during: Option<DateRange>,
+        #[graphql(
+            desc = "With `asOf` or `during`: the weakest certainty that counts as held (INFERRED when omitted)."
+        )]
+        min_certainty: Option<Certainty>,
     ) -> Result<Vec<Tenure>> {
-        if as_of.is_some() {
-            let organization = load_one(ctx, OrganizationById(self.0.organization_id)).await?.map(Organization);
-            if organization.is_some_and(|o| !o.exists_on(as_of)) {
-                return Ok(Vec::new());
-            }
-        }
+        let question = question(as_of, during, min_certainty)?;
         let tenures = load_list(ctx, PostTenures(self.0.id)).await?;
-        Ok(tenures_held(tenures, as_of).into_iter().map(Tenure).collect())
+        held(ctx, tenures, question).await
     }
 }
 
-/// A tenure.
+/// A tenure, with the certainty of the question that listed it.
 #[derive(Clone)]
-pub struct Tenure(pub tenure::Model);
+pub struct Tenure {
+    /// The row.
+    pub row: tenure::Model,
+    /// The day or period a membership field asked about, and how sure the answer is.
+    pub judged: Option<(When, Certainty)>,
+}
+
+impl Tenure {
+    /// A tenure reached other than by a question of when.
+    pub fn of(row: tenure::Model) -> Self {
+        Self { row, judged: None }
+    }
+}
 
 /// An official holding a post from a start to an end (both inclusive, each as precisely as
 /// known, either possibly unknown).
@@ -224,67 +233,133 @@ impl Tenure {
         #[graphql(desc = "How many from the start (at most 100; 20 when no size is given).")] first: Option<i32>,
         #[graphql(desc = "Start after this cursor.")] after: Option<String>,
     ) -> Result<super::history::ChangeConnection> {
-        super::history::history_of(ctx, NodeType::Tenure, self.0.id, first, after).await
+        super::history::history_of(ctx, NodeType::Tenure, self.row.id, first, after).await
     }
 
     /// The global id.
     pub async fn id(&self) -> ID {
-        encode(NodeType::Tenure, self.0.id)
+        encode(NodeType::Tenure, self.row.id)
     }
 
     /// The version: 1 when created, one more with each change; updates and deletes name it.
     async fn version(&self) -> i32 {
-        self.0.version
+        self.row.version
     }
 
     /// Who held the post.
     async fn official(&self, ctx: &Context<'_>) -> Result<Option<Official>> {
-        Ok(load_one(ctx, OfficialById(self.0.official_id)).await?.map(Official))
+        Ok(load_one(ctx, OfficialById(self.row.official_id)).await?.map(Official))
     }
 
     /// The post held.
     async fn post(&self, ctx: &Context<'_>) -> Result<Option<Post>> {
-        Ok(load_one(ctx, PostById(self.0.post_id)).await?.map(Post))
+        Ok(load_one(ctx, PostById(self.row.post_id)).await?.map(Post))
     }
 
     /// The first day, as precisely as known; null when unknown.
     async fn started_on(&self) -> Option<PartialDate> {
-        stored(self.0.started_on.as_deref()).map(PartialDate)
+        stored(self.row.started_on.as_deref()).map(PartialDate)
     }
 
     /// The last day, as precisely as known; null when unknown or still held.
     async fn ended_on(&self) -> Option<PartialDate> {
-        stored(self.0.ended_on.as_deref()).map(PartialDate)
+        stored(self.row.ended_on.as_deref()).map(PartialDate)
     }
 
     /// The tenure of the same post that began last before this one (null when this one's
     /// start is unknown or it is the first known).
     async fn predecessor(&self, ctx: &Context<'_>) -> Result<Option<Tenure>> {
-        let (before, _) = neighbours(&self.0, load_list(ctx, PostTenures(self.0.post_id)).await?);
-        Ok(before.map(Tenure))
+        let (before, _) = neighbours(&self.row, load_list(ctx, PostTenures(self.row.post_id)).await?);
+        Ok(before.map(Tenure::of))
     }
 
     /// The tenure of the same post that began next after this one.
     async fn successor(&self, ctx: &Context<'_>) -> Result<Option<Tenure>> {
-        let (_, after) = neighbours(&self.0, load_list(ctx, PostTenures(self.0.post_id)).await?);
-        Ok(after.map(Tenure))
+        let (_, after) = neighbours(&self.row, load_list(ctx, PostTenures(self.row.post_id)).await?);
+        Ok(after.map(Tenure::of))
     }
 
-    /// Whether the record shows the post held on this date (unknown bounds rule nothing out).
-    async fn is_held_on(&self, #[graphql(desc = "The date asked about.")] date: Date) -> bool {
-        held_on(stored(self.0.started_on.as_deref()).as_ref(), stored(self.0.ended_on.as_deref()).as_ref(), date.0)
+    /// Whether the post was held on this day at least as surely as `minCertainty` (the
+    /// same rule as `Official.tenures(asOf:)`, the organization's end included).
+    async fn is_held_on(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The day asked about.")] date: Date,
+        #[graphql(desc = "The weakest certainty that counts as held (INFERRED when omitted).")] min_certainty: Option<
+            Certainty,
+        >,
+    ) -> Result<bool> {
+        let evidence = evidence_of(ctx, self.row.id).await?;
+        let min = min_certainty.unwrap_or(DEFAULT_MIN_CERTAINTY);
+        Ok(evidence.evidence.on(date.0).is_some_and(|c| c >= min))
+    }
+
+    /// How sure it is that the post was held on the day `asOf` (on some day of the period
+    /// `during`); without either, on the day or period of the field that listed the tenure
+    /// (null when it asked none). Null when the record rules it out.
+    async fn certainty(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The day asked about.")] as_of: Option<Date>,
+        #[graphql(desc = "The period asked about.")] during: Option<DateRange>,
+    ) -> Result<Option<Certainty>> {
+        match when(as_of, during)? {
+            Some(when) => Ok(when.judge(&evidence_of(ctx, self.row.id).await?.evidence)),
+            None => Ok(self.judged.map(|(_, certainty)| certainty)),
+        }
+    }
+
+    /// The attestations the certainty rests on: those on the day (within the period) asked
+    /// about, else the last before it and the first after it; with neither `asOf` nor `during`,
+    /// for the question of the field that listed the tenure (empty when it asked none).
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
+    async fn evidence(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The day asked about.")] as_of: Option<Date>,
+        #[graphql(desc = "The period asked about.")] during: Option<DateRange>,
+    ) -> Result<Vec<Attestation>> {
+        let Some(when) = when(as_of, during)?.or(self.judged.map(|(when, _)| when)) else {
+            return Ok(Vec::new());
+        };
+        let found = evidence_of(ctx, self.row.id).await?;
+        let behind = behind(&found.attested, when);
+        spend(ctx, behind.len()).await?;
+        Ok(behind.into_iter().map(Attestation).collect())
+    }
+
+    /// Every attestation of the tenure, earliest first: recorded ones, its citations (on the
+    /// day each source was published) and the conferences where the official was named with
+    /// the post's title.
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
+    async fn attestations(&self, ctx: &Context<'_>) -> Result<Vec<Attestation>> {
+        let found = evidence_of(ctx, self.row.id).await?;
+        spend(ctx, found.attested.len()).await?;
+        Ok(found.attested.iter().cloned().map(Attestation).collect())
+    }
+
+    /// The earliest day a source attests, null when none does.
+    async fn first_attested_on(&self, ctx: &Context<'_>) -> Result<Option<PartialDate>> {
+        let found = evidence_of(ctx, self.row.id).await?;
+        Ok(found.attested.iter().min_by_key(|a| a.on.earliest()).map(|a| PartialDate(a.on)))
+    }
+
+    /// The latest day a source attests, null when none does.
+    async fn last_attested_on(&self, ctx: &Context<'_>) -> Result<Option<PartialDate>> {
+        let found = evidence_of(ctx, self.row.id).await?;
+        Ok(found.attested.iter().max_by_key(|a| a.on.latest()).map(|a| PartialDate(a.on)))
     }
 
     /// The sources that state this tenure.
     #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn sources(&self, ctx: &Context<'_>) -> Result<Vec<Source>> {
-        Ok(sources_of(ctx, subject::TENURE, self.0.id).await?)
+        Ok(sources_of(ctx, subject::TENURE, self.row.id).await?)
     }
 
     /// The citations of this tenure, with quotes.
     #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn citations(&self, ctx: &Context<'_>) -> Result<Vec<Citation>> {
-        Ok(citations_of(ctx, subject::TENURE, self.0.id).await?)
+        Ok(citations_of(ctx, subject::TENURE, self.row.id).await?)
     }
 }
 
@@ -296,6 +371,17 @@ pub struct OfficialFilter {
 }
 
 connection!(OfficialConnection, OfficialEdge, Official, "official", "officials");
+
+/// Which posts to list.
+#[derive(InputObject, Default)]
+pub struct PostFilter {
+    /// Words of the title, ignoring diacritics and case ("pho bi thu" finds Phó Bí thư Tỉnh ủy).
+    pub text: Option<String>,
+    /// Only the posts of this organization.
+    pub organization: Option<ID>,
+}
+
+connection!(PostConnection, PostEdge, Post, "post", "posts");
 
 /// Queries of officials.
 #[derive(Default)]
@@ -321,6 +407,28 @@ impl OfficialQuery {
         let filter = StoreFilter { text: filter.and_then(|f| f.text) };
         let rows = lists::officials(db(ctx)?, &filter, &order_by.unwrap_or_default(), &page).await?;
         Ok(OfficialConnection(Parts::from_page(rows, Official)))
+    }
+
+    /// Posts matching the filter, by title unless ordered otherwise.
+    #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::limits::page_cost(first, last, child_complexity)")]
+    async fn posts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which posts.")] filter: Option<PostFilter>,
+        #[graphql(desc = "The order, by several keys in the order given (by title).")] order_by: Option<Vec<NameOrder>>,
+        #[graphql(desc = "How many from the start (at most 100; 20 when no size is given).")] first: Option<i32>,
+        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
+        #[graphql(desc = "How many from the end (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "End before this cursor.")] before: Option<String>,
+    ) -> Result<PostConnection> {
+        let page = page_request(first, after, last, before)?;
+        let filter = filter.unwrap_or_default();
+        let organization = decode_opt(filter.organization, NodeType::Organization, "filter.organization")?;
+        let filter =
+            crate::store::filters::PostFilter { text: filter.text, organizations: organization.map(|o| vec![o]) };
+        let rows = lists::posts(db(ctx)?, &filter, &order_by.unwrap_or_default(), &page).await?;
+        Ok(PostConnection(Parts::from_page(rows, Post)))
     }
 }
 
@@ -540,6 +648,40 @@ pub struct CreateTenureInput {
     pub ended_on: Option<PartialDate>,
     /// The sources that state it.
     pub citations: Option<Vec<CitationInput>>,
+    /// The days sources attest it, beyond those its citations and the conferences'
+    /// participants attest.
+    pub attestations: Option<Vec<AttestationInput>>,
+}
+
+/// A source saying that the official held the post on a day.
+#[derive(InputObject)]
+pub struct AttestationInput {
+    /// The source.
+    pub source: ID,
+    /// The day attested (or the month, the year, where the source says no more).
+    pub on: PartialDate,
+    /// The title as the source prints it beside the name.
+    pub title: Option<String>,
+    /// The words of the source that state it.
+    pub quote: Option<String>,
+}
+
+fn attestation_fields(given: Option<Vec<AttestationInput>>) -> AppResult<Option<Vec<kinds::AttestationFields>>> {
+    given
+        .map(|list| {
+            list.into_iter()
+                .enumerate()
+                .map(|(i, a)| {
+                    Ok(kinds::AttestationFields {
+                        source: decode_as(&a.source, NodeType::Source, &format!("input.attestations[{i}].source"))?,
+                        on: a.on.0,
+                        title: a.title,
+                        quote: a.quote,
+                    })
+                })
+                .collect()
+        })
+        .transpose()
 }
 
 impl CreateTenureInput {
@@ -552,13 +694,14 @@ impl CreateTenureInput {
                 started_on: self.started_on.map(|d| d.0),
                 ended_on: self.ended_on.map(|d| d.0),
                 citations: citation_fields(self.citations, "input.citations")?.unwrap_or_default(),
+                attestations: attestation_fields(self.attestations)?.unwrap_or_default(),
             },
         ))
     }
 }
 
-/// The fields of a tenure to change: omitted fields stay, `null` clears; `citations`
-/// replaces the stored ones.
+/// The fields of a tenure to change: omitted fields stay, `null` clears; `citations` and
+/// `attestations` replace the stored ones.
 #[derive(InputObject)]
 pub struct UpdateTenureInput {
     /// The official.
@@ -571,6 +714,9 @@ pub struct UpdateTenureInput {
     pub ended_on: MaybeUndefined<PartialDate>,
     /// The sources that state it.
     pub citations: Option<Vec<CitationInput>>,
+    /// The days sources attest it (recorded ones; those of citations and participations follow
+    /// from them).
+    pub attestations: Option<Vec<AttestationInput>>,
 }
 
 impl UpdateTenureInput {
@@ -578,12 +724,14 @@ impl UpdateTenureInput {
         let official = decode_opt(self.official, NodeType::Official, "input.official")?;
         let post = decode_opt(self.post, NodeType::Post, "input.post")?;
         let citations = citation_fields(self.citations, "input.citations")?;
+        let attestations = attestation_fields(self.attestations)?;
         Ok(move |f: &mut kinds::TenureFields| {
             set_given(&mut f.official, official);
             set_given(&mut f.post, post);
             self.started_on.map_value(|d| d.0).update_to(&mut f.started_on);
             self.ended_on.map_value(|d| d.0).update_to(&mut f.ended_on);
             set_given(&mut f.citations, citations);
+            set_given(&mut f.attestations, attestations);
             Ok(())
         })
     }
@@ -604,7 +752,7 @@ impl TenureMutation {
     ) -> Result<Tenure> {
         let (actor, now) = writer(ctx)?;
         let (key, fields) = input.fields()?;
-        Ok(Tenure(record::create::<kinds::Tenure>(db(ctx)?, author(ctx, &actor, now), key, fields).await?))
+        Ok(Tenure::of(record::create::<kinds::Tenure>(db(ctx)?, author(ctx, &actor, now), key, fields).await?))
     }
 
     /// Changes the fields given; fails with CONFLICT unless the tenure is still at `expectedVersion`.
@@ -619,7 +767,7 @@ impl TenureMutation {
         let row_id = decode_as(&id, NodeType::Tenure, "id")?;
         let change = input.change()?;
         let author = author(ctx, &actor, now);
-        Ok(Tenure(record::update::<kinds::Tenure>(db(ctx)?, author, row_id, expected_version, change).await?))
+        Ok(Tenure::of(record::update::<kinds::Tenure>(db(ctx)?, author, row_id, expected_version, change).await?))
     }
 
     /// Deletes a tenure; fails with CONFLICT unless it is still at `expectedVersion`.

@@ -4,15 +4,17 @@ use super::Result;
 use super::area::Area;
 use super::conference::{Conference, sort_conferences};
 use super::directive::Directive;
+use super::evidence::{DateRange, held, question};
 use super::ids::{NodeType, decode_as, encode};
 use super::ids::{decode_maybe, decode_opt};
 use super::loaders::*;
-use super::official::{Official, Post, tenures_held};
+use super::official::{Official, Post, Tenure};
 use super::pagination::{Parts, connection, page_request};
 use super::scalars::{Date, PartialDate};
 use super::task::{Task, tasks_of_assignments};
 use super::{DeletePayload, author, set_given, writer};
 use super::{db, load_list, load_many, load_one, vocabulary};
+use crate::domain::tenure::Certainty;
 use crate::domain::tenure::{exists_on, stored};
 use crate::domain::vocabulary::{OrganizationEnd, OrganizationKind};
 use crate::error::AppResult;
@@ -147,24 +149,46 @@ impl Organization {
         Ok(load_list(ctx, OrganizationPosts(self.0.id)).await?.into_iter().map(Post).collect())
     }
 
-    /// The officials holding a post in it: all who ever did, or with `asOf` those holding one
-    /// on that date (none when the organization did not exist then).
+    /// The officials holding a post in it: all who ever did, or with `asOf` (`during`) those
+    /// holding one on that day (on some day of that period) at least as surely as
+    /// `minCertainty` (`holdings` gives each tenure with its certainty). None when the
+    /// organization did not exist then.
     #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn officials(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Only officials holding a post here on this date.")] as_of: Option<Date>,
+        #[graphql(desc = "Only officials holding a post here on this day.")] as_of: Option<Date>,
+        #[graphql(desc = "Only officials holding a post here on some day of this period.")] during: Option<DateRange>,
+        #[graphql(
+            desc = "With `asOf` or `during`: the weakest certainty that counts as held (INFERRED when omitted)."
+        )]
+        min_certainty: Option<Certainty>,
     ) -> Result<Vec<Official>> {
-        if !self.exists_on(as_of) {
-            return Ok(Vec::new());
-        }
-        let posts = load_list(ctx, OrganizationPosts(self.0.id)).await?;
-        let lists: Vec<Vec<tenure::Model>> = load_many(ctx, posts.iter().map(|p| PostTenures(p.id)).collect()).await?;
-        let held = tenures_held(lists.into_iter().flatten().collect(), as_of);
-        let ids: BTreeSet<i32> = held.iter().map(|t| t.official_id).collect();
+        let held = self.holdings(ctx, as_of, during, min_certainty).await?;
+        let ids: BTreeSet<i32> = held.iter().map(|t| t.row.official_id).collect();
         let mut officials: Vec<_> = load_many(ctx, ids.into_iter().map(OfficialById).collect()).await?;
         officials.sort_by(|a: &entity::official::Model, b| a.name_folded.cmp(&b.name_folded));
         Ok(officials.into_iter().map(Official).collect())
+    }
+
+    /// The tenures of its posts: all, or with `asOf` (`during`) those held on that day (on some
+    /// day of that period) at least as surely as `minCertainty`, each with its `certainty`;
+    /// earliest start first.
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
+    async fn holdings(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only tenures held on this day.")] as_of: Option<Date>,
+        #[graphql(desc = "Only tenures held on some day of this period.")] during: Option<DateRange>,
+        #[graphql(
+            desc = "With `asOf` or `during`: the weakest certainty that counts as held (INFERRED when omitted)."
+        )]
+        min_certainty: Option<Certainty>,
+    ) -> Result<Vec<Tenure>> {
+        let question = question(as_of, during, min_certainty)?;
+        let posts = load_list(ctx, OrganizationPosts(self.0.id)).await?;
+        let lists: Vec<Vec<tenure::Model>> = load_many(ctx, posts.iter().map(|p| PostTenures(p.id)).collect()).await?;
+        held(ctx, lists.into_iter().flatten().collect(), question).await
     }
 
     /// The conferences it organized, earliest first.

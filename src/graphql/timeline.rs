@@ -69,7 +69,7 @@ impl TimelineEntry {
     async fn subject(&self) -> TimelineSubject {
         match self.0.involved.clone() {
             Involved::Conference(m) => TimelineSubject::Conference(Conference(m)),
-            Involved::Tenure(m) => TimelineSubject::Tenure(Tenure(m)),
+            Involved::Tenure(m) => TimelineSubject::Tenure(Tenure::of(m)),
             Involved::Directive(m) => TimelineSubject::Directive(Directive(m)),
             Involved::Task(m) => TimelineSubject::Task(Task(m)),
             Involved::TaskUpdate(m) => TimelineSubject::TaskUpdate(TaskUpdate(m)),

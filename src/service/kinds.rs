@@ -19,7 +19,7 @@ pub use super::participation::{Participation, ParticipationFields};
 pub use super::post::{Post, PostFields};
 pub use super::source::{Source, SourceFields};
 pub use super::task::{AssigneeFields, TASK_DESCRIPTION_MAX, TASK_TITLE_MAX, Task, TaskFields, task_text};
-pub use super::tenure::{Tenure, TenureFields};
+pub use super::tenure::{AttestationFields, Tenure, TenureFields};
 
 /// Refuses a parent that does not exist or that would make the node its own ancestor.
 pub(super) async fn check_nesting<E: EntityTrait>(

@@ -57,8 +57,14 @@ pub struct ConferenceFilter {
     pub organizer: Option<i32>,
     /// Chaired by this official.
     pub chaired_by: Option<i32>,
+    /// With this official taking part, in any role.
+    pub participant: Option<i32>,
     /// Linked to this directive.
     pub directive: Option<i32>,
+    /// Linked to a directive of one of these kinds.
+    pub directive_kinds: Option<Vec<DirectiveKind>>,
+    /// Linked to a directive (the one named, if one is) in one of these relations.
+    pub directive_relations: Option<Vec<ConferenceDirectiveRelation>>,
     /// Of these kinds.
     pub kinds: Option<Vec<ConferenceKind>>,
     /// In these formats.
@@ -120,12 +126,32 @@ impl ConferenceFilter {
                 )),
             );
         }
-        if let Some(directive) = self.directive {
+        if let Some(official) = self.participant {
             all = all.add(C::Id.in_subquery(ids_where(
-                conference_directive::Entity,
-                conference_directive::Column::ConferenceId,
-                conference_directive::Column::DirectiveId.eq(directive),
+                participation::Entity,
+                participation::Column::ConferenceId,
+                participation::Column::OfficialId.eq(official),
             )));
+        }
+        if self.directive.is_some() || self.directive_kinds.is_some() || self.directive_relations.is_some() {
+            use conference_directive::Column as L;
+            // One link must meet every part of the condition: the directive, its kind, the relation.
+            let mut link = Expr::val(true);
+            if let Some(directive) = self.directive {
+                link = link.and(L::DirectiveId.eq(directive));
+            }
+            if let Some(relations) = &self.directive_relations {
+                link = link.and(L::Relation.is_in(relations.iter().map(|r| r.as_str())));
+            }
+            if let Some(kinds) = &self.directive_kinds {
+                let of_kind = ids_where(
+                    directive::Entity,
+                    directive::Column::Id,
+                    directive::Column::Kind.is_in(kinds.iter().map(|k| k.as_str())),
+                );
+                link = link.and(L::DirectiveId.in_subquery(of_kind));
+            }
+            all = all.add(C::Id.in_subquery(ids_where(conference_directive::Entity, L::ConferenceId, link)));
         }
         if let Some(kinds) = &self.kinds {
             all = all.add(C::Kind.is_in(kinds.iter().map(|k| k.as_str())));
@@ -148,6 +174,26 @@ impl OfficialFilter {
     /// The SQL condition.
     pub fn condition(&self) -> Condition {
         text_condition(official::Column::NameFolded, self.text.as_deref())
+    }
+}
+
+/// Which posts to list.
+#[derive(Clone, Debug, Default)]
+pub struct PostFilter {
+    /// Words of the title, ignoring diacritics and case.
+    pub text: Option<String>,
+    /// In one of these organizations.
+    pub organizations: Option<Vec<i32>>,
+}
+
+impl PostFilter {
+    /// The SQL condition.
+    pub fn condition(&self) -> Condition {
+        let mut all = text_condition(post::Column::TitleFolded, self.text.as_deref());
+        if let Some(ids) = &self.organizations {
+            all = all.add(post::Column::OrganizationId.is_in(ids.iter().copied()));
+        }
+        all
     }
 }
 

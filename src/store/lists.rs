@@ -165,6 +165,22 @@ pub async fn officials(
     fetch(db, official::Entity::find().filter(filter.condition()), &ordering, page, "after").await
 }
 
+/// A page of posts, by title.
+pub async fn posts(
+    db: &DatabaseConnection,
+    filter: &PostFilter,
+    order: &[NameOrder],
+    page: &PageRequest,
+) -> AppResult<Page<post::Model>> {
+    fn key(order: NameOrder) -> (Vec<SortKey>, fn(&post::Model) -> Vec<CursorValue>) {
+        let expr = post::Column::TitleFolded.into_expr();
+        (vec![SortKey::new(expr, order == NameOrder::NameDesc).not_null()], |m| vec![m.title_folded.as_str().into()])
+    }
+    let order = if order.is_empty() { &[NameOrder::NameAsc][..] } else { order };
+    let ordering = ordering("post", order, key, (post::Column::Id.into_expr(), |m| m.id));
+    fetch(db, post::Entity::find().filter(filter.condition()), &ordering, page, "after").await
+}
+
 /// A page of organizations.
 pub async fn organizations(
     db: &DatabaseConnection,

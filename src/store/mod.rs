@@ -1,6 +1,7 @@
 //! Reading the graph from the database: filtered, ordered, paginated lists and the batched
 //! look-ups behind every relation. Plain functions over sea-orm, with no GraphQL types.
 
+pub mod evidence;
 pub mod filters;
 pub mod lists;
 pub mod live;
@@ -32,4 +33,23 @@ pub fn any_of<C: ColumnTrait>(backend: DatabaseBackend, column: C, ids: impl Int
         "? IN (SELECT value FROM json_each(?))",
         [Expr::col((column.entity_name(), column)), Expr::val(list)],
     )
+}
+
+/// The row id of the record of `table` with the dataset key `key`, if there is one.
+pub async fn id_by_key(
+    db: &sea_orm::DatabaseConnection,
+    table: &str,
+    key: &str,
+) -> crate::error::AppResult<Option<i32>> {
+    use sea_orm::ConnectionTrait;
+    use sea_orm::sea_query::{Alias, Query};
+    let statement = Query::select()
+        .column(Alias::new("id"))
+        .from(Alias::new(table))
+        .and_where(sea_orm::sea_query::ExprTrait::eq(Expr::col(Alias::new("key")), key))
+        .to_owned();
+    match db.query_one(&statement).await? {
+        Some(row) => Ok(Some(row.try_get::<i32>("", "id")?)),
+        None => Ok(None),
+    }
 }

@@ -91,3 +91,26 @@ async fn combined_filters_page_across_ties() {
     assert_eq!(keys.len(), 10, "no row twice: {keys:?}");
     assert!(keys[..7].iter().all(|k| k[1..].parse::<u32>().unwrap() % 2 == 1), "Họp 1 before Họp 0: {keys:?}");
 }
+
+#[tokio::test]
+async fn conferences_by_participant_directive_kind_and_relation() {
+    let app = spawn_demo().await;
+    let c = |f: Value| count(&app, "conferences", "ConferenceFilter", f);
+    let dung = id_of(&app, "officials", "Nguyễn Mạnh Dũng").await;
+    let chien = id_of(&app, "officials", "Chúng Thị Chiên").await;
+    let scheme = id_of(&app, "directives", "06-ĐA/TU").await;
+    assert_eq!(c(json!({ "participant": dung })).await, 1, "chair and speaker at one conference");
+    assert_eq!(c(json!({ "participant": chien })).await, 1, "an attendee counts");
+    assert_eq!(c(json!({ "chairedBy": chien })).await, 0);
+    assert_eq!(c(json!({ "directiveKind": ["PLAN"] })).await, 1);
+    assert_eq!(c(json!({ "directiveKind": ["NOTICE"] })).await, 0);
+    assert_eq!(c(json!({ "directiveRelation": ["REVIEWS"] })).await, 1);
+    assert_eq!(c(json!({ "directive": scheme, "directiveRelation": ["REVIEWS"] })).await, 1);
+    assert_eq!(c(json!({ "directive": scheme, "directiveRelation": ["DEPLOYS"] })).await, 0, "one link meets both");
+    assert_eq!(
+        c(json!({ "directiveKind": ["PLAN"], "directiveRelation": ["REVIEWS"] })).await,
+        0,
+        "the plan is deployed"
+    );
+    assert_eq!(c(json!({ "not": [{ "participant": dung }] })).await, 3);
+}

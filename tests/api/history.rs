@@ -70,7 +70,8 @@ async fn successions_link_the_holders_of_a_post() {
 async fn a_merged_organization_points_to_its_successor_and_holds_nobody_after_its_end() {
     let app = spawn_with(province()).await;
     let query = "query($d: Date) { organizations(filter: { text: \"tinh uy\" }) { edges { node { name endedOn endedAs
-        successor { name } predecessors { name } officials(asOf: $d) { name } posts { holders(asOf: $d) { official { name } } } } } } }";
+        successor { name } predecessors { name } officials(asOf: $d, minCertainty: POSSIBLE) { name }
+        posts { holders(asOf: $d, minCertainty: POSSIBLE) { official { name } } } } } } }";
     let before = app.data(query, json!({ "d": "2024-01-01" })).await;
     let old = nodes(&before["organizations"]).into_iter().find(|o| o["name"] == "Tỉnh ủy Hà Giang").unwrap();
     assert_eq!(old["endedAs"], "MERGED");

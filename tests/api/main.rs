@@ -11,6 +11,7 @@ mod directives;
 mod durability;
 mod edits;
 mod errors;
+mod evidence;
 mod filters;
 mod fuzz;
 mod generate;

@@ -90,7 +90,10 @@ fn succession() -> serde_json::Value {
 async fn tenures_as_of_a_date() {
     let app = spawn_with(succession()).await;
     let id = id_of(&app, "officials", "nguyen van a").await;
-    let query = "query($id: ID!, $d: Date) { node(id: $id) { ... on Official { tenures(asOf: $d) { post { title } startedOn endedOn } } } }";
+    // Stated bounds rule days out; the days they do not rule out are STATED where both bounds
+    // (or a bound stated to that day) cover them, and POSSIBLE within a partial bound.
+    let query = "query($id: ID!, $d: Date) { node(id: $id) { ... on Official {
+        tenures(asOf: $d, minCertainty: POSSIBLE) { post { title } startedOn endedOn certainty } } } }";
     let on = |d: &'static str| {
         let app = &app;
         let id = id.clone();
@@ -100,15 +103,16 @@ async fn tenures_as_of_a_date() {
                 .as_array()
                 .unwrap()
                 .iter()
-                .map(|t| t["post"]["title"].as_str().unwrap().to_owned())
+                .map(|t| format!("{} {}", t["post"]["title"].as_str().unwrap(), t["certainty"].as_str().unwrap()))
                 .collect::<Vec<_>>()
         }
     };
     assert_eq!(on("2014-12-31").await, Vec::<String>::new());
-    assert_eq!(on("2015-01-01").await, ["Phó Chủ tịch UBND tỉnh"], "a year-only start covers the whole year");
-    assert_eq!(on("2020-10-31").await, ["Phó Chủ tịch UBND tỉnh"], "a month-only end covers the whole month");
+    assert_eq!(on("2015-01-01").await, ["Phó Chủ tịch UBND tỉnh POSSIBLE"], "a year-only start may mean any day of it");
+    assert_eq!(on("2017-06-01").await, ["Phó Chủ tịch UBND tỉnh STATED"]);
+    assert_eq!(on("2020-10-31").await, ["Phó Chủ tịch UBND tỉnh POSSIBLE"], "a month-only end covers the whole month");
     assert_eq!(on("2020-11-01").await, Vec::<String>::new());
-    assert_eq!(on("2020-11-02").await, ["Chủ tịch UBND tỉnh"]);
+    assert_eq!(on("2020-11-02").await, ["Chủ tịch UBND tỉnh STATED"]);
     assert_eq!(on("2024-06-01").await, Vec::<String>::new());
     let all = app.data(query, json!({ "id": id, "d": null })).await;
     let tenures = all["node"]["tenures"].as_array().unwrap();
@@ -151,4 +155,49 @@ async fn holders_of_a_post_either_side_of_a_handover() {
     assert_eq!(holder(Some("2024-05-31")).await, ["Nguyễn Văn A"]);
     assert_eq!(holder(Some("2024-06-01")).await, ["Lê Thị B"]);
     assert_eq!(holder(None).await, ["Nguyễn Văn A", "Lê Thị B"], "in time order");
+}
+
+#[tokio::test]
+async fn posts_are_listed_by_title_and_filtered_by_words_and_organization() {
+    let app = spawn_demo().await;
+    let titles = |filter: serde_json::Value| {
+        let app = &app;
+        async move {
+            let data = app
+                .data(
+                    "query($f: PostFilter) { posts(filter: $f, first: 50) { totalCount edges { node { title } } } }",
+                    json!({ "f": filter }),
+                )
+                .await;
+            nodes(&data["posts"]).iter().map(|n| n["title"].as_str().unwrap().to_owned()).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(titles(json!({ "text": "pho bi thu" })).await, ["Phó Bí thư Tỉnh ủy"]);
+    assert_eq!(
+        titles(json!({ "text": "truong ban dan van" })).await,
+        ["Trưởng Ban Dân vận Tỉnh ủy", "Trưởng Ban Dân vận Trung ương"]
+    );
+    let tinh_uy = id_of(&app, "organizations", "Tỉnh ủy Hà Giang").await;
+    let of_body = titles(json!({ "organization": tinh_uy })).await;
+    assert!(of_body.contains(&"Phó Bí thư Tỉnh ủy".to_owned()), "{of_body:?}");
+    let mut sorted = of_body.clone();
+    sorted.sort_by_key(|t| govtrail::domain::text::fold(t));
+    assert_eq!(of_body, sorted, "by title, ignoring diacritics");
+    assert_eq!(titles(json!({})).await.len(), 11);
+}
+
+#[tokio::test]
+async fn any_node_is_found_by_its_dataset_key() {
+    let app = spawn_demo().await;
+    let query = "query($t: KeyedType!, $k: String!) { nodeByKey(type: $t, key: $k) { __typename id
+        ... on Official { name } ... on Post { title } ... on Directive { code } } }";
+    let data = app.data(query, json!({ "t": "OFFICIAL", "k": "nguyen-manh-dung" })).await;
+    assert_eq!(data["nodeByKey"]["name"], "Nguyễn Mạnh Dũng");
+    let by_id = app.data("query($id: ID!) { node(id: $id) { id } }", json!({ "id": data["nodeByKey"]["id"] })).await;
+    assert_eq!(by_id["node"]["id"], data["nodeByKey"]["id"], "the same node as by its global id");
+    let data = app.data(query, json!({ "t": "DIRECTIVE", "k": "de-an-06-da-tu-ha-giang" })).await;
+    assert_eq!(data["nodeByKey"]["code"], "06-ĐA/TU");
+    let data = app.data(query, json!({ "t": "POST", "k": "nguyen-manh-dung" })).await;
+    assert_eq!(data["nodeByKey"], serde_json::Value::Null, "keys are per type");
+    assert_eq!(app.error_code(query, json!({ "t": "TENURE", "k": "x" })).await, "BAD_USER_INPUT");
 }

@@ -89,7 +89,7 @@ async fn a_dissolved_organization_has_no_officials_or_children_after_its_end() {
         "officials": [{ "key": "x", "name": "Hoàng Văn X", "tenures": [{ "post": "bi-thu", "startedOn": "2020-10" }] }]
     }))
     .await;
-    let query = "query($d: Date) { organizations(filter: { text: \"tinh uy cu\" }, orderBy: [NAME_DESC]) { edges { node { name endedOn officials(asOf: $d) { name } children(asOf: $d) { name } } } } }";
+    let query = "query($d: Date) { organizations(filter: { text: \"tinh uy cu\" }, orderBy: [NAME_DESC]) { edges { node { name endedOn officials(asOf: $d, minCertainty: POSSIBLE) { name } children(asOf: $d) { name } } } } }";
     let during = app.data(query, json!({ "d": "2024-01-01" })).await;
     let org = &nodes(&during["organizations"])[0];
     assert_eq!(org["name"], "Tỉnh ủy Cũ");

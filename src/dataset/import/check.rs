@@ -123,6 +123,11 @@ pub(super) fn check(ds: &Dataset) -> Vec<String> {
             c.partial_date(&format!("{tp}.startedOn"), t.started_on.as_ref());
             c.partial_date(&format!("{tp}.endedOn"), t.ended_on.as_ref());
             c.citations(&tp, &t.sources);
+            for (k, a) in t.attested.iter().enumerate() {
+                let ap = format!("{tp}.attested[{k}]");
+                c.non_empty(&format!("{ap}.source"), &a.source);
+                c.partial_date(&format!("{ap}.on"), Some(&a.on));
+            }
         }
     }
     for (i, d) in ds.directives.iter().enumerate() {
@@ -273,8 +278,8 @@ fn judged<K: Editable>(fields: AppResult<K::Fields>, id: Option<i32>) -> AppResu
 fn in_file(err: AppError, path: &str) -> AppError {
     match nested(err, path) {
         AppError::BadUserInput { message, field } => AppError::BadUserInput {
-            message: message.replacen(".citations[", ".sources[", 1),
-            field: field.map(|f| f.replacen(".citations[", ".sources[", 1)),
+            message: message.replacen(".citations[", ".sources[", 1).replacen(".attestations[", ".attested[", 1),
+            field: field.map(|f| f.replacen(".citations[", ".sources[", 1).replacen(".attestations[", ".attested[", 1)),
         },
         other => other,
     }

@@ -10,7 +10,7 @@ use crate::domain::subject;
 use crate::error::{AppError, AppResult};
 use crate::service::history::ChangeAction;
 use crate::service::kinds;
-use crate::service::kinds::{is_editable, snapshot};
+use crate::service::kinds::{AttestationFields, is_editable, snapshot};
 use crate::service::record::{Author, Editable, Row, log_change};
 use crate::store::search;
 use chrono::NaiveDate;
@@ -433,6 +433,9 @@ impl Writer<'_> {
         for (j, t) in o.tenures.iter().enumerate() {
             let path = format!("officials[{i}].tenures[{j}]");
             self.resolve(NodeType::Post, &t.post, &format!("{path}.post")).await?;
+            for (k, a) in t.attested.iter().enumerate() {
+                self.resolve(NodeType::Source, &a.source, &format!("{path}.attested[{k}].source")).await?;
+            }
             let fields = fields::tenure(t, official_id, &|kind, key| self.known(kind, key))?;
             let wanted = kinds::Tenure::model(&fields);
             let existing = stored
@@ -443,6 +446,7 @@ impl Writer<'_> {
             let id = self.save(tenure::Column::Id, existing, desired).await?;
             kept.insert(id);
             self.write_citations(subject::TENURE, id, &t.sources, &path).await?;
+            self.write_attestations(id, &fields.attestations).await?;
         }
         let gone: Vec<i32> = stored.iter().map(|m| m.id).filter(|id| !kept.contains(id)).collect();
         self.remove_children::<tenure::Entity>(tenure::Column::Id, subject::TENURE, gone).await
@@ -662,6 +666,31 @@ impl Writer<'_> {
         }
         let gone: Vec<i32> = stored.iter().map(|m| m.id).filter(|id| !kept.contains(id)).collect();
         self.remove_children::<citation::Entity>(citation::Column::Id, "", gone).await
+    }
+
+    /// Makes the attestations recorded for a tenure those of the file.
+    async fn write_attestations(&mut self, tenure_id: i32, attestations: &[AttestationFields]) -> AppResult<()> {
+        let select = attestation::Entity::find().filter(attestation::Column::TenureId.eq(tenure_id));
+        let stored = self.stored_under(("tenure", tenure_id), select).await?;
+        let mut kept = HashSet::new();
+        for a in attestations {
+            let on = a.on.to_string();
+            let existing = stored
+                .iter()
+                .find(|m| m.source_id == a.source && m.attested_on == on && !kept.contains(&m.id))
+                .cloned();
+            let desired = attestation::Model {
+                id: existing.as_ref().map_or(0, |m| m.id),
+                tenure_id,
+                source_id: a.source,
+                attested_on: on,
+                title: a.title.as_ref().map(|t| t.trim().to_owned()),
+                quote: a.quote.clone(),
+            };
+            kept.insert(self.save(attestation::Column::Id, existing, desired).await?);
+        }
+        let gone: Vec<i32> = stored.iter().map(|m| m.id).filter(|id| !kept.contains(id)).collect();
+        self.remove_children::<attestation::Entity>(attestation::Column::Id, "", gone).await
     }
 
     /// Deletes children no longer listed, with the citations of facts that cite sources.
