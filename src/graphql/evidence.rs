@@ -88,8 +88,8 @@ pub async fn held(ctx: &Context<'_>, tenures: Vec<tenure::Model>, question: Opti
     Ok(answer)
 }
 
-/// The attestations a judgement of `when` rests on: those within the day or period; else the
-/// last before it and the first after it.
+/// The attestations a judgement of `when` rests on: those within the day or period; else those
+/// of the last day attested before it and of the first after it.
 pub fn behind(attested: &[Attested], when: When) -> Vec<Attested> {
     let (from, to) = match when {
         When::On(day) => (day, day),
@@ -100,9 +100,12 @@ pub fn behind(attested: &[Attested], when: When) -> Vec<Attested> {
     if !within.is_empty() {
         return within;
     }
-    let before = attested.iter().filter(|a| a.on.latest() < from).max_by_key(|a| a.on.latest());
-    let after = attested.iter().filter(|a| a.on.earliest() > to).min_by_key(|a| a.on.earliest());
-    before.into_iter().chain(after).cloned().collect()
+    // Every attestation of the nearest day on each side, not one picked among them.
+    let last_before = attested.iter().map(|a| a.on.latest()).filter(|d| *d < from).max();
+    let first_after = attested.iter().map(|a| a.on.earliest()).filter(|d| *d > to).min();
+    let before = attested.iter().filter(|a| Some(a.on.latest()) == last_before);
+    let after = attested.iter().filter(|a| Some(a.on.earliest()) == first_after);
+    before.chain(after).cloned().collect()
 }
 
 /// Where an attestation comes from.

@@ -310,7 +310,7 @@ impl Tenure {
     }
 
     /// The attestations the certainty rests on: those on the day (within the period) asked
-    /// about, else the last before it and the first after it; with neither `asOf` nor `during`,
+    /// about, else those of the last day attested before it and of the first after it; with neither `asOf` nor `during`,
     /// for the question of the field that listed the tenure (empty when it asked none).
     #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn evidence(
