@@ -122,13 +122,16 @@ pub async fn tasks(db: &DatabaseConnection, feed: &TaskFeed, now: DateTime<Utc>)
 }
 
 /// The feed of conferences: timed events where the start is known (in UTC), all-day events
-/// on the local date otherwise.
+/// on the local date otherwise. Conferences known only to the month or the year have no day
+/// to stand on in a calendar and are left out.
 pub async fn conferences(db: &DatabaseConnection, feed: &ConferenceFeed, now: DateTime<Utc>) -> AppResult<String> {
     let mut filter = ConferenceFilter { organizer: feed.organizer, area: feed.area, ..ConferenceFilter::default() };
     if filter.uses_areas() {
         filter.expand_areas(&crate::store::lists::area_pairs(db).await?);
     }
-    let mut query = conference::Entity::find().filter(filter.condition());
+    let mut query = conference::Entity::find()
+        .filter(filter.condition())
+        .filter(conference::Column::DatePrecision.eq(crate::domain::partial_date::Precision::Day.as_str()));
     if let Some(official) = feed.official {
         let attended = Query::select()
             .column(participation::Column::ConferenceId)

@@ -224,8 +224,17 @@ pub struct Conference {
     pub key: String,
     pub title: String,
     pub kind: String,
+    /// UNKNOWN when the report does not say.
+    #[serde(default = "unknown_format")]
     pub format: String,
+    /// A full date, a month or a year (partial date).
     pub date: String,
+    /// Whether the date was inferred rather than printed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub date_inferred: bool,
+    /// From what the date was inferred.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_note: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub part_of_day: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -246,6 +255,10 @@ pub struct Conference {
     pub directives: Vec<ConferenceDirective>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<Citation>,
+}
+
+fn unknown_format() -> String {
+    "UNKNOWN".to_owned()
 }
 
 /// An official's part in a conference.

@@ -413,6 +413,8 @@ pub fn generate(spec: Spec) -> Dataset {
             kind: kinds[rng.random_range(0..kinds.len())].into(),
             format: formats[rng.random_range(0..formats.len())].into(),
             date: on.to_string(),
+            date_inferred: false,
+            date_note: None,
             part_of_day: Some(part_of_day.into()),
             starts_at: None,
             ends_at: None,

@@ -25,10 +25,39 @@ pub enum Precision {
     Day,
 }
 
+impl Precision {
+    /// The stored name: DAY, MONTH, YEAR.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Precision::Year => "YEAR",
+            Precision::Month => "MONTH",
+            Precision::Day => "DAY",
+        }
+    }
+
+    /// The precision of a stored name; a full date for anything else.
+    pub fn parse(text: &str) -> Self {
+        match text {
+            "YEAR" => Precision::Year,
+            "MONTH" => Precision::Month,
+            _ => Precision::Day,
+        }
+    }
+}
+
 impl PartialDate {
     /// A date known to the day.
     pub fn from_date(date: NaiveDate) -> Self {
         Self { year: date.year(), month: Some(date.month()), day: Some(date.day()) }
+    }
+
+    /// `date` known only to `precision`: its year, its month, or all of it.
+    pub fn truncated(date: NaiveDate, precision: Precision) -> Self {
+        match precision {
+            Precision::Day => Self::from_date(date),
+            Precision::Month => Self { year: date.year(), month: Some(date.month()), day: None },
+            Precision::Year => Self { year: date.year(), month: None, day: None },
+        }
     }
 
     /// How much of the date is known.

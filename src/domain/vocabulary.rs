@@ -154,6 +154,8 @@ vocabulary! {
         Online = "ONLINE",
         /// Partly in person, partly online.
         Hybrid = "HYBRID",
+        /// The report does not say.
+        Unknown = "UNKNOWN",
     }
 }
 

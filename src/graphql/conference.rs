@@ -10,7 +10,7 @@ use super::official::CreateOfficialInput;
 use super::official::Official;
 use super::organization::Organization;
 use super::pagination::{Parts, check_depth, connection, page_request};
-use super::scalars::{Date, DateTime, TimeZone};
+use super::scalars::{Date, DateTime, PartialDate, TimeZone};
 use super::source::{Citation, Source, citations_of, sources_of};
 use super::source::{CitationInput, citation_fields};
 use super::task::Task;
@@ -88,9 +88,26 @@ impl Conference {
         Ok(vocabulary(&self.0.format, ConferenceFormat::parse)?)
     }
 
-    /// The local date it was held, in `timeZone`.
-    async fn date(&self) -> Date {
-        Date(self.0.date)
+    /// The local date it was held, in `timeZone`, as precisely as the report gives it (a day,
+    /// a month or a year).
+    async fn date(&self) -> PartialDate {
+        PartialDate(crate::store::conference_date(&self.0))
+    }
+
+    /// How much of the date is known: the day, the month or the year.
+    async fn date_precision(&self) -> crate::domain::partial_date::Precision {
+        crate::store::conference_date(&self.0).precision()
+    }
+
+    /// Whether the date was inferred rather than printed (a year taken from the report's
+    /// publication date, where it gives only "26-7").
+    async fn date_inferred(&self) -> bool {
+        self.0.date_inferred
+    }
+
+    /// From what the date was inferred, or what else a reader should know of it.
+    async fn date_note(&self) -> Option<&str> {
+        self.0.date_note.as_deref()
     }
 
     /// The part of the day, where the report gives only that.
@@ -255,7 +272,9 @@ impl Participation {
             return Ok(Vec::new());
         };
         let tenures = load_list(ctx, OfficialTenures(self.0.official_id)).await?;
-        let question = super::evidence::question(Some(Date(conference.date)), None, min_certainty)?;
+        let day = crate::store::conference_date(&conference);
+        let range = super::evidence::DateRange { from: Date(day.earliest()), to: Date(day.latest()) };
+        let question = super::evidence::question(None, Some(range), min_certainty)?;
         super::evidence::held(ctx, tenures, question).await
     }
 
@@ -487,10 +506,14 @@ pub struct CreateConferenceInput {
     pub title: String,
     /// The kind of meeting.
     pub kind: ConferenceKind,
-    /// In person, online or both.
-    pub format: ConferenceFormat,
-    /// The local date.
-    pub date: Date,
+    /// In person, online or both; UNKNOWN when omitted (the report does not say).
+    pub format: Option<ConferenceFormat>,
+    /// The local date, as precisely as the report gives it ("2021-07-13", "2021-07", "2021").
+    pub date: PartialDate,
+    /// Whether the date was inferred rather than printed (false when omitted).
+    pub date_inferred: Option<bool>,
+    /// From what the date was inferred, or what else a reader should know of it.
+    pub date_note: Option<String>,
     /// Morning or afternoon, when that is all the report says.
     pub part_of_day: Option<PartOfDay>,
     /// When it started.
@@ -523,8 +546,10 @@ impl CreateConferenceInput {
             key: String::new(),
             title: self.title,
             kind: self.kind,
-            format: self.format,
+            format: self.format.unwrap_or(ConferenceFormat::Unknown),
             date: self.date.0,
+            date_inferred: self.date_inferred.unwrap_or(false),
+            date_note: self.date_note,
             part_of_day: self.part_of_day,
             starts_at: self.starts_at.map(|t| t.0),
             ends_at: self.ends_at.map(|t| t.0),
@@ -561,8 +586,12 @@ pub struct UpdateConferenceInput {
     pub kind: Option<ConferenceKind>,
     /// In person, online or both.
     pub format: Option<ConferenceFormat>,
-    /// The local date.
-    pub date: Option<Date>,
+    /// The local date, as precisely as known.
+    pub date: Option<PartialDate>,
+    /// Whether the date was inferred rather than printed.
+    pub date_inferred: Option<bool>,
+    /// From what the date was inferred.
+    pub date_note: MaybeUndefined<String>,
     /// Morning or afternoon.
     pub part_of_day: MaybeUndefined<PartOfDay>,
     /// When it started.
@@ -597,6 +626,8 @@ impl UpdateConferenceInput {
             set_given(&mut f.kind, self.kind);
             set_given(&mut f.format, self.format);
             set_given(&mut f.date, self.date.map(|d| d.0));
+            set_given(&mut f.date_inferred, self.date_inferred);
+            self.date_note.update_to(&mut f.date_note);
             self.part_of_day.update_to(&mut f.part_of_day);
             self.starts_at.map_value(|t| t.0).update_to(&mut f.starts_at);
             self.ends_at.map_value(|t| t.0).update_to(&mut f.ends_at);

@@ -10,12 +10,13 @@ use super::record::{
 use super::task::{self, Change, TaskInput};
 use crate::database::begin_write;
 use crate::domain::node::{NodeType, SearchType};
+use crate::domain::partial_date::{PartialDate, Precision};
 use crate::domain::subject;
 use crate::domain::text::search_form;
 use crate::domain::time::{DEFAULT_TIME_ZONE, parse_time_zone};
 use crate::domain::vocabulary::*;
 use crate::error::{AppError, AppResult};
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use entity::*;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
@@ -106,8 +107,15 @@ pub struct ConferenceFields {
     pub kind: ConferenceKind,
     /// In person, online or both.
     pub format: ConferenceFormat,
-    /// The local date.
-    pub date: NaiveDate,
+    /// The local date, as precisely as the report gives it (a day, a month or a year).
+    pub date: PartialDate,
+    /// Whether the date was inferred rather than printed (a year taken from the publication
+    /// date of a report that gives "26-7").
+    #[serde(default)]
+    pub date_inferred: bool,
+    /// From what, or why, the date is as it is.
+    #[serde(default)]
+    pub date_note: Option<String>,
     /// Morning or afternoon, when that is all the report says.
     #[serde(default)]
     pub part_of_day: Option<PartOfDay>,
@@ -191,7 +199,9 @@ impl Editable for Conference {
             title: row.title.clone(),
             kind: ConferenceKind::parse(&row.kind).ok_or_else(stored)?,
             format: ConferenceFormat::parse(&row.format).ok_or_else(stored)?,
-            date: row.date,
+            date: PartialDate::truncated(row.date, Precision::parse(&row.date_precision)),
+            date_inferred: row.date_inferred,
+            date_note: row.date_note.clone(),
             part_of_day: row.part_of_day.as_deref().map(|p| PartOfDay::parse(p).ok_or_else(stored)).transpose()?,
             starts_at: row.starts_at,
             ends_at: row.ends_at,
@@ -207,6 +217,15 @@ impl Editable for Conference {
     fn rules(f: &ConferenceFields, _: Option<i32>, r: &mut Refusals) {
         r.check(check_text("input.title", &f.title, 2000));
         r.check(check_optional_text("input.venue", f.venue.as_ref(), 500));
+        r.check(check_optional_text("input.dateNote", f.date_note.as_ref(), 500));
+        if f.date.precision() != Precision::Day {
+            if f.starts_at.is_some() {
+                r.refuse("input.startsAt", format!("a clock time needs a full date, not {}", f.date));
+            }
+            if f.part_of_day.is_some() {
+                r.refuse("input.partOfDay", format!("a part of the day needs a full date, not {}", f.date));
+            }
+        }
         if let (Some(start), Some(end)) = (f.starts_at, f.ends_at) {
             if end < start {
                 r.refuse("input.endsAt", "the end is before the start");
@@ -218,7 +237,7 @@ impl Editable for Conference {
                 if let Some(start) = f.starts_at {
                     let local = start.with_timezone(&zone);
                     let zone = &f.time_zone;
-                    if local.date_naive() != f.date {
+                    if f.date.precision() == Precision::Day && local.date_naive() != f.date.earliest() {
                         let day = local.date_naive();
                         r.refuse("input.startsAt", format!("falls on {day} in {zone}, not on the date, {}", f.date));
                     }
@@ -269,7 +288,11 @@ impl Editable for Conference {
             title_folded: search_form(&conference_text(f)),
             kind: f.kind.as_str().to_owned(),
             format: f.format.as_str().to_owned(),
-            date: f.date,
+            date: f.date.earliest(),
+            date_precision: f.date.precision().as_str().to_owned(),
+            date_last: Some(f.date.latest()),
+            date_inferred: f.date_inferred,
+            date_note: f.date_note.clone(),
             part_of_day: f.part_of_day.map(|p| p.as_str().to_owned()),
             starts_at: f.starts_at,
             ends_at: f.ends_at,

@@ -212,12 +212,12 @@ async fn attestations(
     if !naming.is_empty() {
         let conference_ids: BTreeSet<i32> = naming.iter().map(|(p, _)| p.conference_id).collect();
         let part_ids: BTreeSet<i32> = naming.iter().map(|(p, _)| p.id).collect();
-        let days: HashMap<i32, chrono::NaiveDate> = conference::Entity::find()
+        let days: HashMap<i32, PartialDate> = conference::Entity::find()
             .filter(any_of(backend, conference::Column::Id, conference_ids.iter().copied()))
             .all(db)
             .await?
             .into_iter()
-            .map(|c| (c.id, c.date))
+            .map(|c| (c.id, super::conference_date(&c)))
             .collect();
         let cited_parts = cited_by(db, subject::PARTICIPATION, part_ids).await?;
         let cited_conferences = cited_by(db, subject::CONFERENCE, conference_ids).await?;
@@ -227,7 +227,7 @@ async fn attestations(
                 cited_parts.get(&p.id).or_else(|| cited_conferences.get(&p.conference_id)).cloned().unwrap_or_default();
             found.entry(t.id).or_default().push(Attested {
                 tenure: t.id,
-                on: PartialDate::from_date(*day),
+                on: *day,
                 title: p.capacity.clone(),
                 sources,
                 quote: None,

@@ -102,8 +102,9 @@ impl ConferenceFilter {
         if let Some(from) = self.from {
             all = all.add(C::Date.gte(from));
         }
+        // A date known only to its month or year is within the period only when all of it is.
         if let Some(to) = self.to {
-            all = all.add(C::Date.lte(to));
+            all = all.add(C::DateLast.lte(to));
         }
         if let Some(areas) = &self.areas {
             all = all.add(C::AreaId.is_not_null()).add(C::AreaId.is_in(areas.iter().copied()));

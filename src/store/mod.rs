@@ -53,3 +53,9 @@ pub async fn id_by_key(
         None => Ok(None),
     }
 }
+
+/// A stored conference's date, as precisely as it was recorded.
+pub fn conference_date(c: &entity::conference::Model) -> crate::domain::partial_date::PartialDate {
+    use crate::domain::partial_date::{PartialDate, Precision};
+    PartialDate::truncated(c.date, Precision::parse(&c.date_precision))
+}

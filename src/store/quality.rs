@@ -194,7 +194,7 @@ impl Part {
                 let select = conference::Entity::find().filter(Expr::not_exists(chaired));
                 rows(db, select, conference::Column::Id, window, |c| DataIssue {
                     kind: DataIssueKind::ConferenceWithoutChair,
-                    message: format!("no chair is recorded for \"{}\" ({})", c.title, c.date),
+                    message: format!("no chair is recorded for \"{}\" ({})", c.title, super::conference_date(&c)),
                     nodes: vec![Involved::Conference(c.id)],
                 })
                 .await

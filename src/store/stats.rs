@@ -4,6 +4,7 @@
 
 use super::filters::{ConferenceFilter, TaskFilter};
 use super::lists::area_pairs;
+use crate::domain::partial_date::Precision;
 use crate::domain::vocabulary::{ParticipationRole, TaskStatus};
 use crate::error::AppResult;
 use chrono::NaiveDate;
@@ -269,7 +270,13 @@ pub async fn conference_stats(
     for (i, dimension) in dimensions.iter().enumerate() {
         let alias = format!("d{i}");
         let expr = match dimension {
-            ConferenceDimension::Month => month_expr(backend, "date", "conference", "month"),
+            // A conference known only to its year has no month to count under.
+            ConferenceDimension::Month => Expr::case(
+                Expr::col((conference::Entity, C::DatePrecision)).eq(Precision::Year.as_str()),
+                Expr::cust("NULL"),
+            )
+            .finally(month_expr(backend, "date", "conference", "month"))
+            .into(),
             ConferenceDimension::Year => month_expr(backend, "date", "conference", "year"),
             ConferenceDimension::Organizer => {
                 Expr::col((conference_organizer::Entity, conference_organizer::Column::OrganizationId))

@@ -138,3 +138,92 @@ async fn conferences_order_by_title_both_ways() {
     a.reverse();
     assert_eq!(a, d);
 }
+
+/// Three meetings as reports give them: one on a known day, one of which only the month is
+/// known, one whose year was inferred from the report's publication date; none says its format.
+fn as_reported() -> serde_json::Value {
+    json!({
+        "sources": [{ "key": "r", "title": "Báo cáo", "publishedOn": "2023-08-02" }],
+        "areas": [{ "key": "t", "name": "Tỉnh Thử", "kind": "PROVINCE" }],
+        "organizations": [{ "key": "tu", "name": "Tỉnh ủy Thử", "kind": "PARTY_COMMITTEE" }],
+        "posts": [{ "key": "bt", "title": "Bí thư Tỉnh ủy", "organization": "tu" }],
+        "officials": [{ "key": "x", "name": "Lò Văn Xá", "tenures": [{ "post": "bt" }] }],
+        "conferences": [
+            { "key": "day", "title": "Hội nghị A", "kind": "CONFERENCE", "date": "2023-07-26", "dateInferred": true,
+              "dateNote": "the report prints 26-7; the year is its publication's", "partOfDay": "AFTERNOON" },
+            { "key": "month", "title": "Hội nghị B", "kind": "CONFERENCE", "date": "2023-07", "area": "t",
+              "participants": [{ "official": "x", "role": "CHAIR", "capacity": "Bí thư Tỉnh ủy" }] },
+            { "key": "year", "title": "Hội nghị C", "kind": "MEETING", "format": "ONLINE", "date": "2023" }
+        ]
+    })
+}
+
+#[tokio::test]
+async fn dates_are_as_sure_as_the_report_and_the_format_may_be_unknown() {
+    let app = spawn_with(as_reported()).await;
+    let data = app
+        .data("{ conferences(first: 10) { edges { node { key date datePrecision dateInferred dateNote format partOfDay } } } }", json!({}))
+        .await;
+    let list = nodes(&data["conferences"]);
+    let of = |key: &str| list.iter().find(|c| c["key"] == key).unwrap().clone();
+    assert_eq!(of("day")["date"], "2023-07-26");
+    assert_eq!(of("day")["dateInferred"], true);
+    assert!(of("day")["dateNote"].as_str().unwrap().contains("26-7"));
+    assert_eq!(of("day")["format"], "UNKNOWN", "the report does not say");
+    assert_eq!((of("month")["date"].as_str(), of("month")["datePrecision"].as_str()), (Some("2023-07"), Some("MONTH")));
+    assert_eq!(of("month")["dateInferred"], false);
+    assert_eq!((of("year")["date"].as_str(), of("year")["format"].as_str()), (Some("2023"), Some("ONLINE")));
+
+    // A period holds a partial date only when it holds all of it.
+    assert_eq!(titles(&app, json!({ "from": "2023-07-01", "to": "2023-07-31" })).await, ["Hội nghị B", "Hội nghị A"]);
+    assert_eq!(titles(&app, json!({ "from": "2023-07-10", "to": "2023-07-31" })).await, ["Hội nghị A"]);
+    assert_eq!(titles(&app, json!({ "from": "2023-01-01", "to": "2023-12-31" })).await.len(), 3);
+    assert_eq!(titles(&app, json!({ "format": ["UNKNOWN"] })).await.len(), 2);
+
+    // Counted by month, the conference known only to its year has no month.
+    let stats = app.data("{ conferenceStats(groupBy: [MONTH]) { key { value } count } }", json!({})).await;
+    let months: Vec<(serde_json::Value, i64)> = stats["conferenceStats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| (b["key"][0]["value"].clone(), b["count"].as_i64().unwrap()))
+        .collect();
+    assert!(months.contains(&(json!("2023-07"), 2)), "{months:?}");
+    assert!(months.contains(&(serde_json::Value::Null, 1)), "{months:?}");
+
+    // A chair named at a conference of July attests the post in July, not on any one day of it.
+    let id = id_of(&app, "officials", "Lò Văn Xá").await;
+    let tenure = app
+        .data(
+            "query($id: ID!) { node(id: $id) { ... on Official { tenures { attestations { on origin }
+                day: certainty(asOf: \"2023-07-15\") month: certainty(during: { from: \"2023-07-01\", to: \"2023-07-31\" }) } } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    let t = &tenure["node"]["tenures"][0];
+    assert_eq!(t["attestations"], json!([{ "on": "2023-07", "origin": "PARTICIPATION" }]));
+    assert_eq!(t["day"], "POSSIBLE");
+    assert_eq!(t["month"], "POSSIBLE", "held on some day of July, but on no day surely");
+}
+
+#[tokio::test]
+async fn a_clock_time_or_part_of_day_needs_a_full_date() {
+    let app = spawn_app().await;
+    let token = app.token("editor", govtrail::auth::Role::Editor).await;
+    let create = "mutation($i: CreateConferenceInput!) { createConference(input: $i) { key date format } }";
+    let answer = app
+        .query_as(
+            &token,
+            create,
+            json!({ "i": { "title": "Họp", "kind": "MEETING", "date": "2021-07", "partOfDay": "MORNING" } }),
+        )
+        .await;
+    assert_eq!(answer["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{answer}");
+    assert_eq!(answer["errors"][0]["extensions"]["field"], "input.partOfDay");
+    let answer =
+        app.query_as(&token, create, json!({ "i": { "title": "Họp", "kind": "MEETING", "date": "2021-07" } })).await;
+    assert_eq!(answer["data"]["createConference"]["format"], "UNKNOWN", "{answer}");
+    assert_eq!(answer["data"]["createConference"]["date"], "2021-07");
+    let count = app.data("{ conferences { totalCount } }", json!({})).await;
+    assert_eq!(count["conferences"]["totalCount"], 1, "the refused one changed nothing");
+}

@@ -156,7 +156,7 @@ pub(super) fn check(ds: &Dataset) -> Vec<String> {
         let p = format!("conferences[{i}]");
         c.vocabulary(&format!("{p}.kind"), &conf.kind, ConferenceKind::parse, ConferenceKind::names);
         c.vocabulary(&format!("{p}.format"), &conf.format, ConferenceFormat::parse, ConferenceFormat::names);
-        c.date(&format!("{p}.date"), Some(&conf.date));
+        c.partial_date(&format!("{p}.date"), Some(&conf.date));
         if let Some(part) = &conf.part_of_day {
             c.vocabulary(&format!("{p}.partOfDay"), part, PartOfDay::parse, PartOfDay::names);
         }
