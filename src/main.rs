@@ -141,6 +141,11 @@ enum Command {
         /// Keep no history of what the import changes (a first bulk load into an empty database).
         #[arg(long)]
         no_history: bool,
+        /// Make the file the whole truth for the records it names: clear the fields they omit
+        /// and remove the items not listed under them (tenures, participants, citations...).
+        /// By default an import adds and updates, and never removes.
+        #[arg(long)]
+        replace: bool,
         /// The file's format: govtrail's dataset, or Popolo JSON laid over what is stored.
         #[arg(long, value_enum, default_value_t = FileFormat::Dataset)]
         format: FileFormat,
@@ -386,7 +391,14 @@ async fn main() -> ExitCode {
                 at: chrono::Utc::now(),
                 operation: "generate",
             });
-            let imported = dataset::import::import(&db, &generated, dataset::import::Mode::Write, author).await;
+            let imported = dataset::import::import(
+                &db,
+                &generated,
+                dataset::import::Mode::Write,
+                dataset::Merge::AddAndUpdate,
+                author,
+            )
+            .await;
             database::close(db).await;
             match imported {
                 Ok(report) => {
@@ -420,7 +432,7 @@ async fn main() -> ExitCode {
                 Err(message) => fail("backup", message),
             }
         }
-        Command::Import { file, dry_run, no_history, format, database } => {
+        Command::Import { file, dry_run, no_history, replace, format, database } => {
             // Loading a dataset into a new database is what import is for, as generate.
             let db = match open_database(&database.database, true, None).await {
                 Ok(db) => db,
@@ -439,7 +451,10 @@ async fn main() -> ExitCode {
             let author = (!no_history).then_some(author);
             let imported = match format {
                 FileFormat::Dataset => match dataset::parse_dataset(&text) {
-                    Ok(ds) => dataset::import::import(&db, &ds, mode, author).await,
+                    Ok(ds) => {
+                        let merge = if replace { dataset::Merge::Replace } else { dataset::Merge::AddAndUpdate };
+                        dataset::import::import(&db, &ds, mode, merge, author).await
+                    }
                     Err(err) => Err(err),
                 },
                 FileFormat::Popolo => dataset::popolo::import_popolo(&db, &text, mode, author).await,

@@ -224,7 +224,7 @@ pub async fn export_dataset(db: &DatabaseConnection) -> AppResult<Dataset> {
             key: c.key,
             title: c.title,
             kind: c.kind,
-            format: c.format,
+            format: Some(c.format),
             part_of_day: c.part_of_day,
             starts_at: c.starts_at.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true)),
             ends_at: c.ends_at.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true)),

@@ -39,10 +39,6 @@ fn instant(value: &Option<String>) -> AppResult<Option<DateTime<Utc>>> {
     read_opt(value, |v| DateTime::parse_from_rfc3339(v).ok().map(|t| t.with_timezone(&Utc)))
 }
 
-fn day(value: &str) -> AppResult<NaiveDate> {
-    read(value, |v| v.parse().ok())
-}
-
 fn day_opt(value: &Option<String>) -> AppResult<Option<NaiveDate>> {
     read_opt(value, |v| v.parse().ok())
 }
@@ -185,7 +181,7 @@ pub fn conference(c: &format::Conference, ids: &Ids) -> AppResult<ConferenceFiel
         key: c.key.clone(),
         title: c.title.clone(),
         kind: read(&c.kind, ConferenceKind::parse)?,
-        format: read(&c.format, ConferenceFormat::parse)?,
+        format: read_opt(&c.format, ConferenceFormat::parse)?.unwrap_or(ConferenceFormat::Unknown),
         date: read(&c.date, |v| v.parse().ok())?,
         date_inferred: c.date_inferred,
         date_note: c.date_note.clone(),

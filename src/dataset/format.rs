@@ -224,9 +224,9 @@ pub struct Conference {
     pub key: String,
     pub title: String,
     pub kind: String,
-    /// UNKNOWN when the report does not say.
-    #[serde(default = "unknown_format")]
-    pub format: String,
+    /// UNKNOWN for a new conference when the report does not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
     /// A full date, a month or a year (partial date).
     pub date: String,
     /// Whether the date was inferred rather than printed.
@@ -255,10 +255,6 @@ pub struct Conference {
     pub directives: Vec<ConferenceDirective>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<Citation>,
-}
-
-fn unknown_format() -> String {
-    "UNKNOWN".to_owned()
 }
 
 /// An official's part in a conference.

@@ -411,7 +411,7 @@ pub fn generate(spec: Spec) -> Dataset {
                 on.year()
             ),
             kind: kinds[rng.random_range(0..kinds.len())].into(),
-            format: formats[rng.random_range(0..formats.len())].into(),
+            format: Some(formats[rng.random_range(0..formats.len())].into()),
             date: on.to_string(),
             date_inferred: false,
             date_note: None,

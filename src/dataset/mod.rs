@@ -11,7 +11,7 @@ pub mod popolo;
 
 pub use export::{export_dataset, to_json};
 pub use format::Dataset;
-pub use import::{Counts, ImportReport, Mode, import, parse_dataset};
+pub use import::{Counts, ImportReport, Merge, Mode, import, parse_dataset};
 
 use crate::error::AppResult;
 use sea_orm::DatabaseConnection;
@@ -25,5 +25,5 @@ pub async fn load_demo(db: &DatabaseConnection) -> AppResult<Option<ImportReport
     if !import::is_empty(db).await? {
         return Ok(None);
     }
-    Ok(Some(import(db, &parse_dataset(DEMO)?, Mode::Write, None).await?))
+    Ok(Some(import(db, &parse_dataset(DEMO)?, Mode::Write, Merge::AddAndUpdate, None).await?))
 }

@@ -397,11 +397,12 @@ pub fn overlay(mut ds: Dataset, popolo: Popolo) -> AppResult<Dataset> {
             official.tenures = new
                 .into_iter()
                 .map(|mut t| {
-                    // Quotes and locators are not held by Popolo: keep the stored ones.
-                    if t.sources.is_empty() {
-                        if let Some(same) = old.iter().find(|o| o.post == t.post && o.started_on == t.started_on) {
+                    // Quotes, locators and attestations are not held by Popolo: keep the stored ones.
+                    if let Some(same) = old.iter().find(|o| o.post == t.post && o.started_on == t.started_on) {
+                        if t.sources.is_empty() {
                             t.sources = same.sources.clone();
                         }
+                        t.attested = same.attested.clone();
                     }
                     t
                 })
@@ -428,7 +429,7 @@ pub fn overlay(mut ds: Dataset, popolo: Popolo) -> AppResult<Dataset> {
                     key: e.id.clone(),
                     title: String::new(),
                     kind: ConferenceKind::Other.as_str().to_owned(),
-                    format: crate::domain::vocabulary::ConferenceFormat::Unknown.as_str().to_owned(),
+                    format: Some(crate::domain::vocabulary::ConferenceFormat::Unknown.as_str().to_owned()),
                     date: String::new(),
                     date_inferred: false,
                     date_note: None,
@@ -496,5 +497,6 @@ pub async fn import_popolo(
 ) -> AppResult<super::ImportReport> {
     let popolo = parse_popolo(json)?;
     let dataset = overlay(super::export_dataset(db).await?, popolo)?;
-    super::import::import(db, &dataset, mode, author).await
+    // The file was laid over what is stored: it is the whole truth for what it names.
+    super::import::import(db, &dataset, mode, super::import::Merge::Replace, author).await
 }

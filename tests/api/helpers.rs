@@ -121,7 +121,7 @@ pub async fn spawn(setup: Setup) -> TestApp {
     let setup_db = database::open(&database_url).await.expect("database");
     if let Some(json) = &setup.dataset {
         let parsed = dataset::parse_dataset(json).map_err(|e| e.message()).expect("dataset parses");
-        dataset::import(&setup_db, &parsed, dataset::Mode::Write, None)
+        dataset::import(&setup_db, &parsed, dataset::Mode::Write, dataset::Merge::AddAndUpdate, None)
             .await
             .map_err(|e| e.message())
             .expect("dataset imports");
@@ -421,11 +421,18 @@ pub async fn plan(database_url: &str, sql: &str, values: Vec<sea_orm::Value>, di
     rows.iter().map(|row| row.try_get_by_index::<String>(0).expect("a plan line")).collect::<Vec<_>>().join("\n")
 }
 
-pub const IMPORT: &str = "mutation($file: Upload!, $dry: Boolean) { importDataset(file: $file, dryRun: $dry) { dryRun total { created updated unchanged removed } kinds { kind created updated unchanged removed } } }";
+pub const IMPORT: &str = "mutation($file: Upload!, $dry: Boolean, $merge: ImportMerge) { importDataset(file: $file, dryRun: $dry, merge: $merge) {
+    dryRun merge total { created updated unchanged removed } kinds { kind created updated unchanged removed }
+    changes { kind record removed fields { field before after } } unlistedChanges } }";
 
 /// Sends `file` as the `$file` variable of the import mutation (GraphQL multipart request).
 pub async fn upload(app: &TestApp, token: &str, file: &str, dry_run: bool) -> Value {
-    let operations = json!({ "query": IMPORT, "variables": { "file": null, "dry": dry_run } });
+    upload_merging(app, token, file, dry_run, "ADD_AND_UPDATE").await
+}
+
+/// Like [`upload`], with the merge given (ADD_AND_UPDATE or REPLACE).
+pub async fn upload_merging(app: &TestApp, token: &str, file: &str, dry_run: bool, merge: &str) -> Value {
+    let operations = json!({ "query": IMPORT, "variables": { "file": null, "dry": dry_run, "merge": merge } });
     let form = reqwest::multipart::Form::new()
         .text("operations", operations.to_string())
         .text("map", json!({ "0": ["variables.file"] }).to_string())

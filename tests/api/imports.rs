@@ -66,7 +66,7 @@ async fn what_an_import_changes_is_in_the_history_and_can_be_reverted() {
         "organizations": [{ "key": "tu", "name": "Tỉnh ủy", "kind": "PARTY_COMMITTEE" }],
         "officials": [{ "key": "a", "name": "Nguyễn Văn Á" }]
     });
-    let done = upload(&app, &admin, &second.to_string(), false).await;
+    let done = upload_merging(&app, &admin, &second.to_string(), false, "REPLACE").await;
     assert_eq!(done["data"]["importDataset"]["total"]["removed"], 1, "{done}");
 
     let log = app
@@ -171,4 +171,109 @@ async fn a_large_import_writes_many_rows_a_statement_and_never_gives_a_deleted_i
     assert_eq!(found["search"]["edges"][0]["node"]["node"]["key"], "o6998", "{found}");
     let node = app.data("query($id: ID!) { node(id: $id) { id } }", json!({ "id": gone })).await;
     assert_eq!(node["node"], Value::Null, "the deleted official's id names nothing, not an imported one");
+}
+
+/// A province with one official holding two posts, each cited, and a conference he chaired.
+fn stored_province() -> Value {
+    json!({
+        "sources": [{ "key": "r1", "title": "Báo cáo 1", "publishedOn": "2021-07-13" }],
+        "organizations": [{ "key": "tu", "name": "Tỉnh ủy Thử", "shortName": "TU", "kind": "PARTY_COMMITTEE" }],
+        "posts": [
+            { "key": "pbt", "title": "Phó Bí thư Tỉnh ủy", "organization": "tu" },
+            { "key": "ct", "title": "Chủ tịch HĐND tỉnh", "organization": "tu" }
+        ],
+        "officials": [{ "key": "a", "name": "Nguyễn Văn A", "tenures": [
+            { "post": "pbt", "startedOn": "2020-10", "sources": [{ "source": "r1", "quote": "Phó Bí thư Tỉnh ủy" }] },
+            { "post": "ct", "sources": ["r1"] }
+        ] }],
+        "conferences": [{ "key": "hn", "title": "Hội nghị", "kind": "CONFERENCE", "format": "ONLINE", "date": "2021-07-13",
+            "venue": "Hội trường Tỉnh ủy", "participants": [{ "official": "a", "role": "CHAIR", "capacity": "Phó Bí thư Tỉnh ủy" }] }]
+    })
+}
+
+/// A later report's file: the official with one new post, the conference again without its
+/// venue or participants, the body without its short name.
+fn later_report() -> Value {
+    json!({
+        "sources": [{ "key": "r2", "title": "Báo cáo 2", "publishedOn": "2024-03-01" }],
+        "organizations": [{ "key": "tu", "name": "Tỉnh ủy Thử", "kind": "PARTY_COMMITTEE" }],
+        "posts": [{ "key": "bt", "title": "Bí thư Tỉnh ủy", "organization": "tu" }],
+        "officials": [{ "key": "a", "name": "Nguyễn Văn A", "tenures": [
+            { "post": "bt", "sources": ["r2"] },
+            { "post": "pbt", "endedOn": "2024-02", "sources": ["r2"] }
+        ] }],
+        "conferences": [{ "key": "hn", "title": "Hội nghị", "kind": "CONFERENCE", "date": "2021-07-13" }]
+    })
+}
+
+const OFFICIAL: &str =
+    "{ officials(first: 5) { nodes { tenures { post { key } startedOn endedOn citations { quote source { key } } } } }
+    conferences(first: 5) { nodes { venue format participants { role capacity } } }
+    organizations(first: 5) { nodes { shortName } } }";
+
+#[tokio::test]
+async fn an_import_adds_and_updates_and_never_loses_what_it_does_not_mention() {
+    let app = spawn_with(stored_province()).await;
+    let admin = app.token("importer", Role::Admin).await;
+    let done = upload(&app, &admin, &later_report().to_string(), false).await;
+    assert!(done.get("errors").is_none(), "{done}");
+    assert_eq!(done["data"]["importDataset"]["merge"], "ADD_AND_UPDATE");
+    assert_eq!(done["data"]["importDataset"]["total"]["removed"], 0);
+
+    let data = app.data(OFFICIAL, json!({})).await;
+    let tenures = data["officials"]["nodes"][0]["tenures"].as_array().unwrap().clone();
+    let of = |post: &str| {
+        tenures.iter().find(|t| t["post"]["key"] == post).cloned().unwrap_or_else(|| panic!("no {post}: {tenures:?}"))
+    };
+    assert_eq!(tenures.len(), 3, "the new post is added, the other two stay: {tenures:?}");
+    assert_eq!(
+        (of("pbt")["startedOn"].as_str(), of("pbt")["endedOn"].as_str()),
+        (Some("2020-10"), Some("2024-02")),
+        "the start stays, the end is added"
+    );
+    let deputy = of("pbt");
+    let cited: Vec<&str> =
+        deputy["citations"].as_array().unwrap().iter().map(|c| c["source"]["key"].as_str().unwrap()).collect();
+    assert_eq!(cited, ["r1", "r2"], "citations gain, never lose");
+    assert_eq!(of("pbt")["citations"][0]["quote"], "Phó Bí thư Tỉnh ủy", "the stored quote stays");
+    assert_eq!(of("ct")["citations"][0]["source"]["key"], "r1", "a tenure the file does not mention stays whole");
+    let conference = &data["conferences"]["nodes"][0];
+    assert_eq!(conference["venue"], "Hội trường Tỉnh ủy", "an omitted field stays as stored");
+    assert_eq!(conference["format"], "ONLINE", "an omitted format is not a new UNKNOWN");
+    assert_eq!(conference["participants"].as_array().unwrap().len(), 1);
+    assert_eq!(data["organizations"]["nodes"][0]["shortName"], "TU");
+    let found = app.data("{ organizations(filter: { text: \"TU\" }) { totalCount } }", json!({})).await;
+    assert_eq!(found["organizations"]["totalCount"], 1, "the short name is still searched");
+}
+
+#[tokio::test]
+async fn a_dry_run_lists_every_field_changed_and_every_item_a_replacing_import_would_remove() {
+    let app = spawn_with(stored_province()).await;
+    let admin = app.token("importer", Role::Admin).await;
+    let before = app.data(OFFICIAL, json!({})).await;
+    let dry = upload_merging(&app, &admin, &later_report().to_string(), true, "REPLACE").await;
+    assert!(dry.get("errors").is_none(), "{dry}");
+    let report = &dry["data"]["importDataset"];
+    let changes = report["changes"].as_array().unwrap();
+    let removed: Vec<(String, String)> = changes
+        .iter()
+        .filter(|c| c["removed"] == true)
+        .map(|c| (c["kind"].as_str().unwrap().to_owned(), c["record"].as_str().unwrap().to_owned()))
+        .collect();
+    assert!(removed.iter().any(|(kind, _)| kind == "tenure"), "the tenure not listed is named: {removed:?}");
+    assert!(removed.iter().any(|(kind, _)| kind == "participation"), "{removed:?}");
+    assert_eq!(report["total"]["removed"].as_u64().unwrap() as usize, removed.len(), "every removal is listed");
+    let venue = changes
+        .iter()
+        .find(|c| c["kind"] == "conference" && c["removed"] == false)
+        .and_then(|c| c["fields"].as_array().unwrap().iter().find(|f| f["field"] == "venue").cloned());
+    assert_eq!(venue, Some(json!({ "field": "venue", "before": "Hội trường Tỉnh ủy", "after": null })), "{changes:?}");
+    assert_eq!(app.data(OFFICIAL, json!({})).await, before, "a dry run changes nothing");
+
+    // The default, by contrast, would remove nothing and lists only what it updates.
+    let dry = upload(&app, &admin, &later_report().to_string(), true).await;
+    let changes = dry["data"]["importDataset"]["changes"].as_array().unwrap().clone();
+    assert!(changes.iter().all(|c| c["removed"] == false), "{changes:?}");
+    let ended = changes.iter().find(|c| c["kind"] == "tenure").expect("the tenure's end is an update");
+    assert_eq!(ended["fields"], json!([{ "field": "ended_on", "before": null, "after": "2024-02" }]));
 }

@@ -155,7 +155,9 @@ pub(super) fn check(ds: &Dataset) -> Vec<String> {
     for (i, conf) in ds.conferences.iter().enumerate() {
         let p = format!("conferences[{i}]");
         c.vocabulary(&format!("{p}.kind"), &conf.kind, ConferenceKind::parse, ConferenceKind::names);
-        c.vocabulary(&format!("{p}.format"), &conf.format, ConferenceFormat::parse, ConferenceFormat::names);
+        if let Some(format) = &conf.format {
+            c.vocabulary(&format!("{p}.format"), format, ConferenceFormat::parse, ConferenceFormat::names);
+        }
         c.partial_date(&format!("{p}.date"), Some(&conf.date));
         if let Some(part) = &conf.part_of_day {
             c.vocabulary(&format!("{p}.partOfDay"), part, PartOfDay::parse, PartOfDay::names);
@@ -207,7 +209,29 @@ pub(super) fn check(ds: &Dataset) -> Vec<String> {
         c.citations(&p, &t.sources);
     }
     rules(&mut c, ds);
-    c.problems
+    c.problems.into_iter().map(|problem| with_key(ds, problem)).collect()
+}
+
+/// A problem of a record, with the record's key after its place ("officials[3].name: ... (the
+/// official \"nguyen-van-a\")"), so that a person finds it in the file by either.
+fn with_key(ds: &Dataset, problem: String) -> String {
+    let Some((section, rest)) = problem.split_once('[') else { return problem };
+    let Some(index) = rest.split_once(']').and_then(|(i, _)| i.parse::<usize>().ok()) else { return problem };
+    let key = match section {
+        "sources" => ds.sources.get(index).map(|r| (&r.key, "source")),
+        "areas" => ds.areas.get(index).map(|r| (&r.key, "area")),
+        "organizations" => ds.organizations.get(index).map(|r| (&r.key, "organization")),
+        "posts" => ds.posts.get(index).map(|r| (&r.key, "post")),
+        "officials" => ds.officials.get(index).map(|r| (&r.key, "official")),
+        "directives" => ds.directives.get(index).map(|r| (&r.key, "directive")),
+        "conferences" => ds.conferences.get(index).map(|r| (&r.key, "conference")),
+        "tasks" => ds.tasks.get(index).map(|r| (&r.key, "task")),
+        _ => None,
+    };
+    match key {
+        Some((key, kind)) if !key.trim().is_empty() => format!("{problem} (the {kind} \"{key}\")"),
+        _ => problem,
+    }
 }
 
 /// Judges every record of a file whose values all read by the rules of its kind, as a mutation

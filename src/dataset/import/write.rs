@@ -1,12 +1,13 @@
 //! Writing a checked dataset: inside one transaction, in dependency order, matching records
 //! by key.
 
-use super::{ImportReport, row};
+use super::{ImportReport, Merge, row};
 use crate::dataset::batch::Pending;
 use crate::dataset::fields;
 use crate::dataset::format::{self, Citation, Dataset};
 use crate::domain::node::NodeType;
 use crate::domain::subject;
+use crate::domain::vocabulary::ConferenceFormat;
 use crate::error::{AppError, AppResult};
 use crate::service::history::ChangeAction;
 use crate::service::kinds;
@@ -47,6 +48,8 @@ pub(super) struct Writer<'a> {
     /// them (keys are unique within a file, and a record's children are written once), so
     /// only updates, removals and history write them first.
     pending: Pending,
+    /// What a record does to the stored one.
+    merge: Merge,
 }
 
 fn id_of(value: Value) -> AppResult<i32> {
@@ -59,7 +62,11 @@ fn id_of(value: Value) -> AppResult<i32> {
 
 impl<'a> Writer<'a> {
     /// A writer into `txn`; with an author, what it writes is recorded in the history.
-    pub(super) async fn new(txn: &'a DatabaseTransaction, author: Option<Author<'a>>) -> AppResult<Writer<'a>> {
+    pub(super) async fn new(
+        txn: &'a DatabaseTransaction,
+        author: Option<Author<'a>>,
+        merge: Merge,
+    ) -> AppResult<Writer<'a>> {
         Ok(Writer {
             txn,
             ids: HashMap::new(),
@@ -70,6 +77,7 @@ impl<'a> Writer<'a> {
             created: HashSet::new(),
             empty: empty_tables(txn).await?,
             pending: Pending::default(),
+            merge,
         })
     }
 
@@ -133,12 +141,14 @@ impl Writer<'_> {
         <M::Entity as EntityTrait>::ActiveModel:
             ActiveModelTrait<Entity = M::Entity> + sea_orm::ActiveModelBehavior + Send,
     {
+        let desired = self.overlaid(existing.as_ref(), desired);
         match existing {
             Some(old) if old == desired => {
                 self.report.count(Self::kind_of::<M>(), 1, |c| &mut c.unchanged);
                 id_of(old.get(id_column))
             }
             Some(old) => {
+                self.report.note_update(Self::kind_of::<M>(), &old, &desired);
                 // The row may come to name one created in this import.
                 self.pending.flush(self.txn).await?;
                 let mut active = desired.into_active_model().reset_all();
@@ -170,6 +180,20 @@ impl Writer<'_> {
         }
     }
 
+    /// The row to write: `desired`, where the import adds and updates with the stored values of
+    /// the fields the file leaves out.
+    fn overlaid<M: ModelTrait>(&self, existing: Option<&M>, mut desired: M) -> M {
+        if let (Merge::AddAndUpdate, Some(old)) = (self.merge, existing) {
+            for column in <M::Entity as EntityTrait>::Column::iter() {
+                let given = desired.get(column);
+                if given == given.as_null() {
+                    desired.set(column, old.get(column));
+                }
+            }
+        }
+        desired
+    }
+
     /// Saves a record of a searchable kind like [`Writer::save`] and keeps its search text
     /// current, as the kind words it.
     async fn save_searchable<K: Editable>(
@@ -183,7 +207,16 @@ impl Writer<'_> {
         <K::Entity as EntityTrait>::ActiveModel:
             ActiveModelTrait<Entity = K::Entity> + sea_orm::ActiveModelBehavior + Send,
     {
-        let Some((node_type, folded)) = K::search_entry(fields) else {
+        // Added to a stored record, the row and its search text are made again from the
+        // fields as they will be, so that what derives from them (folded names) follows too.
+        let (desired, merged) = match (self.merge, &existing) {
+            (Merge::AddAndUpdate, Some(old)) => {
+                let fields = K::fields(self.txn, &self.overlaid(Some(old), desired)).await?;
+                (row::<K>(&fields, Some(old)), Some(fields))
+            }
+            _ => (desired, None),
+        };
+        let Some((node_type, folded)) = K::search_entry(merged.as_ref().unwrap_or(fields)) else {
             return Err(AppError::internal(format!("a {} has no search text", K::NODE.label())));
         };
         let new = existing.is_none();
@@ -438,10 +471,19 @@ impl Writer<'_> {
             }
             let fields = fields::tenure(t, official_id, &|kind, key| self.known(kind, key))?;
             let wanted = kinds::Tenure::model(&fields);
-            let existing = stored
-                .iter()
-                .find(|m| m.post_id == wanted.post_id && m.started_on == wanted.started_on && !kept.contains(&m.id))
-                .cloned();
+            let open = |m: &&tenure::Model| m.post_id == wanted.post_id && !kept.contains(&m.id);
+            let exact = stored.iter().filter(open).find(|m| m.started_on == wanted.started_on);
+            // Adding to what is stored, a tenure of the same post where one side gives no start
+            // is the same tenure, when it is the only one it can be.
+            let unstarted = || {
+                let mut candidates =
+                    stored.iter().filter(open).filter(|m| wanted.started_on.is_none() || m.started_on.is_none());
+                match (candidates.next(), candidates.next()) {
+                    (Some(only), None) => Some(only),
+                    _ => None,
+                }
+            };
+            let existing = exact.or_else(|| (self.merge == Merge::AddAndUpdate).then(unstarted).flatten()).cloned();
             let desired = row::<kinds::Tenure>(&fields, existing.as_ref());
             let id = self.save(tenure::Column::Id, existing, desired).await?;
             kept.insert(id);
@@ -495,7 +537,11 @@ impl Writer<'_> {
         self.resolve_opt(NodeType::Area, &c.area, &format!("{path}.area")).await?;
         let existing =
             self.stored_by_key(conference::Entity::find().filter(conference::Column::Key.eq(&c.key))).await?;
-        let fields = fields::conference(c, &|kind, key| self.known(kind, key))?;
+        let mut fields = fields::conference(c, &|kind, key| self.known(kind, key))?;
+        // A format the file leaves out is not news that it is unknown.
+        if let (None, Some(stored), Merge::AddAndUpdate) = (&c.format, &existing, self.merge) {
+            fields.format = ConferenceFormat::parse(&stored.format).unwrap_or(fields.format);
+        }
         let desired = row::<kinds::Conference>(&fields, existing.as_ref());
         let conference_id = self.save_searchable::<kinds::Conference>(existing, desired, &fields).await?;
         self.remember(NodeType::Conference, &c.key, conference_id);
@@ -700,10 +746,16 @@ impl Writer<'_> {
         subject_type: &str,
         ids: Vec<i32>,
     ) -> AppResult<()> {
-        if ids.is_empty() {
+        // Adding and updating never loses what the file does not mention.
+        if ids.is_empty() || self.merge == Merge::AddAndUpdate {
             return Ok(());
         }
         self.pending.flush(self.txn).await?;
+        let backend = self.txn.get_database_backend();
+        for row in E::find().filter(crate::store::any_of(backend, id_column, ids.iter().copied())).all(self.txn).await?
+        {
+            self.report.note_removal(E::default().table_name(), &row);
+        }
         let kind = self.author.and(NodeType::of_table(E::default().table_name()).filter(|t| is_editable(*t)));
         let mut removed = Vec::new();
         if let Some(kind) = kind {
