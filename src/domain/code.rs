@@ -102,6 +102,30 @@ pub fn search_text(code: Option<&str>, kind: DirectiveKind, number: Option<&str>
     search_form(&text)
 }
 
+/// A search query in the words the index holds for documents: reports write "Đề án số 02",
+/// "Nghị quyết số 26", "NQ 06", where the index holds the kind and number as "đề án 02". A
+/// "số" between a kind and a number is dropped, and a type abbreviation before a number reads
+/// as its kind's name; the rest of the query is left as it is ("chuyển đổi số" keeps its "số").
+pub fn reading(query: &str) -> String {
+    let words: Vec<String> = search_form(query).split(' ').filter(|w| !w.is_empty()).map(str::to_owned).collect();
+    let names: Vec<String> = DirectiveKind::ALL.iter().map(|k| search_form(k.vietnamese_name())).collect();
+    let mut read: Vec<String> = Vec::with_capacity(words.len());
+    for (i, word) in words.iter().enumerate() {
+        let before_number = words.get(i + 1).is_some_and(|next| next.starts_with(|c: char| c.is_ascii_digit()));
+        if before_number && word == "so" {
+            let so_far = format!(" {}", read.join(" "));
+            if names.iter().any(|name| so_far.ends_with(&format!(" {name}"))) {
+                continue;
+            }
+        }
+        match kind_of_type_code(word).filter(|_| before_number) {
+            Some(kind) => read.push(search_form(kind.vietnamese_name())),
+            None => read.push(word.clone()),
+        }
+    }
+    read.join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,5 +163,15 @@ mod tests {
         assert!(text.contains("06-da/tu"));
         assert!(text.contains("de an 06"));
         assert!(text.contains("doi moi"));
+    }
+
+    #[test]
+    fn queries_read_as_the_reports_word_documents() {
+        assert_eq!(reading("Đề án số 02"), "de an 02");
+        assert_eq!(reading("Nghị quyết số 26 của Tỉnh ủy"), "nghi quyet 26 cua tinh uy");
+        assert_eq!(reading("NQ 06"), "nghi quyet 06");
+        assert_eq!(reading("de an so 06-DA/TU"), "de an 06-da/tu");
+        assert_eq!(reading("chuyển đổi số"), "chuyen doi so", "a word of the title stays");
+        assert_eq!(reading("đã triển khai"), "da trien khai", "an abbreviation only before a number");
     }
 }

@@ -246,7 +246,8 @@ impl DirectiveFilter {
     /// The SQL condition.
     pub fn condition(&self) -> Condition {
         use directive::Column as C;
-        let mut all = text_condition(C::SearchFolded, self.text.as_deref());
+        let text = self.text.as_deref().map(crate::domain::code::reading);
+        let mut all = text_condition(C::SearchFolded, text.as_deref());
         if let Some(kinds) = &self.kinds {
             all = all.add(C::Kind.is_in(kinds.iter().map(|k| k.as_str())));
         }

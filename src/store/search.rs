@@ -147,6 +147,7 @@ fn phrase_bonus(text: &str, phrase: &str) -> f64 {
 
 /// Ranked hits for `query` among `types` (all when empty), best first.
 pub async fn search(db: &impl ConnectionTrait, query: &str, types: &[SearchType]) -> AppResult<Vec<Hit>> {
+    let query = &crate::domain::code::reading(query);
     let tokens = tokens(query);
     if tokens.is_empty() {
         return Err(AppError::bad_input("text", "the search text needs at least one letter or digit"));

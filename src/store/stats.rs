@@ -96,17 +96,21 @@ pub struct Bucket<C> {
     pub counts: C,
 }
 
-fn month_expr(backend: DatabaseBackend, column: &str, table: &str, format: &str) -> Expr {
+fn month_sql(backend: DatabaseBackend, column: &str, table: &str, format: &str) -> String {
     match backend {
         DatabaseBackend::Postgres => {
             let pattern = if format == "month" { "YYYY-MM" } else { "YYYY" };
-            Expr::cust(format!("to_char(\"{table}\".\"{column}\", '{pattern}')"))
+            format!("to_char(\"{table}\".\"{column}\", '{pattern}')")
         }
         _ => {
             let pattern = if format == "month" { "%Y-%m" } else { "%Y" };
-            Expr::cust(format!("strftime('{pattern}', \"{table}\".\"{column}\")"))
+            format!("strftime('{pattern}', \"{table}\".\"{column}\")")
         }
     }
+}
+
+fn month_expr(backend: DatabaseBackend, column: &str, table: &str, format: &str) -> Expr {
+    Expr::cust(month_sql(backend, column, table, format))
 }
 
 fn int_or_missing(row: &QueryResult, alias: &str, wrap: fn(i32) -> KeyValue) -> AppResult<KeyValue> {
@@ -271,12 +275,13 @@ pub async fn conference_stats(
         let alias = format!("d{i}");
         let expr = match dimension {
             // A conference known only to its year has no month to count under.
-            ConferenceDimension::Month => Expr::case(
-                Expr::col((conference::Entity, C::DatePrecision)).eq(Precision::Year.as_str()),
-                Expr::cust("NULL"),
-            )
-            .finally(month_expr(backend, "date", "conference", "month"))
-            .into(),
+            // Written out rather than bound: PostgreSQL groups by the selected expression only
+            // when the two are the same text, and two bound values are two placeholders.
+            ConferenceDimension::Month => Expr::cust(format!(
+                "CASE WHEN \"conference\".\"date_precision\" = '{}' THEN NULL ELSE {} END",
+                Precision::Year.as_str(),
+                month_sql(backend, "date", "conference", "month")
+            )),
             ConferenceDimension::Year => month_expr(backend, "date", "conference", "year"),
             ConferenceDimension::Organizer => {
                 Expr::col((conference_organizer::Entity, conference_organizer::Column::OrganizationId))

@@ -98,3 +98,43 @@ async fn on_postgresql_search_and_text_filters_use_indexes() {
     assert!(list_plan.contains("ix_official_name_folded_trgm"), "{list_plan}");
     assert!(!list_plan.contains("Seq Scan"), "{list_plan}");
 }
+
+#[tokio::test]
+async fn documents_are_found_as_the_reports_word_them() {
+    let app = spawn_with(json!({
+        "organizations": [{ "key": "tu", "name": "Tỉnh ủy Thử", "kind": "PARTY_COMMITTEE" }],
+        "directives": [
+            { "key": "da-02", "kind": "SCHEME", "number": "02", "title": "Phát triển du lịch cộng đồng", "issuer": "tu" },
+            { "key": "nq-26", "kind": "RESOLUTION", "number": "26", "title": "Về chuyển đổi số tỉnh", "issuer": "tu" },
+            { "key": "nq-06", "code": "06-NQ/TU", "title": "Về xây dựng nông thôn mới", "issuer": "tu" }
+        ],
+        "conferences": [
+            { "key": "hn-1", "title": "Hội nghị sơ kết Đề án số 02 về phát triển du lịch", "kind": "CONFERENCE", "date": "2024-05-02" },
+            { "key": "hn-2", "title": "Hội nghị triển khai Nghị quyết số 26 về chuyển đổi số", "kind": "CONFERENCE", "date": "2024-06-10" }
+        ]
+    }))
+    .await;
+    for (text, key) in [
+        ("Đề án số 02", "da-02"),
+        ("de an so 02", "da-02"),
+        ("ĐA 02", "da-02"),
+        ("Nghị quyết số 26", "nq-26"),
+        ("NQ 26", "nq-26"),
+        ("NQ 06", "nq-06"),
+        ("nghi quyet so 06", "nq-06"),
+    ] {
+        let data = app
+            .data(
+                "query($t: String!) { search(text: $t, first: 5) { edges { node { type node { ... on Directive { key } ... on Conference { key } } } } } }",
+                json!({ "t": text }),
+            )
+            .await;
+        let found: Vec<Value> = data["search"]["edges"].as_array().unwrap().iter().map(|e| e["node"].clone()).collect();
+        assert_eq!(found.first().map(|h| h["node"]["key"].clone()), Some(json!(key)), "{text}: {found:?}");
+        assert_eq!(found[0]["type"], "DIRECTIVE", "{text}: the directive above the conferences that name it");
+    }
+    let listed = app.data("{ directives(filter: { text: \"Đề án số 02\" }) { totalCount } }", json!({})).await;
+    assert_eq!(listed["directives"]["totalCount"], 1, "the text filter reads the same way");
+    let digital = app.data("{ search(text: \"chuyển đổi số\") { totalCount } }", json!({})).await;
+    assert_eq!(digital["search"]["totalCount"], 2, "a title's own \"số\" is still searched");
+}
