@@ -202,4 +202,20 @@ impl RevertMutation {
         let recorded = crate::service::kinds::revert_change(db(ctx)?, author(ctx, &actor, now), change_id).await?;
         Ok(Change(recorded))
     }
+
+    /// Reverts, in one step, every change recorded together with this one: by the same actor,
+    /// at the same instant, in the same operation (an organization ended with the bodies under
+    /// it, a conference recorded with its participants and tasks, an import), the latest first.
+    /// Nothing changes unless all can be reverted. Returns the changes the revert recorded.
+    async fn revert_operation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The id of any change of the operation (`Change.id`).")] id: ID,
+    ) -> Result<Vec<Change>> {
+        let (actor, now) = writer(ctx)?;
+        let change_id: i32 = id.parse().map_err(|_| AppError::bad_input("id", "id: not a change id"))?;
+        let author = author(ctx, &actor, now);
+        let recorded = crate::service::kinds::revert_operation(db(ctx)?, author, change_id).await?;
+        Ok(recorded.into_iter().map(Change).collect())
+    }
 }

@@ -402,6 +402,29 @@ impl OrganizationMutation {
         ))
     }
 
+    /// Ends an organization (merged, dissolved, renamed, split) and, in the same step, every
+    /// body under it at any depth that has no end of its own yet, on the same day and in the same
+    /// way; the `successor` is the organization's. Fails with CONFLICT unless the organization is
+    /// still at `expectedVersion`. Each body's change is in its history, and `revertOperation`
+    /// with any of them undoes them all.
+    async fn end_organization(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The organization's global id.")] id: ID,
+        #[graphql(desc = "The version the change was made against.")] expected_version: i32,
+        #[graphql(desc = "Its last day, as precisely as known.")] ended_on: PartialDate,
+        #[graphql(desc = "How it ended.")] ended_as: Option<OrganizationEnd>,
+        #[graphql(desc = "The organization that took over its work.")] successor: Option<ID>,
+    ) -> Result<Organization> {
+        let (actor, now) = writer(ctx)?;
+        let row_id = decode_as(&id, NodeType::Organization, "id")?;
+        let successor = decode_opt(successor, NodeType::Organization, "successor")?;
+        let ending = crate::service::organization::Ending { on: ended_on.0, how: ended_as, successor };
+        let author = author(ctx, &actor, now);
+        let ended = crate::service::organization::end(db(ctx)?, author, (row_id, expected_version), ending).await?;
+        Ok(Organization(ended))
+    }
+
     /// Deletes an organization with its posts and their tenures; fails with CONFLICT unless it is still at `expectedVersion`.
     async fn delete_organization(
         &self,

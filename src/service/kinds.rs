@@ -146,6 +146,47 @@ pub async fn revert_change(db: &DatabaseConnection, author: Author<'_>, change_i
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::not_found("no change has this id"))?;
+    let recorded = revert_one_in(&txn, author, &change).await?;
+    txn.commit().await?;
+    Ok(recorded)
+}
+
+/// Reverts, in one transaction, every change recorded together with the change `change_id`:
+/// by the same actor, at the same instant, in the same operation (ending a body with the bodies
+/// under it, recording a conference with its participants and tasks), the latest first. Fails
+/// as a whole, changing nothing, when any of them cannot be reverted. Returns the changes the
+/// revert recorded.
+pub async fn revert_operation(
+    db: &DatabaseConnection,
+    author: Author<'_>,
+    change_id: i32,
+) -> AppResult<Vec<change::Model>> {
+    let txn = begin_write(db).await?;
+    let change = change::Entity::find_by_id(change_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("no change has this id"))?;
+    let together = change::Entity::find()
+        .filter(change::Column::Actor.eq(&change.actor))
+        .filter(change::Column::At.eq(change.at))
+        .filter(change::Column::Operation.eq(&change.operation))
+        .order_by_desc(change::Column::Id)
+        .all(&txn)
+        .await?;
+    let mut recorded = Vec::with_capacity(together.len());
+    for one in &together {
+        recorded.push(revert_one_in(&txn, author, one).await?);
+    }
+    txn.commit().await?;
+    Ok(recorded)
+}
+
+/// Reverts one recorded change inside the caller's transaction; returns the change it recorded.
+async fn revert_one_in(
+    txn: &DatabaseTransaction,
+    author: Author<'_>,
+    change: &change::Model,
+) -> AppResult<change::Model> {
     match change.operation.as_str() {
         "mergeOfficials" => {
             return Err(AppError::bad_input("id", "id: a merge cannot be reverted; record the removed official anew"));
@@ -160,16 +201,14 @@ pub async fn revert_change(db: &DatabaseConnection, author: Author<'_>, change_i
         AppError::bad_input("id", format!("id: changes to a {other} cannot be reverted"))
     };
     let node = NodeType::from_name(&change.node_type).ok_or_else(refused)?;
-    with_kind!(node, K => revert_in::<K>(&txn, author, &change).await?, _ => return Err(refused()));
-    let recorded = change::Entity::find()
+    with_kind!(node, K => revert_in::<K>(txn, author, change).await?, _ => return Err(refused()));
+    change::Entity::find()
         .filter(change::Column::NodeType.eq(&change.node_type))
         .filter(change::Column::NodeId.eq(change.node_id))
         .order_by_desc(change::Column::Id)
-        .one(&txn)
+        .one(txn)
         .await?
-        .ok_or_else(|| AppError::internal("the revert recorded no change"))?;
-    txn.commit().await?;
-    Ok(recorded)
+        .ok_or_else(|| AppError::internal("the revert recorded no change"))
 }
 
 /// Changes the citations of the node `id` of type `node` (a conference, participation, tenure

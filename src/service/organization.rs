@@ -133,3 +133,65 @@ impl Editable for Organization {
         Some((SearchType::Organization, search_form(&text)))
     }
 }
+
+/// How a body ends: the day, the way, and the body that takes over its work.
+#[derive(Clone, Copy, Debug)]
+pub struct Ending {
+    /// The last day it existed.
+    pub on: PartialDate,
+    /// How it ended.
+    pub how: Option<OrganizationEnd>,
+    /// The body that took over its work.
+    pub successor: Option<i32>,
+}
+
+/// Ends the organization `id` (at `expected_version`) and, in the same transaction, every body
+/// under it, at any depth, that has no end of its own yet: a provincial committee merged into
+/// another takes its commissions and steering committees with it. Each body's change is in its
+/// history under the one operation, so `revertOperation` undoes them together. Returns the
+/// organization ended.
+pub async fn end(
+    db: &sea_orm::DatabaseConnection,
+    author: super::record::Author<'_>,
+    (id, expected_version): (i32, i32),
+    ending: Ending,
+) -> AppResult<organization::Model> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let txn = crate::database::begin_write(db).await?;
+    let ended = super::record::update_in::<Organization>(&txn, author, id, expected_version, |f| {
+        f.ended_on = Some(ending.on);
+        f.ended_as = ending.how;
+        f.successor = ending.successor;
+        Ok(())
+    })
+    .await?;
+    let mut under = vec![id];
+    while let Some(parent) = under.pop() {
+        let children = organization::Entity::find()
+            .filter(organization::Column::ParentId.eq(parent))
+            .order_by_asc(organization::Column::Id)
+            .all(&txn)
+            .await?;
+        for child in children {
+            under.push(child.id);
+            if child.ended_on.is_some() {
+                continue;
+            }
+            let at = format!("a body under it, \"{}\"", child.name);
+            super::record::update_in::<Organization>(&txn, author, child.id, child.version, |f| {
+                f.ended_on = Some(ending.on);
+                f.ended_as = ending.how;
+                Ok(())
+            })
+            .await
+            .map_err(|err| match err {
+                AppError::BadUserInput { message, field } => {
+                    AppError::BadUserInput { message: format!("{at}: {message}"), field }
+                }
+                other => other,
+            })?;
+        }
+    }
+    txn.commit().await?;
+    Ok(ended)
+}

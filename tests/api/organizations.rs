@@ -2,7 +2,7 @@
 //! and were assigned, and their life span.
 
 use crate::helpers::*;
-use serde_json::json;
+use serde_json::{Value, json};
 
 #[tokio::test]
 async fn the_provincial_committee_and_its_relations() {
@@ -100,4 +100,70 @@ async fn a_dissolved_organization_has_no_officials_or_children_after_its_end() {
     let org = &nodes(&after["organizations"])[0];
     assert_eq!(org["officials"], json!([]), "no holders after the end, even with an open tenure");
     assert_eq!(org["children"], json!([]));
+}
+
+#[tokio::test]
+async fn a_merger_ends_the_bodies_beneath_in_one_step_and_is_reverted_in_one_step() {
+    let app = spawn_with(json!({
+        "organizations": [
+            { "key": "tu-hg", "name": "Tỉnh ủy Hà Giang", "kind": "PARTY_COMMITTEE" },
+            { "key": "btv-hg", "name": "Ban Thường vụ Tỉnh ủy Hà Giang", "kind": "STANDING_COMMITTEE", "parent": "tu-hg" },
+            { "key": "bdv-hg", "name": "Ban Dân vận Tỉnh ủy Hà Giang", "kind": "COMMISSION", "parent": "tu-hg" },
+            { "key": "bcd-hg", "name": "Ban Chỉ đạo Quy chế dân chủ", "kind": "STEERING_COMMITTEE", "parent": "btv-hg" },
+            { "key": "old-hg", "name": "Ban Chỉ đạo cũ", "kind": "STEERING_COMMITTEE", "parent": "btv-hg", "endedOn": "2020-12-31" },
+            { "key": "tu-tq", "name": "Tỉnh ủy Tuyên Quang", "kind": "PARTY_COMMITTEE" }
+        ],
+        "posts": [{ "key": "truong-bdv", "title": "Trưởng Ban Dân vận Tỉnh ủy", "organization": "bdv-hg" }],
+        "officials": [{ "key": "x", "name": "Trần Văn X", "tenures": [{ "post": "truong-bdv", "startedOn": "2020-10" }] }]
+    }))
+    .await;
+    let editor = app.token("editor", govtrail::auth::Role::Editor).await;
+    let ha_giang = id_of(&app, "organizations", "Tỉnh ủy Hà Giang").await;
+    let tuyen_quang = id_of(&app, "organizations", "Tỉnh ủy Tuyên Quang").await;
+    let ends = || async {
+        let data = app
+            .data("{ organizations(first: 20) { nodes { key endedOn endedAs successor { key } } } }", json!({}))
+            .await;
+        let mut ends: Vec<(String, Value)> = data["organizations"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| (o["key"].as_str().unwrap().to_owned(), o["endedOn"].clone()))
+            .collect();
+        ends.sort_by(|a, b| a.0.cmp(&b.0));
+        ends
+    };
+    let before = ends().await;
+    let end = "mutation($id: ID!, $v: Int!, $s: ID) { endOrganization(id: $id, expectedVersion: $v, endedOn: \"2025-06-30\", endedAs: MERGED, successor: $s) {
+        key endedOn endedAs successor { key } version history { nodes { id } } } }";
+    let stale = app.query_as(&editor, end, json!({ "id": ha_giang, "v": 7, "s": tuyen_quang })).await;
+    assert_eq!(stale["errors"][0]["extensions"]["code"], "CONFLICT", "{stale}");
+    assert_eq!(ends().await, before, "a refused end changes nothing");
+
+    let done = app.query_as(&editor, end, json!({ "id": ha_giang, "v": 1, "s": tuyen_quang })).await;
+    assert!(done.get("errors").is_none(), "{done}");
+    assert_eq!(done["data"]["endOrganization"]["successor"]["key"], "tu-tq");
+    let after = ends().await;
+    let ended_on = |key: &str| after.iter().find(|(k, _)| k == key).unwrap().1.clone();
+    for key in ["tu-hg", "btv-hg", "bdv-hg", "bcd-hg"] {
+        assert_eq!(ended_on(key), json!("2025-06-30"), "{key} ends with its parent, at any depth");
+    }
+    assert_eq!(ended_on("old-hg"), json!("2020-12-31"), "a body that had ended keeps its own end");
+    assert_eq!(ended_on("tu-tq"), Value::Null);
+    let held = app
+        .data("{ posts(first: 5) { nodes { holders(asOf: \"2025-07-01\", minCertainty: POSSIBLE) { official { key } } } } }", json!({}))
+        .await;
+    assert_eq!(held["posts"]["nodes"][0]["holders"], json!([]), "nobody holds a post of a body that has ended");
+
+    let change = done["data"]["endOrganization"]["history"]["nodes"][0]["id"].clone();
+    let reverted = app
+        .query_as(
+            &editor,
+            "mutation($id: ID!) { revertOperation(id: $id) { action nodeType } }",
+            json!({ "id": change }),
+        )
+        .await;
+    assert!(reverted.get("errors").is_none(), "{reverted}");
+    assert_eq!(reverted["data"]["revertOperation"].as_array().unwrap().len(), 4, "the four bodies ended together");
+    assert_eq!(ends().await, before, "one step undoes the whole merger");
 }
