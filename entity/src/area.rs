@@ -13,6 +13,9 @@ pub struct Model {
     pub name_folded: String,
     pub kind: String,
     pub parent_id: Option<i32>,
+    pub started_on: Option<String>,
+    pub ended_on: Option<String>,
+    pub successor_id: Option<i32>,
     pub version: i32,
 }
 

@@ -31,6 +31,7 @@ mod m20261127_000026_add_task_status_due_index;
 mod m20261127_000027_task_due_on_nulls_first;
 mod m20261201_000028_create_attestation;
 mod m20261201_000029_conference_date_precision;
+mod m20261201_000030_area_life;
 
 /// Applies every migration in order.
 pub struct Migrator;
@@ -68,6 +69,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000027_task_due_on_nulls_first::Migration),
             Box::new(m20261201_000028_create_attestation::Migration),
             Box::new(m20261201_000029_conference_date_precision::Migration),
+            Box::new(m20261201_000030_area_life::Migration),
         ]
     }
 }

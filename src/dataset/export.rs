@@ -123,7 +123,16 @@ pub async fn export_dataset(db: &DatabaseConnection) -> AppResult<Dataset> {
     }
     for a in areas {
         let parent = Snapshot::optional(&snap.area_keys, a.parent_id, "area")?;
-        ds.areas.push(format::Area { key: a.key, name: a.name, kind: a.kind, parent });
+        let successor = Snapshot::optional(&snap.area_keys, a.successor_id, "area")?;
+        ds.areas.push(format::Area {
+            key: a.key,
+            name: a.name,
+            kind: a.kind,
+            parent,
+            started_on: a.started_on,
+            ended_on: a.ended_on,
+            successor,
+        });
     }
     for o in organizations {
         ds.organizations.push(format::Organization {

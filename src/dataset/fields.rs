@@ -69,13 +69,17 @@ pub fn source(s: &format::Source) -> AppResult<SourceFields> {
     })
 }
 
-/// An area.
-pub fn area(a: &format::Area, ids: &Ids) -> AppResult<AreaFields> {
+/// An area, with the successor given (the importer sets successors once every area of the
+/// file is written).
+pub fn area(a: &format::Area, ids: &Ids, successor: Option<i32>) -> AppResult<AreaFields> {
     Ok(AreaFields {
         key: a.key.clone(),
         name: a.name.clone(),
         kind: read(&a.kind, AreaKind::parse)?,
         parent: id_of(ids, NodeType::Area, &a.parent),
+        started_on: partial(&a.started_on)?,
+        ended_on: partial(&a.ended_on)?,
+        successor,
     })
 }
 

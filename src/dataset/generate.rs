@@ -127,7 +127,7 @@ pub fn generate(spec: Spec) -> Dataset {
     let provinces = scaled(spec.scale, 63.0);
     let official_count = scaled(spec.scale, 10_000.0);
 
-    ds.areas.push(Area { key: "vn".into(), name: "Việt Nam".into(), kind: "COUNTRY".into(), parent: None });
+    ds.areas.push(Area { key: "vn".into(), name: "Việt Nam".into(), kind: "COUNTRY".into(), ..Area::default() });
     ds.sources = (0..scaled(spec.scale, 500.0))
         .map(|i| Source {
             key: format!("report-{i}"),
@@ -150,6 +150,7 @@ pub fn generate(spec: Spec) -> Dataset {
             name: format!("tỉnh {place}"),
             kind: "PROVINCE".into(),
             parent: Some("vn".into()),
+            ..Area::default()
         });
         let org = |ds: &mut Dataset, key: String, name: String, kind: &str, parent: Option<&str>, area: &str| {
             ds.organizations.push(Organization {
@@ -213,6 +214,7 @@ pub fn generate(spec: Spec) -> Dataset {
                 name: format!("huyện {} {d}", GIVEN[(p + d) % GIVEN.len()]),
                 kind: "DISTRICT".into(),
                 parent: Some(area.clone()),
+                ..Area::default()
             });
             for c in 0..10 {
                 ds.areas.push(Area {
@@ -220,6 +222,7 @@ pub fn generate(spec: Spec) -> Dataset {
                     name: format!("xã {} {c}", GIVEN[(p + d + c) % GIVEN.len()]),
                     kind: "COMMUNE".into(),
                     parent: Some(district.clone()),
+                    ..Area::default()
                 });
             }
             bodies.push(org(

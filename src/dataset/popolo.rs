@@ -304,6 +304,7 @@ pub fn overlay(mut ds: Dataset, popolo: Popolo) -> AppResult<Dataset> {
                     name: a.name,
                     kind: kind.as_str().to_owned(),
                     parent: a.parent_id,
+                    ..format::Area::default()
                 })
             }
         }

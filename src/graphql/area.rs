@@ -5,6 +5,7 @@ use super::ids::{NodeType, encode};
 use super::ids::{decode_as, decode_maybe, decode_opt};
 use super::loaders::{AreaById, AreaChildren};
 use super::pagination::{Parts, connection, page_request};
+use super::scalars::{Date, PartialDate};
 use super::{DeletePayload, author, set_given, writer};
 use super::{db, load_list, load_one, vocabulary};
 use crate::domain::vocabulary::AreaKind;
@@ -70,6 +71,31 @@ impl Area {
     async fn children(&self, ctx: &Context<'_>) -> Result<Vec<Area>> {
         Ok(load_list(ctx, AreaChildren(self.0.id)).await?.into_iter().map(Area).collect())
     }
+
+    /// When it came to be, as precisely as known; null when unknown.
+    async fn started_on(&self) -> Option<PartialDate> {
+        crate::domain::tenure::stored(self.0.started_on.as_deref()).map(PartialDate)
+    }
+
+    /// Its last day, once merged, split or abolished; null while it exists (or when unknown).
+    async fn ended_on(&self) -> Option<PartialDate> {
+        crate::domain::tenure::stored(self.0.ended_on.as_deref()).map(PartialDate)
+    }
+
+    /// Whether it existed on this day, as far as its recorded life says (unknown bounds rule
+    /// no day out).
+    async fn exists_on(&self, #[graphql(desc = "The day asked about.")] date: Date) -> bool {
+        let stored = |text: &Option<String>| crate::domain::tenure::stored(text.as_deref());
+        crate::domain::tenure::exists_on(stored(&self.0.started_on).as_ref(), stored(&self.0.ended_on).as_ref(), date.0)
+    }
+
+    /// The area that took it over (the province it was merged into).
+    async fn successor(&self, ctx: &Context<'_>) -> Result<Option<Area>> {
+        match self.0.successor_id {
+            Some(id) => Ok(load_one(ctx, AreaById(id)).await?.map(Area)),
+            None => Ok(None),
+        }
+    }
 }
 
 /// Which areas to list.
@@ -118,6 +144,12 @@ pub struct CreateAreaInput {
     pub kind: AreaKind,
     /// The area it lies in.
     pub parent: Option<ID>,
+    /// When it came to be, as precisely as known.
+    pub started_on: Option<PartialDate>,
+    /// Its last day, once merged, split or abolished.
+    pub ended_on: Option<PartialDate>,
+    /// The area that took it over.
+    pub successor: Option<ID>,
     /// The dataset key; made from the name when omitted.
     pub key: Option<String>,
 }
@@ -125,7 +157,17 @@ pub struct CreateAreaInput {
 impl CreateAreaInput {
     fn fields(self) -> AppResult<(Option<String>, kinds::AreaFields)> {
         let parent = decode_opt(self.parent, NodeType::Area, "input.parent")?;
-        Ok((self.key, kinds::AreaFields { key: String::new(), name: self.name, kind: self.kind, parent }))
+        let successor = decode_opt(self.successor, NodeType::Area, "input.successor")?;
+        let fields = kinds::AreaFields {
+            key: String::new(),
+            name: self.name,
+            kind: self.kind,
+            parent,
+            started_on: self.started_on.map(|d| d.0),
+            ended_on: self.ended_on.map(|d| d.0),
+            successor,
+        };
+        Ok((self.key, fields))
     }
 }
 
@@ -138,6 +180,12 @@ pub struct UpdateAreaInput {
     pub kind: Option<AreaKind>,
     /// The area it lies in.
     pub parent: MaybeUndefined<ID>,
+    /// When it came to be.
+    pub started_on: MaybeUndefined<PartialDate>,
+    /// Its last day.
+    pub ended_on: MaybeUndefined<PartialDate>,
+    /// The area that took it over.
+    pub successor: MaybeUndefined<ID>,
     /// The dataset key.
     pub key: Option<String>,
 }
@@ -145,10 +193,14 @@ pub struct UpdateAreaInput {
 impl UpdateAreaInput {
     fn change(self) -> AppResult<impl FnOnce(&mut kinds::AreaFields) -> AppResult<()> + Send> {
         let parent = decode_maybe(self.parent, NodeType::Area, "input.parent")?;
+        let successor = decode_maybe(self.successor, NodeType::Area, "input.successor")?;
         Ok(move |f: &mut kinds::AreaFields| {
             set_given(&mut f.name, self.name);
             set_given(&mut f.kind, self.kind);
             parent.update_to(&mut f.parent);
+            self.started_on.map_value(|d| d.0).update_to(&mut f.started_on);
+            self.ended_on.map_value(|d| d.0).update_to(&mut f.ended_on);
+            successor.update_to(&mut f.successor);
             set_given(&mut f.key, self.key);
             Ok(())
         })

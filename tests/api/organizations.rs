@@ -167,3 +167,42 @@ async fn a_merger_ends_the_bodies_beneath_in_one_step_and_is_reverted_in_one_ste
     assert_eq!(reverted["data"]["revertOperation"].as_array().unwrap().len(), 4, "the four bodies ended together");
     assert_eq!(ends().await, before, "one step undoes the whole merger");
 }
+
+#[tokio::test]
+async fn an_area_ends_and_names_the_area_that_took_it_over() {
+    let app = spawn_with(json!({
+        "areas": [
+            { "key": "hg", "name": "Hà Giang", "kind": "PROVINCE", "endedOn": "2025-06-30", "successor": "tq" },
+            { "key": "tq", "name": "Tuyên Quang", "kind": "PROVINCE", "startedOn": "1991" }
+        ]
+    }))
+    .await;
+    let query = "{ areas(first: 5) { nodes { key startedOn endedOn successor { key }
+        before: existsOn(date: \"2025-06-30\") after: existsOn(date: \"2025-07-01\") } } }";
+    let data = app.data(query, json!({})).await;
+    let nodes = data["areas"]["nodes"].as_array().unwrap();
+    let hg = nodes.iter().find(|a| a["key"] == "hg").unwrap();
+    assert_eq!((hg["endedOn"].as_str(), hg["successor"]["key"].as_str()), (Some("2025-06-30"), Some("tq")));
+    assert_eq!((hg["before"].as_bool(), hg["after"].as_bool()), (Some(true), Some(false)));
+    let tq = nodes.iter().find(|a| a["key"] == "tq").unwrap();
+    assert_eq!((tq["startedOn"].as_str(), tq["after"].as_bool()), (Some("1991"), Some(true)));
+
+    let editor = app.token("editor", govtrail::auth::Role::Editor).await;
+    let id = id_of(&app, "areas", "Tuyên Quang").await;
+    let refused = app
+        .query_as(
+            &editor,
+            "mutation($id: ID!) { updateArea(id: $id, expectedVersion: 1, input: { successor: $id }) { key } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(refused["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{refused}");
+    let db = govtrail::database::connect(&app.database_url).await.unwrap();
+    let exported = govtrail::dataset::export_dataset(&db).await.map_err(|e| e.message()).unwrap();
+    let hg = exported.areas.iter().find(|a| a.key == "hg").unwrap();
+    assert_eq!(
+        (hg.ended_on.as_deref(), hg.successor.as_deref()),
+        (Some("2025-06-30"), Some("tq")),
+        "the export keeps it"
+    );
+}

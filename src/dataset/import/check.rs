@@ -107,6 +107,8 @@ pub(super) fn check(ds: &Dataset) -> Vec<String> {
     for (i, a) in ds.areas.iter().enumerate() {
         let p = format!("areas[{i}]");
         c.vocabulary(&format!("{p}.kind"), &a.kind, AreaKind::parse, AreaKind::names);
+        c.partial_date(&format!("{p}.startedOn"), a.started_on.as_ref());
+        c.partial_date(&format!("{p}.endedOn"), a.ended_on.as_ref());
     }
     for (i, o) in ds.organizations.iter().enumerate() {
         let p = format!("organizations[{i}]");
@@ -254,7 +256,9 @@ fn rules(c: &mut Checker, ds: &Dataset) {
         judge(format!("sources[{i}]"), judged::<kinds::Source>(fields::source(s), None));
     }
     for (i, a) in ds.areas.iter().enumerate() {
-        judge(format!("areas[{i}]"), judged::<kinds::Area>(fields::area(a, &ids), None));
+        let successor = a.successor.as_deref().map(|key| ids(NodeType::Area, key));
+        let own = Some(ids(NodeType::Area, &a.key));
+        judge(format!("areas[{i}]"), judged::<kinds::Area>(fields::area(a, &ids, successor), own));
     }
     for (i, o) in ds.organizations.iter().enumerate() {
         let own = Some(ids(NodeType::Organization, &o.key));

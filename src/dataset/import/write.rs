@@ -403,9 +403,24 @@ impl Writer<'_> {
             }
             self.resolve_opt(NodeType::Area, &a.parent, &path).await?;
             let existing = self.stored_by_key(area::Entity::find().filter(area::Column::Key.eq(&a.key))).await?;
-            let desired = row::<kinds::Area>(&fields::area(a, &|kind, key| self.known(kind, key))?, existing.as_ref());
+            // The successor may come later in the file; it is set once all are written.
+            let successor = existing.as_ref().and_then(|m| m.successor_id);
+            let fields = fields::area(a, &|kind, key| self.known(kind, key), successor)?;
+            let desired = row::<kinds::Area>(&fields, existing.as_ref());
             let id = self.save(area::Column::Id, existing, desired).await?;
             self.remember(NodeType::Area, &a.key, id);
+        }
+        self.pending.flush(self.txn).await?;
+        for (i, a) in ds.areas.iter().enumerate() {
+            let Some(key) = &a.successor else { continue };
+            let successor = self.resolve(NodeType::Area, key, &format!("areas[{i}].successor")).await?;
+            let id = self.resolve(NodeType::Area, &a.key, &format!("areas[{i}]")).await?;
+            let stored = area::Entity::find_by_id(id).one(self.txn).await?;
+            if let Some(stored) = stored.filter(|m| m.successor_id != Some(successor)) {
+                let mut active = stored.into_active_model();
+                active.successor_id = sea_orm::ActiveValue::Set(Some(successor));
+                active.update(self.txn).await?;
+            }
         }
         Ok(())
     }
