@@ -7,6 +7,7 @@ pub mod attestation;
 pub mod change;
 pub mod citation;
 pub mod conference;
+pub mod conference_body;
 pub mod conference_directive;
 pub mod conference_organizer;
 pub mod directive;

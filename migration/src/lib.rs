@@ -32,6 +32,7 @@ mod m20261127_000027_task_due_on_nulls_first;
 mod m20261201_000028_create_attestation;
 mod m20261201_000029_conference_date_precision;
 mod m20261201_000030_area_life;
+mod m20261201_000031_create_conference_body;
 
 /// Applies every migration in order.
 pub struct Migrator;
@@ -70,6 +71,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000028_create_attestation::Migration),
             Box::new(m20261201_000029_conference_date_precision::Migration),
             Box::new(m20261201_000030_area_life::Migration),
+            Box::new(m20261201_000031_create_conference_body::Migration),
         ]
     }
 }

@@ -82,6 +82,9 @@ pub async fn export_dataset(db: &DatabaseConnection) -> AppResult<Dataset> {
         conference_organizer::Entity::find().order_by_asc(conference_organizer::Column::Id).all(db).await?,
         |o| o.conference_id,
     );
+    let bodies = group(conference_body::Entity::find().order_by_asc(conference_body::Column::Id).all(db).await?, |b| {
+        b.conference_id
+    });
     let participants =
         group(participation::Entity::find().order_by_asc(participation::Column::Id).all(db).await?, |p| {
             p.conference_id
@@ -241,6 +244,17 @@ pub async fn export_dataset(db: &DatabaseConnection) -> AppResult<Dataset> {
             venue: c.venue,
             organizers: organizer_keys,
             participants: people,
+            bodies: bodies
+                .get(&c.id)
+                .into_iter()
+                .flatten()
+                .map(|b| {
+                    Ok(format::Body {
+                        organization: Snapshot::key(&snap.organization_keys, b.organization_id, "organization")?,
+                        role: b.role.clone(),
+                    })
+                })
+                .collect::<AppResult<_>>()?,
             directives: documents,
         });
     }

@@ -196,6 +196,16 @@ pub fn conference(c: &format::Conference, ids: &Ids) -> AppResult<ConferenceFiel
         venue: c.venue.clone(),
         area: id_of(ids, NodeType::Area, &c.area),
         organizers: c.organizers.iter().map(|key| ids(NodeType::Organization, key)).collect(),
+        bodies: c
+            .bodies
+            .iter()
+            .map(|b| {
+                Ok(ConferenceBodyFields {
+                    organization: ids(NodeType::Organization, &b.organization),
+                    role: read(&b.role, ParticipationRole::parse)?,
+                })
+            })
+            .collect::<AppResult<_>>()?,
         directives,
         citations: citations(&c.sources, ids),
     })

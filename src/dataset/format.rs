@@ -258,6 +258,9 @@ pub struct Conference {
     pub organizers: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub participants: Vec<Participant>,
+    /// Organizations that took part as bodies, where the report names no one of them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bodies: Vec<Body>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub directives: Vec<ConferenceDirective>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -276,6 +279,14 @@ pub struct Participant {
     pub organization: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<Citation>,
+}
+
+/// An organization that took part in a conference as a body.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Body {
+    pub organization: String,
+    pub role: String,
 }
 
 /// What a conference did with a directive.

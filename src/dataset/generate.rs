@@ -430,6 +430,7 @@ pub fn generate(spec: Spec) -> Dataset {
             }),
             organizers,
             participants,
+            bodies: Vec::new(),
             directives,
             sources: vec![Citation::Key(format!("report-{}", c % ds.sources.len()))],
         });

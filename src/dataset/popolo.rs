@@ -442,6 +442,7 @@ pub fn overlay(mut ds: Dataset, popolo: Popolo) -> AppResult<Dataset> {
                     area: None,
                     organizers: Vec::new(),
                     participants: Vec::new(),
+                    bodies: Vec::new(),
                     directives: Vec::new(),
                     sources: Vec::new(),
                 });

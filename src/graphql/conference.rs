@@ -151,6 +151,14 @@ impl Conference {
         Ok(load_many(ctx, keys).await?.into_iter().map(Organization).collect())
     }
 
+    /// Organizations that took part as bodies, where the report names no one of them ("lãnh đạo
+    /// Ủy ban MTTQ và các sở, ngành"), with their part.
+    #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
+    async fn bodies(&self, ctx: &Context<'_>) -> Result<Vec<ConferenceBody>> {
+        let rows = load_list(ctx, ConferenceBodies(self.0.id)).await?;
+        Ok(rows.into_iter().map(ConferenceBody).collect())
+    }
+
     /// The officials who chaired it, in the order the report names them.
     #[graphql(complexity = "crate::limits::list_cost(child_complexity)")]
     async fn chairs(&self, ctx: &Context<'_>) -> Result<Vec<Official>> {
@@ -499,6 +507,54 @@ impl ConferenceParticipantInput {
     }
 }
 
+/// A body's part in a conference.
+#[derive(Clone)]
+pub struct ConferenceBody(pub entity::conference_body::Model);
+
+/// An organization that took part in a conference as a body, where the report names no one of
+/// it, and its part.
+#[Object]
+impl ConferenceBody {
+    /// The organization.
+    async fn organization(&self, ctx: &Context<'_>) -> Result<Option<Organization>> {
+        Ok(load_one(ctx, OrganizationById(self.0.organization_id)).await?.map(Organization))
+    }
+
+    /// Its part (attendee, speaker...).
+    async fn role(&self) -> Result<ParticipationRole> {
+        Ok(vocabulary(&self.0.role, ParticipationRole::parse)?)
+    }
+}
+
+/// An organization that took part in a conference as a body.
+#[derive(InputObject)]
+pub struct ConferenceBodyInput {
+    /// The organization.
+    pub organization: ID,
+    /// Its part; ATTENDEE when omitted.
+    pub role: Option<ParticipationRole>,
+}
+
+fn conference_bodies(given: Option<Vec<ConferenceBodyInput>>) -> AppResult<Option<Vec<kinds::ConferenceBodyFields>>> {
+    given
+        .map(|list| {
+            list.into_iter()
+                .enumerate()
+                .map(|(i, b)| {
+                    Ok(kinds::ConferenceBodyFields {
+                        organization: decode_as(
+                            &b.organization,
+                            NodeType::Organization,
+                            &format!("input.bodies[{i}].organization"),
+                        )?,
+                        role: b.role.unwrap_or(ParticipationRole::Attendee),
+                    })
+                })
+                .collect()
+        })
+        .transpose()
+}
+
 /// A new conference, with what the report says of it at once.
 #[derive(InputObject)]
 pub struct CreateConferenceInput {
@@ -528,6 +584,8 @@ pub struct CreateConferenceInput {
     pub area: Option<ID>,
     /// The organizations that held it.
     pub organizers: Option<Vec<ID>>,
+    /// Organizations that took part as bodies, where the report names no one of them.
+    pub bodies: Option<Vec<ConferenceBodyInput>>,
     /// The directives it handled.
     pub directives: Option<Vec<ConferenceDirectiveInput>>,
     /// The sources that report it.
@@ -557,6 +615,7 @@ impl CreateConferenceInput {
             venue: self.venue,
             area: decode_opt(self.area, NodeType::Area, "input.area")?,
             organizers: decode_list(self.organizers.unwrap_or_default(), NodeType::Organization, "input.organizers")?,
+            bodies: conference_bodies(self.bodies)?.unwrap_or_default(),
             directives: conference_directives(self.directives)?.unwrap_or_default(),
             citations: citation_fields(self.citations, "input.citations")?.unwrap_or_default(),
         };
@@ -606,6 +665,8 @@ pub struct UpdateConferenceInput {
     pub area: MaybeUndefined<ID>,
     /// The organizations that held it.
     pub organizers: Option<Vec<ID>>,
+    /// Organizations that took part as bodies (replacing the stored ones).
+    pub bodies: Option<Vec<ConferenceBodyInput>>,
     /// The directives it handled.
     pub directives: Option<Vec<ConferenceDirectiveInput>>,
     /// The sources that report it.
@@ -620,6 +681,7 @@ impl UpdateConferenceInput {
         let organizers =
             self.organizers.map(|ids| decode_list(ids, NodeType::Organization, "input.organizers")).transpose()?;
         let directives = conference_directives(self.directives)?;
+        let bodies = conference_bodies(self.bodies)?;
         let citations = citation_fields(self.citations, "input.citations")?;
         Ok(move |f: &mut kinds::ConferenceFields| {
             set_given(&mut f.title, self.title);
@@ -635,6 +697,7 @@ impl UpdateConferenceInput {
             self.venue.update_to(&mut f.venue);
             area.update_to(&mut f.area);
             set_given(&mut f.organizers, organizers);
+            set_given(&mut f.bodies, bodies);
             set_given(&mut f.directives, directives);
             set_given(&mut f.citations, citations);
             set_given(&mut f.key, self.key);

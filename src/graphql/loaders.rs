@@ -116,6 +116,8 @@ has_many!(/// The organizer links of a conference.
     ConferenceOrganizers, conference_organizer, ConferenceId, conference_id, Id);
 has_many!(/// The conferences an organization organized, as organizer links.
     OrganizationOrganized, conference_organizer, OrganizationId, organization_id, Id);
+has_many!(/// The bodies that took part in a conference.
+    ConferenceBodies, conference_body, ConferenceId, conference_id, Id);
 has_many!(/// The participations at a conference.
     ConferenceParticipations, participation, ConferenceId, conference_id, Id);
 has_many!(/// The participations of an official.

@@ -137,6 +137,9 @@ pub struct ConferenceFields {
     /// The organizations that held it.
     #[serde(default)]
     pub organizers: Vec<i32>,
+    /// Organizations that took part as bodies, where the report names no one of them.
+    #[serde(default)]
+    pub bodies: Vec<ConferenceBodyFields>,
     /// The directives it handled.
     #[serde(default)]
     pub directives: Vec<ConferenceDirectiveFields>,
@@ -149,6 +152,16 @@ fn default_zone() -> String {
     DEFAULT_TIME_ZONE.name().to_owned()
 }
 
+/// An organization that took part in a conference as a body, and how.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ConferenceBodyFields {
+    /// The organization.
+    pub organization: i32,
+    /// Its part (attendee, speaker...).
+    pub role: ParticipationRole,
+}
+
 /// Conferences.
 pub struct Conference;
 
@@ -157,6 +170,7 @@ impl Editable for Conference {
     const REFERENCES: &'static [(&'static str, NodeType)] = &[
         ("area", NodeType::Area),
         ("organizers", NodeType::Organization),
+        ("bodies.organization", NodeType::Organization),
         ("directives.directive", NodeType::Directive),
         ("directives.citations.source", NodeType::Source),
         ("citations.source", NodeType::Source),
@@ -181,6 +195,19 @@ impl Editable for Conference {
             .into_iter()
             .map(|o| o.organization_id)
             .collect();
+        let bodies = conference_body::Entity::find()
+            .filter(conference_body::Column::ConferenceId.eq(row.id))
+            .order_by_asc(conference_body::Column::Id)
+            .all(txn)
+            .await?
+            .into_iter()
+            .map(|b| {
+                Ok(ConferenceBodyFields {
+                    organization: b.organization_id,
+                    role: ParticipationRole::parse(&b.role).ok_or_else(stored)?,
+                })
+            })
+            .collect::<AppResult<_>>()?;
         let mut directives = Vec::new();
         let link_rows = conference_directive::Entity::find()
             .filter(conference_directive::Column::ConferenceId.eq(row.id))
@@ -209,6 +236,7 @@ impl Editable for Conference {
             venue: row.venue.clone(),
             area: row.area_id,
             organizers,
+            bodies,
             directives,
             citations: read_citations(txn, subject::CONFERENCE, row.id).await?,
         })
@@ -257,6 +285,11 @@ impl Editable for Conference {
                 r.refuse(&format!("input.organizers[{i}]"), "the organizer is given twice");
             }
         }
+        for (i, body) in f.bodies.iter().enumerate() {
+            if f.bodies[..i].iter().any(|b| b == body) {
+                r.refuse(&format!("input.bodies[{i}]"), "the organization is given twice in that role");
+            }
+        }
         for (i, link) in f.directives.iter().enumerate() {
             if f.directives[..i].iter().any(|l| l.directive == link.directive && l.relation == link.relation) {
                 r.refuse(&format!("input.directives[{i}].directive"), "the same directive is given twice");
@@ -271,6 +304,10 @@ impl Editable for Conference {
         for (i, organizer) in f.organizers.iter().enumerate() {
             let path = format!("input.organizers[{i}]");
             check_exists::<organization::Entity>(txn, &path, Some(*organizer), "organization").await?;
+        }
+        for (i, body) in f.bodies.iter().enumerate() {
+            let path = format!("input.bodies[{i}].organization");
+            check_exists::<organization::Entity>(txn, &path, Some(body.organization), "organization").await?;
         }
         for (i, link) in f.directives.iter().enumerate() {
             let path = format!("input.directives[{i}].directive");
@@ -314,6 +351,20 @@ impl Editable for Conference {
                     id: 0,
                     conference_id: id,
                     organization_id: *organizer,
+                })
+                .without_id(),
+                txn,
+            )
+            .await?;
+        }
+        conference_body::Entity::delete_many().filter(conference_body::Column::ConferenceId.eq(id)).exec(txn).await?;
+        for body in &f.bodies {
+            sea_orm::ActiveModelTrait::insert(
+                all_set::<_, conference_body::ActiveModel>(conference_body::Model {
+                    id: 0,
+                    conference_id: id,
+                    organization_id: body.organization,
+                    role: body.role.as_str().to_owned(),
                 })
                 .without_id(),
                 txn,

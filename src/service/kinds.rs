@@ -11,7 +11,7 @@ use entity::*;
 use sea_orm::{ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, ModelTrait, QueryFilter, QueryOrder};
 
 pub use super::area::{Area, AreaFields};
-pub use super::conference::{Conference, ConferenceDirectiveFields, ConferenceFields};
+pub use super::conference::{Conference, ConferenceBodyFields, ConferenceDirectiveFields, ConferenceFields};
 pub use super::directive::{Directive, DirectiveFields, DirectiveLinkFields};
 pub use super::official::{Official, OfficialFields};
 pub use super::organization::{Organization, OrganizationFields};
@@ -67,7 +67,7 @@ macro_rules! without_id {
     };
 }
 
-without_id!(directive_link, conference_organizer, conference_directive);
+without_id!(directive_link, conference_organizer, conference_body, conference_directive);
 
 // ---------------------------------------------------------------------------------------------
 

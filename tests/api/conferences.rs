@@ -227,3 +227,41 @@ async fn a_clock_time_or_part_of_day_needs_a_full_date() {
     let count = app.data("{ conferences { totalCount } }", json!({})).await;
     assert_eq!(count["conferences"]["totalCount"], 1, "the refused one changed nothing");
 }
+
+#[tokio::test]
+async fn bodies_take_part_where_the_report_names_no_one_of_them() {
+    let app = spawn_with(json!({
+        "organizations": [
+            { "key": "mttq", "name": "Ủy ban MTTQ tỉnh Thử", "kind": "FATHERLAND_FRONT" },
+            { "key": "so-nganh", "name": "Các sở, ngành tỉnh Thử", "kind": "GROUP" }
+        ],
+        "conferences": [{ "key": "hn", "title": "Hội nghị", "kind": "CONFERENCE", "date": "2023-07-26",
+            "bodies": [{ "organization": "mttq", "role": "ATTENDEE" }, { "organization": "so-nganh", "role": "ATTENDEE" }] }]
+    }))
+    .await;
+    let data = app.data("{ conferences { nodes { bodies { role organization { name } } } } }", json!({})).await;
+    assert_eq!(
+        data["conferences"]["nodes"][0]["bodies"],
+        json!([
+            { "role": "ATTENDEE", "organization": { "name": "Ủy ban MTTQ tỉnh Thử" } },
+            { "role": "ATTENDEE", "organization": { "name": "Các sở, ngành tỉnh Thử" } }
+        ])
+    );
+    let editor = app.token("editor", govtrail::auth::Role::Editor).await;
+    let mttq = id_of(&app, "organizations", "Ủy ban MTTQ tỉnh Thử").await;
+    let made = app
+        .query_as(
+            &editor,
+            "mutation($i: CreateConferenceInput!) { createConference(input: $i) { bodies { role organization { name } } } }",
+            json!({ "i": { "title": "Họp", "kind": "MEETING", "date": "2023-08", "bodies": [{ "organization": mttq, "role": "SPEAKER" }] } }),
+        )
+        .await;
+    assert_eq!(
+        made["data"]["createConference"]["bodies"],
+        json!([{ "role": "SPEAKER", "organization": { "name": "Ủy ban MTTQ tỉnh Thử" } }]),
+        "{made}"
+    );
+    let db = govtrail::database::connect(&app.database_url).await.unwrap();
+    let exported = govtrail::dataset::export_dataset(&db).await.map_err(|e| e.message()).unwrap();
+    assert_eq!(exported.conferences.iter().map(|c| c.bodies.len()).sum::<usize>(), 3, "the export keeps them");
+}

@@ -157,6 +157,15 @@ pub(super) fn check(ds: &Dataset) -> Vec<String> {
     for (i, conf) in ds.conferences.iter().enumerate() {
         let p = format!("conferences[{i}]");
         c.vocabulary(&format!("{p}.kind"), &conf.kind, ConferenceKind::parse, ConferenceKind::names);
+        for (j, body) in conf.bodies.iter().enumerate() {
+            c.non_empty(&format!("{p}.bodies[{j}].organization"), &body.organization);
+            c.vocabulary(
+                &format!("{p}.bodies[{j}].role"),
+                &body.role,
+                ParticipationRole::parse,
+                ParticipationRole::names,
+            );
+        }
         if let Some(format) = &conf.format {
             c.vocabulary(&format!("{p}.format"), format, ConferenceFormat::parse, ConferenceFormat::names);
         }

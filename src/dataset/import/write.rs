@@ -579,6 +579,28 @@ impl Writer<'_> {
         let gone: Vec<i32> = stored.iter().map(|m| m.id).filter(|id| !kept.contains(id)).collect();
         self.remove_children::<conference_organizer::Entity>(conference_organizer::Column::Id, "", gone).await?;
 
+        // Bodies that took part.
+        let select = conference_body::Entity::find().filter(conference_body::Column::ConferenceId.eq(conference_id));
+        let stored = self.stored_under(("conference", conference_id), select).await?;
+        let mut kept = HashSet::new();
+        for (j, body) in c.bodies.iter().enumerate() {
+            let at = format!("{path}.bodies[{j}].organization");
+            let organization_id = self.resolve(NodeType::Organization, &body.organization, &at).await?;
+            let existing = stored
+                .iter()
+                .find(|m| m.organization_id == organization_id && m.role == body.role && !kept.contains(&m.id))
+                .cloned();
+            let desired = conference_body::Model {
+                id: existing.as_ref().map_or(0, |m| m.id),
+                conference_id,
+                organization_id,
+                role: body.role.clone(),
+            };
+            kept.insert(self.save(conference_body::Column::Id, existing, desired).await?);
+        }
+        let gone: Vec<i32> = stored.iter().map(|m| m.id).filter(|id| !kept.contains(id)).collect();
+        self.remove_children::<conference_body::Entity>(conference_body::Column::Id, "", gone).await?;
+
         // Participants.
         let select = participation::Entity::find().filter(participation::Column::ConferenceId.eq(conference_id));
         let stored = self.stored_under(("conference", conference_id), select).await?;
