@@ -403,10 +403,11 @@ impl OrganizationMutation {
     }
 
     /// Ends an organization (merged, dissolved, renamed, split) and, in the same step, every
-    /// body under it at any depth that has no end of its own yet, on the same day and in the same
-    /// way; the `successor` is the organization's. Fails with CONFLICT unless the organization is
-    /// still at `expectedVersion`. Each body's change is in its history, and `revertOperation`
-    /// with any of them undoes them all.
+    /// body under it at any depth that has no end of its own yet (unless `withSubBodies` is
+    /// false), on the same day and in the same way, and closes the open tenures of their posts
+    /// on that day; the `successor` is the organization's. Fails with CONFLICT unless the
+    /// organization is still at `expectedVersion`. Each change is in its node's history, and
+    /// `revertChange` (or `revertOperation`) of any of them undoes the whole step.
     async fn end_organization(
         &self,
         ctx: &Context<'_>,
@@ -415,11 +416,17 @@ impl OrganizationMutation {
         #[graphql(desc = "Its last day, as precisely as known.")] ended_on: PartialDate,
         #[graphql(desc = "How it ended.")] ended_as: Option<OrganizationEnd>,
         #[graphql(desc = "The organization that took over its work.")] successor: Option<ID>,
+        #[graphql(desc = "Whether the bodies under it end with it (true when omitted).")] with_sub_bodies: Option<bool>,
     ) -> Result<Organization> {
         let (actor, now) = writer(ctx)?;
         let row_id = decode_as(&id, NodeType::Organization, "id")?;
         let successor = decode_opt(successor, NodeType::Organization, "successor")?;
-        let ending = crate::service::organization::Ending { on: ended_on.0, how: ended_as, successor };
+        let ending = crate::service::organization::Ending {
+            on: ended_on.0,
+            how: ended_as,
+            successor,
+            with_sub_bodies: with_sub_bodies.unwrap_or(true),
+        };
         let author = author(ctx, &actor, now);
         let ended = crate::service::organization::end(db(ctx)?, author, (row_id, expected_version), ending).await?;
         Ok(Organization(ended))

@@ -141,15 +141,26 @@ pub async fn snapshot(node: NodeType, txn: &DatabaseTransaction, id: i32) -> App
 /// Reverts one recorded change (see [`super::record::revert_in`]) and returns the change the
 /// revert itself recorded.
 pub async fn revert_change(db: &DatabaseConnection, author: Author<'_>, change_id: i32) -> AppResult<change::Model> {
-    let txn = begin_write(db).await?;
+    // Recorded changes never change, so which kind of revert this is can be read first.
     let change = change::Entity::find_by_id(change_id)
-        .one(&txn)
+        .one(db)
         .await?
         .ok_or_else(|| AppError::not_found("no change has this id"))?;
+    if ONE_STEP.contains(&change.operation.as_str()) {
+        let recorded = revert_operation(db, author, change_id).await?;
+        return recorded
+            .into_iter()
+            .find(|r| r.node_type == change.node_type && r.node_id == change.node_id)
+            .ok_or_else(|| AppError::internal("the revert recorded no change"));
+    }
+    let txn = begin_write(db).await?;
     let recorded = revert_one_in(&txn, author, &change).await?;
     txn.commit().await?;
     Ok(recorded)
 }
+
+/// Operations whose changes are one step: reverting any of them reverts them all.
+const ONE_STEP: &[&str] = &["endOrganization"];
 
 /// Reverts, in one transaction, every change recorded together with the change `change_id`:
 /// by the same actor, at the same instant, in the same operation (ending a body with the bodies

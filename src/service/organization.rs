@@ -134,7 +134,8 @@ impl Editable for Organization {
     }
 }
 
-/// How a body ends: the day, the way, and the body that takes over its work.
+/// How a body ends: the day, the way, the body that takes over its work, and whether the
+/// bodies under it end with it.
 #[derive(Clone, Copy, Debug)]
 pub struct Ending {
     /// The last day it existed.
@@ -143,30 +144,35 @@ pub struct Ending {
     pub how: Option<OrganizationEnd>,
     /// The body that took over its work.
     pub successor: Option<i32>,
+    /// Whether the bodies under it, at any depth, end with it.
+    pub with_sub_bodies: bool,
 }
 
 /// Ends the organization `id` (at `expected_version`) and, in the same transaction, every body
-/// under it, at any depth, that has no end of its own yet: a provincial committee merged into
-/// another takes its commissions and steering committees with it. Each body's change is in its
-/// history under the one operation, so `revertOperation` undoes them together. Returns the
-/// organization ended.
+/// under it, at any depth, that has no end of its own yet (unless `with_sub_bodies` is false):
+/// a provincial committee merged into another takes its commissions and steering committees
+/// with it. The open tenures of the posts of every body ended close on that day (those that
+/// began after it are left as they are). Each change is in its node's history under the one
+/// operation, which `revertChange` of any of them undoes whole. Returns the organization.
 pub async fn end(
     db: &sea_orm::DatabaseConnection,
     author: super::record::Author<'_>,
     (id, expected_version): (i32, i32),
     ending: Ending,
 ) -> AppResult<organization::Model> {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    use super::record::update_in;
+    use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
     let txn = crate::database::begin_write(db).await?;
-    let ended = super::record::update_in::<Organization>(&txn, author, id, expected_version, |f| {
+    let ended = update_in::<Organization>(&txn, author, id, expected_version, |f| {
         f.ended_on = Some(ending.on);
         f.ended_as = ending.how;
         f.successor = ending.successor;
         Ok(())
     })
     .await?;
+    let mut bodies = vec![id];
     let mut under = vec![id];
-    while let Some(parent) = under.pop() {
+    while let Some(parent) = under.pop().filter(|_| ending.with_sub_bodies) {
         let children = organization::Entity::find()
             .filter(organization::Column::ParentId.eq(parent))
             .order_by_asc(organization::Column::Id)
@@ -177,21 +183,49 @@ pub async fn end(
             if child.ended_on.is_some() {
                 continue;
             }
+            bodies.push(child.id);
             let at = format!("a body under it, \"{}\"", child.name);
-            super::record::update_in::<Organization>(&txn, author, child.id, child.version, |f| {
+            update_in::<Organization>(&txn, author, child.id, child.version, |f| {
                 f.ended_on = Some(ending.on);
                 f.ended_as = ending.how;
                 Ok(())
             })
             .await
-            .map_err(|err| match err {
-                AppError::BadUserInput { message, field } => {
-                    AppError::BadUserInput { message: format!("{at}: {message}"), field }
-                }
-                other => other,
-            })?;
+            .map_err(|err| within(err, &at))?;
         }
+    }
+    let posts = post::Entity::find()
+        .filter(crate::store::any_of(txn.get_database_backend(), post::Column::OrganizationId, bodies))
+        .all(&txn)
+        .await?;
+    let open = tenure::Entity::find()
+        .filter(crate::store::any_of(txn.get_database_backend(), tenure::Column::PostId, posts.iter().map(|p| p.id)))
+        .filter(tenure::Column::EndedOn.is_null())
+        .order_by_asc(tenure::Column::Id)
+        .all(&txn)
+        .await?;
+    for t in open {
+        let started = crate::domain::tenure::stored(t.started_on.as_deref());
+        if started.is_some_and(|s| s.earliest() > ending.on.latest()) {
+            continue;
+        }
+        update_in::<super::tenure::Tenure>(&txn, author, t.id, t.version, |f| {
+            f.ended_on = Some(ending.on);
+            Ok(())
+        })
+        .await
+        .map_err(|err| within(err, "a tenure of one of its posts"))?;
     }
     txn.commit().await?;
     Ok(ended)
+}
+
+/// A refusal met while ending what lies under a body, saying where.
+fn within(err: AppError, at: &str) -> AppError {
+    match err {
+        AppError::BadUserInput { message, field } => {
+            AppError::BadUserInput { message: format!("{at}: {message}"), field }
+        }
+        other => other,
+    }
 }

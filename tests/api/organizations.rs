@@ -154,18 +154,30 @@ async fn a_merger_ends_the_bodies_beneath_in_one_step_and_is_reverted_in_one_ste
         .data("{ posts(first: 5) { nodes { holders(asOf: \"2025-07-01\", minCertainty: POSSIBLE) { official { key } } } } }", json!({}))
         .await;
     assert_eq!(held["posts"]["nodes"][0]["holders"], json!([]), "nobody holds a post of a body that has ended");
+    let tenure_end = || async {
+        let data = app.data("{ officials(first: 1) { nodes { tenures { endedOn } } } }", json!({})).await;
+        data["officials"]["nodes"][0]["tenures"][0]["endedOn"].clone()
+    };
+    assert_eq!(tenure_end().await, json!("2025-06-30"), "the open tenure of a post of an ended body closes");
 
     let change = done["data"]["endOrganization"]["history"]["nodes"][0]["id"].clone();
     let reverted = app
-        .query_as(
-            &editor,
-            "mutation($id: ID!) { revertOperation(id: $id) { action nodeType } }",
-            json!({ "id": change }),
-        )
+        .query_as(&editor, "mutation($id: ID!) { revertChange(id: $id) { action nodeType } }", json!({ "id": change }))
         .await;
     assert!(reverted.get("errors").is_none(), "{reverted}");
-    assert_eq!(reverted["data"]["revertOperation"].as_array().unwrap().len(), 4, "the four bodies ended together");
-    assert_eq!(ends().await, before, "one step undoes the whole merger");
+    assert_eq!(ends().await, before, "one revert undoes the whole merger");
+    assert_eq!(tenure_end().await, Value::Null, "the tenure is open again");
+
+    // Told otherwise, the bodies under it keep going.
+    let version = app
+        .data("query($id: ID!) { node(id: $id) { ... on Organization { version } } }", json!({ "id": ha_giang }))
+        .await;
+    let alone = "mutation($id: ID!, $v: Int!) { endOrganization(id: $id, expectedVersion: $v, endedOn: \"2025-06\", withSubBodies: false) { key } }";
+    let done = app.query_as(&editor, alone, json!({ "id": ha_giang, "v": version["node"]["version"] })).await;
+    assert!(done.get("errors").is_none(), "{done}");
+    let after = ends().await;
+    let ended_on = |key: &str| after.iter().find(|(k, _)| k == key).unwrap().1.clone();
+    assert_eq!((ended_on("tu-hg"), ended_on("bdv-hg")), (json!("2025-06"), Value::Null));
 }
 
 #[tokio::test]
