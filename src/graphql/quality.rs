@@ -31,6 +31,7 @@ impl DataIssue {
         let found = futures::future::try_join_all(self.0.nodes.iter().map(|involved| {
             let (kind, id) = match *involved {
                 Involved::Tenure(id) => (NodeType::Tenure, id),
+                Involved::Official(id) => (NodeType::Official, id),
                 Involved::Organization(id) => (NodeType::Organization, id),
                 Involved::Post(id) => (NodeType::Post, id),
                 Involved::Conference(id) => (NodeType::Conference, id),

@@ -1,6 +1,8 @@
 //! Data issues a careful researcher would flag: overlapping tenures on a post with a known
-//! number of seats, tenures outside the life of their organization, conferences with no chair,
-//! tasks with no due date or no assignee, and facts that cite no source.
+//! number of seats, tenures outside the life of their organization, tenures attested once with
+//! open bounds, titles printed for one official on one day that contradict, officials who share
+//! a name, conferences with no chair or with an inferred date and no note, tasks with no due
+//! date or no assignee, and facts that cite no source.
 //!
 //! A page is read kind by kind, in the order of [`DataIssueKind`]: the kinds a query can say
 //! (no chair, no due date, no assignee, no source) are counted and paged by the database, so
@@ -30,6 +32,16 @@ pub enum DataIssueKind {
     OverlappingTenures,
     /// A tenure starts before its organization was founded or runs past its end.
     TenureOutsideOrganizationLife,
+    /// A tenure with open bounds attested on one day only: every other day is only POSSIBLE.
+    TenureAttestedOnce,
+    /// Titles printed for one official on one day that neither include the other ("Phó Bí thư
+    /// Tỉnh ủy" and "Bí thư Tỉnh ủy").
+    ContradictoryTitles,
+    /// Officials who share a name: possibly one person recorded twice, possibly two people
+    /// (often in different provinces); never merged by name alone.
+    PossibleDuplicateOfficial,
+    /// A conference whose date was inferred with no note saying from what.
+    InferredDateWithoutNote,
     /// A conference with no chair recorded.
     ConferenceWithoutChair,
     /// A task with no due date.
@@ -45,6 +57,8 @@ pub enum DataIssueKind {
 pub enum Involved {
     /// A tenure.
     Tenure(i32),
+    /// An official.
+    Official(i32),
     /// An organization.
     Organization(i32),
     /// A post.
@@ -99,6 +113,10 @@ impl Window {
 enum Part {
     Overlapping,
     OutsideLife,
+    AttestedOnce,
+    Contradictory,
+    SameName,
+    InferredDate,
     WithoutChair,
     WithoutDueDate,
     WithoutAssignee,
@@ -110,9 +128,13 @@ enum Part {
 }
 
 impl Part {
-    const ALL: [Part; 10] = [
+    const ALL: [Part; 14] = [
         Part::Overlapping,
         Part::OutsideLife,
+        Part::AttestedOnce,
+        Part::Contradictory,
+        Part::SameName,
+        Part::InferredDate,
         Part::WithoutChair,
         Part::WithoutDueDate,
         Part::WithoutAssignee,
@@ -127,6 +149,10 @@ impl Part {
         match self {
             Part::Overlapping => DataIssueKind::OverlappingTenures,
             Part::OutsideLife => DataIssueKind::TenureOutsideOrganizationLife,
+            Part::AttestedOnce => DataIssueKind::TenureAttestedOnce,
+            Part::Contradictory => DataIssueKind::ContradictoryTitles,
+            Part::SameName => DataIssueKind::PossibleDuplicateOfficial,
+            Part::InferredDate => DataIssueKind::InferredDateWithoutNote,
             Part::WithoutChair => DataIssueKind::ConferenceWithoutChair,
             Part::WithoutDueDate => DataIssueKind::TaskWithoutDueDate,
             Part::WithoutAssignee => DataIssueKind::TaskWithoutAssignee,
@@ -186,6 +212,68 @@ impl Part {
                     })
                     .collect();
                 Ok((count, issues))
+            }
+            Part::AttestedOnce => {
+                let (count, page) = window.page(attested_once(db).await?);
+                let issues = page
+                    .into_iter()
+                    .map(|(tenure, day)| DataIssue {
+                        kind: DataIssueKind::TenureAttestedOnce,
+                        message: match day {
+                            Some(day) => format!("a tenure with no stated bounds is attested on {day} only"),
+                            None => "a tenure with no stated bounds is attested on no day".to_owned(),
+                        },
+                        nodes: vec![Involved::Tenure(tenure)],
+                    })
+                    .collect();
+                Ok((count, issues))
+            }
+            Part::Contradictory => {
+                let (count, page) = window.page(contradictory_titles(db).await?);
+                let issues = page
+                    .into_iter()
+                    .map(|c| DataIssue {
+                        kind: DataIssueKind::ContradictoryTitles,
+                        message: format!(
+                            "on {} one official is printed as \"{}\" and as \"{}\"",
+                            c.day, c.titles.0, c.titles.1
+                        ),
+                        nodes: std::iter::once(Involved::Official(c.official))
+                            .chain(c.participations.into_iter().map(Involved::Participation))
+                            .collect(),
+                    })
+                    .collect();
+                Ok((count, issues))
+            }
+            Part::SameName => {
+                let (count, page) = window.page(same_names(db).await?);
+                let issues = page
+                    .into_iter()
+                    .map(|(name, ids)| DataIssue {
+                        kind: DataIssueKind::PossibleDuplicateOfficial,
+                        message: format!(
+                            "{} officials are named \"{name}\": one person recorded twice, or namesakes (merge only on evidence)",
+                            ids.len()
+                        ),
+                        nodes: ids.into_iter().map(Involved::Official).collect(),
+                    })
+                    .collect();
+                Ok((count, issues))
+            }
+            Part::InferredDate => {
+                let select = conference::Entity::find()
+                    .filter(conference::Column::DateInferred.eq(true))
+                    .filter(conference::Column::DateNote.is_null());
+                rows(db, select, conference::Column::Id, window, |c| DataIssue {
+                    kind: DataIssueKind::InferredDateWithoutNote,
+                    message: format!(
+                        "the date of \"{}\" ({}) was inferred, with no note saying from what",
+                        c.title,
+                        super::conference_date(&c)
+                    ),
+                    nodes: vec![Involved::Conference(c.id)],
+                })
+                .await
             }
             Part::WithoutChair => {
                 let chaired = naming(participation::Column::ConferenceId, conference::Column::Id)
@@ -323,6 +411,158 @@ pub async fn data_issues(
         issues.extend(found);
     }
     Ok(IssuePage { total, issues })
+}
+
+/// How many tenures are judged for their attestations at once.
+const JUDGED_AT_ONCE: usize = 200;
+
+/// The tenures with no stated bounds attested on at most one day, by id, with that day.
+async fn attested_once(db: &DatabaseConnection) -> AppResult<Vec<(i32, Option<PartialDate>)>> {
+    let mut flagged = Vec::new();
+    let mut after = 0;
+    loop {
+        let open = tenure::Entity::find()
+            .filter(tenure::Column::StartedOn.is_null())
+            .filter(tenure::Column::EndedOn.is_null())
+            .filter(tenure::Column::Id.gt(after))
+            .order_by_asc(tenure::Column::Id)
+            .limit(JUDGED_AT_ONCE as u64)
+            .all(db)
+            .await?;
+        let Some(last) = open.last() else { break };
+        after = last.id;
+        let evidence = super::evidence::of_tenures(db, &open).await?;
+        for t in &open {
+            let days: BTreeSet<String> =
+                evidence.get(&t.id).map(|e| e.attested.iter().map(|a| a.on.to_string()).collect()).unwrap_or_default();
+            if days.len() <= 1 {
+                flagged.push((t.id, days.into_iter().next().and_then(|d| d.parse().ok())));
+            }
+        }
+        if open.len() < JUDGED_AT_ONCE {
+            break;
+        }
+    }
+    Ok(flagged)
+}
+
+/// Two titles printed for one official on one day that neither include the other.
+struct Contradiction {
+    official: i32,
+    day: PartialDate,
+    titles: (String, String),
+    participations: Vec<i32>,
+}
+
+/// How many participations are read at once when looking for contradicting titles.
+const PRINTINGS_AT_ONCE: u64 = 5000;
+
+/// The days on which an official's printed titles contradict, by official and day. The
+/// participations are read a page at a time in official order, so what is held at once is one
+/// page and one official's printings.
+async fn contradictory_titles(db: &DatabaseConnection) -> AppResult<Vec<Contradiction>> {
+    use std::collections::BTreeMap;
+    type Printings = BTreeMap<NaiveDate, Vec<(i32, String, BTreeSet<String>)>>;
+    // The titles of a printing, as a set of folded parts.
+    let titled = |text: &str| -> BTreeSet<String> {
+        text.split([',', ';']).map(crate::domain::text::search_form).filter(|t| !t.is_empty()).collect()
+    };
+    let flush = |official: i32, printed: Printings, found: &mut Vec<Contradiction>| {
+        for (day, printings) in printed {
+            let clash = printings.iter().enumerate().find_map(|(i, (a, text_a, ta))| {
+                printings[i + 1..]
+                    .iter()
+                    .find(|(_, _, tb)| !ta.is_subset(tb) && !tb.is_subset(ta))
+                    .map(|(b, text_b, _)| (*a, text_a.clone(), *b, text_b.clone()))
+            });
+            if let Some((a, text_a, b, text_b)) = clash {
+                found.push(Contradiction {
+                    official,
+                    day: PartialDate::from_date(day),
+                    titles: (text_a, text_b),
+                    participations: vec![a, b],
+                });
+            }
+        }
+    };
+    let mut found = Vec::new();
+    let mut current: Option<(i32, Printings)> = None;
+    let mut after = (0, 0);
+    loop {
+        let page = participation::Entity::find()
+            .filter(participation::Column::Capacity.is_not_null())
+            .filter(
+                participation::Column::OfficialId
+                    .gt(after.0)
+                    .or(participation::Column::OfficialId.eq(after.0).and(participation::Column::Id.gt(after.1))),
+            )
+            .order_by_asc(participation::Column::OfficialId)
+            .order_by_asc(participation::Column::Id)
+            .limit(PRINTINGS_AT_ONCE)
+            .all(db)
+            .await?;
+        let Some(last) = page.last() else { break };
+        after = (last.official_id, last.id);
+        let conferences: BTreeSet<i32> = page.iter().map(|p| p.conference_id).collect();
+        let days: HashMap<i32, NaiveDate> = conference::Entity::find()
+            .filter(super::any_of(db.get_database_backend(), conference::Column::Id, conferences))
+            .filter(conference::Column::DatePrecision.eq(crate::domain::partial_date::Precision::Day.as_str()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c.date))
+            .collect();
+        let full = page.len() as u64 == PRINTINGS_AT_ONCE;
+        for p in page {
+            if current.as_ref().is_some_and(|(official, _)| *official != p.official_id) {
+                let (official, printed) = current.take().unwrap_or_default();
+                flush(official, printed, &mut found);
+            }
+            let (_, printed) = current.get_or_insert_with(|| (p.official_id, BTreeMap::new()));
+            let (Some(day), Some(capacity)) = (days.get(&p.conference_id), p.capacity) else { continue };
+            let titles = titled(&capacity);
+            printed.entry(*day).or_default().push((p.id, capacity, titles));
+        }
+        if !full {
+            break;
+        }
+    }
+    if let Some((official, printed)) = current {
+        flush(official, printed, &mut found);
+    }
+    Ok(found)
+}
+
+/// The folded names held by more than one official, with those officials' ids.
+async fn same_names(db: &DatabaseConnection) -> AppResult<Vec<(String, Vec<i32>)>> {
+    let shared = Query::select()
+        .column(official::Column::NameFolded)
+        .from(official::Entity)
+        .group_by_col(official::Column::NameFolded)
+        .and_having(Expr::cust("COUNT(*) > 1"))
+        .to_owned();
+    let officials = official::Entity::find()
+        .filter(official::Column::NameFolded.in_subquery(shared))
+        .order_by_asc(official::Column::NameFolded)
+        .order_by_asc(official::Column::Id)
+        .all(db)
+        .await?;
+    let mut found: Vec<(String, Vec<i32>)> = Vec::new();
+    for o in officials {
+        match found.last_mut() {
+            Some((folded, ids)) if *folded == o.name_folded => ids.push(o.id),
+            _ => found.push((o.name_folded.clone(), vec![o.id])),
+        }
+    }
+    // Shown with a name as recorded rather than folded.
+    let names = names::<official::Entity>(
+        db,
+        official::Column::Id,
+        official::Column::Name,
+        found.iter().map(|(_, ids)| ids[0]).collect(),
+    )
+    .await?;
+    Ok(found.into_iter().map(|(folded, ids)| (names.get(&ids[0]).cloned().unwrap_or(folded), ids)).collect())
 }
 
 /// A stretch of days on which a post is held by more people than it has seats.

@@ -270,3 +270,45 @@ async fn a_question_is_one_day_or_one_period() {
     let backwards = json!({ "id": id, "p": { "from": "2022-01-01", "to": "2021-12-31" } });
     assert_eq!(app.error_code(TENURES, backwards).await, "BAD_USER_INPUT");
 }
+
+#[tokio::test]
+async fn data_issues_flag_thin_or_contradictory_evidence() {
+    let app = spawn_with(json!({
+        "sources": [{ "key": "r", "title": "Báo cáo", "publishedOn": "2023-05-02" }],
+        "organizations": [{ "key": "tu", "name": "Tỉnh ủy Thử", "kind": "PARTY_COMMITTEE" }],
+        "posts": [{ "key": "pbt", "title": "Phó Bí thư Tỉnh ủy", "organization": "tu" }],
+        "officials": [
+            { "key": "a", "name": "Trần Văn A", "tenures": [{ "post": "pbt", "sources": ["r"] }] },
+            { "key": "a-2", "name": "Trần Văn A" },
+            { "key": "b", "name": "Lê Văn B" }
+        ],
+        "conferences": [
+            { "key": "c1", "title": "Hội nghị 1", "kind": "CONFERENCE", "date": "2023-05-02", "dateInferred": true,
+              "participants": [{ "official": "b", "role": "CHAIR", "capacity": "Phó Bí thư Tỉnh ủy" }] },
+            { "key": "c2", "title": "Hội nghị 2", "kind": "CONFERENCE", "date": "2023-05-02", "dateInferred": true, "dateNote": "năm theo ngày đăng",
+              "participants": [{ "official": "b", "role": "SPEAKER", "capacity": "Bí thư Tỉnh ủy" },
+                               { "official": "a", "role": "ATTENDEE", "capacity": "Phó Bí thư Tỉnh ủy, Chủ tịch HĐND tỉnh" }] },
+            { "key": "c3", "title": "Hội nghị 3", "kind": "CONFERENCE", "date": "2023-05-02",
+              "participants": [{ "official": "a", "role": "ATTENDEE", "capacity": "Phó Bí thư Tỉnh ủy" }] }
+        ]
+    }))
+    .await;
+    let data = app
+        .data("{ dataIssues(kinds: [TENURE_ATTESTED_ONCE, CONTRADICTORY_TITLES, POSSIBLE_DUPLICATE_OFFICIAL, INFERRED_DATE_WITHOUT_NOTE], first: 50) {
+            totalCount edges { node { kind message nodes { __typename ... on Official { key } ... on Conference { key } ... on Tenure { official { key } } } } } } }", json!({}))
+        .await;
+    let issues = nodes(&data["dataIssues"]);
+    let of = |kind: &str| issues.iter().filter(|i| i["kind"] == kind).cloned().collect::<Vec<_>>();
+    let once = of("TENURE_ATTESTED_ONCE");
+    assert_eq!(once.len(), 1, "{issues:?}");
+    assert_eq!(once[0]["nodes"][0]["official"]["key"], "a", "cited once and named on the same day: one day");
+    let clash = of("CONTRADICTORY_TITLES");
+    assert_eq!(clash.len(), 1, "B is Phó Bí thư and Bí thư on one day; A's two printings agree: {issues:?}");
+    assert_eq!(clash[0]["nodes"][0]["key"], "b");
+    let same = of("POSSIBLE_DUPLICATE_OFFICIAL");
+    assert_eq!(same.len(), 1);
+    assert_eq!(same[0]["nodes"].as_array().unwrap().len(), 2);
+    let inferred = of("INFERRED_DATE_WITHOUT_NOTE");
+    assert_eq!(inferred.len(), 1);
+    assert_eq!(inferred[0]["nodes"][0]["key"], "c1", "the one with a note is not flagged");
+}
