@@ -9,11 +9,12 @@ use super::official::Tenure;
 use super::scalars::{Date, PartialDate};
 use super::source::Source;
 use super::{load_many, load_one};
-use crate::domain::tenure::{Certainty, When};
+use crate::domain::tenure::{Certainty, Evidence, When, stored};
 use crate::error::AppError;
 use crate::store::evidence::{Attested, Origin};
 use async_graphql::{Context, Enum, InputObject, Object};
 use entity::tenure;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// A period of days, both ends included.
@@ -70,6 +71,36 @@ pub async fn held(ctx: &Context<'_>, tenures: Vec<tenure::Model>, question: Opti
     let mut answer = Vec::with_capacity(tenures.len());
     match question {
         None => answer.extend(tenures.into_iter().map(|t| Tenure { row: t, judged: None })),
+        // "Not ruled out" needs only the bounds of the tenures and of their bodies, which the
+        // loaders of posts and organizations share with the rest of the answer; the attestations
+        // are read only when an answer says how sure it is.
+        Some(q) if q.min == Certainty::Possible && !asks_how_sure(ctx) => {
+            let posts: HashMap<i32, entity::post::Model> =
+                load_many(ctx, tenures.iter().map(|t| PostById(t.post_id)).collect())
+                    .await?
+                    .into_iter()
+                    .map(|p: entity::post::Model| (p.id, p))
+                    .collect();
+            let bodies: HashMap<i32, entity::organization::Model> =
+                load_many(ctx, posts.values().map(|p| OrganizationById(p.organization_id)).collect())
+                    .await?
+                    .into_iter()
+                    .map(|o: entity::organization::Model| (o.id, o))
+                    .collect();
+            for t in tenures {
+                let body = posts.get(&t.post_id).and_then(|p| bodies.get(&p.organization_id));
+                let bounds = Evidence {
+                    started: stored(t.started_on.as_deref()),
+                    ended: stored(t.ended_on.as_deref()),
+                    body_started: body.and_then(|b| stored(b.started_on.as_deref())),
+                    body_ended: body.and_then(|b| stored(b.ended_on.as_deref())),
+                    ..Evidence::default()
+                };
+                if let Some(certainty) = q.when.judge(&bounds) {
+                    answer.push(Tenure { row: t, judged: Some((q.when, certainty)) });
+                }
+            }
+        }
         Some(q) => {
             let keys: Vec<TenureEvidence> = tenures.iter().map(|t| TenureEvidence(t.id)).collect();
             let mut found = super::loader(ctx)?.load_many(keys).await?;
@@ -86,6 +117,13 @@ pub async fn held(ctx: &Context<'_>, tenures: Vec<tenure::Model>, question: Opti
         start(a).cmp(&start(b)).then(a.row.id.cmp(&b.row.id))
     });
     Ok(answer)
+}
+
+/// Whether the tenures a field returns are asked how sure they are (their `certainty` or
+/// `evidence`).
+fn asks_how_sure(ctx: &Context<'_>) -> bool {
+    let selection = ctx.look_ahead();
+    selection.field("certainty").exists() || selection.field("evidence").exists()
 }
 
 /// The attestations a judgement of `when` rests on: those within the day or period; else those

@@ -147,3 +147,32 @@ async fn the_history_of_many_nodes_is_one_statement() {
     assert_eq!(history["pageInfo"]["hasNextPage"], false);
     assert_eq!(history["pageInfo"]["hasPreviousPage"], true);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn judging_tenures_is_a_few_statements_for_the_whole_answer() {
+    let setup = Setup { dataset: Some(large_dataset(120).to_string()), ..Setup::default() };
+    let app = spawn(setup).await;
+    let shapes =
+        |log: &[String]| log.iter().map(|sql| sql.split(" WHERE ").next().unwrap_or("").to_owned()).collect::<Vec<_>>();
+    // How sure: the evidence of every tenure of the answer is read together.
+    let sure = "query($n: Int) { conferences(first: $n) { edges { node { participants(role: CHAIR) {
+        postsHeld { certainty post { title organization { name } } } } } } } }";
+    let small = app.statements_for(sure, json!({ "n": 10 })).await;
+    let large = app.statements_for(sure, json!({ "n": 100 })).await;
+    assert_eq!(small.len(), large.len(), "10 rows: {:#?}\n100 rows: {:#?}", shapes(&small), shapes(&large));
+    // "Not ruled out", certainty unasked: the bounds only, from the loaders the answer uses anyway.
+    let possible = "query($n: Int) { conferences(first: $n) { edges { node { participants(role: CHAIR) {
+        postsHeld(minCertainty: POSSIBLE) { post { title organization { name } } } } } } } }";
+    let bounds = app.statements_for(possible, json!({ "n": 100 })).await;
+    // page + participations + conferences + tenures + posts + organizations, and the posts and
+    // organizations of the answer again (the loaders batch within a level, they keep nothing)
+    assert!(bounds.len() <= 8, "{} statements: {:#?}", bounds.len(), shapes(&bounds));
+    assert!(bounds.len() < large.len(), "{:#?} against {:#?}", shapes(&bounds), shapes(&large));
+    let data = app.data(possible, json!({ "n": 100 })).await;
+    let held: usize = nodes(&data["conferences"])
+        .iter()
+        .flat_map(|c| c["participants"].as_array().unwrap().clone())
+        .map(|p| p["postsHeld"].as_array().unwrap().len())
+        .sum();
+    assert!(held > 0, "open tenures are possible on the conference days");
+}
