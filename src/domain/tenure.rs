@@ -119,19 +119,25 @@ impl Evidence {
     }
 }
 
-/// Whether the titles printed beside a name ("Phó Bí thư Tỉnh ủy, Chủ tịch HĐND tỉnh") include
-/// a post's title, in search form: the printed titles are split where reports join them (commas,
-/// semicolons, "kiêm") and one part must be the title itself, whatever the diacritics, case
-/// and spelling of the tone marks. A part that merely contains the title does not count
-/// ("Phó Bí thư Tỉnh ủy" does not name "Bí thư Tỉnh ủy").
-pub fn names_post(printed: &str, title_searched: &str) -> bool {
+/// The titles printed beside a name ("Phó Bí thư Tỉnh ủy, Chủ tịch HĐND tỉnh"), each in
+/// search form: split where reports join them (commas, semicolons, "kiêm"), so that diacritics,
+/// case and the spelling of tone marks do not tell two printings of one title apart.
+pub fn printed_titles(printed: &str) -> Vec<String> {
     printed
         .split([',', ';'])
         .flat_map(|part| {
             let folded = super::text::search_form(part);
-            folded.split(" kiem ").map(str::to_owned).collect::<Vec<_>>()
+            folded.split(" kiem ").map(|t| t.trim().to_owned()).collect::<Vec<_>>()
         })
-        .any(|part| !part.is_empty() && part.trim() == title_searched)
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+/// Whether the titles printed beside a name include a post's title, in search form: one of
+/// the [`printed_titles`] must be the title itself. A part that merely contains the title does
+/// not count ("Phó Bí thư Tỉnh ủy" does not name "Bí thư Tỉnh ủy").
+pub fn names_post(printed: &str, title_searched: &str) -> bool {
+    printed_titles(printed).iter().any(|part| part == title_searched)
 }
 
 /// The question a list of tenures answers: held on a day, or at some time in a period.

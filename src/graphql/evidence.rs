@@ -9,12 +9,11 @@ use super::official::Tenure;
 use super::scalars::{Date, PartialDate};
 use super::source::Source;
 use super::{load_many, load_one};
-use crate::domain::tenure::{Certainty, Evidence, When, stored};
+use crate::domain::tenure::{Certainty, When};
 use crate::error::AppError;
-use crate::store::evidence::{Attested, Origin};
+use crate::store::evidence::{Attested, Origin, bounds};
 use async_graphql::{Context, Enum, InputObject, Object};
 use entity::tenure;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// A period of days, both ends included.
@@ -75,28 +74,13 @@ pub async fn held(ctx: &Context<'_>, tenures: Vec<tenure::Model>, question: Opti
         // loaders of posts and organizations share with the rest of the answer; the attestations
         // are read only when an answer says how sure it is.
         Some(q) if q.min == Certainty::Possible && !asks_how_sure(ctx) => {
-            let posts: HashMap<i32, entity::post::Model> =
-                load_many(ctx, tenures.iter().map(|t| PostById(t.post_id)).collect())
-                    .await?
-                    .into_iter()
-                    .map(|p: entity::post::Model| (p.id, p))
-                    .collect();
-            let bodies: HashMap<i32, entity::organization::Model> =
-                load_many(ctx, posts.values().map(|p| OrganizationById(p.organization_id)).collect())
-                    .await?
-                    .into_iter()
-                    .map(|o: entity::organization::Model| (o.id, o))
-                    .collect();
+            let loader = super::loader(ctx)?;
+            let posts = loader.load_many(tenures.iter().map(|t| PostById(t.post_id))).await?;
+            let bodies = loader.load_many(posts.values().map(|p| OrganizationById(p.organization_id))).await?;
             for t in tenures {
-                let body = posts.get(&t.post_id).and_then(|p| bodies.get(&p.organization_id));
-                let bounds = Evidence {
-                    started: stored(t.started_on.as_deref()),
-                    ended: stored(t.ended_on.as_deref()),
-                    body_started: body.and_then(|b| stored(b.started_on.as_deref())),
-                    body_ended: body.and_then(|b| stored(b.ended_on.as_deref())),
-                    ..Evidence::default()
-                };
-                if let Some(certainty) = q.when.judge(&bounds) {
+                let post = posts.get(&PostById(t.post_id));
+                let body = post.and_then(|p| bodies.get(&OrganizationById(p.organization_id)));
+                if let Some(certainty) = q.when.judge(&bounds(&t, body)) {
                     answer.push(Tenure { row: t, judged: Some((q.when, certainty)) });
                 }
             }

@@ -110,17 +110,22 @@ pub async fn of_tenures(db: &DatabaseConnection, tenures: &[tenure::Model]) -> A
             }
         }
         let mine = attested.get(&t.id).cloned().unwrap_or_default();
-        let evidence = Evidence {
-            started: stored(t.started_on.as_deref()),
-            ended: stored(t.ended_on.as_deref()),
-            body_started: body.and_then(|b| stored(b.started_on.as_deref())),
-            body_ended: body.and_then(|b| stored(b.ended_on.as_deref())),
-            attested: mine.iter().map(|a| a.on).collect(),
-            contrary,
-        };
+        let evidence = Evidence { attested: mine.iter().map(|a| a.on).collect(), contrary, ..bounds(t, body) };
         found.insert(t.id, TenureEvidence { evidence, attested: mine });
     }
     Ok(found)
+}
+
+/// What the record alone says of a tenure: its stated bounds and its body's life, with no
+/// attestation read.
+pub fn bounds(t: &tenure::Model, body: Option<&organization::Model>) -> Evidence {
+    Evidence {
+        started: stored(t.started_on.as_deref()),
+        ended: stored(t.ended_on.as_deref()),
+        body_started: body.and_then(|b| stored(b.started_on.as_deref())),
+        body_ended: body.and_then(|b| stored(b.ended_on.as_deref())),
+        ..Evidence::default()
+    }
 }
 
 /// The periods a tenure surely covers: its days attested to the day, and the span its stated

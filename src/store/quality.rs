@@ -463,10 +463,7 @@ const PRINTINGS_AT_ONCE: u64 = 5000;
 async fn contradictory_titles(db: &DatabaseConnection) -> AppResult<Vec<Contradiction>> {
     use std::collections::BTreeMap;
     type Printings = BTreeMap<NaiveDate, Vec<(i32, String, BTreeSet<String>)>>;
-    // The titles of a printing, as a set of folded parts.
-    let titled = |text: &str| -> BTreeSet<String> {
-        text.split([',', ';']).map(crate::domain::text::search_form).filter(|t| !t.is_empty()).collect()
-    };
+    let titled = |text: &str| -> BTreeSet<String> { crate::domain::tenure::printed_titles(text).into_iter().collect() };
     let flush = |official: i32, printed: Printings, found: &mut Vec<Contradiction>| {
         for (day, printings) in printed {
             let clash = printings.iter().enumerate().find_map(|(i, (a, text_a, ta))| {
