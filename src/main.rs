@@ -57,6 +57,15 @@ enum FileFormat {
     Popolo,
 }
 
+/// What `extract` prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum ExtractFormat {
+    /// A dataset file to review and import, with each fact's evidence.
+    Draft,
+    /// The facts summary of the extraction scorer.
+    Facts,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Migrate the database and serve GraphQL at /graphql (subscriptions at /graphql/ws),
@@ -160,6 +169,30 @@ enum Command {
         file: PathBuf,
         #[command(flatten)]
         database: DatabaseArg,
+    },
+    /// Draft the facts of a Vietnamese meeting report from its plain text: the meetings, chairs
+    /// and participants with their printed titles, documents, tasks, each with the words that
+    /// state it. Prints a dataset file to review and import (`--format draft`) or the facts
+    /// summary the extraction scorer reads (`--format facts`). Writes nothing.
+    Extract {
+        /// The report's text (`-` for standard input); it may begin with `URL:` and `Published:`
+        /// lines and a blank line.
+        file: PathBuf,
+        /// Where the report was published.
+        #[arg(long)]
+        url: Option<String>,
+        /// The day it was published (YYYY-MM-DD): the year of dates printed without one.
+        #[arg(long)]
+        published_on: Option<chrono::NaiveDate>,
+        /// The publisher's name.
+        #[arg(long)]
+        publisher: Option<String>,
+        /// The area the report is about, by its key (or its name).
+        #[arg(long)]
+        area: Option<String>,
+        /// What to print.
+        #[arg(long, value_enum, default_value_t = ExtractFormat::Draft)]
+        format: ExtractFormat,
     },
     /// Write the whole database as a dataset file (`-` for standard output).
     Export {
@@ -512,6 +545,30 @@ async fn main() -> ExitCode {
             };
             database::close(db).await;
             done
+        }
+        Command::Extract { file, url, published_on, publisher, area, format } => {
+            let text = if file.as_os_str() == "-" {
+                let mut text = String::new();
+                match std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
+                    Ok(_) => text,
+                    Err(err) => return fail("cannot read standard input", err),
+                }
+            } else {
+                match std::fs::read_to_string(&file) {
+                    Ok(text) => text,
+                    Err(err) => return fail(&format!("cannot read {}", file.display()), err),
+                }
+            };
+            let source = govtrail::domain::extract::Source { url, published_on, publisher, area };
+            let draft = govtrail::domain::extract::extract(&text, &source);
+            let value = match format {
+                ExtractFormat::Facts => dataset::facts::facts(&draft),
+                ExtractFormat::Draft => dataset::facts::facts(&draft),
+            };
+            match serde_json::to_string_pretty(&value) {
+                Ok(text) => write_out(&PathBuf::from("-"), &text),
+                Err(err) => fail("extract", err),
+            }
         }
         Command::Export { file, format, database } => {
             let db = match open_database(&database.database, false, None).await {

@@ -3,6 +3,7 @@
 
 mod batch;
 pub mod export;
+pub mod facts;
 mod fields;
 pub mod format;
 pub mod generate;

@@ -4,6 +4,7 @@
 //! (kinds, roles, statuses, the kinds of cited facts).
 
 pub mod code;
+pub mod extract;
 pub mod node;
 pub mod partial_date;
 pub mod printed_date;

@@ -46,7 +46,7 @@ static DATES: LazyLock<Regex> = LazyLock::new(|| {
         (?:(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật)\s*,?\s*)?
         (?:ngày\s+)?
         (?:
-            (?P<d1>\d{1,2})\s*[/.\-]\s*(?P<m1>\d{1,2})(?:\s*[/.\-]\s*(?P<y1>\d{4}))?
+            (?P<d1>\d{1,2})\s*[/.\-–—]\s*(?P<m1>\d{1,2})(?:\s*[/.\-–—]\s*(?P<y1>\d{4}))?
           | (?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})(?:\s+năm\s+(?P<y2>\d{4}))?
         )
         ",
@@ -126,7 +126,7 @@ mod tests {
 
     #[test]
     fn the_ways_reports_print_a_day() {
-        let text = "Chiều 13/7, Tỉnh ủy tổ chức hội nghị. Sáng ngày 26-7 và ngày 5 tháng 8 năm 2022; 01.02.2023.";
+        let text = "Chiều 13/7, Tỉnh ủy tổ chức hội nghị. Sáng ngày 26-7 và ngày 5 tháng 8 năm 2022; 01.02.2023; Ngày 17 – 9.";
         let found = find(text);
         let days: Vec<(u32, u32, Option<i32>, Option<PartOfDay>)> =
             found.iter().map(|p| (p.day, p.month, p.year, p.part_of_day)).collect();
@@ -137,6 +137,7 @@ mod tests {
                 (26, 7, None, Some(PartOfDay::Morning)),
                 (5, 8, Some(2022), None),
                 (1, 2, Some(2023), None),
+                (17, 9, None, None),
             ]
         );
         assert_eq!(&text[found[0].span.0..found[0].span.1], "Chiều 13/7", "the words that state it");
