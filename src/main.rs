@@ -193,6 +193,10 @@ enum Command {
         /// What to print.
         #[arg(long, value_enum, default_value_t = ExtractFormat::Draft)]
         format: ExtractFormat,
+        /// Match the draft's people, bodies, posts and documents with the records of this
+        /// database (read only; it must exist). Without it, every record is drafted as new.
+        #[arg(long, env = "GOVTRAIL_DATABASE_URL")]
+        database: Option<String>,
     },
     /// Write the whole database as a dataset file (`-` for standard output).
     Export {
@@ -546,7 +550,7 @@ async fn main() -> ExitCode {
             database::close(db).await;
             done
         }
-        Command::Extract { file, url, published_on, publisher, area, format } => {
+        Command::Extract { file, url, published_on, publisher, area, format, database } => {
             let text = if file.as_os_str() == "-" {
                 let mut text = String::new();
                 match std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
@@ -563,7 +567,24 @@ async fn main() -> ExitCode {
             let draft = govtrail::domain::extract::extract(&text, &source);
             let value = match format {
                 ExtractFormat::Facts => dataset::facts::facts(&draft),
-                ExtractFormat::Draft => dataset::facts::facts(&draft),
+                ExtractFormat::Draft => {
+                    let mut file = dataset::draft::draft_file(&draft);
+                    if let Some(url) = database {
+                        let db = match open_database(&url, false, None).await {
+                            Ok(db) => db,
+                            Err(code) => return code,
+                        };
+                        let matched = dataset::draft::match_stored(&db, &mut file, draft.source.area.as_deref()).await;
+                        database::close(db).await;
+                        if let Err(err) = matched {
+                            return fail("extract", err.message());
+                        }
+                    }
+                    match serde_json::to_value(file) {
+                        Ok(value) => value,
+                        Err(err) => return fail("extract", err),
+                    }
+                }
             };
             match serde_json::to_string_pretty(&value) {
                 Ok(text) => write_out(&PathBuf::from("-"), &text),

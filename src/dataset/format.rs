@@ -35,6 +35,10 @@ pub struct Dataset {
     /// Follow-up tasks.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tasks: Vec<Task>,
+    /// What `govtrail extract` left for a person to review in a drafted file: read, never
+    /// imported.
+    #[serde(default, skip_serializing)]
+    pub review: Option<serde_json::Value>,
 }
 
 /// A published report.
@@ -129,6 +133,24 @@ pub struct Organization {
     /// The organization it was merged into, renamed to or split into.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub successor: Option<String>,
+}
+
+impl Organization {
+    /// A body with its key, name and kind, and nothing else known of it.
+    pub fn new(key: String, name: String, kind: crate::domain::vocabulary::OrganizationKind) -> Self {
+        Organization {
+            key,
+            name,
+            short_name: None,
+            kind: kind.as_str().to_owned(),
+            parent: None,
+            area: None,
+            started_on: None,
+            ended_on: None,
+            ended_as: None,
+            successor: None,
+        }
+    }
 }
 
 /// A post in an organization.

@@ -2,6 +2,7 @@
 //! keys for cross references (docs/dataset.md describes it), its import and its export.
 
 mod batch;
+pub mod draft;
 pub mod export;
 pub mod facts;
 mod fields;

@@ -315,18 +315,7 @@ pub fn overlay(mut ds: Dataset, popolo: Popolo) -> AppResult<Dataset> {
         let x = match ds.organizations.iter().position(|x| x.key == o.id) {
             Some(i) => &mut ds.organizations[i],
             None => {
-                ds.organizations.push(format::Organization {
-                    key: o.id.clone(),
-                    name: String::new(),
-                    short_name: None,
-                    kind: OrganizationKind::Other.as_str().to_owned(),
-                    parent: None,
-                    area: None,
-                    started_on: None,
-                    ended_on: None,
-                    ended_as: None,
-                    successor: None,
-                });
+                ds.organizations.push(format::Organization::new(o.id.clone(), String::new(), OrganizationKind::Other));
                 ds.organizations.last_mut().ok_or_else(|| AppError::internal("pushed"))?
             }
         };

@@ -13,6 +13,7 @@ mod context;
 pub mod dataset;
 pub mod directive;
 pub mod evidence;
+pub mod extract;
 pub mod history;
 pub mod ids;
 pub mod loaders;
@@ -56,6 +57,7 @@ pub struct QueryRoot(
     timeline::TimelineQuery,
     quality::QualityQuery,
     history::AuditQuery,
+    extract::ExtractQuery,
 );
 
 /// The root of every mutation.

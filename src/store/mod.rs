@@ -5,6 +5,7 @@ pub mod evidence;
 pub mod filters;
 pub mod lists;
 pub mod live;
+pub mod matching;
 pub mod page;
 pub mod quality;
 pub mod search;

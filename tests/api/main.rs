@@ -12,6 +12,7 @@ mod durability;
 mod edits;
 mod errors;
 mod evidence;
+mod extract;
 mod filters;
 mod fuzz;
 mod generate;

@@ -6,6 +6,7 @@
 //! only from the report's own dates (its publication, a period it names, its address) and is
 //! marked so.
 
+pub mod names;
 pub mod people;
 pub mod period;
 pub mod vocabulary;
@@ -34,8 +35,9 @@ pub struct Source {
     pub area: Option<String>,
 }
 
-/// Words of the text that state a fact: their character offsets (Unicode scalar values, from
-/// 0, in the text after Unicode NFC normalization, which is the text as given for most inputs).
+/// Words of the text that state a fact, as byte offsets into the text as read (Unicode NFC,
+/// every kind of space a plain one); outputs give them as character offsets, which are those
+/// of the text as given when it was already NFC (most texts are).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Span {
     /// Byte offset of the first byte, in the normalized text.
@@ -279,7 +281,9 @@ fn stamp_of_line(line: &str) -> Option<NaiveDate> {
 
 /// Reads `text` (a report, with or without header lines) and drafts its meetings.
 pub fn extract(text: &str, source: &Source) -> Draft {
-    let text: String = text.nfc().collect();
+    // Spaces of every kind read as one (a no-break space inside a title is a space); each is one
+    // character either way, so character offsets stay those of the text as given.
+    let text: String = text.nfc().map(|c| if c.is_whitespace() && !matches!(c, '\n' | '\r' | '\t') { ' ' } else { c }).collect();
     let mut source = source.clone();
     let body_start = read_header(&text, &mut source);
     if source.area.is_none() {

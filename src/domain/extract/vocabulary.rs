@@ -157,7 +157,8 @@ mod tests {
             "honorifics", "ranks", "surnames", "title-heads", "body-heads", "groups", "places", "meeting-kinds",
             "online", "hybrid", "venues", "organize-verbs", "chair-verbs", "chair-after", "lead-verbs",
             "speaker-verbs", "reporter-verbs", "attendee-verbs", "attendee-before", "request-verbs",
-            "action-verbs", "document-kinds", "relations", "vague-deadlines", "datelines",
+            "action-verbs", "document-kinds", "relations", "vague-deadlines", "datelines", "speaker-after",
+            "clause-verbs", "abbreviations", "synonyms",
         ] {
             assert!(vocabulary.section(name).entries().count() > 0, "section {name} is missing or empty");
         }
