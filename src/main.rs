@@ -1,4 +1,6 @@
 //! The `govtrail` command line: serve, migrate, import, schema.
+// The merged GraphQL roots nest one future per part; the release build needs the room.
+#![recursion_limit = "256"]
 
 use clap::{Parser, Subcommand};
 use govtrail::config::{DEFAULT_LISTEN, ServerConfig};

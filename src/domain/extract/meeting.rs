@@ -84,7 +84,13 @@ pub(super) fn read(text: &str, body_start: usize, source: &Source) -> Vec<Meetin
         if is_byline(&text[page.lines[line].0.0..page.lines[line].0.1]) {
             continue;
         }
-        if let Some(date) = leading_date(text, (start, end))
+        let date = leading_date(text, (start, end)).or_else(|| {
+            // "Chiều cùng ngày, …": another meeting on the day of the one before.
+            let (_, previous) = anchors.last()?;
+            let part = same_day_part(&text[start..end])?;
+            Some(PrintedDate { part_of_day: Some(part), time: None, span: (start, start + same_day_len(&text[start..end])), ..previous.clone() })
+        });
+        if let Some(date) = date
             && speaks_of_meeting(&page.tokens((start, end)))
         {
             anchors.push((index, date));
@@ -123,6 +129,24 @@ pub(super) fn read(text: &str, body_start: usize, source: &Source) -> Vec<Meetin
         }
     }
     meetings
+}
+
+static SAME_DAY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:[^,.]{0,30}[-–]\s*)?(sáng|chiều|tối|trưa)\s+(?:cùng\s+ngày|hôm\s+đó|ngày\s+hôm\s+đó)\b").expect("valid")
+});
+
+fn same_day_part(sentence: &str) -> Option<crate::domain::vocabulary::PartOfDay> {
+    use crate::domain::vocabulary::PartOfDay;
+    let found = SAME_DAY.captures(sentence)?;
+    Some(match fold(found.get(1)?.as_str()).as_str() {
+        "sang" => PartOfDay::Morning,
+        "toi" => PartOfDay::Evening,
+        _ => PartOfDay::Afternoon,
+    })
+}
+
+fn same_day_len(sentence: &str) -> usize {
+    SAME_DAY.find(sentence).map_or(0, |m| m.end())
 }
 
 /// Without any sentence that opens on a date, a meeting named with its date anywhere ("tại hội
@@ -387,7 +411,7 @@ fn kind_and_title(text: &str, tokens: &[Token<'_>]) -> Option<(Stated<String>, S
         let t = &tokens[end];
         let next_starts_people = tokens.get(end + 1).is_some_and(|n| {
             let rest = &tokens[end + 1..];
-            section("honorifics").longest_prefix(&super::words::folded_words(rest)).is_some()
+            people::honorific_len(rest) > 0
                 || people::title_head_len(rest).is_some()
                 || matches!(n.folded.as_str(), "duoi" | "do" | "voi")
         });
@@ -430,6 +454,11 @@ fn format_of(
             return Some(Stated { value: ConferenceFormat::Online, span: span_of(tokens, found.start, found.end) });
         }
     }
+    for tokens in &sources {
+        if let Some(found) = phrases(tokens, "in-person").into_iter().next() {
+            return Some(Stated { value: ConferenceFormat::InPerson, span: span_of(tokens, found.start, found.end) });
+        }
+    }
     for (i, t) in anchor.iter().enumerate() {
         if t.folded != "tai" {
             continue;
@@ -452,7 +481,7 @@ fn is_body(tokens: &[Token<'_>]) -> bool {
     let words = super::words::folded_words(tokens);
     let skip = usize::from(matches!(words.first(), Some(&"cac")));
     section("body-heads").longest_prefix(&words[skip.min(words.len())..]).is_some()
-        && section("honorifics").longest_prefix(&words).is_none()
+        && people::honorific_len(tokens) == 0
         && !people::names_someone(tokens)
 }
 
@@ -464,6 +493,9 @@ fn organizers_of(text: &str, tokens: &[Token<'_>]) -> Vec<Stated<String>> {
     verbs.extend(phrases(tokens, "lead-verbs").into_iter().filter(|f| f.value.is_empty() && fold(&tokens[f.start].folded).contains("lam")));
     verbs.sort_by_key(|f| f.start);
     for verb in verbs {
+        if verb.start > 0 && tokens[verb.start].is_capitalised() {
+            continue; // "Ban Tổ chức Tỉnh ủy": a body's name, not its verb
+        }
         let before: Vec<&str> = tokens[..verb.start].iter().filter(|t| t.is_word()).map(|t| t.folded.as_str()).rev().take(2).collect();
         if before.first().is_some_and(|w| matches!(*w, "duoc" | "se" | "cuoc" | "phien" | "ky" | "buoi" | "cac")) {
             continue;
@@ -616,7 +648,11 @@ fn people_in(text: &str, tokens: &[Token<'_>], anchor: bool) -> Vec<Person> {
                 }
                 continue;
             }
-            let stop = strip_back(tokens, found.start, &["da", "co bai", "da co bai", "cung", "tiep tuc"]);
+            let stop = strip_back(
+                tokens,
+                found.start,
+                &["da", "co bai", "da co bai", "cung", "tiep tuc", "du va", "den du va", "tham du va", "va"],
+            );
             // The speaker is the subject right before the verb, not someone a list names earlier.
             let named = people::listed_before(text, &tokens[..stop]);
             if let Some(last) = named.into_iter().last()
@@ -664,6 +700,20 @@ static ABOUT: LazyLock<Regex> =
 fn documents_in(text: &str, tokens: &[Token<'_>]) -> Vec<Document> {
     let mut out = Vec::new();
     for (i, token) in tokens.iter().enumerate() {
+        // "06 - ĐA/TU", "1209/ QĐ-UBND": a code printed with spaces is read whole.
+        let spaced = (token.text.chars().all(|c| c.is_ascii_digit())
+            && tokens.get(i + 1).is_some_and(|t| t.is_dash() || t.is("/"))
+            && tokens.get(i + 2).is_some_and(|t| t.text.contains(['/', '-'])))
+        .then(|| {
+            let whole = &text[token.start..tokens[i + 2].end];
+            let joined: String = whole.chars().filter(|c| !c.is_whitespace()).collect::<String>().replace('–', "-");
+            (joined, tokens[i + 2].end)
+        })
+        .filter(|(joined, _)| code::parse(joined).is_some());
+        let token = &match &spaced {
+            Some((joined, end)) => Token { text: joined.as_str(), folded: joined.clone(), start: token.start, end: *end },
+            None => token.clone(),
+        };
         let parsed = code::parse(token.text);
         let before: Vec<&str> = tokens[..i].iter().filter(|t| t.is_word()).map(|t| t.folded.as_str()).collect();
         let mut before_kind: &[&str] = &before;

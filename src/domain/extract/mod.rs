@@ -328,10 +328,41 @@ impl<'a> Page<'a> {
     }
 }
 
+static DAYS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?ix)^(?:[^,.]{0,30}?[-–]\s*)?
+        (?P<date>(?:(?P<part>sáng|chiều|tối)\s+)?
+        (?:từ\s+)?(?:(?:trong\s+)?(?:hai|ba|2|3)\s+)?ngày\s+(?P<first>\d{1,2})\s*(?:và|-|–|,|đến)\s*(?:ngày\s+)?\d{1,2}
+        \s*[/.\-]\s*(?P<month>\d{1,2})(?:\s*[/.\-]\s*(?P<year>\d{4}))?)",
+    )
+    .expect("the pattern of several days is valid")
+});
+
+/// A meeting over several days ("Ngày 12 và 13/7", "Trong hai ngày 12-13/7/2024"): its first.
+fn first_of_days(slice: &str) -> Option<PrintedDate> {
+    let found = DAYS.captures(slice)?;
+    let number = |name: &str| found.name(name).and_then(|m| m.as_str().parse::<u32>().ok());
+    let (day, month) = (number("first")?, number("month")?);
+    let year = number("year").map(|y| y as i32);
+    if !(1..=31).contains(&day) || !(1..=12).contains(&month) {
+        return None;
+    }
+    let part_of_day = found.name("part").map(|p| match fold(p.as_str()).as_str() {
+        "sang" => PartOfDay::Morning,
+        "toi" => PartOfDay::Evening,
+        _ => PartOfDay::Afternoon,
+    });
+    let date = found.name("date")?;
+    Some(PrintedDate { day, month, year, part_of_day, time: None, span: (date.start(), date.end()) })
+}
+
 /// The first date a sentence begins with ("Chiều 13.7, …", "BHG - Sáng 13.7, …", "Trực tiếp -
 /// Ngày 9-4, …", "Hôm nay 21/4/2020, …").
 pub(crate) fn leading_date(text: &str, sentence: (usize, usize)) -> Option<PrintedDate> {
     let slice = &text[sentence.0..sentence.1];
+    if let Some(first) = first_of_days(slice) {
+        return Some(PrintedDate { span: (first.span.0 + sentence.0, first.span.1 + sentence.0), ..first });
+    }
     let first = printed_date::find(slice).into_iter().next()?;
     let before = slice[..first.span.0].trim();
     let allowed = before.is_empty() || {

@@ -3,7 +3,28 @@
 //! ("Mặt trận Tổ quốc Việt Nam" is "Mặt trận Tổ quốc"), parentheses dropped, then folded. Both
 //! lists are in the vocabulary file.
 
-use super::vocabulary::{fold_word, section, words_of};
+use super::vocabulary::{SOURCE, fold_word, section, words_of};
+use std::collections::HashMap;
+use std::sync::LazyLock;
+use unicode_normalization::UnicodeNormalization;
+
+/// The abbreviations as printed, in capitals with their marks: "TU" (Tỉnh ủy) and "TƯ" (Trung
+/// ương) fold alike and must not be confused.
+static ABBREVIATIONS: LazyLock<HashMap<String, Vec<String>>> = LazyLock::new(|| {
+    SOURCE
+        .lines()
+        .map(str::trim)
+        .skip_while(|l| *l != "[abbreviations]")
+        .skip(1)
+        .take_while(|l| !l.starts_with('['))
+        .filter_map(|l| l.split_once(" = "))
+        .map(|(short, long)| (short.trim().nfc().collect::<String>(), words_of(long)))
+        .collect()
+});
+
+fn expansion(word: &str) -> Option<&'static Vec<String>> {
+    ABBREVIATIONS.get(&word.nfc().collect::<String>())
+}
 
 fn is_abbreviation(word: &str) -> bool {
     word.chars().any(char::is_alphabetic) && word.chars().all(|c| !c.is_lowercase())
@@ -30,8 +51,8 @@ pub fn canonical_words(name: &str) -> Vec<String> {
         }
         let folded = fold_word(word);
         if is_abbreviation(word) {
-            if let Some((_, expansion)) = section("abbreviations").longest_prefix(&[folded.as_str()]) {
-                words.extend(words_of(expansion));
+            if let Some(long) = expansion(word) {
+                words.extend(long.iter().cloned());
                 continue;
             }
             if word.contains('&') {
@@ -39,10 +60,9 @@ pub fn canonical_words(name: &str) -> Vec<String> {
                     if i > 0 {
                         words.push("va".to_owned());
                     }
-                    let part_folded = fold_word(part);
-                    match section("abbreviations").longest_prefix(&[part_folded.as_str()]) {
-                        Some((_, expansion)) => words.extend(words_of(expansion)),
-                        None => words.push(part_folded),
+                    match expansion(part) {
+                        Some(long) => words.extend(long.iter().cloned()),
+                        None => words.push(fold_word(part)),
                     }
                 }
                 continue;
@@ -94,5 +114,7 @@ mod tests {
         assert_eq!(canonical("Sở KH&ĐT"), canonical("Sở Kế hoạch và Đầu tư"));
         assert_ne!(canonical("Sở Kế hoạch và Đầu tư"), canonical("Sở Kế hoạch và Đầu TU"), "only capitals are abbreviations");
         assert_ne!(canonical("Ban Dân vận Tỉnh ủy"), canonical("Ban Tuyên giáo Tỉnh ủy"));
+        assert_eq!(canonical("BTV TU"), canonical("Ban Thường vụ Tỉnh ủy"));
+        assert_ne!(canonical("BTV TU"), canonical("BTV TƯ"), "TU is Tỉnh ủy, TƯ Trung ương");
     }
 }

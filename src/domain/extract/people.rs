@@ -50,6 +50,8 @@ struct Segment {
     kind: Kind,
     start: usize,
     end: usize,
+    /// It follows a ";": lists that use them put one person between two.
+    after_semicolon: bool,
 }
 
 fn folded<'t>(tokens: &'t [Token<'_>]) -> Vec<&'t str> {
@@ -83,9 +85,14 @@ pub fn names_someone(tokens: &[Token<'_>]) -> bool {
 }
 
 /// The words a segment starts with that say who follows: "đồng chí", "ông", "các đồng chí".
-fn honorific_len(tokens: &[Token<'_>]) -> usize {
-    let words = folded(tokens);
-    section("honorifics").longest_prefix(&words).map_or(0, |(n, _)| n)
+pub fn honorific_len(tokens: &[Token<'_>]) -> usize {
+    // Compared with their diacritics: folded, "chị" would be the "Chỉ" of "Chỉ huy trưởng".
+    let words: Vec<String> = tokens
+        .iter()
+        .take(3)
+        .map(|t| unicode_normalization::UnicodeNormalization::nfc(t.text.to_lowercase().chars()).collect())
+        .collect();
+    super::vocabulary::printed_prefix_len("honorifics", &words)
 }
 
 /// The length of the title head a segment starts with ("Phó Bí thư", "Trung tướng"), if any.
@@ -112,15 +119,27 @@ fn classify(tokens: &[Token<'_>]) -> Kind {
         // ends the segment or is followed by small words (a verb, "cùng …").
         let min_words = if honorific { 2 } else { 3 };
         let head = title_head_len(rest).unwrap_or(1);
+        let mut found: Option<(usize, usize)> = None;
         for at in head.max(1)..rest.len() {
             if let Some(end) = name_at(rest, at, min_words)
                 && (end == rest.len() || !rest[end].is_capitalised())
-                && (at == 0 || !rest[at - 1].is_capitalised() || is_place_or_upper(&rest[..at]))
+                && (!rest[at - 1].is_capitalised() || is_place_or_upper(&rest[..at]))
             {
-                let title = (first.start, rest[at - 1].end);
-                let name = (rest[at].start, rest[end - 1].end);
-                return Kind::Title { title, name: Some(name), honorific, tail: end < rest.len() };
+                // A name of three or four words before one of two or five ("Hà Giang Nguyễn Văn
+                // Sơn" is "Nguyễn Văn Sơn" of Hà Giang).
+                let better = found.is_none_or(|(a, e)| !(3..=4).contains(&(e - a)) && (3..=4).contains(&(end - at)));
+                if better {
+                    found = Some((at, end));
+                }
+                if (3..=4).contains(&(end - at)) {
+                    break;
+                }
             }
+        }
+        if let Some((at, end)) = found {
+            let title = (first.start, rest[at - 1].end);
+            let name = (rest[at].start, rest[end - 1].end);
+            return Kind::Title { title, name: Some(name), honorific, tail: end < rest.len() };
         }
         return Kind::Title { title: (first.start, rest[rest.len() - 1].end), name: None, honorific, tail: false };
     }
@@ -159,9 +178,10 @@ fn starts_segment(tokens: &[Token<'_>], at: usize) -> bool {
 
 /// Cuts `tokens` into segments at ",", ";", ":" and, where a person, title or group follows,
 /// at dashes and "và". "phòng, chống" (a programme's name) is not cut.
-fn segments(tokens: &[Token<'_>]) -> Vec<(usize, usize)> {
+fn segments(tokens: &[Token<'_>]) -> Vec<(usize, usize, bool)> {
     let mut out = Vec::new();
     let mut start = 0;
+    let mut semicolon = false;
     let mut i = 0;
     while i < tokens.len() {
         let t = &tokens[i];
@@ -174,14 +194,15 @@ fn segments(tokens: &[Token<'_>]) -> Vec<(usize, usize)> {
         };
         if cut {
             if i > start {
-                out.push((start, i));
+                out.push((start, i, semicolon));
             }
+            semicolon = t.text == ";";
             start = i + 1;
         }
         i += 1;
     }
     if start < tokens.len() {
-        out.push((start, tokens.len()));
+        out.push((start, tokens.len(), semicolon));
     }
     out
 }
@@ -189,7 +210,7 @@ fn segments(tokens: &[Token<'_>]) -> Vec<(usize, usize)> {
 fn classify_all(tokens: &[Token<'_>]) -> Vec<Segment> {
     segments(tokens)
         .into_iter()
-        .map(|(s, e)| Segment { kind: classify(&tokens[s..e]), start: s, end: e })
+        .map(|(s, e, after_semicolon)| Segment { kind: classify(&tokens[s..e]), start: s, end: e, after_semicolon })
         .collect()
 }
 
@@ -214,7 +235,12 @@ fn title_text(text: &str, tokens: &[Token<'_>], span: (usize, usize)) -> Option<
         if t.start > span.0 && matches!(t.text.to_lowercase().as_str(), "tại" | "đã" | "cùng") {
             break;
         }
-        if t.start > span.0 && t.is_word() && !t.is_capitalised() {
+        let not_a_verb = |next: Option<&&Token<'_>>| {
+            // "Ủy viên dự khuyết", "dự án", "dự thảo": not the verb "dự".
+            next.is_some_and(|n| matches!(n.folded.as_str(), "khuyet" | "an" | "thao" | "kien" | "bi" | "toan"))
+        };
+        let next = tokens.iter().find(|u| u.start > t.start);
+        if t.start > span.0 && t.is_word() && !t.is_capitalised() && !(t.folded == "du" && not_a_verb(next.as_ref())) {
             let rest: Vec<String> = tokens
                 .iter()
                 .filter(|u| u.start >= t.start && u.end <= span.1)
@@ -258,9 +284,22 @@ fn people_of(text: &str, tokens: &[Token<'_>], list: &[Segment]) -> Vec<Named> {
     let mut pending: Vec<(String, (usize, usize))> = Vec::new();
     let mut open = false; // the last person was named first: titles that follow are theirs
     let mut mention_start: Option<usize> = None;
-    for segment in list {
+    // With ";" between people, the titles after a title-first name are still that person's.
+    let grouped = list.iter().any(|s| s.after_semicolon);
+    for (index, segment) in list.iter().enumerate() {
         let span_start = tokens[segment.start].start;
         let span_end = tokens[segment.end - 1].end;
+        if segment.after_semicolon {
+            // A part between ";" that names no one goes on with the person before ("Trần Thị
+            // Hằng, Ủy viên BTV Tỉnh ủy; Phó Chủ tịch Thường trực HĐND tỉnh; Trần Thị Vân, …").
+            let part_end = list[index + 1..].iter().position(|s| s.after_semicolon).map_or(list.len(), |p| index + 1 + p);
+            let names = list[index..part_end]
+                .iter()
+                .any(|s| matches!(s.kind, Kind::Name { .. } | Kind::Title { name: Some(_), .. }));
+            open = !names && !people.is_empty();
+            pending.clear();
+            mention_start = None;
+        }
         match segment.kind {
             Kind::Name { name, .. } => {
                 let titles = std::mem::take(&mut pending);
@@ -279,7 +318,7 @@ fn people_of(text: &str, tokens: &[Token<'_>], list: &[Segment]) -> Vec<Named> {
                     titles,
                     span: (mention_start.take().unwrap_or(span_start), span_end),
                 });
-                open = false;
+                open = grouped;
                 if tail {
                     break;
                 }
@@ -304,13 +343,27 @@ fn people_of(text: &str, tokens: &[Token<'_>], list: &[Segment]) -> Vec<Named> {
             }
         }
     }
+    // Titles after the last, title-first, name with no one after them are that person's
+    // ("Thượng tướng Trịnh Quốc Dân, Thứ trưởng Bộ Công an").
+    if let Some(last) = people.last_mut()
+        && let Some(end) = pending.last().map(|t| t.1.1)
+    {
+        last.titles.append(&mut pending);
+        last.span.1 = last.span.1.max(end);
+    }
     people
 }
+
+/// How far from its verb a list of people is looked for, in words and marks: the longest lists
+/// (five chairs with three titles each) take about 120, and the bound keeps reading linear in
+/// the text whatever it holds.
+const WINDOW: usize = 160;
 
 /// The people listed in `tokens` just before a verb ("…; Trần Mạnh Lợi, Ủy viên BTV Tỉnh ủy
 /// chủ trì"): segments are taken backwards from the end while they belong to a list of people,
 /// up to the one that opens it ("Các đồng chí …", "ông …").
 pub fn listed_before(text: &str, tokens: &[Token<'_>]) -> Vec<Named> {
+    let tokens = &tokens[tokens.len().saturating_sub(WINDOW)..];
     let mut all = classify_all(tokens);
     let mut first = all.len();
     while first > 0 {
@@ -326,7 +379,7 @@ pub fn listed_before(text: &str, tokens: &[Token<'_>]) -> Vec<Named> {
                     let at = if inside[at].folded == "dong" { at } else { at + 1 };
                     let kind = classify(&inside[at..]);
                     if matches!(kind, Kind::Name { .. } | Kind::Title { name: Some(_), .. }) {
-                        all[first - 1] = Segment { kind, start: segment.start + at, end: segment.end };
+                        all[first - 1] = Segment { kind, start: segment.start + at, ..segment };
                         first -= 1;
                     }
                 }
@@ -353,6 +406,7 @@ pub fn listed_before(text: &str, tokens: &[Token<'_>]) -> Vec<Named> {
 /// The people listed in `tokens` just after a verb or phrase ("dưới sự chủ trì của đồng chí
 /// …", "Cùng dự có các đồng chí: …"), up to the first segment that is not part of the list.
 pub fn listed_after(text: &str, tokens: &[Token<'_>]) -> Vec<Named> {
+    let tokens = &tokens[..tokens.len().min(WINDOW)];
     let all = classify_all(tokens);
     let mut last = 0;
     while last < all.len() && all[last].kind != Kind::Other {

@@ -146,3 +146,96 @@ fn a_page_with_no_meeting_gives_none_and_any_input_reads_without_failing() {
         let _ = read(text);
     }
 }
+
+#[test]
+fn a_meeting_over_two_days_and_another_the_same_afternoon() {
+    let draft = read(&fixture("same-day.txt"));
+    assert_eq!(draft.meetings.len(), 2);
+    let (session, later) = (&draft.meetings[0], &draft.meetings[1]);
+    assert_eq!((session.date.day, session.date.month, session.date.year), (12, 7, Some(2023)), "the first of the days");
+    assert_eq!(session.format.as_ref().map(|f| f.value), Some(ConferenceFormat::InPerson));
+    assert_eq!(session.organizers[0].value, "HĐND tỉnh khóa XVIII");
+    assert_eq!(
+        names(session, ParticipationRole::Chair),
+        [("Lương Văn Tịnh", vec!["Phó Bí thư Tỉnh ủy", "Chủ tịch HĐND tỉnh"]), ("Tẩn Thị Mai", vec!["Phó Chủ tịch HĐND tỉnh"])]
+    );
+    let leader = session.people.iter().find(|p| p.name.value == "Trịnh Quốc Dân").expect("the guest who directs");
+    assert!(leader.leads);
+    assert_eq!(leader.titles.iter().map(|t| t.value.as_str()).collect::<Vec<_>>(), ["Thượng tướng", "Thứ trưởng Bộ Công an"]);
+    assert_eq!((later.date.day, later.date.year, later.part_of_day), (12, Some(2023), Some(PartOfDay::Afternoon)), "cùng ngày");
+    assert_eq!(later.organizers[0].value, "Ban Tổ chức Tỉnh ủy", "the body's name holds the verb's words");
+    assert_eq!(later.documents[0].code.as_deref(), Some("21-KL/TW"), "a code printed with spaces");
+    assert_eq!(names(later, ParticipationRole::Chair)[0].0, "Điểu Văn Khang");
+}
+
+/// Every entry of the vocabulary file is read in a sentence of its own: an entry a maintainer
+/// adds is tested by the same loop.
+#[test]
+fn every_vocabulary_entry_reads_in_a_sentence() {
+    // The phrases as the file writes them (capitals and all).
+    let printed_phrases = |name: &str| -> Vec<String> {
+        let header = format!("[{name}]");
+        super::vocabulary::SOURCE
+            .lines()
+            .map(str::trim)
+            .skip_while(|l| *l != header)
+            .skip(1)
+            .take_while(|l| !l.starts_with('['))
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(|l| l.split(" = ").next().unwrap_or(l).to_owned())
+            .collect()
+    };
+    let capitalised = |phrase: &str| {
+        let mut chars = phrase.chars();
+        chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default()
+    };
+    for surname in printed_phrases("surnames") {
+        let text = format!("Sáng 2/6, Tỉnh ủy tổ chức hội nghị. Đồng chí {} Văn Tâm, Bí thư Tỉnh ủy chủ trì hội nghị.", capitalised(&surname));
+        let draft = read(&text);
+        let chairs = names(&draft.meetings[0], ParticipationRole::Chair);
+        assert_eq!(chairs.len(), 1, "family name {surname}: {chairs:?}");
+        assert!(chairs[0].0.ends_with("Văn Tâm"), "family name {surname}: {chairs:?}");
+    }
+    for head in printed_phrases("title-heads") {
+        let title = format!("{} Ủy ban nhân dân tỉnh", capitalised(&head));
+        let text = format!("Sáng 2/6, Tỉnh ủy tổ chức hội nghị. Đồng chí Nguyễn Văn Tâm, {title} chủ trì hội nghị.");
+        let draft = read(&text);
+        assert_eq!(names(&draft.meetings[0], ParticipationRole::Chair), [("Nguyễn Văn Tâm", vec![title.as_str()])], "title {head}");
+        let first = format!("Sáng 2/6, Tỉnh ủy tổ chức hội nghị. {title} Nguyễn Văn Tâm chủ trì hội nghị.");
+        let draft = read(&first);
+        assert_eq!(names(&draft.meetings[0], ParticipationRole::Chair), [("Nguyễn Văn Tâm", vec![title.as_str()])], "title first: {head}");
+    }
+    for kind in printed_phrases("meeting-kinds") {
+        let text = format!("Chiều 5/3, UBND tỉnh tổ chức {kind} về công tác cải cách hành chính.");
+        let draft = read(&text);
+        assert_eq!(draft.meetings.len(), 1, "meeting kind {kind}");
+        assert_eq!(draft.meetings[0].kind.as_ref().map(|k| fold(&k.value)), Some(fold(&kind)), "meeting kind {kind}");
+    }
+    for kind in printed_phrases("document-kinds") {
+        let text = format!("Sáng 2/6, Tỉnh ủy tổ chức hội nghị triển khai {} số 12 của Tỉnh ủy.", capitalised(&kind));
+        let draft = read(&text);
+        let documents = &draft.meetings[0].documents;
+        assert_eq!(documents.len(), 1, "document kind {kind}");
+        assert_eq!(documents[0].number.as_deref(), Some("12"), "document kind {kind}");
+    }
+    for line in super::vocabulary::SOURCE.lines().skip_while(|l| l.trim() != "[abbreviations]").skip(1) {
+        let line = line.trim();
+        if line.starts_with('[') {
+            break;
+        }
+        let Some((short, long)) = line.split_once(" = ") else { continue };
+        assert_eq!(super::names::canonical(short), super::names::canonical(long), "abbreviation {short}");
+    }
+    for verb in printed_phrases("chair-verbs") {
+        let text = format!("Sáng 2/6, Tỉnh ủy tổ chức hội nghị. Đồng chí Nguyễn Văn Tâm, Bí thư Tỉnh ủy {verb} hội nghị.");
+        assert_eq!(names(&read(&text).meetings[0], ParticipationRole::Chair).len(), 1, "chair verb {verb}");
+    }
+    for phrase in printed_phrases("chair-after") {
+        let text = format!("Sáng 2/6, {phrase} đồng chí Nguyễn Văn Tâm, Bí thư Tỉnh ủy, Tỉnh ủy tổ chức hội nghị.");
+        assert_eq!(names(&read(&text).meetings[0], ParticipationRole::Chair).len(), 1, "chair phrase {phrase}");
+    }
+    for phrase in printed_phrases("online") {
+        let text = format!("Sáng 2/6, Tỉnh ủy tổ chức hội nghị {phrase}.");
+        assert_eq!(read(&text).meetings[0].format.as_ref().map(|f| f.value), Some(ConferenceFormat::Online), "online {phrase}");
+    }
+}

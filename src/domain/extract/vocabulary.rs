@@ -128,12 +128,23 @@ pub fn printed_phrases(name: &str) -> Vec<String> {
 /// for short verbs that folding would confuse with other words ("giao" and "giáo", "dự" and
 /// "dư").
 pub fn begins_with_printed(name: &str, words: &[String]) -> bool {
+    printed_prefix_len(name, words) > 0
+}
+
+/// The length in words of the longest phrase of the section, as printed, that `words`
+/// (lower-cased, with diacritics) begin with; 0 when none does.
+pub fn printed_prefix_len(name: &str, words: &[String]) -> usize {
     static CACHE: LazyLock<std::sync::Mutex<HashMap<String, Vec<Vec<String>>>>> = LazyLock::new(Default::default);
-    let Ok(mut cache) = CACHE.lock() else { return false };
+    let Ok(mut cache) = CACHE.lock() else { return 0 };
     let phrases = cache.entry(name.to_owned()).or_insert_with(|| {
         printed_phrases(name).iter().map(|p| p.split_whitespace().map(str::to_owned).collect()).collect()
     });
-    phrases.iter().any(|phrase| phrase.len() <= words.len() && phrase.iter().zip(words).all(|(p, w)| p == w))
+    phrases
+        .iter()
+        .filter(|phrase| phrase.len() <= words.len() && phrase.iter().zip(words).all(|(p, w)| p == w))
+        .map(Vec::len)
+        .max()
+        .unwrap_or(0)
 }
 
 /// The built-in vocabulary. The file is checked by a unit test, so a broken edit fails the
@@ -158,7 +169,7 @@ mod tests {
             "online", "hybrid", "venues", "organize-verbs", "chair-verbs", "chair-after", "lead-verbs",
             "speaker-verbs", "reporter-verbs", "attendee-verbs", "attendee-before", "request-verbs",
             "action-verbs", "document-kinds", "relations", "vague-deadlines", "datelines", "speaker-after",
-            "clause-verbs", "abbreviations", "synonyms",
+            "clause-verbs", "abbreviations", "synonyms", "in-person",
         ] {
             assert!(vocabulary.section(name).entries().count() > 0, "section {name} is missing or empty");
         }
