@@ -715,6 +715,9 @@ fn documents_in(text: &str, tokens: &[Token<'_>]) -> Vec<Document> {
             None => token.clone(),
         };
         let parsed = code::parse(token.text);
+        if parsed.is_none() && !token.text.chars().all(|c| c.is_ascii_digit()) {
+            continue;
+        }
         let before: Vec<&str> = tokens[..i].iter().filter(|t| t.is_word()).map(|t| t.folded.as_str()).collect();
         let mut before_kind: &[&str] = &before;
         if before_kind.last() == Some(&"so") {

@@ -244,6 +244,7 @@ fn title_text(text: &str, tokens: &[Token<'_>], span: (usize, usize)) -> Option<
             let rest: Vec<String> = tokens
                 .iter()
                 .filter(|u| u.start >= t.start && u.end <= span.1)
+                .take(4)
                 .map(|u| unicode_normalization::UnicodeNormalization::nfc(u.text.to_lowercase().chars()).collect())
                 .collect();
             let after_ban = words.last().is_some_and(|w| fold_word_eq(w, "ban"));

@@ -13,13 +13,18 @@ pub const SOURCE: &str = include_str!("../../../data/extraction-vocabulary.txt")
 #[derive(Debug, Default)]
 pub struct Section {
     entries: Vec<(Vec<String>, String)>,
+    /// The entries by their first word, longest first: a look-up reads only the phrases that
+    /// can match, so reading a report stays linear in its words.
+    by_first: HashMap<String, Vec<usize>>,
 }
 
 impl Section {
     /// The longest phrase of the section that `words` (folded) begin with: its length in words
     /// and its value.
     pub fn longest_prefix<S: AsRef<str>>(&self, words: &[S]) -> Option<(usize, &str)> {
-        self.entries.iter().find_map(|(phrase, value)| {
+        let first = words.first()?.as_ref();
+        self.by_first.get(first)?.iter().find_map(|&i| {
+            let (phrase, value) = &self.entries[i];
             (phrase.len() <= words.len() && phrase.iter().zip(words).all(|(p, w)| p == w.as_ref()))
                 .then_some((phrase.len(), value.as_str()))
         })
@@ -97,6 +102,9 @@ impl Vocabulary {
         for section in sections.values_mut() {
             section.entries.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
             section.entries.dedup_by(|a, b| a.0 == b.0);
+            for (i, (phrase, _)) in section.entries.iter().enumerate() {
+                section.by_first.entry(phrase[0].clone()).or_default().push(i);
+            }
         }
         Ok(Vocabulary { sections, empty: Section::default() })
     }
@@ -134,13 +142,23 @@ pub fn begins_with_printed(name: &str, words: &[String]) -> bool {
 /// The length in words of the longest phrase of the section, as printed, that `words`
 /// (lower-cased, with diacritics) begin with; 0 when none does.
 pub fn printed_prefix_len(name: &str, words: &[String]) -> usize {
-    static CACHE: LazyLock<std::sync::Mutex<HashMap<String, Vec<Vec<String>>>>> = LazyLock::new(Default::default);
-    let Ok(mut cache) = CACHE.lock() else { return 0 };
-    let phrases = cache.entry(name.to_owned()).or_insert_with(|| {
-        printed_phrases(name).iter().map(|p| p.split_whitespace().map(str::to_owned).collect()).collect()
+    static PRINTED: LazyLock<HashMap<String, Vec<Vec<String>>>> = LazyLock::new(|| {
+        let mut sections: HashMap<String, Vec<Vec<String>>> = HashMap::new();
+        let mut current = String::new();
+        for line in SOURCE.lines().map(str::trim) {
+            if let Some(header) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+                current = header.to_owned();
+            } else if !line.is_empty() && !line.starts_with('#') {
+                let phrase = line.split(" = ").next().unwrap_or(line).to_lowercase();
+                sections.entry(current.clone()).or_default().push(phrase.split_whitespace().map(str::to_owned).collect());
+            }
+        }
+        sections
     });
-    phrases
-        .iter()
+    PRINTED
+        .get(name)
+        .into_iter()
+        .flatten()
         .filter(|phrase| phrase.len() <= words.len() && phrase.iter().zip(words).all(|(p, w)| p == w))
         .map(Vec::len)
         .max()
