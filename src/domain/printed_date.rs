@@ -42,7 +42,7 @@ static DATES: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?ix)
         (?:(?P<hour>\d{1,2})\s*[:gh]\s*(?P<minute>\d{2})(?:\s*phút)?\s*,?\s*)?
-        (?:(?P<part>sáng|chiều|tối|trưa|đêm)\s+)?
+        (?:(?P<part>sáng|chiều|tối|trưa|đêm)(?:\s+nay)?\s*,?\s+)?
         (?:(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật)\s*,?\s*)?
         (?:ngày\s+)?
         (?:

@@ -364,9 +364,15 @@ fn meeting_date(page: &Page<'_>, printed: &PrintedDate, anchor: usize, headlines
             if before.trim_end().ends_with(|c: char| c.is_ascii_digit()) {
                 continue; // "ngày 15 tháng 5 năm 2016": a day, not a period
             }
-            let forward = ["trien khai", "nhiem vu", "phuong huong", "ke hoach"]
-                .iter()
-                .any(|w| before.trim_end().ends_with(w) || before.trim_end().ends_with(&format!("{w} trong")));
+            // Looking ahead ("triển khai nhiệm vụ năm 2024") or back ("đánh giá … nhiệm vụ năm
+            // 2023"): the nearest such word before the period decides; none, and the year that
+            // puts the day inside or nearest the period.
+            let recent: Vec<&str> = before.split_whitespace().rev().take(10).collect::<Vec<_>>().into_iter().rev().collect();
+            let recent = recent.join(" ");
+            let last_at = |words: &[&str]| words.iter().filter_map(|w| recent.rfind(w)).max();
+            let ahead = last_at(&["trien khai", "phuong huong", "ke hoach"]);
+            let back = last_at(&["danh gia", "tong ket", "so ket", "ket qua", "kiem diem"]);
+            let forward = matches!((ahead, back), (Some(a), Some(b)) if a > b) || (ahead.is_some() && back.is_none());
             if let Some(year) = found.year_of(printed.day, printed.month, forward) {
                 return inferred(year, format!("the period named in the report: \"{}\"", &slice[found.span.0..found.span.1]));
             }

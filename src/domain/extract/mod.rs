@@ -293,6 +293,10 @@ pub fn extract(text: &str, source: &Source) -> Draft {
     Draft { text, source, meetings }
 }
 
+static PAGE_MONTH: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"^\s*date\s+(\d{4})-(\d{2})(?:-\d{2})?\s+").expect("the page month pattern is valid")
+});
+
 /// Helpers the meeting reader shares.
 pub(crate) struct Page<'a> {
     pub text: &'a str,
@@ -301,7 +305,7 @@ pub(crate) struct Page<'a> {
     pub sentences: Vec<(usize, usize, usize)>,
     /// Lines: span, and the day when the line is a date stamp.
     pub lines: Vec<((usize, usize), Option<NaiveDate>)>,
-    /// The page's dates from outside any meeting's date line, for years.
+    /// The month the page is dated to (its opening "date 2023-12", else its address), for years.
     pub url_month: Option<(i32, u32)>,
 }
 
@@ -309,7 +313,17 @@ impl<'a> Page<'a> {
     fn new(text: &'a str, body_start: usize, source: &'a Source) -> Page<'a> {
         let mut lines = Vec::new();
         let mut sentences = Vec::new();
-        for line in words::lines(text).into_iter().filter(|l| l.0 >= body_start) {
+        let mut page_month = None;
+        for mut line in words::lines(text).into_iter().filter(|l| l.0 >= body_start) {
+            // A page may open on its date as metadata, "date 2023-12 Sáng nay 18/12, …": the
+            // month dates the page, and the line goes on after it.
+            if lines.is_empty()
+                && let Some(found) = PAGE_MONTH.captures(&text[line.0..line.1])
+                && let (Some(year), Some(month)) = (found[1].parse::<i32>().ok(), found[2].parse::<u32>().ok())
+            {
+                page_month = Some((year, month));
+                line.0 += found.get(0).map_or(0, |m| m.end());
+            }
             let stamp = stamp_of_line(&text[line.0..line.1]);
             let index = lines.len();
             lines.push((line, stamp));
@@ -319,8 +333,8 @@ impl<'a> Page<'a> {
                 }
             }
         }
-        // A search excerpt may start with its page's date: " date 2023-10 …".
-        Page { text, source, sentences, lines, url_month: source.url.as_deref().and_then(month_of_url) }
+        let url_month = page_month.or_else(|| source.url.as_deref().and_then(month_of_url));
+        Page { text, source, sentences, lines, url_month }
     }
 
     pub fn tokens(&self, span: (usize, usize)) -> Vec<Token<'a>> {

@@ -239,3 +239,19 @@ fn every_vocabulary_entry_reads_in_a_sentence() {
         assert_eq!(read(&text).meetings[0].format.as_ref().map(|f| f.value), Some(ConferenceFormat::Online), "online {phrase}");
     }
 }
+
+#[test]
+fn a_page_dated_by_its_opening_month_and_a_review_of_the_year_before_a_plan() {
+    let draft = read(&fixture("page-date.txt"));
+    assert_eq!(draft.meetings.len(), 1);
+    let m = &draft.meetings[0];
+    assert_eq!((m.date.day, m.date.month, m.date.year, m.part_of_day), (18, 12, Some(2023), Some(PartOfDay::Morning)), "Sáng nay 18/12");
+    assert!(m.date.inferred);
+    assert_eq!(draft.quote(m.date.span), "Sáng nay 18/12");
+    assert_eq!(m.organizers[0].value, "Huyện ủy Lục Yên");
+    assert_eq!(names(m, ParticipationRole::Speaker), [("Hà Đức Minh", vec!["Bí thư Huyện ủy Lục Yên"])]);
+    assert_eq!(m.tasks[0].due_on, NaiveDate::from_ymd_opt(2024, 3, 31), "quý I/2024");
+    // Without the page's month, "đánh giá nhiệm vụ năm 2023" dates 18/12 in 2023, not 2022.
+    let without = read(&fixture("page-date.txt").replacen(" date 2023-12 ", "", 1));
+    assert_eq!(without.meetings[0].date.year, Some(2023));
+}
