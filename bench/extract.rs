@@ -11,15 +11,20 @@ use govtrail::domain::extract::{Source, extract};
 use std::time::{Duration, Instant};
 
 fn main() {
-    let folder = std::env::var("REPORTS")
-        .unwrap_or_else(|_| format!("{}/tests/fixtures/reports", env!("CARGO_MANIFEST_DIR")));
+    let folder =
+        std::env::var("REPORTS").unwrap_or_else(|_| format!("{}/tests/fixtures/reports", env!("CARGO_MANIFEST_DIR")));
     let seconds: f64 = std::env::var("SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(5.0);
     let mut texts: Vec<(String, String)> = std::fs::read_dir(&folder)
         .expect("the reports folder")
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-        .map(|p| (p.file_name().unwrap_or_default().to_string_lossy().into_owned(), std::fs::read_to_string(&p).expect("a text")))
+        .map(|p| {
+            (
+                p.file_name().unwrap_or_default().to_string_lossy().into_owned(),
+                std::fs::read_to_string(&p).expect("a text"),
+            )
+        })
         .collect();
     texts.sort();
     assert!(!texts.is_empty(), "no .txt reports in {folder}");

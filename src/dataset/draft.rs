@@ -93,7 +93,10 @@ pub fn organization_kind(name: &str) -> OrganizationKind {
         OrganizationKind::FatherlandFront
     } else if canonical(name) == "trung uong" {
         OrganizationKind::PartyCommittee
-    } else if starts("ban chap hanh") || starts("bch") || ["tinh uy", "huyen uy", "thanh uy", "thi uy", "dang uy"].iter().any(|p| starts(p)) {
+    } else if starts("ban chap hanh")
+        || starts("bch")
+        || ["tinh uy", "huyen uy", "thanh uy", "thi uy", "dang uy"].iter().any(|p| starts(p))
+    {
         OrganizationKind::PartyCommittee
     } else if starts("ban ") {
         OrganizationKind::Commission
@@ -139,7 +142,10 @@ pub fn role_and_body(title: &str) -> Option<(String, String)> {
         n -= 1;
     }
     // "Phó Chủ tịch Thường trực HĐND tỉnh": the standing deputy is the role.
-    if folded.get(n).is_some_and(|w| w == "thuong") && folded.get(n + 1).is_some_and(|w| w == "truc") && n + 2 < words.len() {
+    if folded.get(n).is_some_and(|w| w == "thuong")
+        && folded.get(n + 1).is_some_and(|w| w == "truc")
+        && n + 2 < words.len()
+    {
         n += 2;
     }
     (n < words.len()).then(|| (words[..n].join(" "), words[n..].join(" ")))
@@ -165,10 +171,14 @@ impl<'d> Builder<'d> {
             self.review.push(ReviewItem {
                 place: format!("organizations[{key}]"),
                 kind: "NEW".to_owned(),
-                message: format!("a new body \"{name}\" of kind {}: check the kind, or use the key of the stored body it is", organization_kind(name).as_str()),
+                message: format!(
+                    "a new body \"{name}\" of kind {}: check the kind, or use the key of the stored body it is",
+                    organization_kind(name).as_str()
+                ),
                 quote: Some(self.draft.quote(span).to_owned()),
             });
-            self.organizations.insert(key.clone(), Organization::new(key.clone(), name.to_owned(), organization_kind(name)));
+            self.organizations
+                .insert(key.clone(), Organization::new(key.clone(), name.to_owned(), organization_kind(name)));
         }
         key
     }
@@ -210,18 +220,20 @@ impl<'d> Builder<'d> {
                 quote: Some(draft.quote(meeting.date.span).to_owned()),
             });
         }
-        let key = format!("{}-{}", self.key(&title.split_whitespace().take(8).collect::<Vec<_>>().join(" ")), date.trim_start_matches('-'));
-        let organizers: Vec<String> =
-            meeting.organizers.iter().map(|o| self.organization(&o.value, o.span)).collect();
+        let key = format!(
+            "{}-{}",
+            self.key(&title.split_whitespace().take(8).collect::<Vec<_>>().join(" ")),
+            date.trim_start_matches('-')
+        );
+        let organizers: Vec<String> = meeting.organizers.iter().map(|o| self.organization(&o.value, o.span)).collect();
         let mut participants = Vec::new();
         for person in &meeting.people {
             let official = self.key(&person.name.value);
-            let entry = self.officials.entry(official.clone()).or_insert_with(|| Official {
+            self.officials.entry(official.clone()).or_insert_with(|| Official {
                 key: official.clone(),
                 name: person.name.value.clone(),
                 tenures: Vec::new(),
             });
-            let _ = entry;
             for title in &person.titles {
                 let Some(post) = self.post(&title.value, title.span) else { continue };
                 let attested = meeting.date.date().map(|day| Attestation {
@@ -260,7 +272,11 @@ impl<'d> Builder<'d> {
             };
             let key = match &document.code {
                 Some(code) => self.key(code),
-                None => self.key(&format!("{} {label} {}", document.kind.as_str(), document.issuer.as_deref().unwrap_or(""))),
+                None => self.key(&format!(
+                    "{} {label} {}",
+                    document.kind.as_str(),
+                    document.issuer.as_deref().unwrap_or("")
+                )),
             };
             let issuer = document.issuer.as_ref().map(|i| self.organization(i, document.span));
             self.directives.entry(key.clone()).or_insert_with(|| Directive {
@@ -471,9 +487,15 @@ fn same_name(printed: &str, stored: &organization::Model, scope: &Scope) -> bool
         || area_name.is_some_and(|area| canonical(&format!("{printed} {area}")) == canonical(&stored.name))
 }
 
-fn decide<T>(candidates: Vec<T>, local: impl Fn(&T) -> bool, describe: impl Fn(&T) -> String) -> Result<T, Vec<String>> {
-    if candidates.len() == 1 {
-        return Ok(candidates.into_iter().next().expect("one candidate"));
+fn decide<T>(
+    mut candidates: Vec<T>,
+    local: impl Fn(&T) -> bool,
+    describe: impl Fn(&T) -> String,
+) -> Result<T, Vec<String>> {
+    if candidates.len() == 1
+        && let Some(only) = candidates.pop()
+    {
+        return Ok(only);
     }
     let (mut here, rest): (Vec<T>, Vec<T>) = candidates.into_iter().partition(|c| local(c));
     if here.len() == 1 {
@@ -524,7 +546,11 @@ pub async fn match_stored(db: &DatabaseConnection, file: &mut DraftFile, area: O
             Standing::New
         } else {
             match decide(candidates, |o| scope.local(o.area_id), |o| format!("{} \"{}\"", o.key, o.name)) {
-                Ok(o) => Standing::Matched { key: o.key.clone(), name: o.name.clone(), why: "the same name in the report's area".to_owned() },
+                Ok(o) => Standing::Matched {
+                    key: o.key.clone(),
+                    name: o.name.clone(),
+                    why: "the same name in the report's area".to_owned(),
+                },
                 Err(list) => Standing::Ambiguous(list),
             }
         };
@@ -548,14 +574,28 @@ pub async fn match_stored(db: &DatabaseConnection, file: &mut DraftFile, area: O
             *key = stored.clone();
         }
     };
-    // Posts of matched bodies: the stored post of that title, if any.
+    // Posts of matched bodies: the stored post of that title, if any (each body's posts read
+    // once, however many of the draft's posts it has).
     let mut posts = Vec::new();
+    let mut posts_of: HashMap<String, Vec<entity::post::Model>> = HashMap::new();
     for mut post in std::mem::take(&mut file.dataset.posts) {
         rename(&mut post.organization, &renamed);
-        let stored_body = organization::Entity::find().filter(organization::Column::Key.eq(post.organization.clone())).one(db).await?;
-        if let Some(body) = stored_body
-            && let Some(stored) = matching::posts_of(db, body.id).await?.into_iter().find(|p| canonical(&p.title) == canonical(&post.title))
+        if !posts_of.contains_key(&post.organization) {
+            let body = organization::Entity::find()
+                .filter(organization::Column::Key.eq(post.organization.clone()))
+                .one(db)
+                .await?;
+            let stored = match body {
+                Some(body) => matching::posts_of(db, body.id).await?,
+                None => Vec::new(),
+            };
+            posts_of.insert(post.organization.clone(), stored);
+        }
+        if let Some(stored) = posts_of
+            .get(&post.organization)
+            .and_then(|stored| stored.iter().find(|p| canonical(&p.title) == canonical(&post.title)))
         {
+            let stored = stored.clone();
             renamed.insert(post.key.clone(), stored.key);
             continue;
         }
@@ -586,14 +626,24 @@ pub async fn match_stored(db: &DatabaseConnection, file: &mut DraftFile, area: O
             }
             None
         };
-        let confirmed: Vec<(&official::Model, String)> = candidates.iter().filter_map(|c| confirm(c).map(|why| (c, why))).collect();
+        let confirmed: Vec<(&official::Model, String)> =
+            candidates.iter().filter_map(|c| confirm(c).map(|why| (c, why))).collect();
         let standing = match confirmed.len() {
-            1 => Standing::Matched { key: confirmed[0].0.key.clone(), name: confirmed[0].0.name.clone(), why: format!("same name, and {}", confirmed[0].1) },
+            1 => Standing::Matched {
+                key: confirmed[0].0.key.clone(),
+                name: confirmed[0].0.name.clone(),
+                why: format!("same name, and {}", confirmed[0].1),
+            },
             _ => Standing::Ambiguous(candidates.iter().map(|c| format!("{} \"{}\"", c.key, c.name)).collect()),
         };
         let place = format!("officials[{}]", official.key);
         if !file.review.iter().any(|r| r.place == place) {
-            file.review.push(ReviewItem { place: place.clone(), kind: "NEW".to_owned(), message: String::new(), quote: None });
+            file.review.push(ReviewItem {
+                place: place.clone(),
+                kind: "NEW".to_owned(),
+                message: String::new(),
+                quote: None,
+            });
         }
         set_review(&mut file.review, &place, &standing);
         if let Standing::Matched { key, name, .. } = standing {
@@ -605,6 +655,7 @@ pub async fn match_stored(db: &DatabaseConnection, file: &mut DraftFile, area: O
     file.review.retain(|r| !(r.kind == "NEW" && r.message.is_empty()));
     // Documents: kind and number, the code alike, by the same issuer or in the report's area.
     let mut directives = Vec::new();
+    let mut issuers: HashMap<i32, Option<organization::Model>> = HashMap::new();
     for mut directive in std::mem::take(&mut file.dataset.directives) {
         if let Some(issuer) = &mut directive.issuer {
             rename(issuer, &renamed);
@@ -621,7 +672,12 @@ pub async fn match_stored(db: &DatabaseConnection, file: &mut DraftFile, area: O
                 _ => true,
             };
             let issuer = match stored.issuer_id {
-                Some(id) => organization::Entity::find_by_id(id).one(db).await?,
+                Some(id) => {
+                    if !issuers.contains_key(&id) {
+                        issuers.insert(id, organization::Entity::find_by_id(id).one(db).await?);
+                    }
+                    issuers.get(&id).cloned().flatten()
+                }
                 None => None,
             };
             let same_issuer = match (&directive.issuer, &issuer) {
@@ -635,11 +691,20 @@ pub async fn match_stored(db: &DatabaseConnection, file: &mut DraftFile, area: O
         }
         let standing = match candidates.len() {
             0 => Standing::New,
-            1 => Standing::Matched { key: candidates[0].key.clone(), name: candidates[0].title.clone(), why: "the same kind, number and issuer".to_owned() },
+            1 => Standing::Matched {
+                key: candidates[0].key.clone(),
+                name: candidates[0].title.clone(),
+                why: "the same kind, number and issuer".to_owned(),
+            },
             _ => Standing::Ambiguous(candidates.iter().map(|c| format!("{} \"{}\"", c.key, c.title)).collect()),
         };
         let place = format!("directives[{}]", directive.key);
-        file.review.push(ReviewItem { place: place.clone(), kind: "NEW".to_owned(), message: "a new document".to_owned(), quote: None });
+        file.review.push(ReviewItem {
+            place: place.clone(),
+            kind: "NEW".to_owned(),
+            message: "a new document".to_owned(),
+            quote: None,
+        });
         set_review(&mut file.review, &place, &standing);
         match standing {
             Standing::Matched { key, .. } => {

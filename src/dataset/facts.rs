@@ -50,10 +50,18 @@ pub fn facts(draft: &Draft) -> Value {
         .meetings
         .iter()
         .map(|m| {
-            let chairs: Vec<(Value, Value)> =
-                m.people.iter().filter(|p| p.role == ParticipationRole::Chair).map(|p| person(draft, p, false)).collect();
-            let participants: Vec<(Value, Value)> =
-                m.people.iter().filter(|p| p.role != ParticipationRole::Chair).map(|p| person(draft, p, true)).collect();
+            let chairs: Vec<(Value, Value)> = m
+                .people
+                .iter()
+                .filter(|p| p.role == ParticipationRole::Chair)
+                .map(|p| person(draft, p, false))
+                .collect();
+            let participants: Vec<(Value, Value)> = m
+                .people
+                .iter()
+                .filter(|p| p.role != ParticipationRole::Chair)
+                .map(|p| person(draft, p, true))
+                .collect();
             json!({
                 "date": date_text(m),
                 "dateInferred": m.date.inferred,

@@ -126,7 +126,8 @@ mod tests {
 
     #[test]
     fn the_ways_reports_print_a_day() {
-        let text = "Chiều 13/7, Tỉnh ủy tổ chức hội nghị. Sáng ngày 26-7 và ngày 5 tháng 8 năm 2022; 01.02.2023; Ngày 17 – 9.";
+        let text =
+            "Chiều 13/7, Tỉnh ủy tổ chức hội nghị. Sáng ngày 26-7 và ngày 5 tháng 8 năm 2022; 01.02.2023; Ngày 17 – 9.";
         let found = find(text);
         let days: Vec<(u32, u32, Option<i32>, Option<PartOfDay>)> =
             found.iter().map(|p| (p.day, p.month, p.year, p.part_of_day)).collect();

@@ -6,7 +6,9 @@ use super::{Result, db};
 use crate::auth::{Identity, Role};
 use crate::dataset::draft::{ReviewItem, draft_file, match_stored};
 use crate::domain::extract::{self, Draft, Meeting, Person, Span, Stated};
-use crate::domain::vocabulary::{ConferenceDirectiveRelation, ConferenceFormat, DirectiveKind, ParticipationRole, PartOfDay};
+use crate::domain::vocabulary::{
+    ConferenceDirectiveRelation, ConferenceFormat, DirectiveKind, PartOfDay, ParticipationRole,
+};
 use crate::error::AppError;
 use async_graphql::{Context, InputObject, Object, SimpleObject};
 
@@ -190,7 +192,12 @@ fn meeting(draft: &Draft, m: &Meeting) -> ExtractedMeeting {
         title: m.title.as_ref().map(|t| stated(draft, t)),
         organizers: m.organizers.iter().map(|o| stated(draft, o)).collect(),
         chairs: m.people.iter().filter(|p| p.role == ParticipationRole::Chair).map(|p| person(draft, p)).collect(),
-        participants: m.people.iter().filter(|p| p.role != ParticipationRole::Chair).map(|p| person(draft, p)).collect(),
+        participants: m
+            .people
+            .iter()
+            .filter(|p| p.role != ParticipationRole::Chair)
+            .map(|p| person(draft, p))
+            .collect(),
         documents: m
             .documents
             .iter()
@@ -244,7 +251,12 @@ impl ExtractQuery {
     ) -> Result<ExtractedReport> {
         ctx.data::<Identity>().unwrap_or(&Identity::Anonymous).require(Role::Editor)?;
         if text.chars().count() > MAX_REPORT_CHARS {
-            return Err(AppError::limit("report text", MAX_REPORT_CHARS, format!("text: a report is read up to {MAX_REPORT_CHARS} characters")).into());
+            return Err(AppError::limit(
+                "report text",
+                MAX_REPORT_CHARS,
+                format!("text: a report is read up to {MAX_REPORT_CHARS} characters"),
+            )
+            .into());
         }
         let source = source.unwrap_or_default();
         if let Some(url) = &source.url

@@ -124,7 +124,11 @@ pub async fn posts_of(db: &DatabaseConnection, organization: i32) -> AppResult<V
 }
 
 /// Documents of a kind with a number (a code's number, or one printed without a code).
-pub async fn directives_numbered(db: &DatabaseConnection, kind: &str, number: &str) -> AppResult<Vec<directive::Model>> {
+pub async fn directives_numbered(
+    db: &DatabaseConnection,
+    kind: &str,
+    number: &str,
+) -> AppResult<Vec<directive::Model>> {
     let trimmed = number.trim_start_matches('0');
     let variants: Vec<String> = vec![number.to_owned(), trimmed.to_owned(), format!("0{trimmed}")];
     Ok(directive::Entity::find()

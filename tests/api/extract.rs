@@ -45,7 +45,8 @@ async fn an_editor_drafts_a_report_with_each_facts_words_and_imports_it() {
     assert_eq!(meeting["dateInferred"], true);
     assert_eq!(meeting["partOfDay"], "AFTERNOON");
     assert_eq!(meeting["format"], "ONLINE");
-    let chairs: Vec<&str> = meeting["chairs"].as_array().unwrap().iter().map(|c| c["name"]["text"].as_str().unwrap()).collect();
+    let chairs: Vec<&str> =
+        meeting["chairs"].as_array().unwrap().iter().map(|c| c["name"]["text"].as_str().unwrap()).collect();
     assert_eq!(chairs, ["Lò Văn Mạnh", "Mùa Thị Hoa"]);
     // Offsets are characters of the text as read: the words stand there.
     let read: Vec<char> = report["text"].as_str().unwrap().chars().collect();
@@ -56,11 +57,19 @@ async fn an_editor_drafts_a_report_with_each_facts_words_and_imports_it() {
     assert_eq!(meeting["documents"][0]["code"], "02-ĐA/TU");
     assert_eq!(meeting["tasks"][0]["dueOn"], "2024-12-31");
     assert!(
-        report["review"].as_array().unwrap().iter().any(|r| r["kind"] == "INFERRED" && r["place"] == "conferences[0].date"),
+        report["review"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["kind"] == "INFERRED" && r["place"] == "conferences[0].date"),
         "the inferred year is for review: {}",
         report["review"]
     );
-    assert_eq!(app.data("{ conferences { totalCount } }", json!({})).await["conferences"]["totalCount"], 0, "nothing written");
+    assert_eq!(
+        app.data("{ conferences { totalCount } }", json!({})).await["conferences"]["totalCount"],
+        0,
+        "nothing written"
+    );
 
     // Applying the reviewed draft is an import.
     let admin = app.token("admin", Role::Admin).await;
@@ -79,11 +88,20 @@ async fn an_editor_drafts_a_report_with_each_facts_words_and_imports_it() {
         .await;
     let conference = &asked["conferences"]["nodes"][0];
     assert_eq!(conference["chairs"], json!([{ "name": "Lò Văn Mạnh" }, { "name": "Mùa Thị Hoa" }]), "{asked}");
-    assert_eq!(conference["participants"][0]["capacity"], "Phó Bí thư Tỉnh uỷ, Trưởng Ban chỉ đạo Quy chế dân chủ của tỉnh");
+    assert_eq!(
+        conference["participants"][0]["capacity"],
+        "Phó Bí thư Tỉnh uỷ, Trưởng Ban chỉ đạo Quy chế dân chủ của tỉnh"
+    );
     assert!(conference["citations"][0]["quote"].as_str().unwrap().starts_with("TM - Chiều 5.3"), "{conference}");
     assert_eq!(conference["citations"][0]["source"]["publisher"], "Báo Tỉnh Mẫu");
     assert_eq!(conference["directives"][0], json!({ "relation": "REVIEWS", "directive": { "code": "02-ĐA/TU" } }));
-    let task = conference["tasks"].as_array().unwrap().iter().find(|t| t["dueOn"] == "2024-12-31").cloned().expect("a task due");
+    let task = conference["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["dueOn"] == "2024-12-31")
+        .cloned()
+        .expect("a task due");
     assert_eq!(task["assignees"][0]["name"], "các cấp, ngành");
     // The titles printed attest the posts on the meeting's day.
     let held = app
@@ -93,7 +111,10 @@ async fn an_editor_drafts_a_report_with_each_facts_words_and_imports_it() {
         )
         .await;
     let tenures = held["officials"]["nodes"][0]["tenures"].as_array().cloned().unwrap_or_default();
-    assert!(tenures.iter().any(|t| t["post"]["title"] == "Phó Bí thư Tỉnh uỷ" && t["certainty"] == "ATTESTED"), "{held}");
+    assert!(
+        tenures.iter().any(|t| t["post"]["title"] == "Phó Bí thư Tỉnh uỷ" && t["certainty"] == "ATTESTED"),
+        "{held}"
+    );
 }
 
 #[tokio::test]
@@ -118,9 +139,8 @@ async fn a_second_reports_draft_matches_the_stored_records_and_adds_no_duplicate
     let after = app.data("{ officials { totalCount } organizations { totalCount } }", json!({})).await;
     assert_eq!(after["officials"], before["officials"], "no second Lò Văn Mạnh");
     assert_eq!(after["organizations"], before["organizations"], "no second Tỉnh ủy");
-    let chaired = app
-        .data(r#"{ officials(filter: { text: "Lo Van Manh" }) { nodes { chaired { title } } } }"#, json!({}))
-        .await;
+    let chaired =
+        app.data(r#"{ officials(filter: { text: "Lo Van Manh" }) { nodes { chaired { title } } } }"#, json!({})).await;
     assert_eq!(chaired["officials"]["nodes"][0]["chaired"].as_array().map(Vec::len), Some(2), "{chaired}");
 }
 
@@ -150,7 +170,8 @@ async fn two_people_of_one_name_in_two_provinces_are_never_matched_by_name_alone
     let text = "Sáng 2/6, Tỉnh ủy tổ chức hội nghị. Đồng chí Nguyễn Văn An, Phó Bí thư Tỉnh ủy chủ trì hội nghị.";
     let place_of = |answer: &Value| -> (String, String) {
         let review = answer["data"]["extractReport"]["review"].as_array().cloned().unwrap_or_default();
-        let item = review.into_iter().find(|r| r["place"].as_str().unwrap_or("").starts_with("officials[")).expect("reviewed");
+        let item =
+            review.into_iter().find(|r| r["place"].as_str().unwrap_or("").starts_with("officials[")).expect("reviewed");
         (item["kind"].as_str().unwrap().to_owned(), item["message"].as_str().unwrap().to_owned())
     };
     let nowhere = extract_as(&app, &editor, text, json!({})).await;
@@ -158,7 +179,10 @@ async fn two_people_of_one_name_in_two_provinces_are_never_matched_by_name_alone
     assert_eq!(kind, "AMBIGUOUS", "no area: the name and the title fit both ({message})");
     assert!(message.contains("nva-a") && message.contains("nva-b"), "{message}");
     let dataset: Value = serde_json::from_str(nowhere["data"]["extractReport"]["dataset"].as_str().unwrap()).unwrap();
-    assert!(!["nva-a", "nva-b"].contains(&dataset["officials"][0]["key"].as_str().unwrap()), "drafted as new: {dataset}");
+    assert!(
+        !["nva-a", "nva-b"].contains(&dataset["officials"][0]["key"].as_str().unwrap()),
+        "drafted as new: {dataset}"
+    );
 
     let in_b = extract_as(&app, &editor, text, json!({ "area": "tinh-b" })).await;
     let (kind, message) = place_of(&in_b);
@@ -190,7 +214,10 @@ async fn drafting_is_for_editors_and_bounded() {
 #[test]
 fn the_command_line_prints_the_facts_and_a_draft_that_a_dry_run_import_accepts() {
     let file = format!("{}/tests/fixtures/reports/listing.txt", env!("CARGO_MANIFEST_DIR"));
-    let facts = Command::new(env!("CARGO_BIN_EXE_govtrail")).args(["extract", "--format", "facts", &file]).output().expect("run");
+    let facts = Command::new(env!("CARGO_BIN_EXE_govtrail"))
+        .args(["extract", "--format", "facts", &file])
+        .output()
+        .expect("run");
     assert!(facts.status.success(), "{}", String::from_utf8_lossy(&facts.stderr));
     let facts: Value = serde_json::from_slice(&facts.stdout).expect("JSON");
     let conferences = facts["conferences"].as_array().expect("conferences");
@@ -215,7 +242,11 @@ fn the_command_line_prints_the_facts_and_a_draft_that_a_dry_run_import_accepts()
         .expect("run");
     let draft: Value = serde_json::from_slice(&without_year.stdout).expect("JSON");
     assert!(
-        draft["review"].as_array().unwrap().iter().any(|r| r["kind"] == "MISSING" && r["place"] == "conferences[0].date"),
+        draft["review"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["kind"] == "MISSING" && r["place"] == "conferences[0].date"),
         "a date without a year is for the reviewer to complete: {draft}"
     );
 }

@@ -88,10 +88,15 @@ pub(super) fn read(text: &str, body_start: usize, source: &Source) -> Vec<Meetin
             // "Chiều cùng ngày, …": another meeting on the day of the one before.
             let (_, previous) = anchors.last()?;
             let part = same_day_part(&text[start..end])?;
-            Some(PrintedDate { part_of_day: Some(part), time: None, span: (start, start + same_day_len(&text[start..end])), ..previous.clone() })
+            Some(PrintedDate {
+                part_of_day: Some(part),
+                time: None,
+                span: (start, start + same_day_len(&text[start..end])),
+                ..previous.clone()
+            })
         });
         if let Some(date) = date
-            && speaks_of_meeting(&page.tokens((start, end)))
+            && speaks_of_meeting(&page.sentence_tokens[index])
         {
             anchors.push((index, date));
         }
@@ -132,7 +137,8 @@ pub(super) fn read(text: &str, body_start: usize, source: &Source) -> Vec<Meetin
 }
 
 static SAME_DAY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:[^,.]{0,30}[-–]\s*)?(sáng|chiều|tối|trưa)\s+(?:cùng\s+ngày|hôm\s+đó|ngày\s+hôm\s+đó)\b").expect("valid")
+    Regex::new(r"(?i)^(?:[^,.]{0,30}[-–]\s*)?(sáng|chiều|tối|trưa)\s+(?:cùng\s+ngày|hôm\s+đó|ngày\s+hôm\s+đó)\b")
+        .expect("valid")
 });
 
 fn same_day_part(sentence: &str) -> Option<crate::domain::vocabulary::PartOfDay> {
@@ -153,8 +159,7 @@ fn same_day_len(sentence: &str) -> usize {
 /// nghị giao ban ngày 24/9", "Hội nghị …, ngày 7-4-2015").
 fn fallback_anchor(page: &Page<'_>) -> Option<(usize, PrintedDate)> {
     for (index, &(start, end, _)) in page.sentences.iter().enumerate() {
-        let tokens = page.tokens((start, end));
-        if phrases(&tokens, "meeting-kinds").is_empty() {
+        if phrases(&page.sentence_tokens[index], "meeting-kinds").is_empty() {
             continue;
         }
         let slice = &page.text[start..end];
@@ -165,9 +170,11 @@ fn fallback_anchor(page: &Page<'_>) -> Option<(usize, PrintedDate)> {
                 || date.part_of_day.is_some()
                 || before.trim_end().ends_with("ngay")
                 || before.trim_end().ends_with(',');
-            let of_document = section("document-kinds")
-                .entries()
-                .any(|(words, _)| before.trim_end().rsplit(' ').take(6).any(|w| w.contains('/')) || before.ends_with(&words.join(" ")));
+            // A document's date: a code among the words just before, or its kind right before.
+            let after_code = before.trim_end().rsplit(' ').take(6).any(|w| w.contains('/'));
+            let after_kind =
+                section("document-kinds").longest_suffix(&before.split_whitespace().collect::<Vec<_>>()).is_some();
+            let of_document = after_code || after_kind;
             if dated_as_meeting && !of_document {
                 date.span = (date.span.0 + start, date.span.1 + start);
                 return Some((index, date));
@@ -183,7 +190,8 @@ fn same_meeting(a: &Meeting, b: &Meeting, text: &str) -> bool {
     }
     let names = |m: &Meeting| m.people.iter().map(|p| fold(&p.name.value)).collect::<HashSet<_>>();
     let organizers = |m: &Meeting| m.organizers.iter().map(|o| fold(&o.value)).collect::<HashSet<_>>();
-    let words = |m: &Meeting| fold(&text[m.span.start..m.span.end]).split(' ').map(str::to_owned).collect::<HashSet<_>>();
+    let words =
+        |m: &Meeting| fold(&text[m.span.start..m.span.end]).split(' ').map(str::to_owned).collect::<HashSet<_>>();
     let (wa, wb) = (words(a), words(b));
     let dice = 2.0 * wa.intersection(&wb).count() as f64 / (wa.len() + wb.len()).max(1) as f64;
     !names(a).is_disjoint(&names(b)) || (!a.organizers.is_empty() && organizers(a) == organizers(b)) || dice >= 0.6
@@ -253,7 +261,7 @@ fn person_of(named: Named, role: ParticipationRole, leads: bool, role_span: Span
 fn read_meeting(page: &Page<'_>, first: usize, anchor: usize, end: usize, printed: &PrintedDate) -> Meeting {
     let text = page.text;
     let (a_start, a_end, a_line) = page.sentences[anchor];
-    let anchor_tokens = page.tokens((a_start, a_end));
+    let anchor_tokens = &page.sentence_tokens[anchor];
     // The headline lines of the item: lines before the dated sentence's that hold no sentence
     // of another meeting.
     let headline_lines: Vec<(usize, usize)> = page.sentences[first..anchor]
@@ -269,24 +277,26 @@ fn read_meeting(page: &Page<'_>, first: usize, anchor: usize, end: usize, printe
     let (kind, title) = kind_and_title(text, &anchor_tokens)
         .or_else(|| headline_lines.iter().find_map(|line| kind_and_title(text, &page.tokens(*line))))
         .map_or((None, None), |(k, t)| (Some(k), Some(t)));
-    let format = format_of(text, &anchor_tokens, &headline_lines, page);
+    let format = format_of(&anchor_tokens, &headline_lines, page);
     let organizers = organizers_of(text, &anchor_tokens);
     let mut people: Vec<Person> = Vec::new();
     let mut documents: Vec<Document> = Vec::new();
     let mut tasks: Vec<Task> = Vec::new();
     let meeting_day = date.date();
-    for &(start, stop, line) in &page.sentences[first..end] {
+    for (index, &(start, _, line)) in page.sentences.iter().enumerate().take(end).skip(first) {
         if is_byline(&text[page.lines[line].0.0..page.lines[line].0.1]) {
             continue;
         }
-        let tokens = page.tokens((start, stop));
+        let tokens = &page.sentence_tokens[index];
         for person in people_in(text, &tokens, start == a_start) {
             add_person(&mut people, person);
         }
         for document in documents_in(text, &tokens) {
             let same = |d: &Document| {
                 (d.code.is_some() && d.code == document.code)
-                    || ((d.code.is_none() || document.code.is_none()) && d.kind == document.kind && d.number == document.number)
+                    || ((d.code.is_none() || document.code.is_none())
+                        && d.kind == document.kind
+                        && d.number == document.number)
             };
             match documents.iter().position(same) {
                 // "Đề án 06" after "Đề án số 06-ĐA/TU": the coded mention stands for both.
@@ -327,7 +337,8 @@ fn read_meeting(page: &Page<'_>, first: usize, anchor: usize, end: usize, printe
 /// publication, a period the meeting's own lines name, then the month the address gives.
 fn meeting_date(page: &Page<'_>, printed: &PrintedDate, anchor: usize, headlines: &[(usize, usize)]) -> MeetingDate {
     let span = Span { start: printed.span.0, end: printed.span.1 };
-    let base = MeetingDate { day: printed.day, month: printed.month, year: printed.year, inferred: false, note: None, span };
+    let base =
+        MeetingDate { day: printed.day, month: printed.month, year: printed.year, inferred: false, note: None, span };
     if printed.year.is_some() {
         return base;
     }
@@ -339,7 +350,8 @@ fn meeting_date(page: &Page<'_>, printed: &PrintedDate, anchor: usize, headlines
         .filter_map(|(i, (_, stamp))| stamp.map(|d| (i.abs_diff(anchor_line), d)))
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, d)| d);
-    let inferred = |year: i32, note: String| MeetingDate { year: Some(year), inferred: true, note: Some(note), ..base.clone() };
+    let inferred =
+        |year: i32, note: String| MeetingDate { year: Some(year), inferred: true, note: Some(note), ..base.clone() };
     let not_after = |published: NaiveDate| printed.resolve(Some(published)).map(|r| r.date.year());
     if let Some(published) = stamp
         && let Some(year) = not_after(published)
@@ -367,20 +379,28 @@ fn meeting_date(page: &Page<'_>, printed: &PrintedDate, anchor: usize, headlines
             // Looking ahead ("triển khai nhiệm vụ năm 2024") or back ("đánh giá … nhiệm vụ năm
             // 2023"): the nearest such word before the period decides; none, and the year that
             // puts the day inside or nearest the period.
-            let recent: Vec<&str> = before.split_whitespace().rev().take(10).collect::<Vec<_>>().into_iter().rev().collect();
+            let recent: Vec<&str> =
+                before.split_whitespace().rev().take(10).collect::<Vec<_>>().into_iter().rev().collect();
             let recent = recent.join(" ");
             let last_at = |words: &[&str]| words.iter().filter_map(|w| recent.rfind(w)).max();
             let ahead = last_at(&["trien khai", "phuong huong", "ke hoach"]);
             let back = last_at(&["danh gia", "tong ket", "so ket", "ket qua", "kiem diem"]);
             let forward = matches!((ahead, back), (Some(a), Some(b)) if a > b) || (ahead.is_some() && back.is_none());
             if let Some(year) = found.year_of(printed.day, printed.month, forward) {
-                return inferred(year, format!("the period named in the report: \"{}\"", &slice[found.span.0..found.span.1]));
+                return inferred(
+                    year,
+                    format!("the period named in the report: \"{}\"", &slice[found.span.0..found.span.1]),
+                );
             }
         }
     }
     if let Some((year, month)) = page.url_month
         && let Some(last) = NaiveDate::from_ymd_opt(year, month, 1).and_then(|d| {
-            let next = if month == 12 { NaiveDate::from_ymd_opt(year + 1, 1, 1) } else { NaiveDate::from_ymd_opt(year, month + 1, 1) };
+            let next = if month == 12 {
+                NaiveDate::from_ymd_opt(year + 1, 1, 1)
+            } else {
+                NaiveDate::from_ymd_opt(year, month + 1, 1)
+            };
             next.and_then(|n| n.pred_opt()).or(Some(d))
         })
         && let Some(year) = not_after(last)
@@ -403,8 +423,10 @@ fn start_time(text: &str, sentence: (usize, usize), printed: &PrintedDate) -> Op
     let hour: u32 = found.get(1)?.as_str().parse().ok()?;
     let minute: u32 = found.get(2).map_or(Some(0), |m| m.as_str().parse().ok())?;
     let whole = found.get(0)?;
-    (hour < 24 && minute < 60)
-        .then(|| Stated { value: (hour, minute), span: Span { start: sentence.0 + whole.start(), end: sentence.0 + whole.end() } })
+    (hour < 24 && minute < 60).then(|| Stated {
+        value: (hour, minute),
+        span: Span { start: sentence.0 + whole.start(), end: sentence.0 + whole.end() },
+    })
 }
 
 /// The meeting's kind (the first meeting noun) and its name: from that noun to the end of
@@ -421,7 +443,11 @@ fn kind_and_title(text: &str, tokens: &[Token<'_>]) -> Option<(Stated<String>, S
                 || people::title_head_len(rest).is_some()
                 || matches!(n.folded.as_str(), "duoi" | "do" | "voi")
         });
-        if t.is(".") || t.is(";") || (t.is(",") && next_starts_people) || matches!(t.text.to_lowercase().as_str(), "nhằm" | "để") {
+        if t.is(".")
+            || t.is(";")
+            || (t.is(",") && next_starts_people)
+            || matches!(t.text.to_lowercase().as_str(), "nhằm" | "để")
+        {
             break;
         }
         if section("chair-verbs").longest_prefix(&[t.folded.as_str()]).is_some() {
@@ -442,12 +468,7 @@ fn kind_and_title(text: &str, tokens: &[Token<'_>]) -> Option<(Stated<String>, S
 /// Online when the report says "trực tuyến" or "điểm cầu", both when it says the two; in person
 /// when the dated sentence puts the meeting in a place ("tại Hội trường …", "tại tỉnh Bắc
 /// Giang"); otherwise not said.
-fn format_of(
-    text: &str,
-    anchor: &[Token<'_>],
-    headlines: &[(usize, usize)],
-    page: &Page<'_>,
-) -> Option<Stated<ConferenceFormat>> {
+fn format_of(anchor: &[Token<'_>], headlines: &[(usize, usize)], page: &Page<'_>) -> Option<Stated<ConferenceFormat>> {
     let mut sources: Vec<Vec<Token<'_>>> = vec![anchor.to_vec()];
     sources.extend(headlines.iter().map(|l| page.tokens(*l)));
     for tokens in &sources {
@@ -475,7 +496,6 @@ fn format_of(
         }
         if section("venues").longest_prefix(&rest).is_some() || anchor.get(i + 1).is_some_and(|n| n.is_capitalised()) {
             let end = (i + 4).min(anchor.len());
-            let _ = text;
             return Some(Stated { value: ConferenceFormat::InPerson, span: span_of(anchor, i, end) });
         }
     }
@@ -496,13 +516,15 @@ fn is_body(tokens: &[Token<'_>]) -> bool {
 fn organizers_of(text: &str, tokens: &[Token<'_>]) -> Vec<Stated<String>> {
     let mut out = Vec::new();
     let mut verbs = phrases(tokens, "organize-verbs");
-    verbs.extend(phrases(tokens, "lead-verbs").into_iter().filter(|f| f.value.is_empty() && fold(&tokens[f.start].folded).contains("lam")));
+    // "X làm việc với …": X holds the working session when X is a body.
+    verbs.extend(phrases(tokens, "lead-verbs").into_iter().filter(|f| tokens[f.start].folded == "lam"));
     verbs.sort_by_key(|f| f.start);
     for verb in verbs {
         if verb.start > 0 && tokens[verb.start].is_capitalised() {
             continue; // "Ban Tổ chức Tỉnh ủy": a body's name, not its verb
         }
-        let before: Vec<&str> = tokens[..verb.start].iter().filter(|t| t.is_word()).map(|t| t.folded.as_str()).rev().take(2).collect();
+        let before: Vec<&str> =
+            tokens[..verb.start].iter().filter(|t| t.is_word()).map(|t| t.folded.as_str()).rev().take(2).collect();
         if before.first().is_some_and(|w| matches!(*w, "duoc" | "se" | "cuoc" | "phien" | "ky" | "buoi" | "cac")) {
             continue;
         }
@@ -580,7 +602,13 @@ fn people_in(text: &str, tokens: &[Token<'_>], anchor: bool) -> Vec<Person> {
             continue;
         }
         let stop = strip_back(tokens, found.start, &["du va", "tham du va", "da", "cung", "den du va", "truc tiep"]);
-        push(people::listed_before(text, &tokens[..stop]), ParticipationRole::Chair, false, span_of(tokens, found.start, found.end), &mut out);
+        push(
+            people::listed_before(text, &tokens[..stop]),
+            ParticipationRole::Chair,
+            false,
+            span_of(tokens, found.start, found.end),
+            &mut out,
+        );
         taken.push((found.start, found.end));
     }
     if anchor {
@@ -596,12 +624,18 @@ fn people_in(text: &str, tokens: &[Token<'_>], anchor: bool) -> Vec<Person> {
             continue;
         }
         let stop = strip_back(tokens, found.start, &["da", "cung", "truc tiep"]);
-        let role = if found.value.is_empty() && tokens[found.start..found.end].iter().any(|t| t.folded == "bieu") {
+        let role = if tokens[found.start..found.end].iter().any(|t| t.folded == "bieu") {
             ParticipationRole::Speaker
         } else {
             ParticipationRole::Attendee
         };
-        push(people::listed_before(text, &tokens[..stop]), role, true, span_of(tokens, found.start, found.end), &mut out);
+        push(
+            people::listed_before(text, &tokens[..stop]),
+            role,
+            true,
+            span_of(tokens, found.start, found.end),
+            &mut out,
+        );
         taken.push((found.start, found.end));
     }
     for found in phrases(tokens, "attendee-before") {
@@ -634,9 +668,16 @@ fn people_in(text: &str, tokens: &[Token<'_>], anchor: bool) -> Vec<Person> {
             continue;
         }
         let stop = strip_back(tokens, found.start, &["da", "cung", "truc tiep"]);
-        push(people::listed_before(text, &tokens[..stop]), ParticipationRole::Attendee, false, span_of(tokens, found.start, found.end), &mut out);
+        push(
+            people::listed_before(text, &tokens[..stop]),
+            ParticipationRole::Attendee,
+            false,
+            span_of(tokens, found.start, found.end),
+            &mut out,
+        );
     }
-    for (name, role) in [("speaker-verbs", ParticipationRole::Speaker), ("reporter-verbs", ParticipationRole::Reporter)] {
+    for (name, role) in [("speaker-verbs", ParticipationRole::Speaker), ("reporter-verbs", ParticipationRole::Reporter)]
+    {
         for found in phrases(tokens, name) {
             if overlaps(&taken, &found) {
                 continue;
@@ -696,10 +737,14 @@ fn strip_back(tokens: &[Token<'_>], mut stop: usize, words: &[&str]) -> usize {
 static ISSUED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*,?\s*(?:ban hành\s+)?ngày\s+(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{4})").expect("valid")
 });
-static ISSUER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*,?\s*của\s+([^,;.()“”\u0022]+?)(?:\s+(?:về|tại|trong|đối với|nhằm)\s|[,;.()“”\u0022]|$)").expect("valid"));
-static ABOUT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*,?\s*(?:về\s+)?(?:việc\s+)?(?:“([^”]+)”|\u0022([^\u0022]+)\u0022|(?:về\s+)?([^;.(“]+))").expect("valid"));
+static ISSUER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*,?\s*của\s+([^,;.()“”\u0022]+?)(?:\s+(?:về|tại|trong|đối với|nhằm)\s|[,;.()“”\u0022]|$)")
+        .expect("valid")
+});
+static ABOUT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*,?\s*(?:về\s+)?(?:việc\s+)?(?:“([^”]+)”|\u0022([^\u0022]+)\u0022|(?:về\s+)?([^;.(“]+))")
+        .expect("valid")
+});
 
 /// The documents a sentence names: by code ("Đề án số 06-ĐA/TU ngày … của BTV Tỉnh ủy về …"),
 /// or by kind and number without a code ("Chỉ thị 09 của BTV Tỉnh ủy").
@@ -717,7 +762,9 @@ fn documents_in(text: &str, tokens: &[Token<'_>]) -> Vec<Document> {
         })
         .filter(|(joined, _)| code::parse(joined).is_some());
         let token = &match &spaced {
-            Some((joined, end)) => Token { text: joined.as_str(), folded: joined.clone(), start: token.start, end: *end },
+            Some((joined, end)) => {
+                Token { text: joined.as_str(), folded: joined.clone(), start: token.start, end: *end }
+            }
             None => token.clone(),
         };
         let parsed = code::parse(token.text);
@@ -729,17 +776,24 @@ fn documents_in(text: &str, tokens: &[Token<'_>]) -> Vec<Document> {
         if before_kind.last() == Some(&"so") {
             before_kind = &before_kind[..before_kind.len() - 1];
         }
-        let kind_word = section("document-kinds").longest_suffix(before_kind).and_then(|(_, v)| DirectiveKind::parse(v));
+        let kind_word =
+            section("document-kinds").longest_suffix(before_kind).and_then(|(_, v)| DirectiveKind::parse(v));
         let (code, number, kind) = match &parsed {
             Some(parsed) => (
                 Some(token.text.to_owned()),
                 Some(parsed.number.clone()),
-                kind_word.filter(|k| *k != DirectiveKind::Other).or(parsed.kind()).or(kind_word).unwrap_or(DirectiveKind::Other),
+                kind_word
+                    .filter(|k| *k != DirectiveKind::Other)
+                    .or(parsed.kind())
+                    .or(kind_word)
+                    .unwrap_or(DirectiveKind::Other),
             ),
             None => {
                 let is_number = token.text.chars().all(|c| c.is_ascii_digit()) && token.text.len() <= 4;
                 match kind_word {
-                    Some(kind) if is_number && !tokens.get(i + 1).is_some_and(|n| matches!(n.text, "/" | "-" | "%")) => {
+                    Some(kind)
+                        if is_number && !tokens.get(i + 1).is_some_and(|n| matches!(n.text, "/" | "-" | "%")) =>
+                    {
                         (None, Some(token.text.to_owned()), kind)
                     }
                     _ => continue,
@@ -764,7 +818,16 @@ fn documents_in(text: &str, tokens: &[Token<'_>]) -> Vec<Document> {
             (starts_about && !found.is_empty()).then(|| found.chars().take(200).collect::<String>())
         });
         let relation = relation_before(&before);
-        out.push(Document { code, kind, number, issuer, issued_on, title, relation, span: Span { start: token.start, end: token.end } });
+        out.push(Document {
+            code,
+            kind,
+            number,
+            issuer,
+            issued_on,
+            title,
+            relation,
+            span: Span { start: token.start, end: token.end },
+        });
     }
     out
 }
@@ -776,7 +839,8 @@ fn body_name(phrase: &str) -> String {
         .find(|&i| {
             let rest = super::words::folded_words(&tokens[i..]);
             !tokens[i].is_capitalised()
-                && (section("action-verbs").longest_prefix(&rest).is_some() || section("relations").longest_prefix(&rest).is_some())
+                && (section("action-verbs").longest_prefix(&rest).is_some()
+                    || section("relations").longest_prefix(&rest).is_some())
         })
         .map_or(phrase.len(), |i| tokens[i].start);
     phrase[..end].trim().to_owned()
@@ -856,7 +920,8 @@ fn tasks_in(text: &str, tokens: &[Token<'_>], meeting: Option<NaiveDate>) -> Vec
                 who_end -= 1;
             }
             let who = span_of(tokens, from, who_end);
-            let what_end = tokens[action..limit].iter().position(|t| t.is(";") || t.is(".")).map_or(limit, |p| action + p);
+            let what_end =
+                tokens[action..limit].iter().position(|t| t.is(";") || t.is(".")).map_or(limit, |p| action + p);
             let what_end = what_end.min(action + 40).max(action + 1);
             let what = span_of(tokens, action, what_end);
             let clause_text = &text[who.start..what.end];
@@ -885,16 +950,27 @@ fn deadline(clause: &str, offset: usize, meeting: Option<NaiveDate>) -> Option<(
             continue;
         }
         let bound = found.day.is_some()
-            || ["trong", "truoc", "nhiem vu", "hoan thanh", "den", "xong", "trong nam", "cuoi", "chuong trinh cong tac"]
-                .iter()
-                .any(|w| before.ends_with(w));
+            || [
+                "trong",
+                "truoc",
+                "nhiem vu",
+                "hoan thanh",
+                "den",
+                "xong",
+                "trong nam",
+                "cuoi",
+                "chuong trinh cong tac",
+            ]
+            .iter()
+            .any(|w| before.ends_with(w));
         if !bound {
             continue;
         }
         let after = fold(&clause[found.span.1..]);
         let vague = section("vague-deadlines").entries().any(|(words, _)| {
             let phrase = words.join(" ");
-            after.trim_start().starts_with(&format!("va {phrase}")) || after.trim_start().starts_with(&format!("va cac {phrase}"))
+            after.trim_start().starts_with(&format!("va {phrase}"))
+                || after.trim_start().starts_with(&format!("va cac {phrase}"))
         });
         let words = Stated {
             value: clause[found.span.0..found.span.1].to_owned(),

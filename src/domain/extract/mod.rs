@@ -16,7 +16,9 @@ mod meeting;
 
 use crate::domain::printed_date::{self, PrintedDate};
 use crate::domain::text::fold;
-use crate::domain::vocabulary::{ConferenceDirectiveRelation, ConferenceFormat, DirectiveKind, ParticipationRole, PartOfDay};
+use crate::domain::vocabulary::{
+    ConferenceDirectiveRelation, ConferenceFormat, DirectiveKind, PartOfDay, ParticipationRole,
+};
 use chrono::NaiveDate;
 use unicode_normalization::UnicodeNormalization;
 use vocabulary::section;
@@ -206,7 +208,8 @@ fn read_header(text: &str, source: &mut Source) -> usize {
             }
             "published" | "ngay dang" | "date" => {
                 if source.published_on.is_none() {
-                    source.published_on = printed_date::find(value).first().and_then(|d| d.resolve(None)).map(|r| r.date);
+                    source.published_on =
+                        printed_date::find(value).first().and_then(|d| d.resolve(None)).map(|r| r.date);
                 }
             }
             "publisher" => {
@@ -233,7 +236,8 @@ fn month_of_url(url: &str) -> Option<(i32, u32)> {
                 return Some((year, month));
             }
         }
-        if part.len() == 4 && part.chars().all(|c| c.is_ascii_digit())
+        if part.len() == 4
+            && part.chars().all(|c| c.is_ascii_digit())
             && let Some(next) = parts.get(i + 1)
             && next.len() == 2
             && next.chars().all(|c| c.is_ascii_digit())
@@ -261,11 +265,10 @@ fn area_of_url(url: &str) -> Option<String> {
 
 /// A place's name as printed in the vocabulary file, from its folded words.
 fn place_name(words: &[String]) -> Option<String> {
-    vocabulary::SOURCE
-        .lines()
-        .map(str::trim)
-        .find(|line| !line.starts_with('#') && vocabulary::words_of(line) == words)
-        .map(str::to_owned)
+    section("places")
+        .printed()
+        .find(|(place, _)| vocabulary::words_of(place) == words)
+        .map(|(place, _)| place.to_owned())
 }
 
 /// A line that only dates the page ("19:18, 13/07/2021", "04/04/2022 - 08:59", "Thứ Tư,
@@ -283,7 +286,8 @@ fn stamp_of_line(line: &str) -> Option<NaiveDate> {
 pub fn extract(text: &str, source: &Source) -> Draft {
     // Spaces of every kind read as one (a no-break space inside a title is a space); each is one
     // character either way, so character offsets stay those of the text as given.
-    let text: String = text.nfc().map(|c| if c.is_whitespace() && !matches!(c, '\n' | '\r' | '\t') { ' ' } else { c }).collect();
+    let text: String =
+        text.nfc().map(|c| if c.is_whitespace() && !matches!(c, '\n' | '\r' | '\t') { ' ' } else { c }).collect();
     let mut source = source.clone();
     let body_start = read_header(&text, &mut source);
     if source.area.is_none() {
@@ -303,6 +307,8 @@ pub(crate) struct Page<'a> {
     pub source: &'a Source,
     /// Every sentence, with the index of its line.
     pub sentences: Vec<(usize, usize, usize)>,
+    /// The tokens of each sentence, cut once for every rule that reads it.
+    pub sentence_tokens: Vec<Vec<Token<'a>>>,
     /// Lines: span, and the day when the line is a date stamp.
     pub lines: Vec<((usize, usize), Option<NaiveDate>)>,
     /// The month the page is dated to (its opening "date 2023-12", else its address), for years.
@@ -334,7 +340,8 @@ impl<'a> Page<'a> {
             }
         }
         let url_month = page_month.or_else(|| source.url.as_deref().and_then(month_of_url));
-        Page { text, source, sentences, lines, url_month }
+        let sentence_tokens = sentences.iter().map(|&(start, end, _)| words::tokens(text, start, end)).collect();
+        Page { text, source, sentences, sentence_tokens, lines, url_month }
     }
 
     pub fn tokens(&self, span: (usize, usize)) -> Vec<Token<'a>> {

@@ -3,7 +3,7 @@
 //! ("Mặt trận Tổ quốc Việt Nam" is "Mặt trận Tổ quốc"), parentheses dropped, then folded. Both
 //! lists are in the vocabulary file.
 
-use super::vocabulary::{SOURCE, fold_word, section, words_of};
+use super::vocabulary::{fold_word, section, words_of};
 use std::collections::HashMap;
 use std::sync::LazyLock;
 use unicode_normalization::UnicodeNormalization;
@@ -11,15 +11,7 @@ use unicode_normalization::UnicodeNormalization;
 /// The abbreviations as printed, in capitals with their marks: "TU" (Tỉnh ủy) and "TƯ" (Trung
 /// ương) fold alike and must not be confused.
 static ABBREVIATIONS: LazyLock<HashMap<String, Vec<String>>> = LazyLock::new(|| {
-    SOURCE
-        .lines()
-        .map(str::trim)
-        .skip_while(|l| *l != "[abbreviations]")
-        .skip(1)
-        .take_while(|l| !l.starts_with('['))
-        .filter_map(|l| l.split_once(" = "))
-        .map(|(short, long)| (short.trim().nfc().collect::<String>(), words_of(long)))
-        .collect()
+    section("abbreviations").printed().map(|(short, long)| (short.nfc().collect::<String>(), words_of(long))).collect()
 });
 
 fn expansion(word: &str) -> Option<&'static Vec<String>> {
@@ -110,9 +102,16 @@ mod tests {
         assert_eq!(canonical("Ủy ban MTTQ tỉnh"), canonical("Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"));
         assert_eq!(canonical("Ban Dân vận T.Ư"), canonical("Ban Dân vận Trung ương"));
         assert_eq!(canonical("UVTƯ Đảng"), canonical("Ủy viên Ban Chấp hành Trung ương Đảng"));
-        assert_eq!(canonical("Trưởng Ban chỉ đạo (BCĐ) Cải cách Tư pháp tỉnh (CCTP)"), canonical("Trưởng Ban Chỉ đạo Cải cách tư pháp tỉnh"));
+        assert_eq!(
+            canonical("Trưởng Ban chỉ đạo (BCĐ) Cải cách Tư pháp tỉnh (CCTP)"),
+            canonical("Trưởng Ban Chỉ đạo Cải cách tư pháp tỉnh")
+        );
         assert_eq!(canonical("Sở KH&ĐT"), canonical("Sở Kế hoạch và Đầu tư"));
-        assert_ne!(canonical("Sở Kế hoạch và Đầu tư"), canonical("Sở Kế hoạch và Đầu TU"), "only capitals are abbreviations");
+        assert_ne!(
+            canonical("Sở Kế hoạch và Đầu tư"),
+            canonical("Sở Kế hoạch và Đầu TU"),
+            "only capitals are abbreviations"
+        );
         assert_ne!(canonical("Ban Dân vận Tỉnh ủy"), canonical("Ban Tuyên giáo Tỉnh ủy"));
         assert_eq!(canonical("BTV TU"), canonical("Ban Thường vụ Tỉnh ủy"));
         assert_ne!(canonical("BTV TU"), canonical("BTV TƯ"), "TU is Tỉnh ủy, TƯ Trung ương");

@@ -72,7 +72,8 @@ fn name_at(tokens: &[Token<'_>], at: usize, min_words: usize) -> Option<usize> {
         return None; // six capitalised words: a body's or a place's name, not a person's
     }
     let words = folded(&tokens[at..end]);
-    if end - at < min_words || section("places").contains(&words) || section("places").longest_prefix(&words).is_some() {
+    if end - at < min_words || section("places").contains(&words) || section("places").longest_prefix(&words).is_some()
+    {
         return None;
     }
     Some(end)
@@ -98,10 +99,7 @@ pub fn honorific_len(tokens: &[Token<'_>]) -> usize {
 /// The length of the title head a segment starts with ("Phó Bí thư", "Trung tướng"), if any.
 pub fn title_head_len(tokens: &[Token<'_>]) -> Option<usize> {
     let words = folded(tokens);
-    section("title-heads")
-        .longest_prefix(&words)
-        .or_else(|| section("ranks").longest_prefix(&words))
-        .map(|(n, _)| n)
+    section("title-heads").longest_prefix(&words).or_else(|| section("ranks").longest_prefix(&words)).map(|(n, _)| n)
 }
 
 fn classify(tokens: &[Token<'_>]) -> Kind {
@@ -163,7 +161,8 @@ fn is_place_or_upper(before: &[Token<'_>]) -> bool {
         run -= 1;
     }
     let words = folded(&before[run..]);
-    section("places").contains(&words) || section("places").longest_suffix(&words).is_some_and(|(n, _)| n == words.len())
+    section("places").contains(&words)
+        || section("places").longest_suffix(&words).is_some_and(|(n, _)| n == words.len())
 }
 
 /// Whether the words from `at` start a new segment after "-" or "và": a person, a title or a
@@ -186,7 +185,9 @@ fn segments(tokens: &[Token<'_>]) -> Vec<(usize, usize, bool)> {
     while i < tokens.len() {
         let t = &tokens[i];
         let cut = match t.text {
-            "," => !(i > 0 && tokens[i - 1].folded == "phong" && tokens.get(i + 1).is_some_and(|n| n.folded == "chong")),
+            "," => {
+                !(i > 0 && tokens[i - 1].folded == "phong" && tokens.get(i + 1).is_some_and(|n| n.folded == "chong"))
+            }
             ";" | ":" => true,
             _ if t.is_dash() => starts_segment(tokens, i + 1),
             _ if t.folded == "va" => starts_segment(tokens, i + 1),
@@ -216,7 +217,7 @@ fn classify_all(tokens: &[Token<'_>]) -> Vec<Segment> {
 
 /// A title as a post: the printed words without a parenthesis ("(gọi tắt là BCĐ)") and
 /// without what follows a venue's "tại", white space collapsed.
-fn title_text(text: &str, tokens: &[Token<'_>], span: (usize, usize)) -> Option<(String, (usize, usize))> {
+fn title_text(tokens: &[Token<'_>], span: (usize, usize)) -> Option<(String, (usize, usize))> {
     let mut words: Vec<&str> = Vec::new();
     let mut end = span.0;
     let mut depth = 0usize;
@@ -269,7 +270,6 @@ fn title_text(text: &str, tokens: &[Token<'_>], span: (usize, usize)) -> Option<
         }
         printed.push_str(word);
     }
-    let _ = text;
     (!printed.is_empty()).then_some((printed, (span.0, end)))
 }
 
@@ -293,7 +293,8 @@ fn people_of(text: &str, tokens: &[Token<'_>], list: &[Segment]) -> Vec<Named> {
         if segment.after_semicolon {
             // A part between ";" that names no one goes on with the person before ("Trần Thị
             // Hằng, Ủy viên BTV Tỉnh ủy; Phó Chủ tịch Thường trực HĐND tỉnh; Trần Thị Vân, …").
-            let part_end = list[index + 1..].iter().position(|s| s.after_semicolon).map_or(list.len(), |p| index + 1 + p);
+            let part_end =
+                list[index + 1..].iter().position(|s| s.after_semicolon).map_or(list.len(), |p| index + 1 + p);
             let names = list[index..part_end]
                 .iter()
                 .any(|s| matches!(s.kind, Kind::Name { .. } | Kind::Title { name: Some(_), .. }));
@@ -313,7 +314,7 @@ fn people_of(text: &str, tokens: &[Token<'_>], list: &[Segment]) -> Vec<Named> {
             }
             Kind::Title { title, name: Some(name), tail, .. } => {
                 let mut titles = std::mem::take(&mut pending);
-                titles.extend(title_text(text, tokens, title));
+                titles.extend(title_text(tokens, title));
                 people.push(Named {
                     name: (text[name.0..name.1].to_owned(), name),
                     titles,
@@ -325,7 +326,7 @@ fn people_of(text: &str, tokens: &[Token<'_>], list: &[Segment]) -> Vec<Named> {
                 }
             }
             Kind::Title { title, name: None, .. } => {
-                let Some(title) = title_text(text, tokens, title) else { continue };
+                let Some(title) = title_text(tokens, title) else { continue };
                 match people.last_mut() {
                     Some(person) if open => {
                         person.titles.push(title);
@@ -374,9 +375,10 @@ pub fn listed_before(text: &str, tokens: &[Token<'_>]) -> Vec<Named> {
                 // "Hội nghị do đồng chí …": the list opens inside the segment, after "do" or an
                 // honorific.
                 let inside = &tokens[segment.start..segment.end];
-                if let Some(at) = inside.iter().rposition(|t| {
-                    matches!(t.folded.as_str(), "do" | "cua" | "dong" | "ong" | "ba") && t.is_word()
-                }) {
+                if let Some(at) = inside
+                    .iter()
+                    .rposition(|t| matches!(t.folded.as_str(), "do" | "cua" | "dong" | "ong" | "ba") && t.is_word())
+                {
                     let at = if inside[at].folded == "dong" { at } else { at + 1 };
                     let kind = classify(&inside[at..]);
                     if matches!(kind, Kind::Name { .. } | Kind::Title { name: Some(_), .. }) {
@@ -449,7 +451,7 @@ pub fn person_at_start(text: &str, tokens: &[Token<'_>]) -> Option<Named> {
             return None;
         }
         if let Some(end) = name_at(rest, at, min_words) {
-            let title = title_text(text, rest, (rest[0].start, rest[at - 1].end))?;
+            let title = title_text(rest, (rest[0].start, rest[at - 1].end))?;
             let name = (rest[at].start, rest[end - 1].end);
             return Some(Named {
                 name: (text[name.0..name.1].to_owned(), name),
@@ -495,7 +497,10 @@ mod tests {
             ]
         );
         let text = "Sáng 3.4, ông Lê Quang Vinh - Chủ tịch UBND huyện";
-        assert_eq!(names(&listed_before(text, &tokens(text, 0, text.len()))), [("Lê Quang Vinh", vec!["Chủ tịch UBND huyện"])]);
+        assert_eq!(
+            names(&listed_before(text, &tokens(text, 0, text.len()))),
+            [("Lê Quang Vinh", vec!["Chủ tịch UBND huyện"])]
+        );
     }
 
     #[test]
@@ -526,7 +531,10 @@ mod tests {
         let text = "đồng chí Đào Minh Khôi, Phó Bí thư Tỉnh uỷ, Chủ tịch UBND tỉnh, Trưởng Ban chỉ đạo phòng, chống dịch tỉnh (gọi tắt là BCĐ) tại điểm cầu UBND tỉnh, hội nghị trực tuyến được tổ chức";
         assert_eq!(
             names(&listed_after(text, &tokens(text, 0, text.len()))),
-            [("Đào Minh Khôi", vec!["Phó Bí thư Tỉnh uỷ", "Chủ tịch UBND tỉnh", "Trưởng Ban chỉ đạo phòng, chống dịch tỉnh"])]
+            [(
+                "Đào Minh Khôi",
+                vec!["Phó Bí thư Tỉnh uỷ", "Chủ tịch UBND tỉnh", "Trưởng Ban chỉ đạo phòng, chống dịch tỉnh"]
+            )]
         );
     }
 

@@ -40,7 +40,10 @@ pub fn find(text: &str) -> Vec<Period> {
     for m in PERIODS.captures_iter(text) {
         let whole = m.get(0).map_or((0, 0), |w| (w.start(), w.end()));
         let after = &text[whole.1..];
-        if after.starts_with(|c: char| c.is_alphanumeric()) || after.trim_start().starts_with(['-', '–']) && after.trim_start()[1..].trim_start().starts_with(|c: char| c.is_ascii_digit()) {
+        if after.starts_with(|c: char| c.is_alphanumeric())
+            || after.trim_start().starts_with(['-', '–'])
+                && after.trim_start()[1..].trim_start().starts_with(|c: char| c.is_ascii_digit())
+        {
             continue;
         }
         if text[..whole.0].ends_with(|c: char| c.is_alphanumeric()) {
@@ -50,7 +53,12 @@ pub fn find(text: &str) -> Vec<Period> {
         let period = if let Some(half) = number("half") {
             let first = m.name("side").is_some_and(|s| crate::domain::text::fold(s.as_str()) == "dau");
             let half = half.clamp(1, 12) as u32;
-            Period { year: number("hy"), months: if first { (1, half) } else { (13 - half, 12) }, span: whole, day: None }
+            Period {
+                year: number("hy"),
+                months: if first { (1, half) } else { (13 - half, 12) },
+                span: whole,
+                day: None,
+            }
         } else if let Some(q) = m.name("q") {
             let q = match q.as_str().to_uppercase().as_str() {
                 "I" | "1" => 1,
@@ -146,9 +154,21 @@ mod tests {
 
     #[test]
     fn the_ways_reports_name_a_period() {
-        let found = find("sơ kết 6 tháng đầu năm 2018; nhiệm vụ 6 tháng cuối năm; quý II/2024; tháng 11.2019; trong tháng 8; năm 2022");
+        let found = find(
+            "sơ kết 6 tháng đầu năm 2018; nhiệm vụ 6 tháng cuối năm; quý II/2024; tháng 11.2019; trong tháng 8; năm 2022",
+        );
         let got: Vec<(Option<i32>, (u32, u32))> = found.iter().map(|p| (p.year, p.months)).collect();
-        assert_eq!(got, [(Some(2018), (1, 6)), (None, (7, 12)), (Some(2024), (4, 6)), (Some(2019), (11, 11)), (None, (8, 8)), (Some(2022), (1, 12))]);
+        assert_eq!(
+            got,
+            [
+                (Some(2018), (1, 6)),
+                (None, (7, 12)),
+                (Some(2024), (4, 6)),
+                (Some(2019), (11, 11)),
+                (None, (8, 8)),
+                (Some(2022), (1, 12))
+            ]
+        );
         assert!(find("giai đoạn 2016-2020, nhiệm kỳ 2024 - 2029").is_empty(), "terms are not periods");
         assert!(find("tháng 13").is_empty());
     }

@@ -24,10 +24,17 @@ fn names(meeting: &Meeting, role: ParticipationRole) -> Vec<(&str, Vec<&str>)> {
 #[test]
 fn a_report_with_two_chairs_online_with_its_documents_and_tasks() {
     let draft = read(&fixture("two-chairs-online.txt"));
-    assert_eq!(draft.source.url.as_deref(), Some("https://baotinhmau.example.vn/thoi-su/202403/tong-ket-de-an-02-12345/"));
+    assert_eq!(
+        draft.source.url.as_deref(),
+        Some("https://baotinhmau.example.vn/thoi-su/202403/tong-ket-de-an-02-12345/")
+    );
     assert_eq!(draft.meetings.len(), 1);
     let m = &draft.meetings[0];
-    assert_eq!((m.date.day, m.date.month, m.date.year, m.date.inferred), (5, 3, Some(2024), true), "year from the page's stamp");
+    assert_eq!(
+        (m.date.day, m.date.month, m.date.year, m.date.inferred),
+        (5, 3, Some(2024), true),
+        "year from the page's stamp"
+    );
     assert_eq!(draft.quote(m.date.span), "Chiều 5.3");
     assert_eq!(m.part_of_day, Some(PartOfDay::Afternoon));
     assert_eq!(m.format.as_ref().map(|f| f.value), Some(ConferenceFormat::Online));
@@ -41,7 +48,8 @@ fn a_report_with_two_chairs_online_with_its_documents_and_tasks() {
         "a chair who also speaks stays a chair, once"
     );
     assert!(m.people.iter().all(|p| p.name.value != "MINH KHANG"), "the byline names no participant");
-    let codes: Vec<_> = m.documents.iter().map(|d| (d.code.as_deref(), d.kind, d.issuer.as_deref(), d.issued_on)).collect();
+    let codes: Vec<_> =
+        m.documents.iter().map(|d| (d.code.as_deref(), d.kind, d.issuer.as_deref(), d.issued_on)).collect();
     assert_eq!(
         codes,
         [
@@ -93,7 +101,10 @@ fn no_year_printed_anywhere_is_no_year_and_a_repeated_item_is_one_meeting() {
     assert_eq!(m.organizers[0].value, "UBND tỉnh");
     assert_eq!(m.documents[0].code.as_deref(), Some("05-CT/TW"));
     assert_eq!(m.documents[0].issuer.as_deref(), Some("Bộ Chính trị"));
-    let with_publication = extract(&fixture("no-year.txt"), &Source { published_on: NaiveDate::from_ymd_opt(2023, 1, 4), ..Source::default() });
+    let with_publication = extract(
+        &fixture("no-year.txt"),
+        &Source { published_on: NaiveDate::from_ymd_opt(2023, 1, 4), ..Source::default() },
+    );
     assert_eq!(with_publication.meetings[0].date.year, Some(2022), "17/9 before a report of 4 January 2023");
     assert!(with_publication.meetings[0].date.inferred);
 }
@@ -106,7 +117,8 @@ fn a_period_dates_the_year_and_bounds_the_tasks() {
     assert_eq!((m.date.year, m.date.inferred), (Some(2022), true), "'tháng 10 năm 2022' dates 2.11");
     assert_eq!(names(m, ParticipationRole::Chair), [("Đinh Công Lý", vec!["Chủ tịch UBND huyện"])]);
     assert_eq!(names(m, ParticipationRole::Speaker), [("Kiều Văn Tâm", vec!["TUV", "Bí thư Huyện ủy"])]);
-    let tasks: Vec<_> = m.tasks.iter().map(|t| (t.assignees[0].value.as_str(), t.due_on.map(|d| d.to_string()))).collect();
+    let tasks: Vec<_> =
+        m.tasks.iter().map(|t| (t.assignees[0].value.as_str(), t.due_on.map(|d| d.to_string()))).collect();
     assert_eq!(
         tasks,
         [
@@ -157,12 +169,22 @@ fn a_meeting_over_two_days_and_another_the_same_afternoon() {
     assert_eq!(session.organizers[0].value, "HĐND tỉnh khóa XVIII");
     assert_eq!(
         names(session, ParticipationRole::Chair),
-        [("Lương Văn Tịnh", vec!["Phó Bí thư Tỉnh ủy", "Chủ tịch HĐND tỉnh"]), ("Tẩn Thị Mai", vec!["Phó Chủ tịch HĐND tỉnh"])]
+        [
+            ("Lương Văn Tịnh", vec!["Phó Bí thư Tỉnh ủy", "Chủ tịch HĐND tỉnh"]),
+            ("Tẩn Thị Mai", vec!["Phó Chủ tịch HĐND tỉnh"])
+        ]
     );
     let leader = session.people.iter().find(|p| p.name.value == "Trịnh Quốc Dân").expect("the guest who directs");
     assert!(leader.leads);
-    assert_eq!(leader.titles.iter().map(|t| t.value.as_str()).collect::<Vec<_>>(), ["Thượng tướng", "Thứ trưởng Bộ Công an"]);
-    assert_eq!((later.date.day, later.date.year, later.part_of_day), (12, Some(2023), Some(PartOfDay::Afternoon)), "cùng ngày");
+    assert_eq!(
+        leader.titles.iter().map(|t| t.value.as_str()).collect::<Vec<_>>(),
+        ["Thượng tướng", "Thứ trưởng Bộ Công an"]
+    );
+    assert_eq!(
+        (later.date.day, later.date.year, later.part_of_day),
+        (12, Some(2023), Some(PartOfDay::Afternoon)),
+        "cùng ngày"
+    );
     assert_eq!(later.organizers[0].value, "Ban Tổ chức Tỉnh ủy", "the body's name holds the verb's words");
     assert_eq!(later.documents[0].code.as_deref(), Some("21-KL/TW"), "a code printed with spaces");
     assert_eq!(names(later, ParticipationRole::Chair)[0].0, "Điểu Văn Khang");
@@ -174,23 +196,17 @@ fn a_meeting_over_two_days_and_another_the_same_afternoon() {
 fn every_vocabulary_entry_reads_in_a_sentence() {
     // The phrases as the file writes them (capitals and all).
     let printed_phrases = |name: &str| -> Vec<String> {
-        let header = format!("[{name}]");
-        super::vocabulary::SOURCE
-            .lines()
-            .map(str::trim)
-            .skip_while(|l| *l != header)
-            .skip(1)
-            .take_while(|l| !l.starts_with('['))
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .map(|l| l.split(" = ").next().unwrap_or(l).to_owned())
-            .collect()
+        super::vocabulary::section(name).printed().map(|(phrase, _)| phrase.to_owned()).collect()
     };
     let capitalised = |phrase: &str| {
         let mut chars = phrase.chars();
         chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default()
     };
     for surname in printed_phrases("surnames") {
-        let text = format!("Sáng 2/6, Tỉnh ủy tổ chức hội nghị. Đồng chí {} Văn Tâm, Bí thư Tỉnh ủy chủ trì hội nghị.", capitalised(&surname));
+        let text = format!(
+            "Sáng 2/6, Tỉnh ủy tổ chức hội nghị. Đồng chí {} Văn Tâm, Bí thư Tỉnh ủy chủ trì hội nghị.",
+            capitalised(&surname)
+        );
         let draft = read(&text);
         let chairs = names(&draft.meetings[0], ParticipationRole::Chair);
         assert_eq!(chairs.len(), 1, "family name {surname}: {chairs:?}");
@@ -200,10 +216,18 @@ fn every_vocabulary_entry_reads_in_a_sentence() {
         let title = format!("{} Ủy ban nhân dân tỉnh", capitalised(&head));
         let text = format!("Sáng 2/6, Tỉnh ủy tổ chức hội nghị. Đồng chí Nguyễn Văn Tâm, {title} chủ trì hội nghị.");
         let draft = read(&text);
-        assert_eq!(names(&draft.meetings[0], ParticipationRole::Chair), [("Nguyễn Văn Tâm", vec![title.as_str()])], "title {head}");
+        assert_eq!(
+            names(&draft.meetings[0], ParticipationRole::Chair),
+            [("Nguyễn Văn Tâm", vec![title.as_str()])],
+            "title {head}"
+        );
         let first = format!("Sáng 2/6, Tỉnh ủy tổ chức hội nghị. {title} Nguyễn Văn Tâm chủ trì hội nghị.");
         let draft = read(&first);
-        assert_eq!(names(&draft.meetings[0], ParticipationRole::Chair), [("Nguyễn Văn Tâm", vec![title.as_str()])], "title first: {head}");
+        assert_eq!(
+            names(&draft.meetings[0], ParticipationRole::Chair),
+            [("Nguyễn Văn Tâm", vec![title.as_str()])],
+            "title first: {head}"
+        );
     }
     for kind in printed_phrases("meeting-kinds") {
         let text = format!("Chiều 5/3, UBND tỉnh tổ chức {kind} về công tác cải cách hành chính.");
@@ -218,16 +242,12 @@ fn every_vocabulary_entry_reads_in_a_sentence() {
         assert_eq!(documents.len(), 1, "document kind {kind}");
         assert_eq!(documents[0].number.as_deref(), Some("12"), "document kind {kind}");
     }
-    for line in super::vocabulary::SOURCE.lines().skip_while(|l| l.trim() != "[abbreviations]").skip(1) {
-        let line = line.trim();
-        if line.starts_with('[') {
-            break;
-        }
-        let Some((short, long)) = line.split_once(" = ") else { continue };
+    for (short, long) in super::vocabulary::section("abbreviations").printed() {
         assert_eq!(super::names::canonical(short), super::names::canonical(long), "abbreviation {short}");
     }
     for verb in printed_phrases("chair-verbs") {
-        let text = format!("Sáng 2/6, Tỉnh ủy tổ chức hội nghị. Đồng chí Nguyễn Văn Tâm, Bí thư Tỉnh ủy {verb} hội nghị.");
+        let text =
+            format!("Sáng 2/6, Tỉnh ủy tổ chức hội nghị. Đồng chí Nguyễn Văn Tâm, Bí thư Tỉnh ủy {verb} hội nghị.");
         assert_eq!(names(&read(&text).meetings[0], ParticipationRole::Chair).len(), 1, "chair verb {verb}");
     }
     for phrase in printed_phrases("chair-after") {
@@ -236,7 +256,11 @@ fn every_vocabulary_entry_reads_in_a_sentence() {
     }
     for phrase in printed_phrases("online") {
         let text = format!("Sáng 2/6, Tỉnh ủy tổ chức hội nghị {phrase}.");
-        assert_eq!(read(&text).meetings[0].format.as_ref().map(|f| f.value), Some(ConferenceFormat::Online), "online {phrase}");
+        assert_eq!(
+            read(&text).meetings[0].format.as_ref().map(|f| f.value),
+            Some(ConferenceFormat::Online),
+            "online {phrase}"
+        );
     }
 }
 
@@ -245,7 +269,11 @@ fn a_page_dated_by_its_opening_month_and_a_review_of_the_year_before_a_plan() {
     let draft = read(&fixture("page-date.txt"));
     assert_eq!(draft.meetings.len(), 1);
     let m = &draft.meetings[0];
-    assert_eq!((m.date.day, m.date.month, m.date.year, m.part_of_day), (18, 12, Some(2023), Some(PartOfDay::Morning)), "Sáng nay 18/12");
+    assert_eq!(
+        (m.date.day, m.date.month, m.date.year, m.part_of_day),
+        (18, 12, Some(2023), Some(PartOfDay::Morning)),
+        "Sáng nay 18/12"
+    );
     assert!(m.date.inferred);
     assert_eq!(draft.quote(m.date.span), "Sáng nay 18/12");
     assert_eq!(m.organizers[0].value, "Huyện ủy Lục Yên");

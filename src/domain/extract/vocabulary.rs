@@ -16,9 +16,19 @@ pub struct Section {
     /// The entries by their first word, longest first: a look-up reads only the phrases that
     /// can match, so reading a report stays linear in its words.
     by_first: HashMap<String, Vec<usize>>,
+    /// The phrases as the file writes them, in its order, with their values.
+    printed: Vec<(String, String)>,
+    /// The same phrases lower-cased, as words, for comparing with their diacritics.
+    printed_words: Vec<Vec<String>>,
 }
 
 impl Section {
+    /// Every phrase as the file writes it (capitals and marks kept), with its value, in the
+    /// file's order.
+    pub fn printed(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.printed.iter().map(|(p, v)| (p.as_str(), v.as_str()))
+    }
+
     /// The longest phrase of the section that `words` (folded) begin with: its length in words
     /// and its value.
     pub fn longest_prefix<S: AsRef<str>>(&self, words: &[S]) -> Option<(usize, &str)> {
@@ -33,9 +43,8 @@ impl Section {
     /// The longest phrase of the section that `words` (folded) end with, and its length.
     pub fn longest_suffix<S: AsRef<str>>(&self, words: &[S]) -> Option<(usize, &str)> {
         self.entries.iter().find_map(|(phrase, value)| {
-            (phrase.len() <= words.len()
-                && phrase.iter().rev().zip(words.iter().rev()).all(|(p, w)| p == w.as_ref()))
-            .then_some((phrase.len(), value.as_str()))
+            (phrase.len() <= words.len() && phrase.iter().rev().zip(words.iter().rev()).all(|(p, w)| p == w.as_ref()))
+                .then_some((phrase.len(), value.as_str()))
         })
     }
 
@@ -98,6 +107,8 @@ impl Vocabulary {
                 return Err(format!("line {}: an empty phrase", number + 1));
             }
             section.entries.push((words, value.to_owned()));
+            section.printed.push((phrase.to_owned(), value.to_owned()));
+            section.printed_words.push(phrase.to_lowercase().split_whitespace().map(str::to_owned).collect());
         }
         for section in sections.values_mut() {
             section.entries.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
@@ -118,18 +129,7 @@ impl Vocabulary {
 /// The phrases of a section of the built-in file as printed, lower-cased but with their
 /// diacritics: for words that folding would confuse ("Trương", a family name, and "Trưởng").
 pub fn printed_phrases(name: &str) -> Vec<String> {
-    let mut inside = false;
-    let mut out = Vec::new();
-    for line in SOURCE.lines().map(str::trim) {
-        if let Some(header) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-            inside = header == name;
-            continue;
-        }
-        if inside && !line.is_empty() && !line.starts_with('#') {
-            out.push(line.split(" = ").next().unwrap_or(line).to_lowercase());
-        }
-    }
-    out
+    section(name).printed().map(|(phrase, _)| phrase.to_lowercase()).collect()
 }
 
 /// Whether `words` (lower-cased, with diacritics) begin with a phrase of the section as printed:
@@ -142,23 +142,9 @@ pub fn begins_with_printed(name: &str, words: &[String]) -> bool {
 /// The length in words of the longest phrase of the section, as printed, that `words`
 /// (lower-cased, with diacritics) begin with; 0 when none does.
 pub fn printed_prefix_len(name: &str, words: &[String]) -> usize {
-    static PRINTED: LazyLock<HashMap<String, Vec<Vec<String>>>> = LazyLock::new(|| {
-        let mut sections: HashMap<String, Vec<Vec<String>>> = HashMap::new();
-        let mut current = String::new();
-        for line in SOURCE.lines().map(str::trim) {
-            if let Some(header) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-                current = header.to_owned();
-            } else if !line.is_empty() && !line.starts_with('#') {
-                let phrase = line.split(" = ").next().unwrap_or(line).to_lowercase();
-                sections.entry(current.clone()).or_default().push(phrase.split_whitespace().map(str::to_owned).collect());
-            }
-        }
-        sections
-    });
-    PRINTED
-        .get(name)
-        .into_iter()
-        .flatten()
+    section(name)
+        .printed_words
+        .iter()
         .filter(|phrase| phrase.len() <= words.len() && phrase.iter().zip(words).all(|(p, w)| p == w))
         .map(Vec::len)
         .max()
@@ -183,11 +169,36 @@ mod tests {
     fn the_built_in_vocabulary_reads_and_has_every_section_the_rules_use() {
         let vocabulary = Vocabulary::parse(SOURCE).expect("the vocabulary file reads");
         for name in [
-            "honorifics", "ranks", "surnames", "title-heads", "body-heads", "groups", "places", "meeting-kinds",
-            "online", "hybrid", "venues", "organize-verbs", "chair-verbs", "chair-after", "lead-verbs",
-            "speaker-verbs", "reporter-verbs", "attendee-verbs", "attendee-before", "request-verbs",
-            "action-verbs", "document-kinds", "relations", "vague-deadlines", "datelines", "speaker-after",
-            "clause-verbs", "abbreviations", "synonyms", "in-person",
+            "honorifics",
+            "ranks",
+            "surnames",
+            "title-heads",
+            "body-heads",
+            "groups",
+            "places",
+            "meeting-kinds",
+            "online",
+            "hybrid",
+            "venues",
+            "organize-verbs",
+            "chair-verbs",
+            "chair-after",
+            "lead-verbs",
+            "speaker-verbs",
+            "reporter-verbs",
+            "attendee-verbs",
+            "attendee-before",
+            "request-verbs",
+            "action-verbs",
+            "document-kinds",
+            "relations",
+            "vague-deadlines",
+            "datelines",
+            "speaker-after",
+            "clause-verbs",
+            "abbreviations",
+            "synonyms",
+            "in-person",
         ] {
             assert!(vocabulary.section(name).entries().count() > 0, "section {name} is missing or empty");
         }
@@ -199,7 +210,10 @@ mod tests {
         assert_eq!(heads.longest_prefix(&words_of("Phó Bí thư Tỉnh uỷ")).map(|p| p.0), Some(3));
         assert_eq!(heads.longest_prefix(&words_of("phó bí thư thường trực")).map(|p| p.0), Some(3));
         assert_eq!(section("document-kinds").longest_prefix(&words_of("Đề án số 06")), Some((2, "SCHEME")));
-        assert_eq!(section("relations").longest_prefix(&words_of("giao ban việc thực hiện Chỉ thị")), Some((5, "REVIEWS")));
+        assert_eq!(
+            section("relations").longest_prefix(&words_of("giao ban việc thực hiện Chỉ thị")),
+            Some((5, "REVIEWS"))
+        );
         assert!(section("places").contains(&words_of("Hà Giang")));
         assert!(section("places").contains(&words_of("Hòa Bình")) && section("places").contains(&words_of("Hoà Bình")));
     }

@@ -41,7 +41,8 @@ impl Token<'_> {
             return false;
         }
         let rest: Vec<char> = chars.collect();
-        rest.is_empty() || (rest.iter().all(|c| c.is_alphabetic() || *c == '\'') && rest.iter().any(|c| c.is_lowercase()))
+        rest.is_empty()
+            || (rest.iter().all(|c| c.is_alphabetic() || *c == '\'') && rest.iter().any(|c| c.is_lowercase()))
     }
 }
 
@@ -126,8 +127,14 @@ pub fn sentences(text: &str, line: (usize, usize)) -> Vec<(usize, usize)> {
             None => true,
             Some(n) if n.is_whitespace() => {
                 // "TP. Hồ Chí Minh", "Tp. Vị Thanh": an abbreviation's dot.
-                let word_before: String =
-                    slice[..offset].chars().rev().take_while(|c| c.is_alphabetic()).collect::<Vec<_>>().into_iter().rev().collect();
+                let word_before: String = slice[..offset]
+                    .chars()
+                    .rev()
+                    .take_while(|c| c.is_alphabetic())
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
                 !matches!(word_before.as_str(), "TP" | "Tp" | "TX" | "Th" | "ThS" | "TS" | "PGS" | "GS" | "Q")
             }
             Some(n) if n.is_uppercase() => c != '.' || prev.is_some_and(char::is_lowercase),
