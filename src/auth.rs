@@ -1,12 +1,16 @@
 //! Bearer tokens and roles. A token is 32 random bytes shown once when it is created; only its
 //! SHA-256 hash is stored, so a stolen database yields no usable token. Writes need EDITOR,
 //! token administration ADMIN; reads are open unless the server restricts them.
+//!
+//! The web app's sessions are opened with a token and act as it: a session's cookie is 32
+//! random bytes kept only as a hash too, it ends when signed out, after `SESSION_LIFETIME`, or
+//! as soon as its token is revoked, and it carries the secret its forms must send back (CSRF).
 
 use crate::error::{AppError, AppResult};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::Utc;
-use entity::api_token;
+use entity::{api_token, web_session};
 use sea_orm::{ActiveModelTrait, ActiveValue, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use sha2::{Digest, Sha256};
 
@@ -69,6 +73,88 @@ impl Identity {
     }
 }
 
+/// How long a web session lasts: a working day, with margin.
+pub const SESSION_LIFETIME: chrono::Duration = chrono::Duration::hours(12);
+
+/// 32 random bytes, URL-safe, after `prefix`.
+fn secret(prefix: &str) -> AppResult<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(AppError::internal)?;
+    Ok(format!("{prefix}{}", URL_SAFE_NO_PAD.encode(bytes)))
+}
+
+/// A fresh random secret for a form that no session guards yet (the sign-in form's
+/// double-submitted cookie).
+pub fn form_secret() -> AppResult<String> {
+    secret("")
+}
+
+/// Whether two secrets are equal, in time independent of where they differ.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// A signed-in browser: who it acts as and the secret its forms carry.
+#[derive(Clone, Debug)]
+pub struct Session {
+    /// The identity of the session's token.
+    pub identity: Identity,
+    /// The secret every form of the session sends back.
+    pub csrf: String,
+}
+
+/// Opens a session for a valid token: returns the cookie's value (shown only here) and the
+/// session, or UNAUTHENTICATED for a token that is unknown or revoked. Expired sessions are
+/// cleared on the way.
+pub async fn open_session(db: &DatabaseConnection, token: &str) -> AppResult<(String, Session)> {
+    let found = api_token::Entity::find()
+        .filter(api_token::Column::TokenHash.eq(hash(token.trim())))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .one(db)
+        .await?;
+    let Some((token, role)) = found.and_then(|t| Role::parse(&t.role).map(|role| (t, role))) else {
+        return Err(AppError::Unauthenticated);
+    };
+    let now = Utc::now();
+    web_session::Entity::delete_many().filter(web_session::Column::ExpiresAt.lt(now)).exec(db).await?;
+    let cookie = secret("s_")?;
+    let csrf = secret("")?;
+    web_session::ActiveModel {
+        session_hash: ActiveValue::Set(hash(&cookie)),
+        token_id: ActiveValue::Set(token.id),
+        csrf: ActiveValue::Set(csrf.clone()),
+        created_at: ActiveValue::Set(now),
+        expires_at: ActiveValue::Set(now + SESSION_LIFETIME),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok((cookie, Session { identity: Identity::Token { name: token.name, role }, csrf }))
+}
+
+/// The live session of a cookie's value: none when it is unknown, expired, or its token revoked.
+pub async fn session(db: &DatabaseConnection, cookie: &str) -> AppResult<Option<Session>> {
+    let Some(found) = web_session::Entity::find()
+        .filter(web_session::Column::SessionHash.eq(hash(cookie)))
+        .filter(web_session::Column::ExpiresAt.gt(Utc::now()))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let token =
+        api_token::Entity::find_by_id(found.token_id).filter(api_token::Column::RevokedAt.is_null()).one(db).await?;
+    Ok(token
+        .and_then(|t| Role::parse(&t.role).map(|role| (t.name, role)))
+        .map(|(name, role)| Session { identity: Identity::Token { name, role }, csrf: found.csrf }))
+}
+
+/// Ends the session of a cookie's value (nothing when there is none).
+pub async fn close_session(db: &DatabaseConnection, cookie: &str) -> AppResult<()> {
+    web_session::Entity::delete_many().filter(web_session::Column::SessionHash.eq(hash(cookie))).exec(db).await?;
+    Ok(())
+}
+
 /// The SHA-256 of a token, in hex.
 pub fn hash(token: &str) -> String {
     Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
@@ -82,9 +168,7 @@ pub async fn create_token(db: &DatabaseConnection, name: &str, role: Role) -> Ap
     if api_token::Entity::find().filter(api_token::Column::Name.eq(name)).one(db).await?.is_some() {
         return Err(AppError::Conflict { message: format!("a token named \"{name}\" exists already") });
     }
-    let mut secret = [0u8; 32];
-    getrandom::fill(&mut secret).map_err(AppError::internal)?;
-    let token = format!("gt_{}", URL_SAFE_NO_PAD.encode(secret));
+    let token = secret("gt_")?;
     api_token::ActiveModel {
         name: ActiveValue::Set(name.to_owned()),
         role: ActiveValue::Set(role.as_str().to_owned()),

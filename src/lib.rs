@@ -7,6 +7,9 @@
 // The merged GraphQL roots nest one future per part; the release build needs the room.
 #![recursion_limit = "256"]
 
+// The web app's message catalogue (Vietnamese and English), compiled in; `t!` reads it.
+rust_i18n::i18n!("src/server/app/locales");
+
 pub mod auth;
 pub mod calendar;
 pub mod config;

@@ -21,3 +21,4 @@ pub mod task;
 pub mod task_assignee;
 pub mod task_update;
 pub mod tenure;
+pub mod web_session;

@@ -32,6 +32,18 @@ pub struct ReviewItem {
     /// The words of the report it rests on, when there are any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quote: Option<String>,
+    /// The stored records an AMBIGUOUS one could be, to choose from.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub candidates: Vec<Candidate>,
+}
+
+/// A stored record a drafted one could be.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Candidate {
+    /// Its dataset key.
+    pub key: String,
+    /// Its name or title.
+    pub name: String,
 }
 
 /// A draft file: a dataset plus its review list.
@@ -176,6 +188,7 @@ impl<'d> Builder<'d> {
                     organization_kind(name).as_str()
                 ),
                 quote: Some(self.draft.quote(span).to_owned()),
+                candidates: Vec::new(),
             });
             self.organizations
                 .insert(key.clone(), Organization::new(key.clone(), name.to_owned(), organization_kind(name)));
@@ -208,6 +221,7 @@ impl<'d> Builder<'d> {
                     kind: "MISSING".to_owned(),
                     message: "the report prints no year for this meeting and none could be inferred: write the year (YYYY-MM-DD), or import will refuse the file".to_owned(),
                     quote: Some(draft.quote(meeting.date.span).to_owned()),
+                    candidates: Vec::new(),
                 });
                 format!("--{:02}-{:02}", meeting.date.month, meeting.date.day)
             }
@@ -218,6 +232,7 @@ impl<'d> Builder<'d> {
                 kind: "INFERRED".to_owned(),
                 message: format!("the year is inferred from {note}"),
                 quote: Some(draft.quote(meeting.date.span).to_owned()),
+                candidates: Vec::new(),
             });
         }
         let key = format!(
@@ -304,6 +319,7 @@ impl<'d> Builder<'d> {
                     kind: "UNLINKED".to_owned(),
                     message: "the report names this document without saying how the meeting dealt with it: link it to the conference if it should be".to_owned(),
                     quote: Some(draft.quote(document.span).to_owned()),
+                    candidates: Vec::new(),
                 }),
             }
         }
@@ -340,6 +356,7 @@ impl<'d> Builder<'d> {
                     kind: "MISSING".to_owned(),
                     message: "the deadline's words name no day that can be known".to_owned(),
                     quote: Some(draft.quote(words.span).to_owned()),
+                    candidates: Vec::new(),
                 });
             }
         }
@@ -432,7 +449,7 @@ pub fn draft_file(draft: &Draft) -> DraftFile {
 enum Standing {
     New,
     Matched { key: String, name: String, why: String },
-    Ambiguous(Vec<String>),
+    Ambiguous(Vec<Candidate>),
 }
 
 /// The report's area and the areas around it: its own and those below (where its bodies are),
@@ -490,8 +507,8 @@ fn same_name(printed: &str, stored: &organization::Model, scope: &Scope) -> bool
 fn decide<T>(
     mut candidates: Vec<T>,
     local: impl Fn(&T) -> bool,
-    describe: impl Fn(&T) -> String,
-) -> Result<T, Vec<String>> {
+    describe: impl Fn(&T) -> Candidate,
+) -> Result<T, Vec<Candidate>> {
     if candidates.len() == 1
         && let Some(only) = candidates.pop()
     {
@@ -514,11 +531,13 @@ fn set_review(review: &mut [ReviewItem], place: &str, standing: &Standing) {
         }
         Standing::Ambiguous(candidates) => {
             item.kind = "AMBIGUOUS".to_owned();
+            let listed: Vec<String> = candidates.iter().map(|c| format!("{} \"{}\"", c.key, c.name)).collect();
             item.message = format!(
                 "{} stored records could be this one; it is drafted as new: replace its key with the right one's, or keep it new ({})",
                 candidates.len(),
-                candidates.join("; ")
+                listed.join("; ")
             );
+            item.candidates = candidates.clone();
         }
     }
 }
@@ -545,7 +564,11 @@ pub async fn match_stored(db: &DatabaseConnection, file: &mut DraftFile, area: O
         let standing = if candidates.is_empty() {
             Standing::New
         } else {
-            match decide(candidates, |o| scope.local(o.area_id), |o| format!("{} \"{}\"", o.key, o.name)) {
+            match decide(
+                candidates,
+                |o| scope.local(o.area_id),
+                |o| Candidate { key: o.key.clone(), name: o.name.clone() },
+            ) {
                 Ok(o) => Standing::Matched {
                     key: o.key.clone(),
                     name: o.name.clone(),
@@ -634,7 +657,9 @@ pub async fn match_stored(db: &DatabaseConnection, file: &mut DraftFile, area: O
                 name: confirmed[0].0.name.clone(),
                 why: format!("same name, and {}", confirmed[0].1),
             },
-            _ => Standing::Ambiguous(candidates.iter().map(|c| format!("{} \"{}\"", c.key, c.name)).collect()),
+            _ => Standing::Ambiguous(
+                candidates.iter().map(|c| Candidate { key: c.key.clone(), name: c.name.clone() }).collect(),
+            ),
         };
         let place = format!("officials[{}]", official.key);
         if !file.review.iter().any(|r| r.place == place) {
@@ -643,6 +668,7 @@ pub async fn match_stored(db: &DatabaseConnection, file: &mut DraftFile, area: O
                 kind: "NEW".to_owned(),
                 message: String::new(),
                 quote: None,
+                candidates: Vec::new(),
             });
         }
         set_review(&mut file.review, &place, &standing);
@@ -696,7 +722,9 @@ pub async fn match_stored(db: &DatabaseConnection, file: &mut DraftFile, area: O
                 name: candidates[0].title.clone(),
                 why: "the same kind, number and issuer".to_owned(),
             },
-            _ => Standing::Ambiguous(candidates.iter().map(|c| format!("{} \"{}\"", c.key, c.title)).collect()),
+            _ => Standing::Ambiguous(
+                candidates.iter().map(|c| Candidate { key: c.key.clone(), name: c.title.clone() }).collect(),
+            ),
         };
         let place = format!("directives[{}]", directive.key);
         file.review.push(ReviewItem {
@@ -704,6 +732,7 @@ pub async fn match_stored(db: &DatabaseConnection, file: &mut DraftFile, area: O
             kind: "NEW".to_owned(),
             message: "a new document".to_owned(),
             quote: None,
+            candidates: Vec::new(),
         });
         set_review(&mut file.review, &place, &standing);
         match standing {

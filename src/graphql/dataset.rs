@@ -110,7 +110,7 @@ impl ImportResult {
 #[derive(Default)]
 pub struct DatasetMutation;
 
-/// Importing datasets (ADMIN).
+/// Importing datasets (ADMIN) and reviewed drafts of reports (EDITOR).
 #[Object]
 impl DatasetMutation {
     /// Imports a dataset file (the format of `govtrail export`, docs/dataset.md), sent as a
@@ -144,4 +144,37 @@ impl DatasetMutation {
         let report = import::import(db(ctx)?, &dataset, mode, merge, Some(author)).await?;
         Ok(ImportResult::of(&report, dry_run, merge))
     }
+
+    /// Records a reviewed draft of a report (the `dataset` of `extractReport`, corrected) in one
+    /// transaction, for EDITORs: checked whole first, its records added or their given fields
+    /// updated (`ADD_AND_UPDATE`), nothing removed. A bad draft changes nothing, and its
+    /// problems come back with their places. At most 4 MiB of JSON.
+    async fn import_draft(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The draft dataset (JSON, the dataset file format).")] dataset: String,
+        #[graphql(desc = "Check and try everything, keep nothing, and report what recording it would do.")]
+        dry_run: Option<bool>,
+    ) -> Result<ImportResult> {
+        let actor = ctx.data::<Identity>().unwrap_or(&Identity::Anonymous).require(Role::Editor)?;
+        if dataset.len() > MAX_DRAFT_BYTES {
+            return Err(AppError::limit(
+                "draft",
+                MAX_DRAFT_BYTES,
+                format!("a draft holds at most {MAX_DRAFT_BYTES} bytes of JSON, not {}", dataset.len()),
+            ));
+        }
+        super::note_write(ctx);
+        let at = super::state(ctx)?.clock.now();
+        let author = Author { actor, at, operation: ctx.field().name() };
+        let parsed = import::parse_dataset(&dataset)?;
+        let dry_run = dry_run.unwrap_or(false);
+        let mode = if dry_run { Mode::DryRun } else { Mode::Write };
+        let report = import::import(db(ctx)?, &parsed, mode, Merge::AddAndUpdate, Some(author)).await?;
+        Ok(ImportResult::of(&report, dry_run, Merge::AddAndUpdate))
+    }
 }
+
+/// The largest draft `importDraft` reads: the draft of the longest report `extractReport`
+/// reads is well under it.
+pub const MAX_DRAFT_BYTES: usize = 4 << 20;

@@ -148,6 +148,18 @@ pub struct DraftReviewItem {
     pub message: String,
     /// The report's words it rests on.
     pub quote: Option<String>,
+    /// For an AMBIGUOUS record, the stored records it could be: put one's key in its place to
+    /// record it as that one.
+    pub candidates: Vec<DraftCandidate>,
+}
+
+/// A stored record a drafted one could be.
+#[derive(SimpleObject)]
+pub struct DraftCandidate {
+    /// Its dataset key.
+    pub key: String,
+    /// Its name or title.
+    pub name: String,
 }
 
 /// A report's draft.
@@ -228,7 +240,13 @@ fn meeting(draft: &Draft, m: &Meeting) -> ExtractedMeeting {
 }
 
 fn review_item(item: ReviewItem) -> DraftReviewItem {
-    DraftReviewItem { place: item.place, kind: item.kind, message: item.message, quote: item.quote }
+    DraftReviewItem {
+        place: item.place,
+        kind: item.kind,
+        message: item.message,
+        quote: item.quote,
+        candidates: item.candidates.into_iter().map(|c| DraftCandidate { key: c.key, name: c.name }).collect(),
+    }
 }
 
 /// Drafting reports.

@@ -216,7 +216,10 @@ impl SubscriptionRoot {
         #[graphql(desc = "Only tasks this filter holds for, before or after the change.")] filter: Option<TaskFilter>,
     ) -> Result<impl Stream<Item = Result<TaskChange>> + use<>> {
         let state = state(ctx)?.clone();
-        let filter = filter.map(|f| f.into_store(0)).transpose()?;
+        let filter = match filter.map(|f| f.into_store(0)).transpose()? {
+            Some(filter) => Some(crate::store::lists::expand_task_filter(&state.db, &filter).await?),
+            None => None,
+        };
         let changes = state.live.subscribe().await?;
         let matching = match &filter {
             Some(filter) => Some(store::tasks_matching(&state.db, filter, None).await?),
@@ -271,7 +274,8 @@ impl SubscriptionRoot {
         }
         let within = within_days.unsigned_abs();
         let state = state(ctx)?.clone();
-        let filter = filter.unwrap_or_default().into_store(0)?;
+        let filter =
+            crate::store::lists::expand_task_filter(&state.db, &filter.unwrap_or_default().into_store(0)?).await?;
         let mut changes = state.live.subscribe().await?;
         let mut phases = HashMap::new();
         let current = due_transitions(&state, &filter, within, &mut phases, None).await?;

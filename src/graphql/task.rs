@@ -298,6 +298,13 @@ pub struct TaskFilter {
     pub overdue_as_of: Option<Date>,
     /// Words of the title or description, ignoring diacritics and case.
     pub text: Option<String>,
+    /// Assigned to this organization or to a body under it, at any depth (a department and
+    /// its sections).
+    pub organization: Option<ID>,
+    /// Assigned at a conference in this area or an area inside it, or to a body of such an area.
+    pub area: Option<ID>,
+    /// With a due date (true) or without one (false).
+    pub has_due_date: Option<bool>,
     /// Filters that must all hold as well.
     pub and: Option<Vec<TaskFilter>>,
     /// Filters of which at least one must hold as well.
@@ -347,6 +354,14 @@ impl TaskFilter {
             due_to: self.due_to.map(|d| d.0),
             overdue_as_of: self.overdue_as_of.map(|d| d.0),
             text: self.text,
+            organization: self
+                .organization
+                .map(|id| decode_as(&id, NodeType::Organization, "filter.organization"))
+                .transpose()?,
+            area: self.area.map(|id| decode_as(&id, NodeType::Area, "filter.area")).transpose()?,
+            has_due_date: self.has_due_date,
+            organizations: None,
+            areas: None,
         })
     }
 }

@@ -32,6 +32,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use tokio::sync::watch;
 
+mod app;
 mod cors;
 mod feeds;
 mod socket;
@@ -177,6 +178,14 @@ fn log_request(app: &App, operation: &str, response: &async_graphql::Response, s
     let duration_ms = elapsed.as_secs_f64() * 1000.0;
     // Escaped: the name is the client's text, and a line break in it would forge a log line.
     tracing::info!(operation = %operation.escape_debug(), outcome = %outcome, duration_ms, "graphql request");
+}
+
+impl App {
+    /// Runs one operation for a caller the web app admitted, under the same limits, rules and
+    /// logging as one sent to `/graphql`.
+    async fn execute(&self, identity: &Identity, request: async_graphql::Request) -> async_graphql::Response {
+        answer(self, identity, request, std::time::Instant::now()).await
+    }
 }
 
 /// Runs one operation for an admitted caller.
@@ -362,7 +371,8 @@ where
         .at("/readyz", get(readyz))
         .at("/metrics", get(metrics_text))
         .at("/calendar/tasks.ics", get(task_calendar))
-        .at("/calendar/conferences.ics", get(conference_calendar));
+        .at("/calendar/conferences.ics", get(conference_calendar))
+        .nest("/app", app::routes());
     if let Some(folder) = &config.graphiql_assets {
         routes = routes.nest(graphiql::LOCAL_PREFIX, StaticFilesEndpoint::new(folder));
     }

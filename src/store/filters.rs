@@ -289,20 +289,74 @@ pub struct TaskFilter {
     pub overdue_as_of: Option<NaiveDate>,
     /// Words of the title or description, ignoring diacritics and case.
     pub text: Option<String>,
+    /// Assigned to this organization or a body under it, at any depth.
+    pub organization: Option<i32>,
+    /// Assigned at a conference in this area or one inside it, or to a body of such an area.
+    pub area: Option<i32>,
+    /// With a due date (true) or without one (false).
+    pub has_due_date: Option<bool>,
     /// Filters that must all hold too.
     pub and: Vec<TaskFilter>,
     /// Filters of which at least one must hold too (when any are given).
     pub or: Vec<TaskFilter>,
     /// Filters none of which may hold.
     pub not: Vec<TaskFilter>,
+    /// The organization with every body under it, filled by [`TaskFilter::expand`].
+    pub organizations: Option<Vec<i32>>,
+    /// The area with every area inside it, filled by [`TaskFilter::expand`].
+    pub areas: Option<Vec<i32>>,
 }
 
 impl TaskFilter {
+    /// Whether this filter or one nested in it names a tree (organization or area) to expand.
+    pub fn uses_trees(&self) -> bool {
+        self.organization.is_some()
+            || self.area.is_some()
+            || self.and.iter().chain(&self.or).chain(&self.not).any(Self::uses_trees)
+    }
+
+    /// Replaces each organization and area with itself and what is under it, given the
+    /// (id, parent) pairs of every organization and of every area.
+    pub fn expand(&mut self, organizations: &[(i32, Option<i32>)], areas: &[(i32, Option<i32>)]) {
+        self.organizations = self.organization.map(|root| super::lists::descendants(root, organizations));
+        self.areas = self.area.map(|root| super::lists::descendants(root, areas));
+        for nested in self.and.iter_mut().chain(self.or.iter_mut()).chain(self.not.iter_mut()) {
+            nested.expand(organizations, areas);
+        }
+    }
+
     /// The SQL condition.
     pub fn condition(&self) -> Condition {
         use task::Column as C;
         let mut all = combine(&self.and, &self.or, &self.not, Self::condition)
             .add(text_condition(C::SearchFolded, self.text.as_deref()));
+        // Unexpanded (a caller that did not read the trees), a tree is its root alone.
+        if let Some(root) = self.organization {
+            let bodies = self.organizations.clone().unwrap_or_else(|| vec![root]);
+            let assigned = task_assignee::Column::OrganizationId.is_in(bodies);
+            all = all.add(C::Id.in_subquery(ids_where(task_assignee::Entity, task_assignee::Column::TaskId, assigned)));
+        }
+        if let Some(root) = self.area {
+            let areas = self.areas.clone().unwrap_or_else(|| vec![root]);
+            let bodies = ids_where(
+                organization::Entity,
+                organization::Column::Id,
+                organization::Column::AreaId.is_in(areas.clone()),
+            );
+            let to_bodies = task_assignee::Column::OrganizationId.in_subquery(bodies);
+            let conferences =
+                ids_where(conference::Entity, conference::Column::Id, conference::Column::AreaId.is_in(areas));
+            all = all.add(
+                Condition::any()
+                    .add(C::Id.in_subquery(ids_where(task_assignee::Entity, task_assignee::Column::TaskId, to_bodies)))
+                    .add(C::ConferenceId.is_not_null().and(C::ConferenceId.in_subquery(conferences))),
+            );
+        }
+        match self.has_due_date {
+            Some(true) => all = all.add(C::DueOn.is_not_null()),
+            Some(false) => all = all.add(C::DueOn.is_null()),
+            None => {}
+        }
         if let Some(statuses) = &self.statuses {
             all = all.add(C::Status.is_in(statuses.iter().map(|s| s.as_str())));
         }

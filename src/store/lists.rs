@@ -95,6 +95,26 @@ pub async fn area_pairs(db: &DatabaseConnection) -> AppResult<Vec<(i32, Option<i
         .await?)
 }
 
+/// Every organization as (id, parent) pairs, to walk the tree of bodies.
+pub async fn organization_pairs(db: &DatabaseConnection) -> AppResult<Vec<(i32, Option<i32>)>> {
+    Ok(organization::Entity::find()
+        .select_only()
+        .column(organization::Column::Id)
+        .column(organization::Column::ParentId)
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+/// The task filter with its organizations and areas expanded to what is under them.
+pub async fn expand_task_filter(db: &DatabaseConnection, filter: &TaskFilter) -> AppResult<TaskFilter> {
+    let mut filter = filter.clone();
+    if filter.uses_trees() {
+        filter.expand(&organization_pairs(db).await?, &area_pairs(db).await?);
+    }
+    Ok(filter)
+}
+
 /// The ids of `root` and every area nested inside it.
 pub async fn area_and_descendants(db: &DatabaseConnection, root: i32) -> AppResult<Vec<i32>> {
     Ok(descendants(root, &area_pairs(db).await?))
@@ -280,6 +300,7 @@ pub async fn tasks(
             }
         }
     }
+    let filter = expand_task_filter(db, filter).await?;
     let order = if order.is_empty() { &[TaskOrder::DueAsc][..] } else { order };
     let ordering = ordering("task", order, key, (task::Column::Id.into_expr(), |m| m.id));
     fetch(db, task::Entity::find().filter(filter.condition()), &ordering, page, "after").await

@@ -139,6 +139,7 @@ pub async fn task_stats(
 ) -> AppResult<Vec<Bucket<TaskCounts>>> {
     use task::Column as C;
     let backend = db.get_database_backend();
+    let filter = super::lists::expand_task_filter(db, filter).await?;
     let mut query = Query::select();
     query.from(task::Entity);
     if dimensions.contains(&TaskDimension::Assignee) {

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod app;
 mod budget;
 mod calendars;
 mod cli;
