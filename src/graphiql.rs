@@ -15,6 +15,10 @@ pub const LOCAL_PREFIX: &str = "/graphiql-assets";
 /// The HTML of the GraphiQL page, talking to `endpoint`. A `query` URL parameter, when given,
 /// is put in the editor.
 pub fn page(endpoint: &str, assets: AssetSource) -> String {
+    let script_origin = match assets {
+        AssetSource::Cdn => "unpkg.com",
+        AssetSource::Local => LOCAL_PREFIX,
+    };
     let (react, react_dom, graphiql_js, graphiql_css) = match assets {
         AssetSource::Cdn => (
             "https://unpkg.com/react@18/umd/react.production.min.js".to_owned(),
@@ -54,13 +58,20 @@ pub fn page(endpoint: &str, assets: AssetSource) -> String {
   }}
 }}
 `;
-  const fetcher = GraphiQL.createFetcher({{ url: "{endpoint}" }});
-  const root = ReactDOM.createRoot(document.getElementById("graphiql"));
-  root.render(React.createElement(GraphiQL, {{
-    fetcher,
-    defaultQuery: example,
-    query: params.get("query") || undefined,
-  }}));
+  if (typeof GraphiQL === "undefined" || typeof ReactDOM === "undefined") {{
+    // The scripts did not load (a network that reaches no CDN): say why instead of waiting.
+    document.getElementById("graphiql").textContent =
+      "GraphiQL's scripts did not load from {script_origin}. On a network that reaches no CDN, " +
+      "start govtrail with --graphiql-assets (docs/graphiql.md); /graphql answers queries meanwhile.";
+  }} else {{
+    const fetcher = GraphiQL.createFetcher({{ url: "{endpoint}" }});
+    const root = ReactDOM.createRoot(document.getElementById("graphiql"));
+    root.render(React.createElement(GraphiQL, {{
+      fetcher,
+      defaultQuery: example,
+      query: params.get("query") || undefined,
+    }}));
+  }}
 </script>
 </body>
 </html>

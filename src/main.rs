@@ -120,8 +120,9 @@ enum Command {
         #[arg(long, env = "GOVTRAIL_TRUST_FORWARDED_FOR")]
         trust_forwarded_for: bool,
         /// An origin of browser pages on another site that may call the API, as
-        /// `https://dashboard.example.vn` (repeat the flag, or separate with commas); pages of
-        /// other sites are refused.
+        /// `https://dashboard.example.vn` (repeat the flag, or separate with commas;
+        /// `http://localhost:*` admits every port of a host); pages of other sites are refused.
+        /// `--demo` admits `http://localhost:*` and `http://127.0.0.1:*` besides.
         #[arg(long = "cors-origin", env = "GOVTRAIL_CORS_ORIGINS", value_delimiter = ',')]
         cors_origins: Vec<String>,
         /// A host name (or address) the server answers to, such as `govtrail.example.vn`,
@@ -392,6 +393,9 @@ async fn shutdown_signal() {
     }
 }
 
+/// The origins `--demo` accepts besides those listed: pages served from this machine, on any port.
+const DEMO_ORIGINS: [&str; 2] = ["http://localhost:*", "http://127.0.0.1:*"];
+
 #[tokio::main]
 async fn main() -> ExitCode {
     govtrail::limits::bound_allocator_arenas();
@@ -658,7 +662,12 @@ async fn main() -> ExitCode {
                 introspection: !no_introspection,
                 graphiql: !no_graphiql,
                 trust_forwarded_for,
-                cors_origins: cors_origins.iter().map(|o| o.trim().trim_end_matches('/').to_owned()).collect(),
+                cors_origins: cors_origins
+                    .iter()
+                    .map(|o| o.trim().trim_end_matches('/').to_owned())
+                    // A dashboard under development on this machine works with the demo at once.
+                    .chain(demo.then(|| DEMO_ORIGINS.map(str::to_owned)).into_iter().flatten())
+                    .collect(),
                 allowed_hosts: allowed_hosts.iter().map(|h| h.trim().to_ascii_lowercase()).collect(),
                 ..ServerConfig::new(listen)
             };

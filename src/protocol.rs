@@ -351,12 +351,23 @@ pub enum Origin {
     Foreign,
 }
 
+/// Whether an origin is the listed one: the same, in any case, or any port of the listed scheme
+/// and host when the list gives `:*` as its port (`http://localhost:*`).
+fn origin_matches(listed: &str, origin: &str) -> bool {
+    match listed.strip_suffix(":*") {
+        Some(host) => origin.rsplit_once(':').is_some_and(|(start, port)| {
+            start.eq_ignore_ascii_case(host) && !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit())
+        }),
+        None => listed.eq_ignore_ascii_case(origin),
+    }
+}
+
 /// Classifies `origin` for a request sent to `host` (the `Host` header), given the listed
 /// origins.
 pub fn origin_of(origin: Option<&str>, host: Option<&str>, listed: &[String]) -> Origin {
     let Some(origin) = origin else { return Origin::Unstated };
     let origin = origin.trim().trim_end_matches('/');
-    if listed.iter().any(|l| l.eq_ignore_ascii_case(origin)) {
+    if listed.iter().any(|l| origin_matches(l, origin)) {
         return Origin::Listed;
     }
     let authority = origin.split_once("://").map(|(_, rest)| rest);
@@ -369,6 +380,23 @@ pub fn origin_of(origin: Option<&str>, host: Option<&str>, listed: &[String]) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_listed_port_wildcard_admits_every_port_of_that_scheme_and_host_only() {
+        let listed = vec!["http://localhost:*".to_owned(), "https://dash.example.vn".to_owned()];
+        for origin in ["http://localhost:5173", "http://LOCALHOST:3000", "https://dash.example.vn"] {
+            assert_eq!(origin_of(Some(origin), Some("127.0.0.1:8080"), &listed), Origin::Listed, "{origin}");
+        }
+        for origin in [
+            "http://localhost",
+            "https://localhost:5173",
+            "http://localhost:*",
+            "http://localhost.evil.example:80",
+            "http://localhost:80x",
+        ] {
+            assert_eq!(origin_of(Some(origin), Some("127.0.0.1:8080"), &listed), Origin::Foreign, "{origin}");
+        }
+    }
 
     #[test]
     fn the_server_answers_to_loopback_its_address_and_the_allowed_names() {
