@@ -224,7 +224,12 @@ pub fn is_request_error(response: &async_graphql::Response) -> bool {
 
 /// The code of a response's first error.
 pub fn first_code(response: &async_graphql::Response) -> Option<&str> {
-    response.errors.first().and_then(|e| e.extensions.as_ref()).and_then(|x| match x.get("code") {
+    response.errors.first().and_then(error_code)
+}
+
+/// The stable code of one error (`extensions.code`).
+pub fn error_code(error: &async_graphql::ServerError) -> Option<&str> {
+    error.extensions.as_ref().and_then(|x| match x.get("code") {
         Some(async_graphql::Value::String(code)) => Some(code.as_str()),
         _ => None,
     })

@@ -154,6 +154,11 @@ async fn staff_sign_in_see_the_board_record_progress_on_an_overdue_task_and_sign
     let task = first_overdue_task(&board.body);
     let page = browser.get(&format!("/app/tasks/{task}")).await;
     assert_eq!(page.status, 200);
+    let assigned = &page.body[page.body.find("<dt>Được giao cho</dt>").expect("assignees")..];
+    assert!(
+        assigned[..assigned.find("</dd>").unwrap()].contains("href=\"/app/organizations/"),
+        "the task's assignee is shown"
+    );
     let (csrf, version) = (page.field("csrf"), page.field("version"));
     let saved = browser
         .post(
@@ -477,6 +482,7 @@ async fn a_conference_is_recorded_by_hand_with_people_found_by_name_and_new_ones
     browser.sign_in(&editor).await;
     let form = browser.get("/app/record").await;
     assert_eq!(form.status, 200);
+    assert!(form.body.contains("<option value=\"UNKNOWN\" selected>"), "the format is unknown until someone says");
     let csrf = form.field("csrf");
     let saved = browser
         .post(

@@ -5,7 +5,7 @@
 //! The columns are cut at dates of the app's zone (Vietnam); each task's "overdue" and "days
 //! left" are the API's, judged in the task's own zone.
 
-use super::export::{Csv, csv_response};
+use super::export::{csv_response, tasks_body};
 use super::render::ZONE;
 use super::{AppData, Fields, Visit, query_fields, see_other};
 use chrono::{Datelike, Days, NaiveDate};
@@ -69,21 +69,10 @@ fn base_filter(fields: &Fields) -> Map<String, Value> {
         .collect()
 }
 
-/// What a picker's words resolve to: the best match of the search, if any.
+/// What a filter's words name: the best match of the pickers' search, if any.
 async fn resolve(visit: &Visit, app: &super::App, param: &str, words: &str) -> Result<Option<String>, Response> {
-    let document = if param == "area" {
-        "query($text: String!) { areas(filter: { text: $text }, first: 1) { nodes { id } } }"
-    } else {
-        "query($text: String!, $types: [SearchType!]) { search(text: $text, types: $types, first: 1) { nodes { node { id } } } }"
-    };
-    let types = match param {
-        "organization" => json!(["ORGANIZATION"]),
-        "directive" => json!(["DIRECTIVE"]),
-        _ => json!(["OFFICIAL", "ORGANIZATION"]),
-    };
-    let data = visit.run(app, document, json!({ "text": words, "types": types })).await.map_err(|p| visit.refuse(p))?;
-    let id = if param == "area" { &data["areas"]["nodes"][0]["id"] } else { &data["search"]["nodes"][0]["node"]["id"] };
-    Ok(id.as_str().map(str::to_owned))
+    let found = super::browse::choices(visit, app, param, words, 1).await.map_err(|p| visit.refuse(p))?;
+    Ok(found.first().and_then(|c| c["id"].as_str()).map(str::to_owned))
 }
 
 /// When the filter form sent words to look for (`organization_q`...), the board with what they
@@ -120,27 +109,16 @@ async fn picked(visit: &Visit, app: &super::App, fields: &Fields) -> Result<Opti
     Ok(Some(see_other(&format!("/app?{}", serde_urlencoded::to_string(&chosen).unwrap_or_default()))))
 }
 
-/// The names of the chosen filters, for the form and the chips.
-async fn filter_names(
-    visit: &Visit,
-    app: &super::App,
-    base: &Map<String, Value>,
-) -> Result<Map<String, Value>, Response> {
-    let ids: Vec<&str> = FILTERS.iter().filter_map(|(_, field)| base.get(*field).and_then(Value::as_str)).collect();
+/// The names of the chosen filters (by id, for the form and the chips), from the nodes the
+/// board's query read for `ids`.
+fn filter_names(ids: &[&str], nodes: &Value) -> Map<String, Value> {
     let mut names = Map::new();
-    if ids.is_empty() {
-        return Ok(names);
-    }
-    let document = "query($ids: [ID!]!) { nodes(ids: $ids) { id
-        ... on Organization { name } ... on Official { name } ... on Area { name } ... on Directive { label } } }";
-    let data = visit.run(app, document, json!({ "ids": ids })).await.map_err(|p| visit.refuse(p))?;
-    for (i, node) in data["nodes"].as_array().into_iter().flatten().enumerate() {
-        let name = node["name"].as_str().or(node["label"].as_str()).map(str::to_owned);
-        if let (Some(id), Some(name)) = (ids.get(i), name) {
-            names.insert((*id).to_owned(), Value::String(name));
+    for (id, node) in ids.iter().zip(nodes.as_array().into_iter().flatten()) {
+        if let Some(name) = node["name"].as_str().or(node["label"].as_str()) {
+            names.insert((*id).to_owned(), Value::String(name.to_owned()));
         }
     }
-    Ok(names)
+    names
 }
 
 /// The board, or one of its columns page by page (`?column=overdue&after=...`).
@@ -166,7 +144,11 @@ pub(super) async fn board(super::Data(app): AppData<'_>, request: &Request) -> R
         document.push_str(&format!("${column}: TaskFilter!, "));
         variables.insert((*column).to_owned(), column_filter(column, &base, today));
     }
-    document.push_str("$first: Int!, $after: String) {");
+    document.push_str("$first: Int!, $after: String, $ids: [ID!]!) {");
+    document.push_str(
+        " chosen: nodes(ids: $ids) { id ... on Organization { name } ... on Official { name } \
+         ... on Area { name } ... on Directive { label } }",
+    );
     for column in &columns {
         document.push_str(&format!(
             " {column}: tasks(filter: ${column}, orderBy: [DUE_ASC, TITLE_ASC], first: $first, after: $after) \
@@ -177,14 +159,13 @@ pub(super) async fn board(super::Data(app): AppData<'_>, request: &Request) -> R
     document.push_str(TASK_ROW);
     variables.insert("first".into(), json!(if only.is_some() { PAGE_ROWS } else { COLUMN_ROWS }));
     variables.insert("after".into(), fields.text("after").map_or(Value::Null, Value::String));
+    let ids: Vec<&str> = FILTERS.iter().filter_map(|(_, field)| base.get(*field).and_then(Value::as_str)).collect();
+    variables.insert("ids".into(), json!(ids));
     let data = match visit.run(app, &document, Value::Object(variables)).await {
         Ok(data) => data,
         Err(problems) => return visit.refuse(problems),
     };
-    let names = match filter_names(&visit, app, &base).await {
-        Ok(names) => names,
-        Err(response) => return response,
-    };
+    let names = filter_names(&ids, &data["chosen"]);
     let shown: Vec<Value> = columns
         .iter()
         .map(|column| {
@@ -230,11 +211,16 @@ pub(super) async fn board(super::Data(app): AppData<'_>, request: &Request) -> R
 
 /// A task row as the pages show it: its last progress update picked out.
 pub(super) fn row(mut task: Value) -> Value {
-    let last = task["updates"].as_array().and_then(|u| u.last().cloned()).unwrap_or(Value::Null);
+    let last = last_update(&task).clone();
     if let Value::Object(fields) = &mut task {
         fields.insert("last_update".into(), last);
     }
     task
+}
+
+/// A task's last progress update (null when it has none).
+pub(super) fn last_update(task: &Value) -> &Value {
+    task["updates"].as_array().and_then(|u| u.last()).unwrap_or(&Value::Null)
 }
 
 /// The board's tasks as CSV: every column (or the one asked), with the filters applied.
@@ -252,7 +238,7 @@ pub(super) async fn board_csv(super::Data(app): AppData<'_>, request: &Request) 
         .iter()
         .map(|column| (visit.t(&format!("board.column.{column}")), column_filter(column, &base, today)))
         .collect();
-    csv_response(Csv::tasks(visit, app.clone(), lists), &format!("govtrail-board-{today}.csv"))
+    csv_response(tasks_body(visit, app.clone(), lists), &format!("govtrail-board-{today}.csv"))
 }
 
 #[cfg(test)]

@@ -4,8 +4,8 @@
 //! pickers. Every list on them downloads as CSV (`?csv=` and the list's name).
 
 use super::board::{TASK_ROW, row};
-use super::export::{Csv, cell, csv_response, table};
-use super::{AppData, Visit, query_fields};
+use super::export::{cell, csv_response, table, task_cells, task_headings};
+use super::{AppData, Problem, Visit, query_fields};
 use poem::http::StatusCode;
 use poem::web::Path;
 use poem::{Request, Response, handler};
@@ -100,9 +100,9 @@ fn headings(visit: &Visit, keys: &[&str]) -> Vec<String> {
 
 /// The CSV of a list of tasks.
 fn task_list(visit: &Visit, name: &'static str, tasks: &Value) -> (&'static str, Vec<String>, Vec<Vec<String>>) {
-    let heads = Csv::task_headings(visit);
+    let heads = task_headings(visit);
     let label = visit.t(&format!("csv.list.{name}"));
-    let rows = tasks.as_array().into_iter().flatten().map(|t| Csv::task_cells(visit, &label, t)).collect();
+    let rows = tasks.as_array().into_iter().flatten().map(|t| task_cells(visit, &label, t)).collect();
     (name, heads, rows)
 }
 
@@ -277,6 +277,36 @@ fn hit_name(node: &Value) -> String {
     }
 }
 
+/// What a picker of `kind` (official, organization, directive, area; anything else an
+/// assignee: an official or a body) offers for `words`, best first, at most `first`: the API's
+/// search, and areas by their names. Each as `{id, name}`.
+pub(super) async fn choices(
+    visit: &Visit,
+    app: &super::App,
+    kind: &str,
+    words: &str,
+    first: i64,
+) -> Result<Vec<Value>, Vec<Problem>> {
+    if kind == "area" {
+        let document = "query($text: String!, $first: Int) { areas(filter: { text: $text }, first: $first) { nodes { id name } } }";
+        let data = visit.run(app, document, json!({ "text": words, "first": first })).await?;
+        return Ok(data["areas"]["nodes"].as_array().cloned().unwrap_or_default());
+    }
+    let types = match kind {
+        "official" => json!(["OFFICIAL"]),
+        "organization" => json!(["ORGANIZATION"]),
+        "directive" => json!(["DIRECTIVE"]),
+        _ => json!(["OFFICIAL", "ORGANIZATION"]),
+    };
+    let data = visit.run(app, SEARCH, json!({ "text": words, "types": types, "first": first })).await?;
+    Ok(data["search"]["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|h| json!({ "id": h["node"]["id"], "name": hit_name(&h["node"]) }))
+        .collect())
+}
+
 /// Suggestions for a picker, as JSON: `?type=official|organization|directive|area|assignee&q=`.
 /// The script of the pages fills a list of choices with them; without script the forms take
 /// the words and the server looks them up.
@@ -286,33 +316,7 @@ pub(super) async fn pick(super::Data(app): AppData<'_>, request: &Request) -> Re
     let fields = query_fields(request);
     let text = fields.text("q").unwrap_or_default();
     let kind = fields.text("type").unwrap_or_default();
-    let answer = if text.is_empty() {
-        Ok(Vec::new())
-    } else if kind == "area" {
-        visit
-            .run(
-                app,
-                "query($text: String!) { areas(filter: { text: $text }, first: 10) { nodes { id name } } }",
-                json!({ "text": text }),
-            )
-            .await
-            .map(|data| data["areas"]["nodes"].as_array().cloned().unwrap_or_default())
-    } else {
-        let types = match kind.as_str() {
-            "official" => json!(["OFFICIAL"]),
-            "organization" => json!(["ORGANIZATION"]),
-            "directive" => json!(["DIRECTIVE"]),
-            _ => json!(["OFFICIAL", "ORGANIZATION"]),
-        };
-        visit.run(app, SEARCH, json!({ "text": text, "types": types, "first": 10 })).await.map(|data| {
-            data["search"]["nodes"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|h| json!({ "id": h["node"]["id"], "name": hit_name(&h["node"]) }))
-                .collect()
-        })
-    };
+    let answer = if text.is_empty() { Ok(Vec::new()) } else { choices(&visit, app, &kind, &text, 10).await };
     match answer {
         Ok(choices) => poem::Response::builder()
             .content_type("application/json")

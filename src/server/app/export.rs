@@ -2,7 +2,7 @@
 //! Vietnamese correctly, headings in the page's language, dates as ISO dates. A long list is
 //! read page by page and sent as it is read, so a download holds one page in memory.
 
-use super::board::{TASK_ROW, row};
+use super::board::{TASK_ROW, last_update};
 use super::{App, Visit};
 use poem::http::header;
 use poem::{Body, Response};
@@ -54,102 +54,96 @@ pub(super) fn cell(value: &Value) -> String {
 }
 
 /// The names of a task's assignees, in one cell.
-pub(super) fn assignee_names(task: &Value) -> String {
+fn assignee_names(task: &Value) -> String {
     task["assignees"].as_array().into_iter().flatten().filter_map(|a| a["name"].as_str()).collect::<Vec<_>>().join("; ")
 }
 
-/// The streams of the app's downloads.
-pub(super) struct Csv;
+/// The headings of a task list.
+pub(super) fn task_headings(visit: &Visit) -> Vec<String> {
+    [
+        "csv.list",
+        "csv.title",
+        "csv.status",
+        "csv.due_on",
+        "csv.time_zone",
+        "csv.overdue",
+        "csv.days_left",
+        "csv.directive",
+        "csv.conference",
+        "csv.conference_date",
+        "csv.assignees",
+        "csv.last_update",
+        "csv.progress",
+        "csv.note",
+        "csv.id",
+    ]
+    .iter()
+    .map(|key| visit.t(key))
+    .collect()
+}
 
-impl Csv {
-    /// The headings of a task list.
-    pub(super) fn task_headings(visit: &Visit) -> Vec<String> {
-        [
-            "csv.list",
-            "csv.title",
-            "csv.status",
-            "csv.due_on",
-            "csv.time_zone",
-            "csv.overdue",
-            "csv.days_left",
-            "csv.directive",
-            "csv.conference",
-            "csv.conference_date",
-            "csv.assignees",
-            "csv.last_update",
-            "csv.progress",
-            "csv.note",
-            "csv.id",
-        ]
-        .iter()
-        .map(|key| visit.t(key))
-        .collect()
-    }
+/// One task's cells, under the list `list`.
+pub(super) fn task_cells(visit: &Visit, list: &str, task: &Value) -> Vec<String> {
+    let last = last_update(task);
+    vec![
+        list.to_owned(),
+        cell(&task["title"]),
+        visit.t(&format!("status.{}", cell(&task["status"]))),
+        cell(&task["dueOn"]),
+        cell(&task["timeZone"]),
+        visit.t(if task["isOverdue"] == true { "csv.yes" } else { "csv.no" }),
+        cell(&task["daysUntilDue"]),
+        cell(&task["directive"]["label"]),
+        cell(&task["assignedAt"]["title"]),
+        cell(&task["assignedAt"]["date"]),
+        assignee_names(task),
+        cell(&last["date"]),
+        cell(&last["progressPercent"]),
+        cell(&last["note"]),
+        cell(&task["id"]),
+    ]
+}
 
-    /// One task's cells, under the list `list`.
-    pub(super) fn task_cells(visit: &Visit, list: &str, task: &Value) -> Vec<String> {
-        let task = row(task.clone());
-        let last = &task["last_update"];
-        vec![
-            list.to_owned(),
-            cell(&task["title"]),
-            visit.t(&format!("status.{}", cell(&task["status"]))),
-            cell(&task["dueOn"]),
-            cell(&task["timeZone"]),
-            visit.t(if task["isOverdue"] == true { "csv.yes" } else { "csv.no" }),
-            cell(&task["daysUntilDue"]),
-            cell(&task["directive"]["label"]),
-            cell(&task["assignedAt"]["title"]),
-            cell(&task["assignedAt"]["date"]),
-            assignee_names(&task),
-            cell(&last["date"]),
-            cell(&last["progressPercent"]),
-            cell(&last["note"]),
-            cell(&task["id"]),
-        ]
-    }
-
-    /// Every task of each `(name, TaskFilter)` list, page by page, as the visitor may read them.
-    pub(super) fn tasks(visit: Visit, app: Arc<App>, lists: Vec<(String, Value)>) -> Body {
-        let document = format!(
-            "query($filter: TaskFilter!, $after: String) {{ tasks(filter: $filter, orderBy: [DUE_ASC, TITLE_ASC], first: 100, after: $after) \
-             {{ nodes {{ ...Row }} pageInfo {{ hasNextPage endCursor }} }} }}\n{TASK_ROW}"
-        );
-        let stream = async_stream::stream! {
-            let mut head = BOM.as_bytes().to_vec();
-            head.extend(line(&Csv::task_headings(&visit)));
-            yield Ok::<_, std::io::Error>(head);
-            for (name, filter) in lists {
-                let mut after = Value::Null;
-                let mut rows = 0;
-                loop {
-                    let data = match visit.run(&app, &document, json!({ "filter": filter, "after": after })).await {
-                        Ok(data) => data,
-                        Err(problems) => {
-                            // The file so far is sent; its last line says why it stops.
-                            let reason = problems.first().map(|p| format!("{}: {}", p.code, p.message)).unwrap_or_default();
-                            yield Ok(line(&[visit.t("csv.stopped"), reason]));
-                            return;
-                        }
-                    };
-                    let mut chunk = Vec::new();
-                    for task in data["tasks"]["nodes"].as_array().into_iter().flatten() {
-                        chunk.extend(line(&Csv::task_cells(&visit, &name, task)));
-                        rows += 1;
+/// Every task of each `(name, TaskFilter)` list, page by page, as the visitor may read them.
+pub(super) fn tasks_body(visit: Visit, app: Arc<App>, lists: Vec<(String, Value)>) -> Body {
+    let document = format!(
+        "query($filter: TaskFilter!, $after: String) {{ tasks(filter: $filter, orderBy: [DUE_ASC, TITLE_ASC], first: 100, after: $after) \
+         {{ nodes {{ ...Row }} pageInfo {{ hasNextPage endCursor }} }} }}\n{TASK_ROW}"
+    );
+    let stream = async_stream::stream! {
+        let mut head = BOM.as_bytes().to_vec();
+        head.extend(line(&task_headings(&visit)));
+        yield Ok::<_, std::io::Error>(head);
+        for (name, filter) in lists {
+            let mut after = Value::Null;
+            let mut rows = 0;
+            loop {
+                let data = match visit.run(&app, &document, json!({ "filter": filter, "after": after })).await {
+                    Ok(data) => data,
+                    Err(problems) => {
+                        // The file so far is sent; its last line says why it stops.
+                        let reason = problems.first().map(|p| format!("{}: {}", p.code, p.message)).unwrap_or_default();
+                        yield Ok(line(&[visit.t("csv.stopped"), reason]));
+                        return;
                     }
-                    yield Ok(chunk);
-                    let page = &data["tasks"]["pageInfo"];
-                    if page["hasNextPage"] != true {
-                        break;
-                    }
-                    if rows >= MAX_ROWS {
-                        yield Ok(line(&[visit.t("csv.truncated"), MAX_ROWS.to_string()]));
-                        break;
-                    }
-                    after = page["endCursor"].clone();
+                };
+                let mut chunk = Vec::new();
+                for task in data["tasks"]["nodes"].as_array().into_iter().flatten() {
+                    chunk.extend(line(&task_cells(&visit, &name, task)));
+                    rows += 1;
                 }
+                yield Ok(chunk);
+                let page = &data["tasks"]["pageInfo"];
+                if page["hasNextPage"] != true {
+                    break;
+                }
+                if rows >= MAX_ROWS {
+                    yield Ok(line(&[visit.t("csv.truncated"), MAX_ROWS.to_string()]));
+                    break;
+                }
+                after = page["endCursor"].clone();
             }
-        };
-        Body::from_bytes_stream(stream)
-    }
+        }
+    };
+    Body::from_bytes_stream(stream)
 }

@@ -166,6 +166,12 @@ pub(super) struct Problem {
     pub message: String,
 }
 
+/// The HTTP status the first of `problems` calls for, as the API's answers have it.
+pub(super) fn status_of(problems: &[Problem]) -> StatusCode {
+    let code = problems.first().map_or("INTERNAL", |p| p.code.as_str());
+    StatusCode::from_u16(crate::error::status_for_code(code)).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
 impl From<AppError> for Problem {
     fn from(err: AppError) -> Self {
         Problem { code: err.code().to_owned(), message: err.message() }
@@ -250,26 +256,13 @@ impl Visit {
     /// Runs a GraphQL operation as the visitor and returns its data, or the refusals.
     pub(super) async fn run(&self, app: &App, document: &str, variables: Value) -> Result<Value, Vec<Problem>> {
         let request = async_graphql::Request::new(document).variables(async_graphql::Variables::from_json(variables));
-        self.run_request(app, request).await
-    }
-
-    /// Runs a prepared GraphQL request (one carrying a file, say) as the visitor.
-    pub(super) async fn run_request(&self, app: &App, request: async_graphql::Request) -> Result<Value, Vec<Problem>> {
         let response = app.execute(&self.identity(), request).await;
         if !response.errors.is_empty() {
             return Err(response
                 .errors
                 .into_iter()
                 .map(|err| Problem {
-                    code: err
-                        .extensions
-                        .as_ref()
-                        .and_then(|x| x.get("code"))
-                        .and_then(|v| match v {
-                            async_graphql::Value::String(s) => Some(s.clone()),
-                            _ => None,
-                        })
-                        .unwrap_or_else(|| "INTERNAL".into()),
+                    code: crate::protocol::error_code(&err).unwrap_or("INTERNAL").to_owned(),
                     message: err.message,
                 })
                 .collect());
@@ -356,11 +349,10 @@ impl Visit {
     /// The page of an operation's refusals, with the status the first one calls for (a
     /// visitor without a session is sent to sign in when that is what was missing).
     pub(super) fn refuse(&self, problems: Vec<Problem>) -> Response {
-        let first = problems.first().map_or("INTERNAL", |p| p.code.as_str());
-        if first == "UNAUTHENTICATED" && self.session.is_none() {
+        if problems.first().is_some_and(|p| p.code == "UNAUTHENTICATED") && self.session.is_none() {
             return self.to_sign_in();
         }
-        let status = StatusCode::from_u16(crate::error::status_for_code(first)).unwrap_or(StatusCode::BAD_REQUEST);
+        let status = status_of(&problems);
         let shown: Vec<Value> = problems.iter().map(|p| self.problem(p)).collect();
         self.page_with_status(
             status,
@@ -439,8 +431,7 @@ fn secure_headers(builder: poem::ResponseBuilder) -> poem::ResponseBuilder {
 
 /// An error where no page can be rendered: plain text.
 fn plain_error(problem: Problem) -> Response {
-    let status =
-        StatusCode::from_u16(crate::error::status_for_code(&problem.code)).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let status = status_of(std::slice::from_ref(&problem));
     Response::builder()
         .status(status)
         .content_type("text/plain; charset=utf-8")

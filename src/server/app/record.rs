@@ -58,7 +58,7 @@ async fn picked(
     app: &super::App,
     fields: &Fields,
     name: &str,
-    types: &[&str],
+    kind: &str,
 ) -> Result<Option<Result<String, String>>, Vec<Problem>> {
     let words = fields.text(name);
     if let (Some(id), Some(words)) = (fields.text(&format!("{name}_id")), &words)
@@ -67,21 +67,8 @@ async fn picked(
         return Ok(Some(Ok(id)));
     }
     let Some(words) = words else { return Ok(None) };
-    let found = if types == ["AREA"] {
-        let data = visit
-            .run(
-                app,
-                "query($t: String!) { areas(filter: { text: $t }, first: 1) { nodes { id } } }",
-                json!({ "t": words }),
-            )
-            .await?;
-        data["areas"]["nodes"][0]["id"].as_str().map(str::to_owned)
-    } else {
-        let data = visit
-            .run(app, "query($t: String!, $types: [SearchType!]) { search(text: $t, types: $types, first: 1) { nodes { node { id } } } }", json!({ "t": words, "types": types }))
-            .await?;
-        data["search"]["nodes"][0]["node"]["id"].as_str().map(str::to_owned)
-    };
+    let found = super::browse::choices(visit, app, kind, &words, 1).await?;
+    let found = found.first().and_then(|c| c["id"].as_str()).map(str::to_owned);
     Ok(Some(found.ok_or(words)))
 }
 
@@ -100,12 +87,12 @@ async fn conference_input(visit: &Visit, app: &super::App, fields: &Fields) -> R
         "partOfDay": fields.text("part_of_day"),
         "venue": fields.text("venue"),
     });
-    match picked(visit, app, fields, "area", &["AREA"]).await? {
+    match picked(visit, app, fields, "area", "area").await? {
         Some(Ok(id)) => input["area"] = json!(id),
         Some(Err(words)) => problems.push(not_found("area", &words)),
         None => {}
     }
-    match picked(visit, app, fields, "organizer", &["ORGANIZATION"]).await? {
+    match picked(visit, app, fields, "organizer", "organization").await? {
         Some(Ok(id)) => input["organizers"] = json!([id]),
         Some(Err(words)) => problems.push(not_found("organizer", &words)),
         None => {}
@@ -116,7 +103,7 @@ async fn conference_input(visit: &Visit, app: &super::App, fields: &Fields) -> R
         let name = format!("person.{i}");
         let role = fields.text(&format!("role.{i}")).unwrap_or_else(|| "ATTENDEE".into());
         let capacity = fields.text(&format!("capacity.{i}"));
-        match picked(visit, app, fields, &name, &["OFFICIAL"]).await? {
+        match picked(visit, app, fields, &name, "official").await? {
             Some(Ok(id)) => participants.push(json!({ "official": id, "role": role, "capacity": capacity })),
             Some(Err(words)) => {
                 participants.push(json!({ "newOfficial": { "name": words }, "role": role, "capacity": capacity }))
@@ -129,7 +116,7 @@ async fn conference_input(visit: &Visit, app: &super::App, fields: &Fields) -> R
     for i in 0..rows {
         let name = format!("directive.{i}");
         let relation = fields.text(&format!("relation.{i}")).unwrap_or_else(|| "DISCUSSES".into());
-        match picked(visit, app, fields, &name, &["DIRECTIVE"]).await? {
+        match picked(visit, app, fields, &name, "directive").await? {
             Some(Ok(id)) => directives.push(json!({ "directive": id, "relation": relation })),
             Some(Err(words)) => problems.push(not_found(&name, &words)),
             None => {}
@@ -140,7 +127,7 @@ async fn conference_input(visit: &Visit, app: &super::App, fields: &Fields) -> R
     for i in 0..rows {
         let Some(title) = fields.text(&format!("task.{i}")) else { continue };
         let assignee = format!("assignee.{i}");
-        let assignees = match picked(visit, app, fields, &assignee, &["ORGANIZATION", "OFFICIAL"]).await? {
+        let assignees = match picked(visit, app, fields, &assignee, "assignee").await? {
             Some(Ok(id)) => vec![id],
             Some(Err(words)) => {
                 problems.push(not_found(&assignee, &words));
@@ -249,11 +236,6 @@ pub(super) async fn update(
         updateConference(id: $id, expectedVersion: $version, input: $input) { id } }";
     match visit.run(app, document, json!({ "id": id, "version": version, "input": input })).await {
         Ok(_) => see_other(&format!("/app/conferences/{id}?done=edit")),
-        Err(problems) => show_edit(&visit, app, &id, status_of(&problems), Some(&fields), &problems).await,
+        Err(problems) => show_edit(&visit, app, &id, super::status_of(&problems), Some(&fields), &problems).await,
     }
-}
-
-fn status_of(problems: &[Problem]) -> StatusCode {
-    let code = problems.first().map_or("INTERNAL", |p| p.code.as_str());
-    StatusCode::from_u16(crate::error::status_for_code(code)).unwrap_or(StatusCode::BAD_REQUEST)
 }

@@ -40,7 +40,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
 
 static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
     let mut env = Environment::new();
-    // A misspelt variable is an error in the tests, never a silently empty cell.
+    // Optional fields of an answer may be absent (or null) all the way down a path.
     env.set_undefined_behavior(UndefinedBehavior::Chainable);
     for (name, source) in TEMPLATES {
         if let Err(err) = env.add_template(name, source) {
@@ -50,7 +50,6 @@ static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
     env.add_function("t", translate_in_template);
     env.add_filter("date", date_filter);
     env.add_filter("instant", instant_filter);
-    env.add_filter("day_of", day_of_filter);
     env
 });
 
@@ -119,13 +118,6 @@ fn instant_filter(state: &State, value: Value) -> String {
         return String::new();
     }
     write_instant(lang_of(state), &value.to_string())
-}
-
-/// The local date (YYYY-MM-DD) of an instant, in Vietnam: for date fields filled from one.
-fn day_of_filter(value: Value) -> String {
-    DateTime::parse_from_rfc3339(&value.to_string())
-        .map(|at| at.with_timezone(&ZONE).date_naive().to_string())
-        .unwrap_or_default()
 }
 
 /// The page `name` rendered with `context` (a JSON object).

@@ -11,7 +11,6 @@ use poem::http::StatusCode;
 use poem::web::Form;
 use poem::{Request, Response, handler};
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 const EXTRACT: &str = "query Draft($text: String!, $source: ReportSourceInput) {
@@ -45,20 +44,32 @@ fn report_of(fields: &Fields) -> (String, Value) {
     (text, source)
 }
 
-/// Drafts the report; the draft's dataset parsed, with its digest and review list.
-async fn draft(
-    visit: &Visit,
-    app: &super::App,
-    text: &str,
-    source: &Value,
-) -> Result<(Value, String, Value, String), Vec<Problem>> {
+/// A report's draft as the review shows it.
+struct Drafted {
+    /// The draft's dataset, parsed.
+    dataset: Value,
+    /// The digest of the dataset as drafted, to tell on saving whether the draft changed.
+    digest: String,
+    /// What to review.
+    review: Value,
+    /// The text as read, which the citations' offsets point into.
+    text: String,
+}
+
+/// Drafts the report.
+async fn draft(visit: &Visit, app: &super::App, text: &str, source: &Value) -> Result<Drafted, Vec<Problem>> {
     let data = visit.run(app, EXTRACT, json!({ "text": text, "source": source })).await?;
     let report = &data["extractReport"];
     let dataset_text = report["dataset"].as_str().unwrap_or("{}");
-    let digest: String = Sha256::digest(dataset_text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+    let digest = crate::auth::hash(dataset_text);
     let dataset: Value =
         serde_json::from_str(dataset_text).map_err(|err| vec![crate::error::AppError::internal(err).into()])?;
-    Ok((dataset, digest, report["review"].clone(), report["text"].as_str().unwrap_or("").to_owned()))
+    Ok(Drafted {
+        dataset,
+        digest,
+        review: report["review"].clone(),
+        text: report["text"].as_str().unwrap_or("").to_owned(),
+    })
 }
 
 /// Drafts the pasted report and shows it for review.
@@ -75,29 +86,20 @@ pub(super) async fn draft_page(
         return visit.page_with_status(
             StatusCode::BAD_REQUEST,
             "report.html",
-            json!({ "source": fields_source(&fields), "problems": [visit.problem(&problem)] }),
+            json!({ "source": source, "problems": [visit.problem(&problem)] }),
         );
     }
     match draft(&visit, app, &text, &source).await {
-        Ok((dataset, digest, review, read)) => {
-            show_review(&visit, StatusCode::OK, &fields, &dataset, &digest, &review, &read, &[], None)
-        }
+        Ok(drafted) => show_review(&visit, StatusCode::OK, &fields, &drafted, &[], None),
         Err(problems) => {
             let shown: Vec<Value> = problems.iter().map(|p| visit.problem(p)).collect();
             visit.page_with_status(
                 StatusCode::BAD_REQUEST,
                 "report.html",
-                json!({ "source": fields_source(&fields), "text": text, "problems": shown }),
+                json!({ "source": source, "text": text, "problems": shown }),
             )
         }
     }
-}
-
-fn fields_source(fields: &Fields) -> Value {
-    json!({
-        "url": fields.get("url"), "published_on": fields.get("published_on"),
-        "publisher": fields.get("publisher"), "area": fields.get("area"),
-    })
 }
 
 /// Where a citation's words stand: its locator "chars S-E".
@@ -140,18 +142,15 @@ fn input(path: String, label: &str, value: &Value, options: &[&str], values: &Ha
 
 /// Shows the draft for review: the marked text, the facts as a form (the visitor's entries
 /// kept when `fields` holds them), the review list and any problems.
-#[allow(clippy::too_many_arguments)]
 fn show_review(
     visit: &Visit,
     status: StatusCode,
     fields: &Fields,
-    dataset: &Value,
-    digest: &str,
-    review: &Value,
-    text: &str,
+    drafted: &Drafted,
     problems: &[Problem],
     notice: Option<&str>,
 ) -> Response {
+    let Drafted { dataset, digest, review, text } = drafted;
     let values: HashMap<String, String> =
         fields.0.iter().filter_map(|(k, v)| k.strip_prefix("f:").map(|p| (p.to_owned(), v.clone()))).collect();
     let dropped: BTreeSet<&str> = fields.0.iter().filter_map(|(k, _)| k.strip_prefix("drop:")).collect();
@@ -281,7 +280,7 @@ fn show_review(
             "review": review,
             "digest": digest,
             "text": fields.get("text").unwrap_or(""),
-            "source": fields_source(fields),
+            "source": report_of(fields).1,
             "problems": shown,
             "notice": notice.map(|key| visit.t(key)),
         }),
@@ -438,55 +437,25 @@ pub(super) async fn save(
 ) -> Response {
     let (visit, fields) = open!(app, request, fields, Role::Editor);
     let (text, source) = report_of(&fields);
-    let (dataset, digest, review, read) = match draft(&visit, app, &text, &source).await {
+    let drafted = match draft(&visit, app, &text, &source).await {
         Ok(drafted) => drafted,
         Err(problems) => return visit.refuse(problems),
     };
     // The draft is made again from the same words; if the stored records it is matched with
     // changed meanwhile, the visitor reviews the new draft rather than correcting another.
-    if fields.get("digest") != Some(digest.as_str()) {
+    if fields.get("digest") != Some(drafted.digest.as_str()) {
         let fresh = Fields(fields.0.iter().filter(|(k, _)| !k.contains(':')).cloned().collect());
-        return show_review(
-            &visit,
-            StatusCode::CONFLICT,
-            &fresh,
-            &dataset,
-            &digest,
-            &review,
-            &read,
-            &[],
-            Some("review.changed"),
-        );
+        return show_review(&visit, StatusCode::CONFLICT, &fresh, &drafted, &[], Some("review.changed"));
     }
-    let corrected = match corrected(dataset.clone(), &fields) {
+    let corrected = match corrected(drafted.dataset.clone(), &fields) {
         Ok(corrected) => corrected,
         Err(problem) => {
-            return show_review(
-                &visit,
-                StatusCode::BAD_REQUEST,
-                &fields,
-                &dataset,
-                &digest,
-                &review,
-                &read,
-                &[problem],
-                None,
-            );
+            return show_review(&visit, StatusCode::BAD_REQUEST, &fields, &drafted, &[problem], None);
         }
     };
     let document = "mutation($dataset: String!) { importDraft(dataset: $dataset) { total { created updated } } }";
     if let Err(problems) = visit.run(app, document, json!({ "dataset": corrected.to_string() })).await {
-        return show_review(
-            &visit,
-            StatusCode::BAD_REQUEST,
-            &fields,
-            &dataset,
-            &digest,
-            &review,
-            &read,
-            &problems,
-            None,
-        );
+        return show_review(&visit, StatusCode::BAD_REQUEST, &fields, &drafted, &problems, None);
     }
     let first = corrected["conferences"][0]["key"].as_str().map(str::to_owned);
     let Some(key) = first else { return see_other("/app?done=report") };

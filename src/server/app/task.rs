@@ -79,13 +79,13 @@ async fn refused(
     fields: &Fields,
     which: &str,
 ) -> Response {
-    let first = problems.first().map(|p| p.code.clone()).unwrap_or_default();
-    let status = StatusCode::from_u16(crate::error::status_for_code(&first)).unwrap_or(StatusCode::BAD_REQUEST);
+    let status = super::status_of(&problems);
+    let conflict = problems.first().is_some_and(|p| p.code == "CONFLICT");
     let shown: Vec<Value> = problems.iter().map(|p| visit.problem(p)).collect();
     let form = json!({
         "which": which,
         "problems": shown,
-        "conflict": first == "CONFLICT",
+        "conflict": conflict,
         "loaded_at": fields.get("loaded_at"),
         "status": fields.get("status"),
         "percent": fields.get("percent"),
