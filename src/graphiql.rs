@@ -1,25 +1,61 @@
-//! The GraphiQL page at `/`. Its browser assets (React 18 and the GraphiQL 4 UMD build) come
-//! from a public CDN by default, or from a local folder for closed networks.
+//! The GraphiQL page at `/`. Its browser files (React 18 and the GraphiQL 4 UMD build) are in
+//! the binary (build.rs puts them there from the npm registry), or come from a local folder
+//! given at start, or, in a build made without them, from a public CDN.
+
+include!(concat!(env!("OUT_DIR"), "/graphiql_bundle.rs"));
 
 /// Where the page loads its scripts and styles from.
 pub enum AssetSource {
-    /// The unpkg CDN.
-    Cdn,
+    /// The files in the binary, served under [`BUNDLE_PREFIX`].
+    Bundled,
     /// The folder served at `/graphiql-assets/`, filled by `npm install --prefix`.
     Local,
+    /// The unpkg CDN.
+    Cdn,
 }
 
 /// The URL prefix the local asset folder is served under.
 pub const LOCAL_PREFIX: &str = "/graphiql-assets";
+/// The URL prefix of the files in the binary: `/graphiql/NAME@VERSION/FILE`.
+pub const BUNDLE_PREFIX: &str = "/graphiql";
 
-/// The HTML of the GraphiQL page, talking to `endpoint`. A `query` URL parameter, when given,
-/// is put in the editor.
+/// Where the page's files come from when no folder is given.
+pub fn default_source() -> AssetSource {
+    if BUNDLE.is_empty() { AssetSource::Cdn } else { AssetSource::Bundled }
+}
+
+/// A file in the binary by its path under [`BUNDLE_PREFIX`] (`NAME@VERSION/FILE`), with its
+/// content type.
+pub fn bundled(path: &str) -> Option<(&'static str, &'static [u8])> {
+    let (package, file) = path.split_once('/')?;
+    let (name, version) = package.rsplit_once('@')?;
+    BUNDLE.iter().find(|(n, v, f, _)| *n == name && *v == version && *f == file).map(|(_, _, f, bytes)| {
+        let kind = if f.ends_with(".css") { "text/css; charset=utf-8" } else { "text/javascript; charset=utf-8" };
+        (kind, *bytes)
+    })
+}
+
+/// The URL of a file in the binary, by its package and name.
+fn bundled_url(name: &str, file: &str) -> String {
+    let version = BUNDLE.iter().find(|(n, _, f, _)| *n == name && *f == file).map_or("", |(_, v, _, _)| *v);
+    format!("{BUNDLE_PREFIX}/{name}@{version}/{file}")
+}
+
+/// The HTML of the GraphiQL page, talking to `endpoint` and running subscriptions over
+/// `endpoint`/ws. A `query` URL parameter, when given, is put in the editor.
 pub fn page(endpoint: &str, assets: AssetSource) -> String {
     let script_origin = match assets {
         AssetSource::Cdn => "unpkg.com",
         AssetSource::Local => LOCAL_PREFIX,
+        AssetSource::Bundled => BUNDLE_PREFIX,
     };
     let (react, react_dom, graphiql_js, graphiql_css) = match assets {
+        AssetSource::Bundled => (
+            bundled_url("react", "react.production.min.js"),
+            bundled_url("react-dom", "react-dom.production.min.js"),
+            bundled_url("graphiql", "graphiql.min.js"),
+            bundled_url("graphiql", "graphiql.min.css"),
+        ),
         AssetSource::Cdn => (
             "https://unpkg.com/react@18/umd/react.production.min.js".to_owned(),
             "https://unpkg.com/react-dom@18/umd/react-dom.production.min.js".to_owned(),
@@ -62,9 +98,12 @@ pub fn page(endpoint: &str, assets: AssetSource) -> String {
     // The scripts did not load (a network that reaches no CDN): say why instead of waiting.
     document.getElementById("graphiql").textContent =
       "GraphiQL's scripts did not load from {script_origin}. On a network that reaches no CDN, " +
-      "start govtrail with --graphiql-assets (docs/graphiql.md); /graphql answers queries meanwhile.";
+      "start govtrail with --graphiql-assets or use a build that has them (docs/graphiql.md); /graphql answers queries meanwhile.";
   }} else {{
-    const fetcher = GraphiQL.createFetcher({{ url: "{endpoint}" }});
+    // Subscriptions go over graphql-ws to the same server; the headers tab's Authorization
+    // travels in the connection's first message, as browsers set no headers on a WebSocket.
+    const socket = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "{endpoint}/ws";
+    const fetcher = GraphiQL.createFetcher({{ url: "{endpoint}", subscriptionUrl: socket }});
     const root = ReactDOM.createRoot(document.getElementById("graphiql"));
     root.render(React.createElement(GraphiQL, {{
       fetcher,

@@ -81,7 +81,7 @@ enum Command {
         /// Load the demo dataset (the Hà Giang report of 13 July 2021) into an empty database.
         #[arg(long)]
         demo: bool,
-        /// Serve GraphiQL's browser assets from this folder instead of a CDN (see docs/graphiql.md).
+        /// Serve GraphiQL's browser assets from this folder instead of the binary's own (see docs/graphiql.md).
         #[arg(long, env = "GOVTRAIL_GRAPHIQL_ASSETS")]
         graphiql_assets: Option<PathBuf>,
         /// Milliseconds the loaders wait before a batched SQL statement once a level of the

@@ -24,7 +24,7 @@ use poem::endpoint::StaticFilesEndpoint;
 use poem::http::{StatusCode, header};
 use poem::listener::{Acceptor, Listener, TcpListener};
 use poem::middleware::CatchPanic;
-use poem::web::{Data, Html};
+use poem::web::{Data, Html, Path};
 use poem::{EndpointExt, IntoResponse, Response, Route, Server, get, handler};
 use sea_orm::DatabaseConnection;
 use std::future::Future;
@@ -277,6 +277,19 @@ fn graphiql_page(Data(app): Data<&Arc<App>>) -> Response {
     }
 }
 
+/// One of GraphiQL's files in the binary. Their URLs carry the package's version, so a
+/// browser keeps them as long as it likes.
+#[handler]
+fn graphiql_file(Data(app): Data<&Arc<App>>, Path(path): Path<String>) -> Response {
+    match graphiql::bundled(&path).filter(|_| app.graphiql_page.is_some()) {
+        Some((kind, bytes)) => Response::builder()
+            .content_type(kind)
+            .header("Cache-Control", "public, max-age=31536000, immutable")
+            .body(bytes),
+        None => StatusCode::NOT_FOUND.into(),
+    }
+}
+
 #[handler]
 fn healthz() -> &'static str {
     "ok"
@@ -312,7 +325,7 @@ pub async fn bind<S>(
 where
     S: Future<Output = ()> + Send + 'static,
 {
-    let assets = if config.graphiql_assets.is_some() { AssetSource::Local } else { AssetSource::Cdn };
+    let assets = if config.graphiql_assets.is_some() { AssetSource::Local } else { graphiql::default_source() };
     let (stop, stopping) = watch::channel(false);
     let live = ChangeHub::start(crate::database::own_connection(&db), config.change_poll, stopping.clone())
         .await
@@ -365,6 +378,7 @@ where
     });
     let mut routes = Route::new()
         .at("/", get(graphiql_page))
+        .at(format!("{}/*path", graphiql::BUNDLE_PREFIX), get(graphiql_file))
         .at("/graphql", get(graphql).post(graphql))
         .at("/graphql/ws", get(subscriptions))
         .at("/healthz", get(healthz))

@@ -1,4 +1,5 @@
-//! GraphiQL at `/`, from the CDN or from a local asset folder; `/healthz` and `/readyz`.
+//! GraphiQL at `/`, with the files in the binary or from a local asset folder; `/healthz` and
+//! `/readyz`.
 
 use crate::helpers::*;
 
@@ -9,7 +10,20 @@ async fn graphiql_page_and_health() {
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
     assert!(html.contains("GraphiQL") && html.contains("/graphql"));
-    assert!(html.contains("https://unpkg.com/graphiql@4/graphiql.min.js"));
+    assert!(!html.contains("unpkg.com"), "build.rs puts GraphiQL's files in the binary (it warns when it could not)");
+    assert!(html.contains("/graphql/ws"), "subscriptions run over the server's WebSocket");
+    let urls: Vec<&str> = html.split('"').filter(|s| s.starts_with("/graphiql/")).collect();
+    assert_eq!(urls.len(), 4, "React, ReactDOM, GraphiQL's script and its styles: {urls:?}");
+    for url in urls {
+        let file = app.client.get(app.url(url)).send().await.unwrap();
+        assert_eq!(file.status(), 200, "{url}");
+        let kind = file.headers()["content-type"].to_str().unwrap().to_owned();
+        assert!(kind.starts_with(if url.ends_with(".css") { "text/css" } else { "text/javascript" }), "{url}: {kind}");
+        assert!(file.headers()["cache-control"].to_str().unwrap().contains("immutable"));
+        assert!(file.bytes().await.unwrap().len() > 1000, "{url} has its contents");
+    }
+    let unknown = app.client.get(app.url("/graphiql/graphiql@0.0.0/graphiql.min.js")).send().await.unwrap();
+    assert_eq!(unknown.status(), 404, "only the pinned versions are served");
     let health = app.client.get(app.url("/healthz")).send().await.unwrap();
     assert_eq!(health.status(), 200);
     assert_eq!(health.text().await.unwrap(), "ok");
