@@ -763,13 +763,16 @@ impl ConferenceMutation {
     }
 }
 
-/// A new participation.
+/// A new participation: an official already recorded (`official`) or a new one
+/// (`newOfficial`, recorded with it in one transaction), exactly one of the two.
 #[derive(InputObject)]
 pub struct CreateParticipationInput {
     /// The conference.
     pub conference: ID,
-    /// The official (once per conference).
-    pub official: ID,
+    /// An official already recorded (once per conference and role).
+    pub official: Option<ID>,
+    /// A new official, recorded with the participation.
+    pub new_official: Option<CreateOfficialInput>,
     /// In what role.
     pub role: ParticipationRole,
     /// In what capacity, as the report words it.
@@ -781,18 +784,18 @@ pub struct CreateParticipationInput {
 }
 
 impl CreateParticipationInput {
-    fn fields(self) -> AppResult<(Option<String>, kinds::ParticipationFields)> {
-        Ok((
-            None,
-            kinds::ParticipationFields {
-                conference: decode_as(&self.conference, NodeType::Conference, "input.conference")?,
-                official: decode_as(&self.official, NodeType::Official, "input.official")?,
-                role: self.role,
-                capacity: self.capacity,
-                organization: decode_opt(self.organization, NodeType::Organization, "input.organization")?,
-                citations: citation_fields(self.citations, "input.citations")?.unwrap_or_default(),
-            },
-        ))
+    /// The conference's row id and the participant, read as a new conference's are.
+    fn participation(self) -> AppResult<(i32, conference_service::NewParticipation)> {
+        let conference = decode_as(&self.conference, NodeType::Conference, "input.conference")?;
+        let participant = ConferenceParticipantInput {
+            official: self.official,
+            new_official: self.new_official,
+            role: self.role,
+            capacity: self.capacity,
+            organization: self.organization,
+            citations: self.citations,
+        };
+        Ok((conference, participant.participation("input")?))
     }
 }
 
@@ -831,16 +834,16 @@ pub struct ParticipationMutation;
 /// Changes to Participation nodes (EDITOR).
 #[Object]
 impl ParticipationMutation {
-    /// Records that an official took part in a conference.
+    /// Records that an official took part in a conference; a new official is recorded with it.
     async fn create_participation(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The new node's fields.")] input: CreateParticipationInput,
     ) -> Result<Participation> {
         let (actor, now) = writer(ctx)?;
-        let (key, fields) = input.fields()?;
+        let (conference, participant) = input.participation()?;
         Ok(Participation(
-            record::create::<kinds::Participation>(db(ctx)?, author(ctx, &actor, now), key, fields).await?,
+            conference_service::add_participant(db(ctx)?, author(ctx, &actor, now), conference, participant).await?,
         ))
     }
 

@@ -32,7 +32,7 @@ pub enum Participant {
     New(Option<String>, OfficialFields),
 }
 
-/// One participant of a new conference.
+/// One participant of a conference, new or recorded.
 #[derive(Debug)]
 pub struct NewParticipation {
     /// Who.
@@ -59,16 +59,7 @@ pub async fn create(db: &DatabaseConnection, author: Author<'_>, new: NewConfere
     let txn = begin_write(db).await?;
     let created = record::create_in::<Conference>(&txn, author, new.key, new.fields).await?;
     for (i, participant) in new.participants.into_iter().enumerate() {
-        let at = format!("input.participants[{i}]");
-        let official = match participant.official {
-            Participant::Known(id) => id,
-            Participant::New(key, official) => {
-                let at = format!("{at}.newOfficial");
-                record::create_in::<Official>(&txn, author, key, official).await.map_err(|err| nested(err, &at))?.id
-            }
-        };
-        let fields = ParticipationFields { conference: created.id, official, ..participant.fields };
-        record::create_in::<Participation>(&txn, author, None, fields).await.map_err(|err| nested(err, &at))?;
+        write_participant(&txn, author, created.id, participant, &format!("input.participants[{i}]")).await?;
     }
     for (i, mut input) in new.tasks.into_iter().enumerate() {
         input.conference = Change::Set(created.id);
@@ -78,6 +69,39 @@ pub async fn create(db: &DatabaseConnection, author: Author<'_>, new: NewConfere
     }
     txn.commit().await?;
     Ok(created)
+}
+
+/// Adds a participant to a recorded conference, recording the official too when new, in one
+/// transaction.
+pub async fn add_participant(
+    db: &DatabaseConnection,
+    author: Author<'_>,
+    conference: i32,
+    participant: NewParticipation,
+) -> AppResult<participation::Model> {
+    let txn = begin_write(db).await?;
+    let row = write_participant(&txn, author, conference, participant, "input").await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// One participant written: its official first when new; `at` names it in messages.
+async fn write_participant(
+    txn: &DatabaseTransaction,
+    author: Author<'_>,
+    conference: i32,
+    participant: NewParticipation,
+    at: &str,
+) -> AppResult<participation::Model> {
+    let official = match participant.official {
+        Participant::Known(id) => id,
+        Participant::New(key, official) => {
+            let at = format!("{at}.newOfficial");
+            record::create_in::<Official>(txn, author, key, official).await.map_err(|err| nested(err, &at))?.id
+        }
+    };
+    let fields = ParticipationFields { conference, official, ..participant.fields };
+    record::create_in::<Participation>(txn, author, None, fields).await.map_err(|err| nested(err, at))
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -539,6 +539,205 @@ async fn a_conference_is_recorded_by_hand_with_people_found_by_name_and_new_ones
     assert!(refused.body.contains("value=\"Họp\""));
 }
 
+const RECORDED: &str = "query($id: ID!) { node(id: $id) { ... on Conference { version
+  participants { id version role capacity official { id name } }
+  directives { relation directive { id label } citations { quote locator source { id } } }
+  tasks { title dueOn assignees { ... on Organization { name } } } } } }";
+
+#[tokio::test]
+async fn a_recorded_conference_gains_and_loses_people_and_directives_and_gains_tasks() {
+    let app = spawn_demo().await;
+    let editor = app.token("editor", Role::Editor).await;
+    let mut browser = Browser::new(&app);
+    browser.sign_in(&editor).await;
+    // A conference of the demo with one directive link whose words the report gives.
+    let found = app
+        .data(
+            "{ conferences(first: 50) { nodes { id version directives { relation } } } directives(first: 50) { nodes { id label } }
+               sources(first: 1) { nodes { id } } }",
+            json!({}),
+        )
+        .await;
+    let conference = found["conferences"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["directives"].as_array().unwrap().is_empty())
+        .expect("a conference without directives")
+        .clone();
+    let id = conference["id"].as_str().unwrap().to_owned();
+    let directives = found["directives"]["nodes"].as_array().unwrap();
+    let cited = json!([{ "relation": "REVIEWS", "directive": directives[0]["id"],
+        "citations": [{ "source": found["sources"]["nodes"][0]["id"], "quote": "sơ kết 6 tháng", "locator": "chars 10-24" }] }]);
+    let set = app
+        .query_as(
+            &editor,
+            "mutation($id: ID!, $v: Int!, $d: [ConferenceDirectiveInput!]) { updateConference(id: $id, expectedVersion: $v, input: { directives: $d }) { id } }",
+            json!({ "id": id, "v": conference["version"], "d": cited }),
+        )
+        .await;
+    assert!(set.get("errors").is_none(), "{set}");
+    let before = app.data(RECORDED, json!({ "id": id })).await["node"].clone();
+    let edit = browser.get(&format!("/app/conferences/{id}/edit")).await;
+    assert_eq!(edit.status, 200, "{}", edit.body);
+    assert!(edit.body.contains("Thêm người") && edit.body.contains("Thêm văn bản"), "{}", edit.body);
+    let csrf = edit.field("csrf");
+
+    // A person nobody recorded is recorded with the participation; a stored one is picked.
+    let path = format!("/app/conferences/{id}/participants");
+    let added = browser
+        .post(
+            &path,
+            &[("csrf", &csrf), ("person", "Hoàng Thị Thử"), ("role", "ATTENDEE"), ("capacity", "Giám đốc Sở Tư pháp")],
+        )
+        .await;
+    assert_eq!(added.status, 303, "{}", added.body);
+    assert_eq!(added.location(), format!("/app/conferences/{id}/edit?done=participant"));
+    let added = browser.post(&path, &[("csrf", &csrf), ("person", "Trần Mạnh Lợi"), ("role", "SPEAKER")]).await;
+    assert_eq!(added.status, 303, "{}", added.body);
+    let after = app.data(RECORDED, json!({ "id": id })).await["node"].clone();
+    let people = after["participants"].as_array().unwrap();
+    let new = people.iter().find(|p| p["official"]["name"] == "Hoàng Thị Thử").expect("the new person takes part");
+    assert_eq!(new["capacity"], "Giám đốc Sở Tư pháp");
+    assert!(people.iter().any(|p| p["official"]["name"] == "Trần Mạnh Lợi" && p["role"] == "SPEAKER"));
+    let officials = app.data("{ officials(filter: { text: \"Tran Manh Loi\" }) { totalCount } }", json!({})).await;
+    assert_eq!(officials["officials"]["totalCount"], 1, "the stored official was picked, not made again");
+    // Nobody named: refused, nothing written.
+    let refused = browser.post(&path, &[("csrf", &csrf), ("person", " "), ("role", "ATTENDEE")]).await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    assert_eq!(app.data(RECORDED, json!({ "id": id })).await["node"]["participants"], after["participants"]);
+
+    // Taking the new person off, against the version shown.
+    let remove = format!("/app/conferences/{id}/participants/{}/remove", new["id"].as_str().unwrap());
+    let stale = browser.post(&remove, &[("csrf", &csrf), ("version", "99")]).await;
+    assert_eq!(stale.status, 409, "{}", stale.body);
+    let removed = browser.post(&remove, &[("csrf", &csrf), ("version", &new["version"].to_string())]).await;
+    assert_eq!(removed.status, 303, "{}", removed.body);
+    let after = app.data(RECORDED, json!({ "id": id })).await["node"].clone();
+    assert!(!after["participants"].as_array().unwrap().iter().any(|p| p["official"]["name"] == "Hoàng Thị Thử"));
+
+    // A directive linked and unlinked; the links it had keep their evidence throughout.
+    let other = app.data("{ directives(first: 50) { nodes { id label } } }", json!({})).await["directives"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| !before["directives"].as_array().unwrap().iter().any(|l| l["directive"]["id"] == d["id"]))
+        .expect("a directive the conference did not handle")
+        .clone();
+    let (other_id, label) = (other["id"].as_str().unwrap(), other["label"].as_str().unwrap());
+    let version = after["version"].to_string();
+    let link = format!("/app/conferences/{id}/directives");
+    let linked = browser
+        .post(
+            &link,
+            &[
+                ("csrf", &csrf),
+                ("version", &version),
+                ("directive", label),
+                ("directive_id", other_id),
+                ("directive_shown", label),
+                ("relation", "DEPLOYS"),
+            ],
+        )
+        .await;
+    assert_eq!(linked.status, 303, "{}", linked.body);
+    let after = app.data(RECORDED, json!({ "id": id })).await["node"].clone();
+    let links = after["directives"].as_array().unwrap();
+    assert!(links.iter().any(|l| l["directive"]["id"] == other_id && l["relation"] == "DEPLOYS"), "{links:?}");
+    assert_eq!(before["directives"][0]["citations"][0]["quote"], "sơ kết 6 tháng");
+    assert!(links.contains(&before["directives"][0]), "kept with its citation: {links:?}");
+    // The version the page showed is now stale: refused, the entries kept, nothing changed.
+    let stale = browser
+        .post(
+            &link,
+            &[
+                ("csrf", &csrf),
+                ("version", &version),
+                ("directive_id", other_id),
+                ("directive", label),
+                ("directive_shown", label),
+                ("relation", "REVIEWS"),
+            ],
+        )
+        .await;
+    assert_eq!(stale.status, 409, "{}", stale.body);
+    assert_eq!(app.data(RECORDED, json!({ "id": id })).await["node"]["directives"], after["directives"]);
+    let unlinked = browser
+        .post(
+            &format!("{link}/remove"),
+            &[
+                ("csrf", &csrf),
+                ("version", &after["version"].to_string()),
+                ("directive", other_id),
+                ("relation", "DEPLOYS"),
+            ],
+        )
+        .await;
+    assert_eq!(unlinked.status, 303, "{}", unlinked.body);
+    assert_eq!(app.data(RECORDED, json!({ "id": id })).await["node"]["directives"], before["directives"]);
+
+    // A task assigned there.
+    let task = browser
+        .post(
+            &format!("/app/conferences/{id}/tasks"),
+            &[
+                ("csrf", &csrf),
+                ("task", "Tổng hợp ý kiến góp ý"),
+                ("assignee", "Ban Dân vận Tỉnh ủy"),
+                ("due", "2026-12-20"),
+            ],
+        )
+        .await;
+    assert_eq!(task.status, 303, "{}", task.body);
+    let after = app.data(RECORDED, json!({ "id": id })).await["node"].clone();
+    let task =
+        after["tasks"].as_array().unwrap().iter().find(|t| t["title"] == "Tổng hợp ý kiến góp ý").expect("the task");
+    assert_eq!(task["dueOn"], "2026-12-20");
+    assert_eq!(task["assignees"][0]["name"], "Ban Dân vận Tỉnh ủy Hà Giang");
+    // A READER's session reaches none of these forms.
+    let reader = app.token("reader", Role::Reader).await;
+    let mut reading = Browser::new(&app);
+    reading.sign_in(&reader).await;
+    assert_eq!(reading.get(&format!("/app/conferences/{id}/edit")).await.status, 403);
+    let csrf = reading.csrf().await;
+    let refused = reading.post(&path, &[("csrf", &csrf), ("person", "Người Đọc"), ("role", "ATTENDEE")]).await;
+    assert_eq!(refused.status, 403);
+}
+
+#[tokio::test]
+async fn a_participation_names_one_official_stored_or_new() {
+    let app = spawn_demo().await;
+    let editor = app.token("editor", Role::Editor).await;
+    let ids =
+        app.data("{ conferences(first: 1) { nodes { id } } officials(first: 1) { nodes { id } } }", json!({})).await;
+    let (conference, official) = (&ids["conferences"]["nodes"][0]["id"], &ids["officials"]["nodes"][0]["id"]);
+    let create =
+        "mutation($input: CreateParticipationInput!) { createParticipation(input: $input) { official { name } } }";
+    for input in [
+        json!({ "conference": conference, "role": "ATTENDEE" }),
+        json!({ "conference": conference, "role": "ATTENDEE", "official": official, "newOfficial": { "name": "Hai Người" } }),
+    ] {
+        let refused = app.query_as(&editor, create, json!({ "input": input })).await;
+        assert_eq!(refused["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{refused}");
+        assert_eq!(refused["errors"][0]["extensions"]["field"], "input.official", "{refused}");
+    }
+    let made = app
+        .query_as(
+            &editor,
+            create,
+            json!({ "input": { "conference": conference, "role": "ATTENDEE", "newOfficial": { "name": "" } } }),
+        )
+        .await;
+    assert_eq!(made["errors"][0]["extensions"]["field"], "input.newOfficial.name", "{made}");
+    let count = app.data("{ officials { totalCount } }", json!({})).await;
+    let made = app
+        .query_as(&editor, create, json!({ "input": { "conference": conference, "role": "ATTENDEE", "newOfficial": { "name": "Lò Văn Mới" } } }))
+        .await;
+    assert_eq!(made["data"]["createParticipation"]["official"]["name"], "Lò Văn Mới", "{made}");
+    let after = app.data("{ officials { totalCount } }", json!({})).await;
+    assert_eq!(after["officials"]["totalCount"], count["officials"]["totalCount"].as_i64().unwrap() + 1);
+}
+
 #[tokio::test]
 async fn a_server_that_restricts_reads_sends_visitors_to_sign_in() {
     let app =

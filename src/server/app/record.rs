@@ -76,6 +76,10 @@ fn not_found(name: &str, words: &str) -> Problem {
     Problem { code: "BAD_USER_INPUT".into(), message: format!("{name}: nothing stored is named \"{words}\"") }
 }
 
+fn required(name: &str) -> Problem {
+    Problem { code: "BAD_USER_INPUT".into(), message: format!("{name}: a name is needed") }
+}
+
 /// The conference the form describes, as `CreateConferenceInput`.
 async fn conference_input(visit: &Visit, app: &super::App, fields: &Fields) -> Result<Value, Vec<Problem>> {
     let mut problems = Vec::new();
@@ -164,9 +168,14 @@ pub(super) async fn save(
 }
 
 const CONFERENCE: &str = "query($id: ID!) { node(id: $id) { __typename ... on Conference {
-  id version title kind format date partOfDay venue } } }";
+  id version title kind format date partOfDay venue
+  participants { id version role capacity official { id name } }
+  directives { relation directive { id label title } citations { quote locator source { id } } }
+  tasks { id title dueOn status }
+} } }";
 
-/// The form that changes a recorded conference's own fields.
+/// The form that changes a recorded conference: its own fields, who took part, the directives
+/// it handled and the tasks it assigned.
 #[handler]
 pub(super) async fn edit_form(super::Data(app): AppData<'_>, request: &Request, Path(id): Path<String>) -> Response {
     let visit = open!(app, request);
@@ -176,6 +185,17 @@ pub(super) async fn edit_form(super::Data(app): AppData<'_>, request: &Request, 
     show_edit(&visit, app, &id, StatusCode::OK, None, &[]).await
 }
 
+/// The recorded conference, as the edit page reads it.
+async fn recorded(visit: &Visit, app: &super::App, id: &str) -> Result<Value, Response> {
+    let data = visit.run(app, CONFERENCE, json!({ "id": id })).await.map_err(|problems| visit.refuse(problems))?;
+    let node = &data["node"];
+    if node["__typename"] != "Conference" {
+        return Err(visit.message(StatusCode::NOT_FOUND, "error.title", &visit.t("error.NOT_FOUND"), Some("/app")));
+    }
+    Ok(node.clone())
+}
+
+/// The edit page; after a refused change, `fields` are the values sent, shown again.
 async fn show_edit(
     visit: &Visit,
     app: &super::App,
@@ -184,21 +204,17 @@ async fn show_edit(
     fields: Option<&Fields>,
     problems: &[Problem],
 ) -> Response {
-    let data = match visit.run(app, CONFERENCE, json!({ "id": id })).await {
-        Ok(data) => data,
-        Err(problems) => return visit.refuse(problems),
+    let node = match recorded(visit, app, id).await {
+        Ok(node) => node,
+        Err(response) => return response,
     };
-    let node = &data["node"];
-    if node["__typename"] != "Conference" {
-        return visit.message(StatusCode::NOT_FOUND, "error.title", &visit.t("error.NOT_FOUND"), Some("/app"));
-    }
     let mut values = json!({
         "title": node["title"], "kind": node["kind"], "format": node["format"], "date": node["date"],
         "part_of_day": node["partOfDay"], "venue": node["venue"],
     });
-    if let Some(fields) = fields {
-        for name in ["title", "kind", "format", "date", "part_of_day", "venue"] {
-            values[name] = json!(fields.get(name));
+    for (name, value) in fields.map_or(&[][..], |f| &f.0[..]) {
+        if name != "csrf" {
+            values[name] = json!(value);
         }
     }
     let shown: Vec<Value> = problems.iter().map(|p| visit.problem(p)).collect();
@@ -214,6 +230,30 @@ async fn show_edit(
     )
 }
 
+/// Runs one change of the edit page: back to the page with `done` when it is made, the page
+/// again with the values sent and the reasons when it is refused.
+async fn change(
+    visit: &Visit,
+    app: &super::App,
+    id: &str,
+    fields: &Fields,
+    made: Result<(&str, Value), Vec<Problem>>,
+    done: &str,
+) -> Response {
+    let result = match made {
+        Ok((document, variables)) => visit.run(app, document, variables).await.map(|_| ()),
+        Err(problems) => Err(problems),
+    };
+    match result {
+        Ok(()) => see_other(&format!("/app/conferences/{id}/edit?done={done}")),
+        Err(problems) => show_edit(visit, app, id, super::status_of(&problems), Some(fields), &problems).await,
+    }
+}
+
+fn version_of(fields: &Fields) -> i64 {
+    fields.text("version").and_then(|v| v.parse::<i64>().ok()).unwrap_or(-1)
+}
+
 /// Changes a recorded conference's own fields, against the version the form showed.
 #[handler]
 pub(super) async fn update(
@@ -223,7 +263,6 @@ pub(super) async fn update(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
     let (visit, fields) = open!(app, request, fields, Role::Editor);
-    let version = fields.text("version").and_then(|v| v.parse::<i64>().ok()).unwrap_or(-1);
     let input = json!({
         "title": fields.text("title"),
         "kind": fields.text("kind"),
@@ -234,8 +273,165 @@ pub(super) async fn update(
     });
     let document = "mutation($id: ID!, $version: Int!, $input: UpdateConferenceInput!) {
         updateConference(id: $id, expectedVersion: $version, input: $input) { id } }";
-    match visit.run(app, document, json!({ "id": id, "version": version, "input": input })).await {
+    let variables = json!({ "id": id, "version": version_of(&fields), "input": input });
+    match visit.run(app, document, variables).await {
         Ok(_) => see_other(&format!("/app/conferences/{id}?done=edit")),
         Err(problems) => show_edit(&visit, app, &id, super::status_of(&problems), Some(&fields), &problems).await,
     }
+}
+
+/// Adds a chair or participant to a recorded conference; a name no stored official has is
+/// recorded as a new official, in the same step.
+#[handler]
+pub(super) async fn add_participant(
+    super::Data(app): AppData<'_>,
+    request: &Request,
+    Path(id): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let (visit, fields) = open!(app, request, fields, Role::Editor);
+    let made = async {
+        let mut input = json!({
+            "conference": id,
+            "role": fields.text("role").unwrap_or_else(|| "ATTENDEE".into()),
+            "capacity": fields.text("capacity"),
+        });
+        match picked(&visit, app, &fields, "person", "official").await? {
+            Some(Ok(official)) => input["official"] = json!(official),
+            Some(Err(words)) => input["newOfficial"] = json!({ "name": words }),
+            None => return Err(vec![required("person")]),
+        }
+        let document = "mutation($input: CreateParticipationInput!) { createParticipation(input: $input) { id } }";
+        Ok((document, json!({ "input": input })))
+    }
+    .await;
+    change(&visit, app, &id, &fields, made, "participant").await
+}
+
+/// Takes a participation off a recorded conference, against the version the page showed.
+#[handler]
+pub(super) async fn remove_participant(
+    super::Data(app): AppData<'_>,
+    request: &Request,
+    Path((id, participation)): Path<(String, String)>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let (visit, fields) = open!(app, request, fields, Role::Editor);
+    let document =
+        "mutation($id: ID!, $version: Int!) { deleteParticipation(id: $id, expectedVersion: $version) { id } }";
+    let variables = json!({ "id": participation, "version": version_of(&fields) });
+    change(&visit, app, &id, &fields, Ok((document, variables)), "participant").await
+}
+
+/// The conference's directive links as `ConferenceDirectiveInput`s, their citations kept.
+fn directive_links(node: &Value) -> Vec<Value> {
+    let links = node["directives"].as_array().map_or(&[][..], Vec::as_slice);
+    links
+        .iter()
+        .filter(|link| link["directive"]["id"].is_string())
+        .map(|link| {
+            let citations: Vec<Value> = link["citations"]
+                .as_array()
+                .map_or(&[][..], Vec::as_slice)
+                .iter()
+                .filter(|c| c["source"]["id"].is_string())
+                .map(|c| json!({ "source": c["source"]["id"], "quote": c["quote"], "locator": c["locator"] }))
+                .collect();
+            json!({ "relation": link["relation"], "directive": link["directive"]["id"], "citations": citations })
+        })
+        .collect()
+}
+
+const SET_DIRECTIVES: &str = "mutation($id: ID!, $version: Int!, $input: UpdateConferenceInput!) {
+  updateConference(id: $id, expectedVersion: $version, input: $input) { id } }";
+
+/// Links a directive to a recorded conference, against the version the page showed; the links
+/// it has keep their evidence.
+#[handler]
+pub(super) async fn add_directive(
+    super::Data(app): AppData<'_>,
+    request: &Request,
+    Path(id): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let (visit, fields) = open!(app, request, fields, Role::Editor);
+    let added = match picked(&visit, app, &fields, "directive", "directive").await {
+        Ok(Some(Ok(directive))) => {
+            let relation = fields.text("relation").unwrap_or_else(|| "DISCUSSES".into());
+            Ok(json!({ "relation": relation, "directive": directive }))
+        }
+        Ok(Some(Err(words))) => Err(vec![not_found("directive", &words)]),
+        Ok(None) => Err(vec![required("directive")]),
+        Err(problems) => Err(problems),
+    };
+    match added {
+        Ok(link) => relink(&visit, app, &id, &fields, |links| links.push(link)).await,
+        Err(problems) => change(&visit, app, &id, &fields, Err(problems), "directive").await,
+    }
+}
+
+/// Unlinks a directive from a recorded conference, against the version the page showed; the
+/// other links keep their evidence.
+#[handler]
+pub(super) async fn remove_directive(
+    super::Data(app): AppData<'_>,
+    request: &Request,
+    Path(id): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let (visit, fields) = open!(app, request, fields, Role::Editor);
+    let (directive, relation) = (fields.text("directive"), fields.text("relation"));
+    relink(&visit, app, &id, &fields, |links| {
+        links.retain(|l| {
+            !(l["directive"].as_str() == directive.as_deref() && l["relation"].as_str() == relation.as_deref())
+        })
+    })
+    .await
+}
+
+/// Sets the conference's directive links to its links as stored, changed by `edit`, against
+/// the version the page showed.
+async fn relink(
+    visit: &Visit,
+    app: &super::App,
+    id: &str,
+    fields: &Fields,
+    edit: impl FnOnce(&mut Vec<Value>),
+) -> Response {
+    let made = match recorded(visit, app, id).await {
+        Ok(node) => {
+            let mut links = directive_links(&node);
+            edit(&mut links);
+            Ok((SET_DIRECTIVES, json!({ "id": id, "version": version_of(fields), "input": { "directives": links } })))
+        }
+        Err(response) => return response,
+    };
+    change(visit, app, id, fields, made, "directive").await
+}
+
+/// Records a task assigned at a recorded conference.
+#[handler]
+pub(super) async fn add_task(
+    super::Data(app): AppData<'_>,
+    request: &Request,
+    Path(id): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let (visit, fields) = open!(app, request, fields, Role::Editor);
+    let made = async {
+        let assignees = match picked(&visit, app, &fields, "assignee", "assignee").await? {
+            Some(Ok(assignee)) => vec![assignee],
+            Some(Err(words)) => return Err(vec![not_found("assignee", &words)]),
+            None => Vec::new(),
+        };
+        let input = json!({
+            "title": fields.text("task").unwrap_or_default(),
+            "dueOn": fields.text("due"),
+            "conference": id,
+            "assignees": assignees,
+        });
+        Ok(("mutation($input: CreateTaskInput!) { createTask(input: $input) { id } }", json!({ "input": input })))
+    }
+    .await;
+    change(&visit, app, &id, &fields, made, "task").await
 }
