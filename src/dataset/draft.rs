@@ -27,14 +27,57 @@ pub struct ReviewItem {
     pub place: String,
     /// What kind of point: INFERRED, MISSING, NEW, MATCHED, AMBIGUOUS, UNLINKED.
     pub kind: String,
-    /// What to look at, in words.
+    /// What to look at, in English words.
     pub message: String,
+    /// Why, as a stable name, for pages that word it in their own language: new_body,
+    /// new_official, new_document, year_missing, year_inferred, document_unlinked,
+    /// deadline_unknown, matched, ambiguous.
+    pub reason: String,
+    /// The values the reason names: `name`, `kind`, `key`, `basis` and `value` (of an inferred
+    /// year), `why` with `post` and `body` (of a match), `count` and `candidates`.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub details: BTreeMap<String, String>,
     /// The words of the report it rests on, when there are any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quote: Option<String>,
     /// The stored records an AMBIGUOUS one could be, to choose from.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub candidates: Vec<Candidate>,
+}
+
+/// Every `reason` a review point may give.
+pub const REVIEW_REASONS: [&str; 9] = [
+    "new_body",
+    "new_official",
+    "new_document",
+    "year_missing",
+    "year_inferred",
+    "document_unlinked",
+    "deadline_unknown",
+    "matched",
+    "ambiguous",
+];
+
+/// Every `why` of a MATCHED point.
+pub const MATCH_GROUNDS: [&str; 4] = ["same_name_in_area", "holds_post", "held_post_in", "same_document"];
+
+impl ReviewItem {
+    fn new(place: String, kind: &str, reason: &str, message: String, quote: Option<&str>) -> Self {
+        ReviewItem {
+            place,
+            kind: kind.to_owned(),
+            message,
+            reason: reason.to_owned(),
+            details: BTreeMap::new(),
+            quote: quote.map(str::to_owned),
+            candidates: Vec::new(),
+        }
+    }
+
+    fn with(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.details.insert(name.to_owned(), value.into());
+        self
+    }
 }
 
 /// A stored record a drafted one could be.
@@ -180,16 +223,21 @@ impl<'d> Builder<'d> {
             self.key(name)
         };
         if !self.organizations.contains_key(&key) {
-            self.review.push(ReviewItem {
-                place: format!("organizations[{key}]"),
-                kind: "NEW".to_owned(),
-                message: format!(
-                    "a new body \"{name}\" of kind {}: check the kind, or use the key of the stored body it is",
-                    organization_kind(name).as_str()
-                ),
-                quote: Some(self.draft.quote(span).to_owned()),
-                candidates: Vec::new(),
-            });
+            let kind = organization_kind(name).as_str();
+            let message = format!(
+                "a new body \"{name}\" of kind {kind}: check the kind, or use the key of the stored body it is"
+            );
+            self.review.push(
+                ReviewItem::new(
+                    format!("organizations[{key}]"),
+                    "NEW",
+                    "new_body",
+                    message,
+                    Some(self.draft.quote(span)),
+                )
+                .with("name", name)
+                .with("kind", kind),
+            );
             self.organizations
                 .insert(key.clone(), Organization::new(key.clone(), name.to_owned(), organization_kind(name)));
         }
@@ -216,24 +264,29 @@ impl<'d> Builder<'d> {
         let date = match meeting.date.year {
             Some(year) => format!("{year:04}-{:02}-{:02}", meeting.date.month, meeting.date.day),
             None => {
-                self.review.push(ReviewItem {
-                    place: format!("conferences[{index}].date"),
-                    kind: "MISSING".to_owned(),
-                    message: "the report prints no year for this meeting and none could be inferred: write the year (YYYY-MM-DD), or import will refuse the file".to_owned(),
-                    quote: Some(draft.quote(meeting.date.span).to_owned()),
-                    candidates: Vec::new(),
-                });
+                self.review.push(ReviewItem::new(
+                    format!("conferences[{index}].date"),
+                    "MISSING",
+                    "year_missing",
+                    "the report prints no year for this meeting and none could be inferred: write the year (YYYY-MM-DD), or import will refuse the file".to_owned(),
+                    Some(draft.quote(meeting.date.span)),
+                ));
                 format!("--{:02}-{:02}", meeting.date.month, meeting.date.day)
             }
         };
-        if let Some(note) = &meeting.date.note {
-            self.review.push(ReviewItem {
-                place: format!("conferences[{index}].date"),
-                kind: "INFERRED".to_owned(),
-                message: format!("the year is inferred from {note}"),
-                quote: Some(draft.quote(meeting.date.span).to_owned()),
-                candidates: Vec::new(),
-            });
+        if let Some(basis) = &meeting.date.basis {
+            let (name, value) = basis.reason();
+            self.review.push(
+                ReviewItem::new(
+                    format!("conferences[{index}].date"),
+                    "INFERRED",
+                    "year_inferred",
+                    format!("the year is inferred from {}", basis.note()),
+                    Some(draft.quote(meeting.date.span)),
+                )
+                .with("basis", name)
+                .with("value", value),
+            );
         }
         let key = format!(
             "{}-{}",
@@ -314,13 +367,13 @@ impl<'d> Builder<'d> {
                     relation: relation.as_str().to_owned(),
                     sources: vec![cite(draft, &source, document.span)],
                 }),
-                None => self.review.push(ReviewItem {
-                    place: format!("directives[{key}]"),
-                    kind: "UNLINKED".to_owned(),
-                    message: "the report names this document without saying how the meeting dealt with it: link it to the conference if it should be".to_owned(),
-                    quote: Some(draft.quote(document.span).to_owned()),
-                    candidates: Vec::new(),
-                }),
+                None => self.review.push(ReviewItem::new(
+                    format!("directives[{key}]"),
+                    "UNLINKED",
+                    "document_unlinked",
+                    "the report names this document without saying how the meeting dealt with it: link it to the conference if it should be".to_owned(),
+                    Some(draft.quote(document.span)),
+                )),
             }
         }
         let mut tasks = Vec::new();
@@ -351,13 +404,13 @@ impl<'d> Builder<'d> {
             if task.due_on.is_none()
                 && let Some(words) = &task.due_text
             {
-                self.review.push(ReviewItem {
-                    place: format!("tasks[{key}-task-{}].dueOn", t + 1),
-                    kind: "MISSING".to_owned(),
-                    message: "the deadline's words name no day that can be known".to_owned(),
-                    quote: Some(draft.quote(words.span).to_owned()),
-                    candidates: Vec::new(),
-                });
+                self.review.push(ReviewItem::new(
+                    format!("tasks[{key}-task-{}].dueOn", t + 1),
+                    "MISSING",
+                    "deadline_unknown",
+                    "the deadline's words name no day that can be known".to_owned(),
+                    Some(draft.quote(words.span)),
+                ));
             }
         }
         let conference = Conference {
@@ -367,7 +420,7 @@ impl<'d> Builder<'d> {
             format: meeting.format.as_ref().map(|f| f.value.as_str().to_owned()),
             date,
             date_inferred: meeting.date.inferred,
-            date_note: meeting.date.note.clone(),
+            date_note: meeting.date.note(),
             part_of_day: meeting.part_of_day.map(|p| p.as_str().to_owned()),
             starts_at: None,
             ends_at: None,
@@ -448,8 +501,40 @@ pub fn draft_file(draft: &Draft) -> DraftFile {
 /// How a drafted record stands against what is stored.
 enum Standing {
     New,
-    Matched { key: String, name: String, why: String },
+    Matched { key: String, name: String, why: Why },
     Ambiguous(Vec<Candidate>),
+}
+
+/// Why a drafted record is taken for a stored one.
+enum Why {
+    /// A body: the same name, in the report's area or one around it.
+    SameNameInArea,
+    /// An official: the same name, holding the post the report prints.
+    HoldsPost(String),
+    /// An official: the same name, having held this post in this body of the report's area.
+    HeldPostIn(String, String),
+    /// A document: the same kind, number and issuer.
+    SameDocument,
+}
+
+impl Why {
+    fn english(&self) -> String {
+        match self {
+            Why::SameNameInArea => "the same name in the report's area".to_owned(),
+            Why::HoldsPost(post) => format!("same name, and holds {post} as the report prints"),
+            Why::HeldPostIn(post, body) => format!("same name, and held {post} in {body}"),
+            Why::SameDocument => "the same kind, number and issuer".to_owned(),
+        }
+    }
+
+    fn details(&self, item: ReviewItem) -> ReviewItem {
+        match self {
+            Why::SameNameInArea => item.with("why", "same_name_in_area"),
+            Why::HoldsPost(post) => item.with("why", "holds_post").with("post", post),
+            Why::HeldPostIn(post, body) => item.with("why", "held_post_in").with("post", post).with("body", body),
+            Why::SameDocument => item.with("why", "same_document"),
+        }
+    }
 }
 
 /// The report's area and the areas around it: its own and those below (where its bodies are),
@@ -526,18 +611,27 @@ fn set_review(review: &mut [ReviewItem], place: &str, standing: &Standing) {
     match standing {
         Standing::New => {}
         Standing::Matched { key, name, why } => {
-            item.kind = "MATCHED".to_owned();
-            item.message = format!("the stored \"{name}\" (key {key}): {why}");
+            let matched = ReviewItem::new(
+                item.place.clone(),
+                "MATCHED",
+                "matched",
+                format!("the stored \"{name}\" (key {key}): {}", why.english()),
+                item.quote.as_deref(),
+            );
+            *item = why.details(matched.with("name", name).with("key", key));
         }
         Standing::Ambiguous(candidates) => {
-            item.kind = "AMBIGUOUS".to_owned();
-            let listed: Vec<String> = candidates.iter().map(|c| format!("{} \"{}\"", c.key, c.name)).collect();
-            item.message = format!(
-                "{} stored records could be this one; it is drafted as new: replace its key with the right one's, or keep it new ({})",
+            let listed = candidates.iter().map(|c| format!("{} \"{}\"", c.key, c.name)).collect::<Vec<_>>().join("; ");
+            let message = format!(
+                "{} stored records could be this one; it is drafted as new: replace its key with the right one's, or keep it new ({listed})",
                 candidates.len(),
-                listed.join("; ")
             );
-            item.candidates = candidates.clone();
+            let mut ambiguous =
+                ReviewItem::new(item.place.clone(), "AMBIGUOUS", "ambiguous", message, item.quote.as_deref())
+                    .with("count", candidates.len().to_string())
+                    .with("candidates", listed);
+            ambiguous.candidates = candidates.clone();
+            *item = ambiguous;
         }
     }
 }
@@ -569,11 +663,7 @@ pub async fn match_stored(db: &DatabaseConnection, file: &mut DraftFile, area: O
                 |o| scope.local(o.area_id),
                 |o| Candidate { key: o.key.clone(), name: o.name.clone() },
             ) {
-                Ok(o) => Standing::Matched {
-                    key: o.key.clone(),
-                    name: o.name.clone(),
-                    why: "the same name in the report's area".to_owned(),
-                },
+                Ok(o) => Standing::Matched { key: o.key.clone(), name: o.name.clone(), why: Why::SameNameInArea },
                 Err(list) => Standing::Ambiguous(list),
             }
         };
@@ -637,39 +727,32 @@ pub async fn match_stored(db: &DatabaseConnection, file: &mut DraftFile, area: O
         }
         let held = matching::posts_held(db, &candidates.iter().map(|c| c.id).collect::<Vec<_>>()).await?;
         let drafted_posts: HashSet<&str> = official.tenures.iter().map(|t| t.post.as_str()).collect();
-        let confirm = |c: &official::Model| -> Option<String> {
+        let confirm = |c: &official::Model| -> Option<Why> {
             let theirs = held.iter().filter(|(id, _, _)| *id == c.id);
             for (_, post, body) in theirs.clone() {
                 if drafted_posts.contains(post.key.as_str()) {
-                    return Some(format!("holds {} as the report prints", post.title));
+                    return Some(Why::HoldsPost(post.title.clone()));
                 }
                 if scope.local(body.area_id) {
-                    return Some(format!("held {} in {} ", post.title, body.name).trim_end().to_owned());
+                    return Some(Why::HeldPostIn(post.title.clone(), body.name.clone()));
                 }
             }
             None
         };
-        let confirmed: Vec<(&official::Model, String)> =
+        let mut confirmed: Vec<(&official::Model, Why)> =
             candidates.iter().filter_map(|c| confirm(c).map(|why| (c, why))).collect();
         let standing = match confirmed.len() {
-            1 => Standing::Matched {
-                key: confirmed[0].0.key.clone(),
-                name: confirmed[0].0.name.clone(),
-                why: format!("same name, and {}", confirmed[0].1),
-            },
+            1 => {
+                let (official, why) = confirmed.remove(0);
+                Standing::Matched { key: official.key.clone(), name: official.name.clone(), why }
+            }
             _ => Standing::Ambiguous(
                 candidates.iter().map(|c| Candidate { key: c.key.clone(), name: c.name.clone() }).collect(),
             ),
         };
         let place = format!("officials[{}]", official.key);
         if !file.review.iter().any(|r| r.place == place) {
-            file.review.push(ReviewItem {
-                place: place.clone(),
-                kind: "NEW".to_owned(),
-                message: String::new(),
-                quote: None,
-                candidates: Vec::new(),
-            });
+            file.review.push(ReviewItem::new(place.clone(), "NEW", "new_official", String::new(), None));
         }
         set_review(&mut file.review, &place, &standing);
         if let Standing::Matched { key, name, .. } = standing {
@@ -720,20 +803,14 @@ pub async fn match_stored(db: &DatabaseConnection, file: &mut DraftFile, area: O
             1 => Standing::Matched {
                 key: candidates[0].key.clone(),
                 name: candidates[0].title.clone(),
-                why: "the same kind, number and issuer".to_owned(),
+                why: Why::SameDocument,
             },
             _ => Standing::Ambiguous(
                 candidates.iter().map(|c| Candidate { key: c.key.clone(), name: c.title.clone() }).collect(),
             ),
         };
         let place = format!("directives[{}]", directive.key);
-        file.review.push(ReviewItem {
-            place: place.clone(),
-            kind: "NEW".to_owned(),
-            message: "a new document".to_owned(),
-            quote: None,
-            candidates: Vec::new(),
-        });
+        file.review.push(ReviewItem::new(place.clone(), "NEW", "new_document", "a new document".to_owned(), None));
         set_review(&mut file.review, &place, &standing);
         match standing {
             Standing::Matched { key, .. } => {

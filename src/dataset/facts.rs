@@ -92,7 +92,7 @@ pub fn facts(draft: &Draft) -> Value {
                 "evidence": {
                     "meeting": quote(draft, m.span),
                     "date": quote(draft, m.date.span),
-                    "dateNote": m.date.note,
+                    "dateNote": m.date.note(),
                     "format": m.format.as_ref().map(|f| quoted(draft, f)),
                     "title": m.title.as_ref().map(|t| quoted(draft, t)),
                     "organizers": m.organizers.iter().map(|o| quoted(draft, o)).collect::<Vec<_>>(),

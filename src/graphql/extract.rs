@@ -144,13 +144,31 @@ pub struct DraftReviewItem {
     pub place: String,
     /// INFERRED, MISSING, NEW, MATCHED, AMBIGUOUS or UNLINKED.
     pub kind: String,
-    /// What to look at.
+    /// What to look at, in English words.
     pub message: String,
+    /// Why, as a stable name for clients that word it in their own language: new_body,
+    /// new_official, new_document, year_missing, year_inferred, document_unlinked,
+    /// deadline_unknown, matched, ambiguous.
+    pub reason: String,
+    /// The values the reason names, by name: `name` and `kind` of a new body; `basis`
+    /// (page_date, publication, period, address_month) and `value` of an inferred year; `name`,
+    /// `key`, `why` (same_name_in_area, holds_post, held_post_in, same_document), `post` and
+    /// `body` of a match; `count` and `candidates` of an ambiguous one.
+    pub details: Vec<DraftReviewDetail>,
     /// The report's words it rests on.
     pub quote: Option<String>,
     /// For an AMBIGUOUS record, the stored records it could be: put one's key in its place to
     /// record it as that one.
     pub candidates: Vec<DraftCandidate>,
+}
+
+/// One value a review point's reason names.
+#[derive(SimpleObject)]
+pub struct DraftReviewDetail {
+    /// Its name.
+    pub name: String,
+    /// Its value.
+    pub value: String,
 }
 
 /// A stored record a drafted one could be.
@@ -194,7 +212,7 @@ fn meeting(draft: &Draft, m: &Meeting) -> ExtractedMeeting {
             None => format!("--{:02}-{:02}", m.date.month, m.date.day),
         },
         date_inferred: m.date.inferred,
-        date_note: m.date.note.clone(),
+        date_note: m.date.note(),
         date_words: words(draft, m.date.span),
         part_of_day: m.part_of_day,
         starts_at: m.starts_at.as_ref().map(|s| format!("{:02}:{:02}", s.value.0, s.value.1)),
@@ -244,6 +262,8 @@ fn review_item(item: ReviewItem) -> DraftReviewItem {
         place: item.place,
         kind: item.kind,
         message: item.message,
+        reason: item.reason,
+        details: item.details.into_iter().map(|(name, value)| DraftReviewDetail { name, value }).collect(),
         quote: item.quote,
         candidates: item.candidates.into_iter().map(|c| DraftCandidate { key: c.key, name: c.name }).collect(),
     }

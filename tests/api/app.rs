@@ -403,6 +403,12 @@ async fn a_pasted_report_is_drafted_with_its_words_marked_corrected_and_saved_ci
     assert_eq!(review.status, 200, "{}", review.body);
     assert!(review.body.contains("<mark data-marks="), "the facts' words are marked");
     assert!(review.body.contains("Lò Văn Mạnh"));
+    let points = &review.body[review.body.find("class=\"points\"").expect("the review list")..];
+    let points = &points[..points.find("</ul>").unwrap()];
+    // The points are worded in the page's language, with the values they name.
+    assert!(points.contains("năm được suy ra từ ngày đăng ghi trên trang, 05&#x2f;03&#x2f;2024"), "{points}");
+    assert!(points.contains("Cơ quan mới &quot;Tỉnh uỷ&quot;, loại Cấp uỷ"), "{points}");
+    assert!(!points.contains("inferred from") && !points.contains("a new body"), "{points}");
     // The form as a browser sends it, with the conference's title corrected.
     let fields = form_fields(&review.body, "review-form");
     let mut sent: Vec<(String, String)> = fields.into_iter().filter(|(k, _)| k != "f:conferences.0.title").collect();

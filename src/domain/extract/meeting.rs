@@ -8,7 +8,7 @@ use super::people::{self, Named};
 use super::period;
 use super::vocabulary::section;
 use super::words::Token;
-use super::{Document, Meeting, MeetingDate, Page, Person, Source, Span, Stated, Task, leading_date};
+use super::{Document, Meeting, MeetingDate, Page, Person, Source, Span, Stated, Task, YearBasis, leading_date};
 use crate::domain::code;
 use crate::domain::printed_date::{self, PrintedDate};
 use crate::domain::text::fold;
@@ -338,7 +338,7 @@ fn read_meeting(page: &Page<'_>, first: usize, anchor: usize, end: usize, printe
 fn meeting_date(page: &Page<'_>, printed: &PrintedDate, anchor: usize, headlines: &[(usize, usize)]) -> MeetingDate {
     let span = Span { start: printed.span.0, end: printed.span.1 };
     let base =
-        MeetingDate { day: printed.day, month: printed.month, year: printed.year, inferred: false, note: None, span };
+        MeetingDate { day: printed.day, month: printed.month, year: printed.year, inferred: false, basis: None, span };
     if printed.year.is_some() {
         return base;
     }
@@ -350,18 +350,22 @@ fn meeting_date(page: &Page<'_>, printed: &PrintedDate, anchor: usize, headlines
         .filter_map(|(i, (_, stamp))| stamp.map(|d| (i.abs_diff(anchor_line), d)))
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, d)| d);
-    let inferred =
-        |year: i32, note: String| MeetingDate { year: Some(year), inferred: true, note: Some(note), ..base.clone() };
+    let inferred = |year: i32, basis: YearBasis| MeetingDate {
+        year: Some(year),
+        inferred: true,
+        basis: Some(basis),
+        ..base.clone()
+    };
     let not_after = |published: NaiveDate| printed.resolve(Some(published)).map(|r| r.date.year());
     if let Some(published) = stamp
         && let Some(year) = not_after(published)
     {
-        return inferred(year, format!("the year of the page's date {}", published.format("%d/%m/%Y")));
+        return inferred(year, YearBasis::PageDate(published));
     }
     if let Some(published) = page.source.published_on
         && let Some(year) = not_after(published)
     {
-        return inferred(year, format!("the year of the report's publication on {published}"));
+        return inferred(year, YearBasis::Publication(published));
     }
     let (a_start, a_end, _) = page.sentences[anchor];
     let mut lines: Vec<(usize, usize)> = vec![(a_start, a_end)];
@@ -387,10 +391,7 @@ fn meeting_date(page: &Page<'_>, printed: &PrintedDate, anchor: usize, headlines
             let back = last_at(&["danh gia", "tong ket", "so ket", "ket qua", "kiem diem"]);
             let forward = matches!((ahead, back), (Some(a), Some(b)) if a > b) || (ahead.is_some() && back.is_none());
             if let Some(year) = found.year_of(printed.day, printed.month, forward) {
-                return inferred(
-                    year,
-                    format!("the period named in the report: \"{}\"", &slice[found.span.0..found.span.1]),
-                );
+                return inferred(year, YearBasis::Period(slice[found.span.0..found.span.1].to_owned()));
             }
         }
     }
@@ -405,7 +406,7 @@ fn meeting_date(page: &Page<'_>, printed: &PrintedDate, anchor: usize, headlines
         })
         && let Some(year) = not_after(last)
     {
-        return inferred(year, format!("the month in the report's address, {month:02}/{year}"));
+        return inferred(year, YearBasis::AddressMonth { year, month });
     }
     base
 }

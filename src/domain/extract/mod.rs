@@ -68,13 +68,63 @@ pub struct MeetingDate {
     pub year: Option<i32>,
     /// Whether the year comes from outside the meeting's own date line.
     pub inferred: bool,
-    /// Where the inferred year comes from, in words.
-    pub note: Option<String>,
+    /// Where the inferred year comes from.
+    pub basis: Option<YearBasis>,
     /// The printed date.
     pub span: Span,
 }
 
+/// Where an inferred year comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum YearBasis {
+    /// The page's date stamp nearest the meeting.
+    PageDate(NaiveDate),
+    /// The report's publication date.
+    Publication(NaiveDate),
+    /// A period the meeting's sentence or a headline names, in the report's words.
+    Period(String),
+    /// The month in the report's address.
+    AddressMonth {
+        /// Its year.
+        year: i32,
+        /// Its month.
+        month: u32,
+    },
+}
+
+impl YearBasis {
+    /// Every name [`YearBasis::reason`] gives.
+    pub const NAMES: [&str; 4] = ["page_date", "publication", "period", "address_month"];
+
+    /// The basis in English words, as a conference's `dateNote` keeps it.
+    pub fn note(&self) -> String {
+        match self {
+            YearBasis::PageDate(date) => format!("the year of the page's date {}", date.format("%d/%m/%Y")),
+            YearBasis::Publication(date) => format!("the year of the report's publication on {date}"),
+            YearBasis::Period(words) => format!("the period named in the report: \"{words}\""),
+            YearBasis::AddressMonth { year, month } => format!("the month in the report's address, {month:02}/{year}"),
+        }
+    }
+
+    /// A stable name of the kind of basis and its one value, for pages that word it in their
+    /// own language: `page_date` and `publication` give a date (YYYY-MM-DD), `period` the
+    /// words, `address_month` the month (MM/YYYY).
+    pub fn reason(&self) -> (&'static str, String) {
+        match self {
+            YearBasis::PageDate(date) => ("page_date", date.to_string()),
+            YearBasis::Publication(date) => ("publication", date.to_string()),
+            YearBasis::Period(words) => ("period", words.clone()),
+            YearBasis::AddressMonth { year, month } => ("address_month", format!("{month:02}/{year}")),
+        }
+    }
+}
+
 impl MeetingDate {
+    /// Where the inferred year comes from, in English words.
+    pub fn note(&self) -> Option<String> {
+        self.basis.as_ref().map(YearBasis::note)
+    }
+
     /// The calendar day, when the year is known.
     pub fn date(&self) -> Option<NaiveDate> {
         NaiveDate::from_ymd_opt(self.year?, self.month, self.day)

@@ -186,6 +186,10 @@ mod tests {
             ("board.filter", vec!["organization", "directive", "area", "assignee"]),
             ("task.saved", vec!["progress", "reopen"]),
             ("csv.list", vec!["posts", "conferences", "tasks", "participants", "holders"]),
+            ("organization_kind", names!(OrganizationKind)),
+            ("review.reason", crate::dataset::draft::REVIEW_REASONS.to_vec()),
+            ("review.why", crate::dataset::draft::MATCH_GROUNDS.to_vec()),
+            ("review.basis", crate::domain::extract::YearBasis::NAMES.to_vec()),
         ];
         for (family, values) in families {
             for value in values {

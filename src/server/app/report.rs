@@ -4,7 +4,7 @@
 //! drafts the same text again, applies the corrections and records the result with
 //! `importDraft`, in one transaction, every record citing the report.
 
-use super::{AppData, Fields, Problem, Visit, see_other};
+use super::{AppData, Fields, Problem, Visit, render, see_other};
 use crate::auth::Role;
 use crate::domain::vocabulary::{ConferenceDirectiveRelation, ConferenceFormat, ConferenceKind, ParticipationRole};
 use poem::http::StatusCode;
@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 const EXTRACT: &str = "query Draft($text: String!, $source: ReportSourceInput) {
   extractReport(text: $text, source: $source) {
     text dataset
-    review { place kind message quote candidates { key name } }
+    review { place kind message reason details { name value } quote candidates { key name } }
   } }";
 
 /// What the form may change in a drafted record: these fields, nothing else.
@@ -277,7 +277,7 @@ fn show_review(
         json!({
             "pieces": pieces(text, &marks),
             "groups": groups,
-            "review": review,
+            "review": review.as_array().map_or(&[][..], Vec::as_slice).iter().map(|item| worded(visit, item)).collect::<Vec<_>>(),
             "digest": digest,
             "text": fields.get("text").unwrap_or(""),
             "source": report_of(fields).1,
@@ -285,6 +285,42 @@ fn show_review(
             "notice": notice.map(|key| visit.t(key)),
         }),
     )
+}
+
+/// A review point with its words in the page's language (`text`), from its reason and the
+/// values it names; the API's English message when the catalogue has no words for it.
+fn worded(visit: &Visit, item: &Value) -> Value {
+    let lang = visit.lang;
+    let mut args: Vec<(&str, String)> = item["details"]
+        .as_array()
+        .map_or(&[][..], Vec::as_slice)
+        .iter()
+        .filter_map(|d| Some((d["name"].as_str()?, d["value"].as_str()?.to_owned())))
+        .collect();
+    let named = |args: &[(&str, String)], name: &str| args.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone());
+    // A body's kind, the basis of an inferred year and the grounds of a match are worded by
+    // keys of their own.
+    if let Some(kind) = named(&args, "kind") {
+        args.push(("kind", render::translate(lang, &format!("organization_kind.{kind}"), &[])));
+    }
+    if let Some(basis) = named(&args, "basis") {
+        let value = named(&args, "value").unwrap_or_default();
+        let value =
+            if basis == "page_date" || basis == "publication" { render::write_date(lang, &value) } else { value };
+        args.push(("basis", render::translate(lang, &format!("review.basis.{basis}"), &[("value", value)])));
+    }
+    if let Some(why) = named(&args, "why") {
+        let worded = render::translate(lang, &format!("review.why.{why}"), &args);
+        args.push(("why", worded));
+    }
+    // The last value of a name is the worded one.
+    args.reverse();
+    let key = format!("review.reason.{}", item["reason"].as_str().unwrap_or_default());
+    let text = render::translate(lang, &key, &args);
+    let known = text != format!("{}.{key}", lang.code());
+    let mut item = item.clone();
+    item["text"] = if known { json!(text) } else { item["message"].clone() };
+    item
 }
 
 /// The value at a path of the form "conferences.0.participants.2".
