@@ -611,6 +611,7 @@ async fn a_recorded_conference_gains_and_loses_people_and_directives_and_gains_t
     // Nobody named: refused, nothing written.
     let refused = browser.post(&path, &[("csrf", &csrf), ("person", " "), ("role", "ATTENDEE")]).await;
     assert_eq!(refused.status, 400, "{}", refused.body);
+    assert!(refused.body.contains("cần ghi một tên"), "said in the page's language: {}", refused.body);
     assert_eq!(app.data(RECORDED, json!({ "id": id })).await["node"]["participants"], after["participants"]);
 
     // Taking the new person off, against the version shown.

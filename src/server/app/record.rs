@@ -4,7 +4,7 @@
 //! the best hit of the same search, and a chair or participant no stored official matches is
 //! recorded as a new official of that name.
 
-use super::{AppData, Fields, Problem, Visit, see_other};
+use super::{AppData, Fields, Problem, Visit, render, see_other};
 use crate::auth::Role;
 use crate::domain::vocabulary::{
     ConferenceDirectiveRelation, ConferenceFormat, ConferenceKind, PartOfDay, ParticipationRole,
@@ -72,12 +72,24 @@ async fn picked(
     Ok(Some(found.ok_or(words)))
 }
 
-fn not_found(name: &str, words: &str) -> Problem {
-    Problem { code: "BAD_USER_INPUT".into(), message: format!("{name}: nothing stored is named \"{words}\"") }
+/// A picker's words that name nothing stored; `label` is the catalogue key of its label, and
+/// `row` its row's number when it has one.
+fn not_found(visit: &Visit, label: &str, row: Option<usize>, words: &str) -> Problem {
+    let args = [("field", field_label(visit, label, row)), ("words", words.to_owned())];
+    Problem { code: "BAD_USER_INPUT".into(), message: render::translate(visit.lang, "record.not_found", &args) }
 }
 
-fn required(name: &str) -> Problem {
-    Problem { code: "BAD_USER_INPUT".into(), message: format!("{name}: a name is needed") }
+/// A picker left empty where a name is needed.
+fn required(visit: &Visit, label: &str) -> Problem {
+    let args = [("field", field_label(visit, label, None))];
+    Problem { code: "BAD_USER_INPUT".into(), message: render::translate(visit.lang, "record.required", &args) }
+}
+
+fn field_label(visit: &Visit, label: &str, row: Option<usize>) -> String {
+    match row {
+        Some(i) => format!("{} {}", visit.t(label), i + 1),
+        None => visit.t(label),
+    }
 }
 
 /// The conference the form describes, as `CreateConferenceInput`.
@@ -93,12 +105,12 @@ async fn conference_input(visit: &Visit, app: &super::App, fields: &Fields) -> R
     });
     match picked(visit, app, fields, "area", "area").await? {
         Some(Ok(id)) => input["area"] = json!(id),
-        Some(Err(words)) => problems.push(not_found("area", &words)),
+        Some(Err(words)) => problems.push(not_found(visit, "conference.area", None, &words)),
         None => {}
     }
     match picked(visit, app, fields, "organizer", "organization").await? {
         Some(Ok(id)) => input["organizers"] = json!([id]),
-        Some(Err(words)) => problems.push(not_found("organizer", &words)),
+        Some(Err(words)) => problems.push(not_found(visit, "conference.organizers", None, &words)),
         None => {}
     }
     let rows = rows_wanted(fields);
@@ -122,7 +134,7 @@ async fn conference_input(visit: &Visit, app: &super::App, fields: &Fields) -> R
         let relation = fields.text(&format!("relation.{i}")).unwrap_or_else(|| "DISCUSSES".into());
         match picked(visit, app, fields, &name, "directive").await? {
             Some(Ok(id)) => directives.push(json!({ "directive": id, "relation": relation })),
-            Some(Err(words)) => problems.push(not_found(&name, &words)),
+            Some(Err(words)) => problems.push(not_found(visit, "task.directive", Some(i), &words)),
             None => {}
         }
     }
@@ -134,7 +146,7 @@ async fn conference_input(visit: &Visit, app: &super::App, fields: &Fields) -> R
         let assignees = match picked(visit, app, fields, &assignee, "assignee").await? {
             Some(Ok(id)) => vec![id],
             Some(Err(words)) => {
-                problems.push(not_found(&assignee, &words));
+                problems.push(not_found(visit, "task.assignees", Some(i), &words));
                 Vec::new()
             }
             None => Vec::new(),
@@ -299,7 +311,7 @@ pub(super) async fn add_participant(
         match picked(&visit, app, &fields, "person", "official").await? {
             Some(Ok(official)) => input["official"] = json!(official),
             Some(Err(words)) => input["newOfficial"] = json!({ "name": words }),
-            None => return Err(vec![required("person")]),
+            None => return Err(vec![required(&visit, "conference.person")]),
         }
         let document = "mutation($input: CreateParticipationInput!) { createParticipation(input: $input) { id } }";
         Ok((document, json!({ "input": input })))
@@ -360,8 +372,8 @@ pub(super) async fn add_directive(
             let relation = fields.text("relation").unwrap_or_else(|| "DISCUSSES".into());
             Ok(json!({ "relation": relation, "directive": directive }))
         }
-        Ok(Some(Err(words))) => Err(vec![not_found("directive", &words)]),
-        Ok(None) => Err(vec![required("directive")]),
+        Ok(Some(Err(words))) => Err(vec![not_found(&visit, "task.directive", None, &words)]),
+        Ok(None) => Err(vec![required(&visit, "task.directive")]),
         Err(problems) => Err(problems),
     };
     match added {
@@ -421,7 +433,7 @@ pub(super) async fn add_task(
     let made = async {
         let assignees = match picked(&visit, app, &fields, "assignee", "assignee").await? {
             Some(Ok(assignee)) => vec![assignee],
-            Some(Err(words)) => return Err(vec![not_found("assignee", &words)]),
+            Some(Err(words)) => return Err(vec![not_found(&visit, "task.assignees", None, &words)]),
             None => Vec::new(),
         };
         let input = json!({
