@@ -130,6 +130,28 @@ try {
     check((await page.locator("h1").innerText()) === conferenceTitle, "the corrected title is recorded");
   });
 
+  await step("add a speaker to the recorded conference, chosen from the picker's suggestions", async () => {
+    const conference = page.url().split("?")[0];
+    await page.getByRole("link", { name: "Sửa thông tin hội nghị" }).click();
+    await page.waitForURL(/\/edit$/);
+    const person = page.getByLabel("Người", { exact: true });
+    await person.pressSequentially("Trần Mạnh", { delay: 30 });
+    const list = page.locator(`datalist#${await person.getAttribute("list")} option`);
+    await list.first().waitFor({ state: "attached" });
+    const offered = await list.evaluateAll((options) => options.map((o) => o.value));
+    check(offered.includes("Trần Mạnh Lợi"), `the picker offers the stored official: ${offered.join(", ")}`);
+    await person.fill("Trần Mạnh Lợi"); // as choosing the suggestion does
+    const chosen = await page.locator("input[type=hidden][name=person_id]").inputValue();
+    check(chosen.length > 0, "the picker remembers the chosen official's id");
+    await page.getByLabel("Vai trò", { exact: true }).selectOption("SPEAKER");
+    await page.getByRole("button", { name: "Thêm người" }).click();
+    await page.waitForURL(/done=participant/);
+    const rows = await page.locator("section[aria-labelledby=h-people] tbody tr").allInnerTexts();
+    check(rows.some((r) => r.includes("Phát biểu") && r.includes("Trần Mạnh Lợi")), `the speaker is listed: ${rows.join(" | ")}`);
+    await page.screenshot({ path: `${artifacts}/edit.png`, fullPage: true });
+    await page.goto(conference);
+  });
+
   await step("find the new conference on the official's page", async () => {
     await page.locator("table a[href^='/app/officials/']").first().click();
     await page.waitForURL(/\/app\/officials\//);

@@ -29,4 +29,4 @@ source tests/serve.sh
 serve_govtrail "$work/server.log" --database "$database" --demo
 EDITOR_TOKEN=$editor READER_TOKEN=$reader REPORT="$report" ARTIFACTS="$artifacts" \
   node tests/browser/app.mjs "http://127.0.0.1:$port"
-echo "screenshots: $artifacts/board.png, $artifacts/review.png, $artifacts/board-phone.png"
+echo "screenshots: $artifacts/board.png, $artifacts/review.png, $artifacts/edit.png, $artifacts/board-phone.png"
