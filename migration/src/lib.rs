@@ -34,6 +34,7 @@ mod m20261201_000029_conference_date_precision;
 mod m20261201_000030_area_life;
 mod m20261201_000031_create_conference_body;
 mod m20261201_000032_create_web_session;
+mod m20261202_000033_task_tally;
 
 /// Applies every migration in order.
 pub struct Migrator;
@@ -74,6 +75,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000030_area_life::Migration),
             Box::new(m20261201_000031_create_conference_body::Migration),
             Box::new(m20261201_000032_create_web_session::Migration),
+            Box::new(m20261202_000033_task_tally::Migration),
         ]
     }
 }

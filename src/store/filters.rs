@@ -308,6 +308,44 @@ pub struct TaskFilter {
 }
 
 impl TaskFilter {
+    /// Whether the filter holds for every task: it names no condition at all.
+    pub fn is_everything(&self) -> bool {
+        let TaskFilter {
+            statuses,
+            assignee,
+            directive,
+            conference,
+            due_from,
+            due_to,
+            overdue_as_of,
+            text,
+            organization,
+            area,
+            has_due_date,
+            and,
+            or,
+            not,
+            organizations,
+            areas,
+        } = self;
+        statuses.is_none()
+            && assignee.is_none()
+            && directive.is_none()
+            && conference.is_none()
+            && due_from.is_none()
+            && due_to.is_none()
+            && overdue_as_of.is_none()
+            && text.is_none()
+            && organization.is_none()
+            && area.is_none()
+            && has_due_date.is_none()
+            && and.is_empty()
+            && or.is_empty()
+            && not.is_empty()
+            && organizations.is_none()
+            && areas.is_none()
+    }
+
     /// Whether this filter or one nested in it names a tree (organization or area) to expand.
     pub fn uses_trees(&self) -> bool {
         self.organization.is_some()

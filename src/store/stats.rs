@@ -1,6 +1,7 @@
 //! Counts for dashboards, computed by GROUP BY in the database: tasks by status, assignee,
 //! directive, conference and due month or year; conferences by month, year, organizer, area,
-//! chair, kind and format.
+//! chair, kind and format. Tasks by assignee alone, unfiltered, are read from the tallies the
+//! database keeps as tasks change (migration 33) instead of aggregating every assignment.
 
 use super::filters::{ConferenceFilter, TaskFilter};
 use super::lists::area_pairs;
@@ -138,6 +139,9 @@ pub async fn task_stats(
     limit: u64,
 ) -> AppResult<Vec<Bucket<TaskCounts>>> {
     use task::Column as C;
+    if dimensions == [TaskDimension::Assignee] && !on_time && filter.is_everything() {
+        return tasks_by_assignee_from_tallies(db, as_of, limit).await;
+    }
     let backend = db.get_database_backend();
     let filter = super::lists::expand_task_filter(db, filter).await?;
     let mut query = Query::select();
@@ -235,6 +239,70 @@ pub async fn task_stats(
             done_on_time: if on_time { count(&row, "done_on_time")? } else { 0 },
         };
         buckets.push(Bucket { key, counts });
+    }
+    Ok(buckets)
+}
+
+/// All tasks' counts by assignee, as [`task_stats`] gives them, from `task_tally` (the counts
+/// by status) and the owed assignments' due dates (`task_assignee.owed_due_on`, one pass over
+/// its index for the overdue ones on `as_of`), with the tasks that have no assignment row.
+async fn tasks_by_assignee_from_tallies(
+    db: &DatabaseConnection,
+    as_of: NaiveDate,
+    limit: u64,
+) -> AppResult<Vec<Bucket<TaskCounts>>> {
+    let backend = db.get_database_backend();
+    let owed = format!("('{}', '{}')", TaskStatus::Open.as_str(), TaskStatus::InProgress.as_str());
+    let of = |status: TaskStatus| format!("CASE WHEN status = '{}' THEN n ELSE 0 END", status.as_str());
+    // The same day twice, as each backend writes its parameters.
+    let (day, again) = match backend {
+        DatabaseBackend::Postgres => ("$1", "$1"),
+        _ => ("?", "?"),
+    };
+    // One statement: the tallies by status, the overdue assignments grouped in the index's
+    // order, and the overdue tasks without an assignment (read from the few such tasks), summed
+    // by assignee in the order GROUP BY over the assignments gives (each backend puts the
+    // missing assignee where it puts NULLs).
+    let sql = format!(
+        "SELECT o, p, {sums} FROM ( \
+         SELECT NULLIF(organization_id, 0) AS o, NULLIF(official_id, 0) AS p, n AS total, {open} AS open, \
+           {in_progress} AS in_progress, {done} AS done, {cancelled} AS cancelled, 0 AS overdue FROM task_tally \
+         UNION ALL SELECT organization_id, official_id, 0, 0, 0, 0, 0, COUNT(*) FROM task_assignee \
+           WHERE owed_due_on < {day} GROUP BY organization_id, official_id \
+         UNION ALL SELECT NULL, NULL, 0, 0, 0, 0, 0, COUNT(*) FROM task_unassigned u CROSS JOIN task t \
+           WHERE t.id = u.task_id AND t.status IN {owed} AND t.due_on < {again} \
+         ) AS counts GROUP BY o, p HAVING SUM(total) > 0 ORDER BY o, p LIMIT {limit}",
+        sums = ["total", "open", "in_progress", "done", "cancelled", "overdue"]
+            .map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}"))
+            .join(", "),
+        open = of(TaskStatus::Open),
+        in_progress = of(TaskStatus::InProgress),
+        done = of(TaskStatus::Done),
+        cancelled = of(TaskStatus::Cancelled),
+    );
+    let values: Vec<sea_orm::Value> = match backend {
+        DatabaseBackend::Postgres => vec![as_of.into()],
+        _ => vec![as_of.into(), as_of.into()],
+    };
+    let rows = db.query_all_raw(sea_orm::Statement::from_sql_and_values(backend, sql, values)).await?;
+    let mut buckets = Vec::with_capacity(rows.len());
+    for row in rows {
+        let (organization, official): (Option<i32>, Option<i32>) = (row.try_get("", "o")?, row.try_get("", "p")?);
+        let key = match (organization, official) {
+            (Some(id), _) => KeyValue::Organization(id),
+            (None, Some(id)) => KeyValue::Official(id),
+            (None, None) => KeyValue::Missing,
+        };
+        let counts = TaskCounts {
+            total: count(&row, "total")?,
+            open: count(&row, "open")?,
+            in_progress: count(&row, "in_progress")?,
+            done: count(&row, "done")?,
+            cancelled: count(&row, "cancelled")?,
+            overdue: count(&row, "overdue")?,
+            done_on_time: 0,
+        };
+        buckets.push(Bucket { key: vec![key], counts });
     }
     Ok(buckets)
 }
