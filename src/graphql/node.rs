@@ -5,16 +5,17 @@ use super::area::Area;
 use super::conference::{Conference, Participation};
 use super::directive::Directive;
 use super::ids::{NodeType, decode};
-use super::load_one;
 use super::loaders::*;
 use super::official::{Official, Post, Tenure};
 use super::organization::Organization;
 use super::source::Source;
 use super::task::{Task, TaskUpdate};
+use super::{load_many, load_one};
 use async_graphql::{Context, ID, Interface, Object};
+use std::collections::HashMap;
 
 /// An object with a global id.
-#[derive(Interface)]
+#[derive(Clone, Interface)]
 #[graphql(field(name = "id", ty = "ID", desc = "The global id: opaque, stable, unique across types."))]
 pub enum Node {
     /// An area.
@@ -65,6 +66,28 @@ pub async fn find_row(ctx: &Context<'_>, kind: NodeType, row: i32) -> Result<Opt
         NodeType::Task => load_one(ctx, TaskById(row)).await?.map(|m| Node::Task(Task(m))),
         NodeType::TaskUpdate => load_one(ctx, TaskUpdateById(row)).await?.map(|m| Node::TaskUpdate(TaskUpdate(m))),
         NodeType::Source => load_one(ctx, SourceById(row)).await?.map(|m| Node::Source(Source(m))),
+    })
+}
+
+/// Rows `rows` of the node type `kind`, in one batch, by row id (a row not found is left out).
+pub async fn find_rows(ctx: &Context<'_>, kind: NodeType, rows: Vec<i32>) -> Result<HashMap<i32, Node>> {
+    macro_rules! many {
+        ($key:ident, $node:expr) => {
+            load_many(ctx, rows.into_iter().map($key).collect()).await?.into_iter().map(|m| (m.id, $node(m))).collect()
+        };
+    }
+    Ok(match kind {
+        NodeType::Area => many!(AreaById, |m| Node::Area(Area(m))),
+        NodeType::Organization => many!(OrganizationById, |m| Node::Organization(Organization(m))),
+        NodeType::Official => many!(OfficialById, |m| Node::Official(Official(m))),
+        NodeType::Post => many!(PostById, |m| Node::Post(Post(m))),
+        NodeType::Tenure => many!(TenureById, |m| Node::Tenure(Tenure::of(m))),
+        NodeType::Conference => many!(ConferenceById, |m| Node::Conference(Conference(m))),
+        NodeType::Participation => many!(ParticipationById, |m| Node::Participation(Participation(m))),
+        NodeType::Directive => many!(DirectiveById, |m| Node::Directive(Directive(m))),
+        NodeType::Task => many!(TaskById, |m| Node::Task(Task(m))),
+        NodeType::TaskUpdate => many!(TaskUpdateById, |m| Node::TaskUpdate(TaskUpdate(m))),
+        NodeType::Source => many!(SourceById, |m| Node::Source(Source(m))),
     })
 }
 

@@ -4,7 +4,7 @@
 use super::Result;
 use super::conference::ConferenceFilter;
 use super::ids::{NodeType, encode};
-use super::node::{Node, find_row};
+use super::node::{Node, find_row, find_rows};
 use super::scalars::Date;
 use super::task::TaskFilter;
 use super::{budget, db, spend, state};
@@ -14,6 +14,7 @@ use crate::store::stats::{
     Bucket, ConferenceDimension, KeyValue, TaskCounts, TaskDimension, conference_stats, task_stats,
 };
 use async_graphql::{Context, Object};
+use std::collections::HashMap;
 
 /// How many grouping dimensions one statistics query may take.
 const MAX_DIMENSIONS: usize = 4;
@@ -54,6 +55,8 @@ fn node_of(value: &KeyValue) -> Option<(NodeType, i32)> {
 pub struct KeyPart<D> {
     dimension: D,
     value: KeyValue,
+    /// The node the value names, read ahead with every bucket's when the query asks for it.
+    node: Option<Node>,
 }
 
 macro_rules! key_part {
@@ -78,6 +81,9 @@ macro_rules! key_part {
 
             /// The organization, official, directive, conference or area the value names.
             async fn node(&self, ctx: &Context<'_>) -> Result<Option<Node>> {
+                if self.node.is_some() {
+                    return Ok(self.node.clone());
+                }
                 match node_of(&self.value) {
                     Some((kind, id)) => find_row(ctx, kind, id).await,
                     None => Ok(None),
@@ -98,8 +104,40 @@ key_part!(
     "One part of the key of a bucket of conferences."
 );
 
-fn key_parts<D: Copy>(dimensions: &[D], key: Vec<KeyValue>) -> Vec<KeyPart<D>> {
-    dimensions.iter().zip(key).map(|(d, value)| KeyPart { dimension: *d, value }).collect()
+/// The buckets' keys as parts, with the nodes they name read in one batch per type when the
+/// query asks for `key { node }` (thousands of buckets then cost a statement per type, not a
+/// loader's look-up each).
+async fn keys<D: Copy, C>(
+    ctx: &Context<'_>,
+    dimensions: &[D],
+    buckets: Vec<Bucket<C>>,
+) -> Result<Vec<(Vec<KeyPart<D>>, C)>> {
+    let mut nodes: HashMap<NodeType, HashMap<i32, Node>> = HashMap::new();
+    if ctx.look_ahead().field("key").field("node").exists() {
+        let mut wanted: HashMap<NodeType, Vec<i32>> = HashMap::new();
+        for (kind, id) in buckets.iter().flat_map(|b| b.key.iter().filter_map(node_of)) {
+            wanted.entry(kind).or_default().push(id);
+        }
+        for (kind, mut ids) in wanted {
+            ids.sort_unstable();
+            ids.dedup();
+            nodes.insert(kind, find_rows(ctx, kind, ids).await?);
+        }
+    }
+    Ok(buckets
+        .into_iter()
+        .map(|Bucket { key, counts }| {
+            let parts = dimensions
+                .iter()
+                .zip(key)
+                .map(|(d, value)| {
+                    let node = node_of(&value).and_then(|(kind, id)| nodes.get(&kind)?.get(&id).cloned());
+                    KeyPart { dimension: *d, value, node }
+                })
+                .collect();
+            (parts, counts)
+        })
+        .collect())
 }
 
 /// Task counts for one combination of dimension values.
@@ -203,10 +241,7 @@ impl StatsQuery {
         let limit = whole_table_turn(ctx).await?;
         let buckets = task_stats(db(ctx)?, &filter, &group_by, as_of, on_time, limit).await?;
         spend(ctx, buckets.len()).await?;
-        Ok(buckets
-            .into_iter()
-            .map(|Bucket { key, counts }| TaskBucket { key: key_parts(&group_by, key), counts })
-            .collect())
+        Ok(keys(ctx, &group_by, buckets).await?.into_iter().map(|(key, counts)| TaskBucket { key, counts }).collect())
     }
 
     /// Conference counts by month, year, organizer, area, chair, kind or format (any
@@ -224,9 +259,10 @@ impl StatsQuery {
         let limit = whole_table_turn(ctx).await?;
         let buckets = conference_stats(db(ctx)?, &filter, &group_by, limit).await?;
         spend(ctx, buckets.len()).await?;
-        Ok(buckets
+        Ok(keys(ctx, &group_by, buckets)
+            .await?
             .into_iter()
-            .map(|Bucket { key, counts }| ConferenceBucket { key: key_parts(&group_by, key), count: counts })
+            .map(|(key, count)| ConferenceBucket { key, count })
             .collect())
     }
 }

@@ -124,6 +124,19 @@ fn count(row: &QueryResult, alias: &str) -> AppResult<i64> {
     Ok(value.unwrap_or(0))
 }
 
+/// A bucket's counts from the columns both ways of counting name alike.
+fn task_counts(row: &QueryResult, on_time: bool) -> AppResult<TaskCounts> {
+    Ok(TaskCounts {
+        total: count(row, "total")?,
+        open: count(row, "open")?,
+        in_progress: count(row, "in_progress")?,
+        done: count(row, "done")?,
+        cancelled: count(row, "cancelled")?,
+        overdue: count(row, "overdue")?,
+        done_on_time: if on_time { count(row, "done_on_time")? } else { 0 },
+    })
+}
+
 fn group(query: &mut SelectStatement, alias: &str, expr: Expr) {
     query.expr_as(expr.clone(), Alias::new(alias)).add_group_by([expr.clone()]).order_by_expr(expr, Order::Asc);
 }
@@ -229,16 +242,7 @@ pub async fn task_stats(
                 },
             });
         }
-        let counts = TaskCounts {
-            total: count(&row, "total")?,
-            open: count(&row, "open")?,
-            in_progress: count(&row, "in_progress")?,
-            done: count(&row, "done")?,
-            cancelled: count(&row, "cancelled")?,
-            overdue: count(&row, "overdue")?,
-            done_on_time: if on_time { count(&row, "done_on_time")? } else { 0 },
-        };
-        buckets.push(Bucket { key, counts });
+        buckets.push(Bucket { key, counts: task_counts(&row, on_time)? });
     }
     Ok(buckets)
 }
@@ -293,16 +297,7 @@ async fn tasks_by_assignee_from_tallies(
             (None, Some(id)) => KeyValue::Official(id),
             (None, None) => KeyValue::Missing,
         };
-        let counts = TaskCounts {
-            total: count(&row, "total")?,
-            open: count(&row, "open")?,
-            in_progress: count(&row, "in_progress")?,
-            done: count(&row, "done")?,
-            cancelled: count(&row, "cancelled")?,
-            overdue: count(&row, "overdue")?,
-            done_on_time: 0,
-        };
-        buckets.push(Bucket { key: vec![key], counts });
+        buckets.push(Bucket { key: vec![key], counts: task_counts(&row, false)? });
     }
     Ok(buckets)
 }
