@@ -362,13 +362,23 @@ where
     let mut forget_until = stopping.clone();
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(30));
+        // The task tally's changes, folded in every few minutes (imports fold their own).
+        let fold_period = std::time::Duration::from_secs(300);
+        let mut fold = tokio::time::interval_at(tokio::time::Instant::now() + fold_period, fold_period);
         let mut trim = tokio::time::interval(std::time::Duration::from_secs(5));
         loop {
-            let full = tokio::select! {
-                _ = every.tick() => true,
-                _ = trim.tick() => false,
+            let (full, folding) = tokio::select! {
+                _ = fold.tick() => (false, true),
+                _ = every.tick() => (true, false),
+                _ = trim.tick() => (false, false),
                 _ = forget_until.wait_for(|stop| *stop) => break,
             };
+            if folding {
+                if let Err(err) = crate::store::stats::fold_task_tally_now(&forgetting.state.db).await {
+                    tracing::warn!(err = %err.detail(), "the task tally's changes were not folded in");
+                }
+                continue;
+            }
             if full {
                 forgetting.rates.forget_idle();
                 crate::database::close_idle_connections(&forgetting.state.db).await;

@@ -263,7 +263,7 @@ async fn tasks_by_assignee_from_tallies(
         DatabaseBackend::Postgres => ("$1", "$1"),
         _ => ("?", "?"),
     };
-    // One statement: the tallies by status, the overdue assignments grouped in the index's
+    // One statement: the tallies by status with their changes not yet folded in, the overdue assignments grouped in the index's
     // order, and the overdue tasks without an assignment (read from the few such tasks), summed
     // by assignee in the order GROUP BY over the assignments gives (each backend puts the
     // missing assignee where it puts NULLs).
@@ -271,6 +271,8 @@ async fn tasks_by_assignee_from_tallies(
         "SELECT o, p, {sums} FROM ( \
          SELECT NULLIF(organization_id, 0) AS o, NULLIF(official_id, 0) AS p, n AS total, {open} AS open, \
            {in_progress} AS in_progress, {done} AS done, {cancelled} AS cancelled, 0 AS overdue FROM task_tally \
+         UNION ALL SELECT NULLIF(organization_id, 0), NULLIF(official_id, 0), n, {open}, {in_progress}, {done}, \
+           {cancelled}, 0 FROM task_tally_change \
          UNION ALL SELECT organization_id, official_id, 0, 0, 0, 0, 0, COUNT(*) FROM task_assignee \
            WHERE owed_due_on < {day} GROUP BY organization_id, official_id \
          UNION ALL SELECT NULL, NULL, 0, 0, 0, 0, 0, COUNT(*) FROM task_unassigned u CROSS JOIN task t \
@@ -300,6 +302,43 @@ async fn tasks_by_assignee_from_tallies(
         buckets.push(Bucket { key: vec![key], counts: task_counts(&row, false)? });
     }
     Ok(buckets)
+}
+
+/// Folds the changes the triggers recorded into `task_tally`, keeping reads of it short, in
+/// the write transaction `txn` (on SQLite no other write can come between its statements). Run
+/// after imports and from time to time; the counts read are the same before and after.
+pub async fn fold_task_tally(txn: &sea_orm::DatabaseTransaction) -> AppResult<()> {
+    let add = "ON CONFLICT (organization_id, official_id, status) DO UPDATE SET n = task_tally.n + excluded.n";
+    if txn.get_database_backend() == DatabaseBackend::Postgres {
+        // One statement: exactly the changes it deletes are added, whatever commits meanwhile.
+        txn.execute_unprepared(&format!(
+            "WITH moved AS (DELETE FROM task_tally_change RETURNING organization_id, official_id, status, n) \
+             INSERT INTO task_tally (organization_id, official_id, status, n) \
+             SELECT organization_id, official_id, status, SUM(n) FROM moved GROUP BY 1, 2, 3 {add}"
+        ))
+        .await?;
+    } else {
+        txn.execute_unprepared(&format!(
+            "INSERT INTO task_tally (organization_id, official_id, status, n) \
+             SELECT organization_id, official_id, status, SUM(n) FROM task_tally_change GROUP BY 1, 2, 3 {add}"
+        ))
+        .await?;
+        txn.execute_unprepared("DELETE FROM task_tally_change").await?;
+    }
+    txn.execute_unprepared("DELETE FROM task_tally WHERE n = 0").await?;
+    Ok(())
+}
+
+/// Folds the tally's changes when there are any, in a write transaction of its own.
+pub async fn fold_task_tally_now(db: &DatabaseConnection) -> AppResult<()> {
+    let pending = Query::select().expr(Expr::val(1)).from(Alias::new("task_tally_change")).limit(1).to_owned();
+    if db.query_one(&pending).await?.is_none() {
+        return Ok(());
+    }
+    let txn = crate::database::begin_write(db).await?;
+    fold_task_tally(&txn).await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 /// Conference counts grouped by `dimensions`; at most `limit` buckets, in key order.

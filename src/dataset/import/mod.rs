@@ -255,6 +255,7 @@ pub async fn import(
     let report = writer.report();
     match mode {
         Mode::Write => {
+            crate::store::stats::fold_task_tally(&txn).await?;
             txn.commit().await?;
             let touched = report.total.created + report.total.updated + report.total.removed;
             if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres && touched >= ANALYZE_AFTER {
