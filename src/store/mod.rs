@@ -12,28 +12,36 @@ pub mod search;
 pub mod stats;
 pub mod timeline;
 
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, DatabaseBackend};
 
 /// The longest list of ids an `IN` binds value by value on SQLite.
 const LISTED: usize = 32;
 
-/// `column IN (ids)`, with as few distinct statements as the lengths of lists allow. SQLite
-/// keeps every distinct statement prepared on each connection (100 a connection), and one that
-/// binds thousands of values holds megabytes (30,000 values: 4.3 MB), so batched look-ups of
-/// every length would fill each connection's cache with them and keep that memory until the
-/// connection closes. A longer list is bound there as one JSON array (`json_each`), one
-/// statement whatever its length; a short one keeps a plain `IN`.
+/// `column IN (ids)`, with as few distinct statements as the lengths of lists allow.
+///
+/// PostgreSQL gets `column = ANY($1)` with the ids bound as one array, whatever their number:
+/// one statement the driver prepares once, and a plan made without weighing each value (an `IN`
+/// of 2,394 values took about 50 ms of planning in a request that needed 15 for the rest).
+/// SQLite keeps every distinct statement prepared on each connection (100 a connection), and
+/// one that binds thousands of values holds megabytes (30,000 values: 4.3 MB), so batched
+/// look-ups of every length would fill each connection's cache with them and keep that memory
+/// until the connection closes. A longer list is bound there as one JSON array (`json_each`),
+/// one statement whatever its length; a short one keeps a plain `IN`.
 pub fn any_of<C: ColumnTrait>(backend: DatabaseBackend, column: C, ids: impl IntoIterator<Item = i32>) -> Expr {
     let ids: Vec<i32> = ids.into_iter().collect();
-    if backend != DatabaseBackend::Sqlite || ids.len() <= LISTED {
-        return column.is_in(ids);
+    let column = Expr::col((column.entity_name(), column));
+    match backend {
+        DatabaseBackend::Postgres => {
+            let array = format!("{{{}}}", ids.iter().map(i32::to_string).collect::<Vec<_>>().join(","));
+            Expr::cust_with_exprs("$1 = ANY(CAST($2 AS INTEGER[]))", [column, Expr::val(array)])
+        }
+        DatabaseBackend::Sqlite if ids.len() > LISTED => {
+            let list = serde_json::to_string(&ids).unwrap_or_default();
+            Expr::cust_with_exprs("? IN (SELECT value FROM json_each(?))", [column, Expr::val(list)])
+        }
+        _ => column.is_in(ids),
     }
-    let list = serde_json::to_string(&ids).unwrap_or_default();
-    Expr::cust_with_exprs(
-        "? IN (SELECT value FROM json_each(?))",
-        [Expr::col((column.entity_name(), column)), Expr::val(list)],
-    )
 }
 
 /// The row id of the record of `table` with the dataset key `key`, if there is one.
