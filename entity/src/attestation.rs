@@ -4,7 +4,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A row of `attestation`.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Deserialize)]
 #[sea_orm(table_name = "attestation")]
 pub struct Model {
     #[sea_orm(primary_key)]
