@@ -54,6 +54,9 @@ pub struct ServerConfig {
     /// address it listens on; `*` for any. A request naming another host is refused, so that a
     /// page whose name is rebound to this server's address cannot read it.
     pub allowed_hosts: Vec<String>,
+    /// Whether list fields read their nested relations in one planned statement (on by
+    /// default); off, each relation is loaded field by field, as the differential test compares.
+    pub planned_reads: bool,
 }
 
 /// The default interval between checks of a subscription connection's token.
@@ -85,6 +88,7 @@ impl ServerConfig {
             trust_forwarded_for: false,
             cors_origins: Vec::new(),
             allowed_hosts: Vec::new(),
+            planned_reads: true,
         }
     }
 }

@@ -3,7 +3,7 @@
 //! counted against the request's node budget.
 
 use super::context::RequestState;
-use super::loaders::Loaders;
+use super::loaders::{Loaders, Prefetched};
 use crate::error::{AppError, AppResult};
 use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, Loader};
@@ -36,13 +36,20 @@ fn with_state(request: async_graphql::Request, state: &RequestState) -> (async_g
         let _ = sender.unbounded_send(batch);
     };
     let budget = Arc::new(crate::limits::Budget::new(state.max_nodes, state.heavy.clone()));
-    let loader = DataLoader::new(Loaders { db: state.db.clone(), budget: budget.clone() }, spawner)
+    let prefetched = Arc::new(Prefetched::default());
+    let loaders = Loaders { db: state.db.clone(), budget: budget.clone(), prefetched: prefetched.clone() };
+    let loader = DataLoader::new(loaders, spawner)
         .delay(state.batch_window)
         // The loader's default of 1,000 keys split a level of more keys into several statements
         // (a `taskStats` of 2,394 assignees ran three).
         .max_batch_size(crate::database::MAX_STATEMENT_VALUES);
-    let batches = Batches { incoming: receiver, running: FuturesUnordered::new(), budget: budget.clone() };
-    (request.data(state.clone()).data(loader).data(budget), batches)
+    let batches = Batches {
+        incoming: receiver,
+        running: FuturesUnordered::new(),
+        budget: budget.clone(),
+        prefetched: prefetched.clone(),
+    };
+    (request.data(state.clone()).data(loader).data(budget).data(prefetched), batches)
 }
 
 /// The loaders' batches of one request, run on the request's own task: a batch starts when the
@@ -53,6 +60,8 @@ pub struct Batches {
     running: FuturesUnordered<BoxFuture<'static, ()>>,
     /// What the request may still read; each event of a subscription starts afresh.
     budget: Arc<crate::limits::Budget>,
+    /// What planned reads found ahead; each event of a subscription starts afresh.
+    prefetched: Arc<Prefetched>,
 }
 
 impl Batches {
@@ -112,6 +121,7 @@ impl Batches {
             let polled = self.step(cx, |cx| stream.poll_next_unpin(cx));
             if polled.is_ready() {
                 self.budget.reset();
+                self.prefetched.clear();
             }
             polled
         })
@@ -138,6 +148,11 @@ pub(crate) fn loader<'a>(ctx: &Context<'a>) -> AppResult<&'a DataLoader<Loaders>
 /// What the request may still read.
 pub(crate) fn budget<'a>(ctx: &Context<'a>) -> AppResult<&'a crate::limits::Budget> {
     ctx.data::<Arc<crate::limits::Budget>>().map(|b| b.as_ref()).map_err(|_| AppError::internal("budget missing"))
+}
+
+/// What planned reads found ahead for the request.
+pub(crate) fn prefetched<'a>(ctx: &Context<'a>) -> AppResult<&'a Prefetched> {
+    ctx.data::<Arc<Prefetched>>().map(|p| p.as_ref()).map_err(|_| AppError::internal("prefetched store missing"))
 }
 
 /// Counts `nodes` more nodes of the answer.

@@ -429,6 +429,7 @@ impl ConferenceQuery {
         let page = page_request(first, after, last, before)?;
         let filter = filter.unwrap_or_default().into_store(0)?;
         let rows = lists::conferences(db(ctx)?, &filter, &order_by.unwrap_or_default(), &page).await?;
+        let rows = super::plan::prefetch::<_, ConferenceById>(ctx, super::plan::Root::Conference, rows).await?;
         Ok(ConferenceConnection(Parts::from_page(rows, Conference)))
     }
 }

@@ -27,6 +27,9 @@ pub struct RequestState {
     pub max_nodes: usize,
     /// The server's turns for heavy answers, shared by every request.
     pub heavy: Arc<tokio::sync::Semaphore>,
+    /// Whether list fields plan the reads of their nested relations (`graphql::plan`); off,
+    /// every relation is loaded field by field.
+    pub planned_reads: bool,
 }
 
 pub(crate) fn state<'a>(ctx: &Context<'a>) -> AppResult<&'a RequestState> {

@@ -4,7 +4,7 @@
 use crate::error::AppError;
 use async_graphql::dataloader::Loader;
 use entity::*;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, IdenStatic, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
 
 /// The loader behind every relation; it implements `Loader<K>` for each key type below.
@@ -13,9 +13,11 @@ pub struct Loaders {
     pub db: DatabaseConnection,
     /// What the request may still read: a list statement reads at most one row more.
     pub budget: std::sync::Arc<crate::limits::Budget>,
+    /// What a planned read found ahead for this request.
+    pub prefetched: std::sync::Arc<Prefetched>,
 }
 
-/// Defines a key that loads one row of `$entity` by id.
+/// Defines a key that loads one row of `$entity` by id; a planned read may have found it.
 macro_rules! by_id {
     ($(#[doc = $doc:tt])* $key:ident, $entity:ident) => {
         $(#[doc = $doc])*
@@ -27,18 +29,40 @@ macro_rules! by_id {
             type Error = AppError;
 
             async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Self::Value>, AppError> {
-                let rows = $entity::Entity::find()
-                    .filter(crate::store::any_of(self.db.get_database_backend(), $entity::Column::Id, keys.iter().map(|k| k.0)))
-                    .all(&self.db)
-                    .await?;
-                Ok(rows.into_iter().map(|m| ($key(m.id), m)).collect())
+                let (known, misses) = self.prefetched.split::<$key, Option<$entity::Model>>(keys);
+                let mut found: HashMap<$key, Self::Value> = known.into_iter().filter_map(|(k, m)| Some((k, m?))).collect();
+                if !misses.is_empty() {
+                    let rows = $entity::Entity::find()
+                        .filter(crate::store::any_of(self.db.get_database_backend(), $entity::Column::Id, misses.iter().map(|k| k.0)))
+                        .all(&self.db)
+                        .await?;
+                    found.extend(rows.into_iter().map(|m| ($key(m.id), m)));
+                }
+                Ok(found)
+            }
+        }
+
+        impl Planned for $key {
+            type Row = $entity::Model;
+
+            fn level(source: crate::store::plan::Source) -> crate::store::plan::Level {
+                level::<$entity::Entity>(source, "id", "id")
+            }
+
+            fn feed(store: &Prefetched, keys: &[i32], rows: Vec<Self::Row>) {
+                let mut found: HashMap<$key, Option<$entity::Model>> = keys.iter().map(|k| ($key(*k), None)).collect();
+                for row in rows {
+                    found.insert($key(row.id), Some(row));
+                }
+                store.feed(found);
             }
         }
     };
 }
 
 /// Defines a key that loads the rows of `$entity` whose `$column` is the key, ordered by
-/// `$order` and then id; every key gets a list, empty where nothing matches.
+/// `$order` and then id; every key gets a list, empty where nothing matches. A planned read may
+/// have found the lists of some keys: they count against the budget exactly as rows read.
 macro_rules! has_many {
     ($(#[doc = $doc:tt])* $key:ident, $entity:ident, $column:ident, $field:ident, $order:ident) => {
         $(#[doc = $doc])*
@@ -50,17 +74,30 @@ macro_rules! has_many {
             type Error = AppError;
 
             async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Self::Value>, AppError> {
+                let (known, misses) = self.prefetched.split::<$key, Vec<$entity::Model>>(keys);
                 // Every row read is in the answer at least once: a statement reads at most one
                 // row past the request's share of the budget.
                 let rows = self
                     .budget
                     .read_within(|limit| {
-                        $entity::Entity::find()
-                            .filter(crate::store::any_of(self.db.get_database_backend(), $entity::Column::$column, keys.iter().map(|k| k.0)))
-                            .order_by_asc($entity::Column::$order)
-                            .order_by_asc($entity::Column::Id)
-                            .limit(limit)
-                            .all(&self.db)
+                        let mut rows: Vec<$entity::Model> =
+                            known.iter().flat_map(|(_, list)| list.iter().cloned()).take(limit as usize).collect();
+                        let room = limit.saturating_sub(rows.len() as u64);
+                        let misses = &misses;
+                        async move {
+                            if !misses.is_empty() && room > 0 {
+                                rows.extend(
+                                    $entity::Entity::find()
+                                        .filter(crate::store::any_of(self.db.get_database_backend(), $entity::Column::$column, misses.iter().map(|k| k.0)))
+                                        .order_by_asc($entity::Column::$order)
+                                        .order_by_asc($entity::Column::Id)
+                                        .limit(room)
+                                        .all(&self.db)
+                                        .await?,
+                                );
+                            }
+                            Ok(rows)
+                        }
                     })
                     .await?;
                 let mut grouped: HashMap<$key, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
@@ -74,7 +111,103 @@ macro_rules! has_many {
                 Ok(grouped)
             }
         }
+
+        impl Planned for $key {
+            type Row = $entity::Model;
+
+            fn level(source: crate::store::plan::Source) -> crate::store::plan::Level {
+                level::<$entity::Entity>(source, $entity::Column::$column.as_str(), $entity::Column::$order.as_str())
+            }
+
+            fn feed(store: &Prefetched, keys: &[i32], rows: Vec<Self::Row>) {
+                let mut grouped: HashMap<$key, Vec<$entity::Model>> = keys.iter().map(|k| ($key(*k), Vec::new())).collect();
+                for row in rows {
+                    #[allow(clippy::useless_conversion)]
+                    let owner: Option<i32> = row.$field.into();
+                    if let Some(list) = owner.and_then(|id| grouped.get_mut(&$key(id))) {
+                        list.push(row);
+                    }
+                }
+                store.feed(grouped);
+            }
+        }
     };
+}
+
+/// A loader key whose values a planned read (`graphql::plan`) can find ahead of the resolvers.
+pub trait Planned: Copy + std::hash::Hash + Eq + Send + Sync + 'static {
+    /// The row a level of the read decodes into.
+    type Row: serde::de::DeserializeOwned;
+    /// The level that reads the rows of the keys `source` gives.
+    fn level(source: crate::store::plan::Source) -> crate::store::plan::Level;
+    /// Stores what a level read for `keys`: every key gets its value, found or known absent.
+    fn feed(store: &Prefetched, keys: &[i32], rows: Vec<Self::Row>);
+}
+
+/// The level of a table of every column of `E`, keyed by `key`, each key's rows by `order`.
+fn level<E: EntityTrait>(
+    source: crate::store::plan::Source,
+    key: &'static str,
+    order: &'static str,
+) -> crate::store::plan::Level {
+    use sea_orm::{ColumnType, Iterable};
+    crate::store::plan::Level {
+        table: E::default().table_name(),
+        columns: E::Column::iter()
+            .map(|c| crate::store::plan::Column {
+                name: c.as_str().to_owned(),
+                boolean: matches!(c.def().get_column_type(), ColumnType::Boolean),
+            })
+            .collect(),
+        key,
+        order,
+        source,
+    }
+}
+
+/// What a planned read found for one request, by loader key: the loaders answer these keys
+/// from it instead of the database.
+#[derive(Default)]
+pub struct Prefetched(std::sync::Mutex<HashMap<std::any::TypeId, Box<dyn std::any::Any + Send>>>);
+
+impl Prefetched {
+    /// Stores the values of some keys of type `K`.
+    pub fn feed<K: std::hash::Hash + Eq + Send + 'static, V: Send + 'static>(&self, values: HashMap<K, V>) {
+        let Ok(mut all) = self.0.lock() else { return };
+        let entry = all.entry(std::any::TypeId::of::<K>()).or_insert_with(|| Box::new(HashMap::<K, V>::new()));
+        if let Some(map) = entry.downcast_mut::<HashMap<K, V>>() {
+            map.extend(values);
+        }
+    }
+
+    /// The keys of `keys` found ahead, with their values, and the others.
+    pub fn split<K: std::hash::Hash + Eq + Copy + 'static, V: Clone + 'static>(
+        &self,
+        keys: &[K],
+    ) -> (Vec<(K, V)>, Vec<K>) {
+        let all = self.0.lock().ok();
+        let Some(map) =
+            all.as_ref().and_then(|all| all.get(&std::any::TypeId::of::<K>())?.downcast_ref::<HashMap<K, V>>())
+        else {
+            return (Vec::new(), keys.to_vec());
+        };
+        let mut known = Vec::new();
+        let mut misses = Vec::new();
+        for key in keys {
+            match map.get(key) {
+                Some(value) => known.push((*key, value.clone())),
+                None => misses.push(*key),
+            }
+        }
+        (known, misses)
+    }
+
+    /// Forgets everything (each event of a subscription reads afresh).
+    pub fn clear(&self) {
+        if let Ok(mut all) = self.0.lock() {
+            all.clear();
+        }
+    }
 }
 
 by_id!(/// An area by id.

@@ -22,6 +22,7 @@ pub mod official;
 pub mod order;
 pub mod organization;
 pub mod pagination;
+pub mod plan;
 pub mod quality;
 pub mod scalars;
 pub mod search;

@@ -391,6 +391,7 @@ impl TaskQuery {
         let page = page_request(first, after, last, before)?;
         let filter = filter.unwrap_or_default().into_store(0)?;
         let rows = lists::tasks(db(ctx)?, &filter, &order_by.unwrap_or_default(), &page).await?;
+        let rows = super::plan::prefetch::<_, TaskById>(ctx, super::plan::Root::Task, rows).await?;
         Ok(TaskConnection(Parts::from_page(rows, Task)))
     }
 }

@@ -348,6 +348,7 @@ where
             metrics,
             max_nodes: config.limits.max_nodes,
             heavy: Arc::new(tokio::sync::Semaphore::new(config.limits.max_heavy.max(1))),
+            planned_reads: config.planned_reads,
         },
         graphiql_page: config.graphiql.then(|| graphiql::page("/graphql", assets)),
         stopping: stopping.clone(),

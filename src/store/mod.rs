@@ -7,6 +7,7 @@ pub mod lists;
 pub mod live;
 pub mod matching;
 pub mod page;
+pub mod plan;
 pub mod quality;
 pub mod search;
 pub mod stats;
@@ -29,8 +30,12 @@ const LISTED: usize = 32;
 /// until the connection closes. A longer list is bound there as one JSON array (`json_each`),
 /// one statement whatever its length; a short one keeps a plain `IN`.
 pub fn any_of<C: ColumnTrait>(backend: DatabaseBackend, column: C, ids: impl IntoIterator<Item = i32>) -> Expr {
+    any_of_expr(backend, Expr::col((column.entity_name(), column)), ids)
+}
+
+/// [`any_of`] for a column named at run time.
+pub fn any_of_expr(backend: DatabaseBackend, column: Expr, ids: impl IntoIterator<Item = i32>) -> Expr {
     let ids: Vec<i32> = ids.into_iter().collect();
-    let column = Expr::col((column.entity_name(), column));
     match backend {
         DatabaseBackend::Postgres => {
             let array = format!("{{{}}}", ids.iter().map(i32::to_string).collect::<Vec<_>>().join(","));

@@ -185,16 +185,37 @@ impl PageRequest {
     }
 }
 
-/// A counting query for the filtered list, run only when a client asks for `totalCount`.
+/// A counting query for the filtered list, run only when a client asks for `totalCount`
+/// (unless a planned read counted already).
 #[derive(Clone, Debug)]
-pub struct CountQuery(SelectStatement);
+pub struct CountQuery {
+    filtered: SelectStatement,
+    known: Option<u64>,
+}
 
 impl CountQuery {
+    fn new(filtered: SelectStatement) -> Self {
+        CountQuery { filtered, known: None }
+    }
+
+    /// The statement of the filtered rows, for a planned read to count with the rest.
+    pub fn filtered(&self) -> SelectStatement {
+        self.filtered.clone()
+    }
+
+    /// The same count, already known.
+    pub fn counted(self, count: u64) -> Self {
+        CountQuery { known: Some(count), ..self }
+    }
+
     /// Counts the rows the filter matches.
     pub async fn run(&self, db: &impl ConnectionTrait) -> AppResult<u64> {
+        if let Some(count) = self.known {
+            return Ok(count);
+        }
         let statement = Query::select()
             .expr(Expr::cust("COUNT(*)"))
-            .from_subquery(self.0.clone(), Alias::new("filtered"))
+            .from_subquery(self.filtered.clone(), Alias::new("filtered"))
             .to_owned();
         let row = db.query_one(&statement).await?.ok_or_else(|| AppError::internal("COUNT returned no row"))?;
         let count: i64 = row.try_get_by_index(0)?;
@@ -286,7 +307,7 @@ pub async fn fetch<E>(
 where
     E: EntityTrait,
 {
-    let count = CountQuery(select.clone().into_query());
+    let count = CountQuery::new(select.clone().into_query());
     let mut query = select;
     if let Some(cursor) = &request.cursor {
         let values = decode_cursor(cursor, &ordering.name, ordering.keys.len(), cursor_field)?;
@@ -369,7 +390,7 @@ where
             rows.truncate(request.size as usize);
             let items =
                 rows.into_iter().map(|row| (encode_cursor(&ordering.name, (ordering.values)(&row)), row)).collect();
-            let count = CountQuery(select.clone().filter(group.eq(id)).into_query());
+            let count = CountQuery::new(select.clone().filter(group.eq(id)).into_query());
             (id, Page { items, has_next_page: more, has_previous_page: came_from_cursor, count })
         })
         .collect())

@@ -1,0 +1,149 @@
+//! One statement for the nested lists of a page: a chain of levels, each the rows of one table
+//! whose key column holds one of the page's ids or a value of a column of an earlier level,
+//! read together with the page's count. The database aggregates each level into one JSON array
+//! (`json_agg` on PostgreSQL, `json_group_array` on SQLite), so a page with four levels of
+//! relations costs one round trip instead of five. Which levels a request needs is the API's
+//! business (`graphql::plan`); this module only reads them.
+
+use crate::error::{AppError, AppResult};
+use sea_orm::sea_query::{
+    Alias, CommonTableExpression, Expr, ExprTrait, Query, QueryStatementBuilder, SelectStatement, WithClause,
+};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection};
+
+/// Where a level's keys come from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// These ids (the page's).
+    Ids(Vec<i32>),
+    /// The values of `column` in the rows of an earlier level.
+    Level {
+        /// The index of the earlier level.
+        level: usize,
+        /// Its column that holds the keys.
+        column: &'static str,
+    },
+}
+
+/// One column a level reads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Column {
+    /// Its name, which is also its name in the JSON object of a row.
+    pub name: String,
+    /// Whether it holds booleans (SQLite stores them as integers, which JSON must not).
+    pub boolean: bool,
+}
+
+/// The rows of one table a level reads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Level {
+    /// The table.
+    pub table: &'static str,
+    /// Its columns, every one of them (a row must decode into its model).
+    pub columns: Vec<Column>,
+    /// The column that holds the keys.
+    pub key: &'static str,
+    /// The order of the rows of one key, before `id`.
+    pub order: &'static str,
+    /// The keys.
+    pub source: Source,
+}
+
+/// What one statement read.
+#[derive(Debug, Default)]
+pub struct Read {
+    /// The count of the filtered list, when one was asked for.
+    pub count: Option<u64>,
+    /// Each level's rows as JSON objects, in order; `None` where the level read more than the
+    /// cap or draws on a level that did.
+    pub levels: Vec<Option<Vec<serde_json::Value>>>,
+}
+
+/// Reads `levels` (each at most `cap` rows) and the count of `count`, in one statement.
+pub async fn read(
+    db: &DatabaseConnection,
+    levels: &[Level],
+    count: Option<SelectStatement>,
+    cap: usize,
+) -> AppResult<Read> {
+    if levels.is_empty() && count.is_none() {
+        return Ok(Read::default());
+    }
+    let backend = db.get_database_backend();
+    let mut with = WithClause::new();
+    let mut outer = Query::select();
+    if let Some(count) = count {
+        let counted =
+            Query::select().expr(Expr::cust("COUNT(*)")).from_subquery(count, Alias::new("filtered")).to_owned();
+        outer.expr_as(Expr::SubQuery(None, Box::new(counted.into_sub_query_statement())), Alias::new("c"));
+    }
+    // One row past the cap tells a level that overflows from one that fills it exactly.
+    let limit = u64::try_from(cap).unwrap_or(u64::MAX).saturating_add(1);
+    for (i, level) in levels.iter().enumerate() {
+        let name = format!("l{i}");
+        let mut rows = Query::select();
+        rows.from(Alias::new(level.table));
+        for column in &level.columns {
+            rows.column(Alias::new(column.name.as_str()));
+        }
+        let key = Expr::col((Alias::new(level.table), Alias::new(level.key)));
+        match &level.source {
+            Source::Ids(ids) => rows.and_where(super::any_of_expr(backend, key, ids.iter().copied())),
+            Source::Level { level: from, column } => rows.and_where(key.in_subquery(
+                Query::select().column(Alias::new(*column)).from(Alias::new(format!("l{from}"))).to_owned(),
+            )),
+        };
+        rows.order_by(Alias::new(level.order), sea_orm::sea_query::Order::Asc)
+            .order_by(Alias::new("id"), sea_orm::sea_query::Order::Asc)
+            .limit(limit);
+        with.cte(CommonTableExpression::new().query(rows).table_name(Alias::new(name.as_str())).to_owned());
+        let aggregate =
+            Query::select().expr(Expr::cust(aggregate(backend, level))).from(Alias::new(name.as_str())).to_owned();
+        outer
+            .expr_as(Expr::SubQuery(None, Box::new(aggregate.into_sub_query_statement())), Alias::new(format!("j{i}")));
+    }
+    let row = if levels.is_empty() { db.query_one(&outer).await? } else { db.query_one(&with.query(outer)).await? };
+    let row = row.ok_or_else(|| AppError::internal("the planned read returned no row"))?;
+    let mut read = Read::default();
+    if let Ok(count) = row.try_get::<i64>("", "c") {
+        read.count = Some(u64::try_from(count).unwrap_or(0));
+    }
+    for (i, level) in levels.iter().enumerate() {
+        let text: String = row.try_get("", &format!("j{i}"))?;
+        let rows: Vec<serde_json::Value> = serde_json::from_str(&text)
+            .map_err(|e| AppError::internal(format!("planned level {}: {e}", level.table)))?;
+        let parent_gone = match &level.source {
+            Source::Level { level: from, .. } => read.levels.get(*from).is_none_or(Option::is_none),
+            Source::Ids(_) => false,
+        };
+        read.levels.push((!parent_gone && rows.len() <= cap).then_some(rows));
+    }
+    Ok(read)
+}
+
+/// The expression that aggregates the rows of `level`'s table expression into one JSON array
+/// of objects (an empty one when it has none), in the order of the level.
+fn aggregate(backend: DatabaseBackend, level: &Level) -> String {
+    let quote = |name: &str| format!("\"{}\"", name.replace('"', "\"\""));
+    let order = format!("{}, \"id\"", quote(level.order));
+    let pairs: Vec<String> = level
+        .columns
+        .iter()
+        .map(|c| {
+            let value = match backend {
+                DatabaseBackend::Sqlite if c.boolean => format!(
+                    "CASE WHEN {0} IS NULL THEN NULL WHEN {0} THEN json('true') ELSE json('false') END",
+                    quote(&c.name)
+                ),
+                _ => quote(&c.name),
+            };
+            format!("'{}', {value}", c.name.replace('\'', "''"))
+        })
+        .collect();
+    match backend {
+        DatabaseBackend::Postgres => {
+            format!("COALESCE(CAST(json_agg(json_build_object({}) ORDER BY {order}) AS TEXT), '[]')", pairs.join(", "))
+        }
+        _ => format!("COALESCE(json_group_array(json_object({}) ORDER BY {order}), '[]')", pairs.join(", ")),
+    }
+}
