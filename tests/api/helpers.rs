@@ -19,6 +19,10 @@ pub struct TestApp {
     pub client: reqwest::Client,
     statements: Arc<std::sync::Mutex<Vec<String>>>,
     pub database_url: String,
+    /// With `GOVTRAIL_DIFFERENTIAL` set: a server over the same database that loads every
+    /// relation field by field; every read `query` sends is answered by both, and the answers
+    /// must be the same, errors included.
+    twin: Option<(SocketAddr, oneshot::Sender<()>)>,
     _dir: TempDir,
     _shutdown: oneshot::Sender<()>,
 }
@@ -36,6 +40,11 @@ pub struct Setup {
     pub limits: govtrail::limits::Limits,
     /// Host names the server answers to besides the loopback ones.
     pub allowed_hosts: Vec<String>,
+    /// Whether list fields plan their reads (the server's default).
+    pub planned_reads: bool,
+    /// Whether the answers may be compared with a twin's (off where a test's answers depend
+    /// on timing or on state one server keeps, such as rate limits).
+    pub differential: bool,
 }
 
 impl Default for Setup {
@@ -53,6 +62,8 @@ impl Default for Setup {
                 ..govtrail::limits::Limits::default()
             },
             allowed_hosts: Vec::new(),
+            planned_reads: true,
+            differential: true,
         }
     }
 }
@@ -128,13 +139,30 @@ pub async fn spawn(setup: Setup) -> TestApp {
     }
     setup_db.close().await.expect("close");
     let statements = Arc::new(std::sync::Mutex::new(Vec::new()));
-    let mut db: DatabaseConnection = database::connect(&database_url).await.expect("connect");
-    let counter = statements.clone();
-    db.set_metric_callback(move |info| {
-        if let Ok(mut log) = counter.lock() {
-            log.push(info.statement.sql.clone());
-        }
-    });
+    let (address, shutdown) = serve_on(&database_url, &setup, setup.planned_reads, Some(statements.clone())).await;
+    let differential = std::env::var_os("GOVTRAIL_DIFFERENTIAL").is_some()
+        && setup.differential
+        && setup.limits.anonymous_per_minute == 0
+        && setup.limits.token_per_minute == 0;
+    let twin = if differential { Some(serve_on(&database_url, &setup, false, None).await) } else { None };
+    TestApp { address, client: reqwest::Client::new(), statements, database_url, twin, _dir: dir, _shutdown: shutdown }
+}
+
+/// Starts a server over an existing database; its statements go to `log`.
+pub async fn serve_on(
+    database_url: &str,
+    setup: &Setup,
+    planned_reads: bool,
+    log: Option<Arc<std::sync::Mutex<Vec<String>>>>,
+) -> (SocketAddr, oneshot::Sender<()>) {
+    let mut db: DatabaseConnection = database::connect(database_url).await.expect("connect");
+    if let Some(log) = log {
+        db.set_metric_callback(move |info| {
+            if let Ok(mut log) = log.lock() {
+                log.push(info.statement.sql.clone());
+            }
+        });
+    }
     let (shutdown, signal) = oneshot::channel::<()>();
     let config = ServerConfig {
         clock: setup.clock,
@@ -144,6 +172,7 @@ pub async fn spawn(setup: Setup) -> TestApp {
         token_recheck: setup.token_recheck,
         limits: setup.limits.clone(),
         allowed_hosts: setup.allowed_hosts.clone(),
+        planned_reads,
         ..ServerConfig::new("127.0.0.1:0".parse().expect("address"))
     };
     let (address, serve) = server::bind(&config, db, async {
@@ -152,7 +181,98 @@ pub async fn spawn(setup: Setup) -> TestApp {
     .await
     .expect("bind");
     tokio::spawn(serve);
-    TestApp { address, client: reqwest::Client::new(), statements, database_url, _dir: dir, _shutdown: shutdown }
+    (address, shutdown)
+}
+
+/// Requires a planned answer and a field-by-field one to be the same, errors included; where
+/// the node budget ran out, up to where it did: field by field, which fields of a level are the
+/// first past the budget depends on the order the database answers the batches in (two servers
+/// that both load field by field differ there too, even in how many fields fail). Then the
+/// errors must be the same in message and code (but for the count of those left out), and the
+/// answers the same outside their paths.
+pub fn same_answers(planned: &Value, unplanned: &Value, asked: &str) {
+    let budget_passed = |a: &Value| {
+        a["errors"].as_array().is_some_and(|e| e.iter().any(|e| e["extensions"]["code"] == "LIMIT_EXCEEDED"))
+    };
+    if !budget_passed(planned) && !budget_passed(unplanned) {
+        assert_eq!(planned, unplanned, "planned and field-by-field answers differ for {asked}");
+        return;
+    }
+    let errors = |answer: &Value| -> Vec<(Value, Value)> {
+        let mut found: Vec<(Value, Value)> = answer["errors"]
+            .as_array()
+            .map(|e| {
+                e.iter()
+                    // How many errors past the most were left out counts them, which varies.
+                    .map(|e| match e["extensions"]["limit"] == "errors" {
+                        true => (Value::Null, e["extensions"].clone()),
+                        false => (e["message"].clone(), e["extensions"].clone()),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        found.sort_by_key(|e| e.0.to_string());
+        found.dedup();
+        found
+    };
+    assert_eq!(errors(planned), errors(unplanned), "the errors differ for {asked}");
+    let truncated =
+        |a: &Value| a["errors"].as_array().is_some_and(|e| e.iter().any(|e| e["extensions"]["limit"] == "errors"));
+    if truncated(planned) {
+        // The paths of the errors left out are unknown, and so is what they blanked.
+        return;
+    }
+    let paths: Vec<Value> = [planned, unplanned]
+        .iter()
+        .flat_map(|a| a["errors"].as_array().cloned().unwrap_or_default())
+        .map(|e| e["path"].clone())
+        .collect();
+    let (mut planned, mut unplanned) = (planned.clone(), unplanned.clone());
+    for answer in [&mut planned, &mut unplanned] {
+        for path in &paths {
+            blank(&mut answer["data"], path.as_array().map_or(&[][..], Vec::as_slice));
+        }
+    }
+    assert_eq!(planned["data"], unplanned["data"], "the answers differ outside the errors for {asked}");
+}
+
+/// Blanks what `path` leads to in `value`, where it leads anywhere: a field is removed (an
+/// answer may hold it as null or not at all), an item of a list set to null.
+fn blank(value: &mut Value, path: &[Value]) {
+    match path {
+        [] => {}
+        [Value::String(name)] => {
+            if let Some(object) = value.as_object_mut() {
+                object.remove(name);
+            }
+        }
+        [step, rest @ ..] => {
+            let next = match step {
+                Value::String(name) => value.get_mut(name.as_str()),
+                Value::Number(i) => i.as_u64().and_then(|i| value.get_mut(i as usize)),
+                _ => None,
+            };
+            if let Some(next) = next {
+                if rest.is_empty() {
+                    *next = Value::Null;
+                } else {
+                    blank(next, rest);
+                }
+            }
+        }
+    }
+}
+
+/// Whether a request may go to a twin too: it changes nothing (no mutation; one that does not
+/// parse runs nothing).
+fn only_reads(query: &str) -> bool {
+    use async_graphql::parser::types::{DocumentOperations, OperationType};
+    let Ok(document) = async_graphql::parser::parse_query(query) else { return true };
+    let read = |t: OperationType| t == OperationType::Query;
+    match &document.operations {
+        DocumentOperations::Single(op) => read(op.node.ty),
+        DocumentOperations::Multiple(ops) => ops.values().all(|op| read(op.node.ty)),
+    }
 }
 
 impl TestApp {
@@ -162,28 +282,46 @@ impl TestApp {
 
     /// The whole GraphQL response to a query.
     pub async fn query(&self, query: &str, variables: Value) -> Value {
-        let response = self
-            .client
-            .post(self.url("/graphql"))
-            .json(&json!({ "query": query, "variables": variables }))
-            .send()
-            .await
-            .expect("request");
+        let response = self.post(self.address, None, query, &variables).await;
         assert!(response.status().is_success(), "HTTP {}", response.status());
-        response.json().await.expect("JSON response")
+        let answer = response.json().await.expect("JSON response");
+        self.compare_with_twin(None, query, &variables, &answer).await;
+        answer
     }
 
     /// The whole GraphQL response to a query sent with `Authorization: Bearer token`.
     pub async fn query_as(&self, token: &str, query: &str, variables: Value) -> Value {
-        let response = self
+        let response = self.post(self.address, Some(token), query, &variables).await;
+        let answer = response.json().await.expect("JSON response");
+        self.compare_with_twin(Some(token), query, &variables, &answer).await;
+        answer
+    }
+
+    async fn post(
+        &self,
+        address: SocketAddr,
+        token: Option<&str>,
+        query: &str,
+        variables: &Value,
+    ) -> reqwest::Response {
+        let mut request = self
             .client
-            .post(self.url("/graphql"))
-            .bearer_auth(token)
-            .json(&json!({ "query": query, "variables": variables }))
-            .send()
-            .await
-            .expect("request");
-        response.json().await.expect("JSON response")
+            .post(format!("http://{address}/graphql"))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("request")
+    }
+
+    /// Asks the twin the same, when there is one, and requires the same answer.
+    async fn compare_with_twin(&self, token: Option<&str>, query: &str, variables: &Value, answer: &Value) {
+        let Some((twin, _)) = &self.twin else { return };
+        if !only_reads(query) {
+            return;
+        }
+        let theirs: Value = self.post(*twin, token, query, variables).await.json().await.expect("JSON response");
+        same_answers(answer, &theirs, &format!("{query} with {variables}"));
     }
 
     /// A new token with `role` for this server's database.

@@ -25,6 +25,7 @@ mod nesting;
 mod officials;
 mod organizations;
 mod pagination;
+mod planned;
 mod rules;
 mod schema;
 mod search;
