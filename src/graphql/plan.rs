@@ -49,6 +49,8 @@ enum Type {
 enum Rows<'a> {
     Page(&'a dyn Fn(&str) -> Vec<i32>),
     Level(usize),
+    /// The rows of a level with a value in a column (all of them without one).
+    Only(usize, &'static str, Option<String>),
 }
 
 impl Rows<'_> {
@@ -56,9 +58,26 @@ impl Rows<'_> {
     fn source(&self, column: &'static str) -> Source {
         match self {
             Rows::Page(values) => Source::Ids(values(column)),
-            Rows::Level(level) => Source::Level { level: *level, column },
+            Rows::Level(level) => from(*level, column),
+            Rows::Only(level, only, value) => {
+                Source::Level { level: *level, column, only: value.clone().map(|v| (*only, v)) }
+            }
         }
     }
+}
+
+/// The keys the values of `column` of the rows of `level` make.
+fn from(level: usize, column: &'static str) -> Source {
+    Source::Level { level, column, only: None }
+}
+
+/// The role a `participants` field asks for, as stored; `None` for every role (or one that
+/// does not parse, which the resolver refuses).
+fn role(field: &SelectionField) -> Option<String> {
+    let arguments = field.arguments().ok()?;
+    let (_, value) = arguments.into_iter().find(|(name, _)| name.as_str() == "role")?;
+    let role = <crate::domain::vocabulary::ParticipationRole as async_graphql::InputType>::parse(Some(value)).ok()?;
+    Some(role.as_str().to_owned())
 }
 
 /// Decodes a level's rows and stores them as the values of `keys`.
@@ -103,14 +122,22 @@ impl Plan {
 
     fn field(&mut self, ty: Type, rows: &Rows, field: &SelectionField) {
         match (ty, field.name()) {
+            // A conference's participations are read whole (the loader's lists are); what the
+            // fields under them load is read for the role asked for only.
             (Type::Conference, "participants") => {
                 if let Some(parts) = self.add::<ConferenceParticipations>(rows.source("id")) {
-                    self.follow(Type::Participation, &Rows::Level(parts), field);
+                    self.follow(Type::Participation, &Rows::Only(parts, "role", role(field)), field);
                 }
             }
             (Type::Conference, "chairs") => {
                 if let Some(parts) = self.add::<ConferenceParticipations>(rows.source("id")) {
-                    self.then::<OfficialById>(Type::Official, parts, "official_id", field);
+                    let chairs = Some(crate::domain::vocabulary::ParticipationRole::Chair.as_str().to_owned());
+                    self.relation::<OfficialById>(
+                        Type::Official,
+                        &Rows::Only(parts, "role", chairs),
+                        "official_id",
+                        field,
+                    );
                 }
             }
             (Type::Participation, "official") | (Type::Tenure, "official") => {
@@ -124,8 +151,8 @@ impl Plan {
             (Type::Participation, "postsHeld") | (Type::Official, "tenures") => {
                 let column = if ty == Type::Official { "id" } else { "official_id" };
                 if let Some(tenures) = self.add::<OfficialTenures>(rows.source(column)) {
-                    if let Some(posts) = self.add::<PostById>(Source::Level { level: tenures, column: "post_id" }) {
-                        self.add::<OrganizationById>(Source::Level { level: posts, column: "organization_id" });
+                    if let Some(posts) = self.add::<PostById>(from(tenures, "post_id")) {
+                        self.add::<OrganizationById>(from(posts, "organization_id"));
                     }
                     self.follow(Type::Tenure, &Rows::Level(tenures), field);
                 }
@@ -159,9 +186,9 @@ impl Plan {
         }
     }
 
-    /// A relation of the rows of level `from` through their `column`, to rows of `ty`.
-    fn then<K: Planned>(&mut self, ty: Type, from: usize, column: &'static str, field: &SelectionField) {
-        self.relation::<K>(ty, &Rows::Level(from), column, field);
+    /// A relation of the rows of level `level` through their `column`, to rows of `ty`.
+    fn then<K: Planned>(&mut self, ty: Type, level: usize, column: &'static str, field: &SelectionField) {
+        self.relation::<K>(ty, &Rows::Level(level), column, field);
     }
 }
 
@@ -233,11 +260,17 @@ where
             read.levels[i].as_ref()?;
             Some(match &level.source {
                 Source::Ids(ids) => ids.clone(),
-                Source::Level { level: from, column } => {
+                Source::Level { level: from, column, only } => {
                     let rows = read.levels.get(*from)?.as_ref()?;
+                    let at = levels[*from].position(column)?;
+                    let only = match only {
+                        Some((column, value)) => Some((levels[*from].position(column)?, value.as_str())),
+                        None => None,
+                    };
                     let found: BTreeSet<i32> = rows
                         .iter()
-                        .filter_map(|r| r.get(*column)?.as_i64().and_then(|v| i32::try_from(v).ok()))
+                        .filter(|r| only.is_none_or(|(at, value)| r.get(at).and_then(|v| v.as_str()) == Some(value)))
+                        .filter_map(|r| r.get(at)?.as_i64().and_then(|v| i32::try_from(v).ok()))
                         .collect();
                     found.into_iter().collect()
                 }

@@ -104,7 +104,10 @@ impl ConferenceFilter {
         }
         // A date known only to its month or year is within the period only when all of it is.
         if let Some(to) = self.to {
-            all = all.add(C::DateLast.lte(to));
+            // `date <= to` follows from it (a date's first day is never after its last), and
+            // lets a prepared statement's generic plan bound the scan of the date index on both
+            // sides (with `date_last` alone it read a month's count through every earlier row).
+            all = all.add(C::DateLast.lte(to)).add(C::Date.lte(to));
         }
         if let Some(areas) = &self.areas {
             all = all.add(C::AreaId.is_not_null()).add(C::AreaId.is_in(areas.iter().copied()));

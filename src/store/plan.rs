@@ -16,12 +16,15 @@ use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection};
 pub enum Source {
     /// These ids (the page's).
     Ids(Vec<i32>),
-    /// The values of `column` in the rows of an earlier level.
+    /// The values of `column` in the rows of an earlier level (those with `only`'s value in
+    /// its column, where it is given).
     Level {
         /// The index of the earlier level.
         level: usize,
         /// Its column that holds the keys.
         column: &'static str,
+        /// Only its rows with this value in this column.
+        only: Option<(&'static str, String)>,
     },
 }
 
@@ -49,12 +52,20 @@ pub struct Level {
     pub source: Source,
 }
 
+impl Level {
+    /// Where `column` stands in each row this level reads.
+    pub fn position(&self, column: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.name == column)
+    }
+}
+
 /// What one statement read.
 #[derive(Debug, Default)]
 pub struct Read {
     /// The count of the filtered list, when one was asked for.
     pub count: Option<u64>,
-    /// Each level's rows as JSON objects, in order; `None` where the level read more than the
+    /// Each level's rows as JSON arrays of its columns' values, in the order of its columns
+    /// (a model decodes from them as from objects); `None` where the level read more than the
     /// cap or draws on a level that did.
     pub levels: Vec<Option<Vec<serde_json::Value>>>,
 }
@@ -89,13 +100,18 @@ pub async fn read(
         let key = Expr::col((Alias::new(level.table), Alias::new(level.key)));
         match &level.source {
             Source::Ids(ids) => rows.and_where(super::any_of_expr(backend, key, ids.iter().copied())),
-            Source::Level { level: from, column } => rows.and_where(key.in_subquery(
-                Query::select().column(Alias::new(*column)).from(Alias::new(format!("l{from}"))).to_owned(),
-            )),
+            Source::Level { level: from, column, only } => {
+                let mut keys = Query::select();
+                keys.column(Alias::new(*column)).from(Alias::new(format!("l{from}")));
+                if let Some((only, value)) = only {
+                    keys.and_where(Expr::col(Alias::new(*only)).eq(value.as_str()));
+                }
+                rows.and_where(key.in_subquery(keys.to_owned()))
+            }
         };
-        rows.order_by(Alias::new(level.order), sea_orm::sea_query::Order::Asc)
-            .order_by(Alias::new("id"), sea_orm::sea_query::Order::Asc)
-            .limit(limit);
+        // No order: a level that reaches the limit is dropped whole, so which rows it holds
+        // then does not matter, and the aggregate orders the rest.
+        rows.limit(limit);
         with.cte(CommonTableExpression::new().query(rows).table_name(Alias::new(name.as_str())).to_owned());
         let aggregate =
             Query::select().expr(Expr::cust(aggregate(backend, level))).from(Alias::new(name.as_str())).to_owned();
@@ -122,28 +138,29 @@ pub async fn read(
 }
 
 /// The expression that aggregates the rows of `level`'s table expression into one JSON array
-/// of objects (an empty one when it has none), in the order of the level.
+/// of arrays of their columns' values (an empty one when it has none), in the order of the
+/// level. Arrays rather than objects: building and parsing the names of every column of every
+/// row took about half the time of the aggregate.
 fn aggregate(backend: DatabaseBackend, level: &Level) -> String {
     let quote = |name: &str| format!("\"{}\"", name.replace('"', "\"\""));
     let order = format!("{}, \"id\"", quote(level.order));
-    let pairs: Vec<String> = level
+    let values: Vec<String> = level
         .columns
         .iter()
-        .map(|c| {
-            let value = match backend {
-                DatabaseBackend::Sqlite if c.boolean => format!(
+        .map(|c| match backend {
+            DatabaseBackend::Sqlite if c.boolean => {
+                format!(
                     "CASE WHEN {0} IS NULL THEN NULL WHEN {0} THEN json('true') ELSE json('false') END",
                     quote(&c.name)
-                ),
-                _ => quote(&c.name),
-            };
-            format!("'{}', {value}", c.name.replace('\'', "''"))
+                )
+            }
+            _ => quote(&c.name),
         })
         .collect();
     match backend {
         DatabaseBackend::Postgres => {
-            format!("COALESCE(CAST(json_agg(json_build_object({}) ORDER BY {order}) AS TEXT), '[]')", pairs.join(", "))
+            format!("COALESCE(CAST(json_agg(json_build_array({}) ORDER BY {order}) AS TEXT), '[]')", values.join(", "))
         }
-        _ => format!("COALESCE(json_group_array(json_object({}) ORDER BY {order}), '[]')", pairs.join(", ")),
+        _ => format!("COALESCE(json_group_array(json_array({}) ORDER BY {order}), '[]')", values.join(", ")),
     }
 }
