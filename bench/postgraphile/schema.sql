@@ -118,7 +118,7 @@ LANGUAGE sql STABLE AS $$
     FROM regexp_split_to_table(lower(words), '[^[:alnum:]]+') AS w WHERE w <> ''
   )
   SELECT s.* FROM public.search_index s, q
-  WHERE to_tsvector('simple', s.text) @@ q.q
-  ORDER BY ts_rank(to_tsvector('simple', s.text), q.q) DESC, s.rowid
+  WHERE s.vector @@ q.q
+  ORDER BY ts_rank(s.vector, q.q) DESC, s.rowid
   LIMIT 500
 $$;

@@ -164,9 +164,9 @@ pub async fn search(db: &impl ConnectionTrait, query: &str, types: &[SearchType]
             let tsquery = tokens.iter().map(|t| format!("{t}:*")).collect::<Vec<_>>().join(" & ");
             (
                 format!(
-                    "SELECT rowid, text, ts_rank(to_tsvector('simple', text), q)::float8 AS score \
+                    "SELECT rowid, text, ts_rank(vector, q)::float8 AS score \
                      FROM search_index, to_tsquery('simple', $1) AS q \
-                     WHERE to_tsvector('simple', text) @@ q AND rowid % 8 IN ({code_list}) \
+                     WHERE vector @@ q AND rowid % 8 IN ({code_list}) \
                      ORDER BY score DESC, rowid LIMIT {MAX_CANDIDATES}"
                 ),
                 tsquery.into(),
