@@ -20,8 +20,10 @@ use sea_orm::{EntityTrait, ModelTrait};
 use std::collections::BTreeSet;
 
 /// The most levels one planned statement reads; a deeper selection is loaded field by field
-/// below them.
-const MAX_LEVELS: usize = 24;
+/// below them. Each level reads at most the request's share of the budget (2,000 rows for an
+/// answer that holds no turn for heavy answers), so one statement holds at most twelve times
+/// that: about 24,000 rows, a few megabytes, before the levels past the share are dropped.
+const MAX_LEVELS: usize = 12;
 
 /// The object types whose relations the planner follows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -240,7 +242,9 @@ where
         return Ok(page);
     }
     let levels: Vec<Level> = plan.levels.iter().map(|(l, _)| l.clone()).collect();
-    let cap = budget(ctx)?.remaining();
+    // The share, not all that is left: an answer past the light size waits for a turn in the
+    // loaders, as it would have without the plan.
+    let cap = budget(ctx)?.share();
     let filtered = count.then(|| page.count.filtered());
     let read = match crate::store::plan::read(&state.db, &levels, filtered, cap).await {
         Ok(read) => read,
