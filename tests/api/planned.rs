@@ -136,6 +136,16 @@ async fn planned_and_field_by_field_answers_are_the_same() {
         b: tasks(last: $n) { totalCount nodes { key assignees { ... on Organization { name } } } } }";
     let data = servers.same(query, json!({ "from": "2021-06-01", "n": 25 })).await;
     assert_eq!(data["data"]["a"]["nodes"].as_array().map(Vec::len), Some(25), "{data}");
+    // Fields left out by @skip/@include are planned all the same (the plan reads more than the
+    // answer needs, never less), and a role given by a variable narrows what is read under it.
+    let query = "query($chairs: Boolean!, $role: ParticipationRole) { conferences(first: 30) { nodes {
+        participants(role: $role) @include(if: $chairs) { official { name } postsHeld(minCertainty: POSSIBLE) { post { title } } }
+        chairs @skip(if: $chairs) { name } } } }";
+    for (chairs, role) in
+        [(true, json!("CHAIR")), (true, json!("ATTENDEE")), (true, Value::Null), (false, json!("CHAIR"))]
+    {
+        servers.same(query, json!({ "chairs": chairs, "role": role })).await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
