@@ -38,6 +38,7 @@ pub enum Root {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Type {
     Conference,
+    ConferenceDirective,
     Participation,
     Official,
     Organization,
@@ -141,6 +142,20 @@ impl Plan {
                         field,
                     );
                 }
+            }
+            (Type::Conference, "organizers") => {
+                if let Some(links) = self.add::<ConferenceOrganizers>(rows.source("id")) {
+                    self.then::<OrganizationById>(Type::Organization, links, "organization_id", field);
+                }
+            }
+            (Type::Conference, "directives") => {
+                if let Some(links) = self.add::<ConferenceDirectives>(rows.source("id")) {
+                    self.follow(Type::ConferenceDirective, &Rows::Level(links), field);
+                }
+            }
+            (Type::Conference, "tasks") => self.relation::<ConferenceTasks>(Type::Task, rows, "id", field),
+            (Type::ConferenceDirective, "directive") => {
+                self.relation::<DirectiveById>(Type::Directive, rows, "directive_id", field)
             }
             (Type::Participation, "official") | (Type::Tenure, "official") => {
                 self.relation::<OfficialById>(Type::Official, rows, "official_id", field)
