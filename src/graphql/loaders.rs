@@ -74,7 +74,7 @@ macro_rules! has_many {
             type Error = AppError;
 
             async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Self::Value>, AppError> {
-                let (known, misses) = self.prefetched.split::<$key, Vec<$entity::Model>>(keys);
+                let (known, misses) = self.prefetched.split::<$key, std::sync::Arc<Vec<$entity::Model>>>(keys);
                 // Every row read is in the answer at least once: a statement reads at most one
                 // row past the request's share of the budget.
                 let rows = self
@@ -100,7 +100,14 @@ macro_rules! has_many {
                         }
                     })
                     .await?;
-                let mut grouped: HashMap<$key, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
+                Ok($key::group(keys.iter().copied(), rows))
+            }
+        }
+
+        impl $key {
+            /// The rows of each of `keys`, in the order read; every key gets a list.
+            fn group(keys: impl Iterator<Item = $key>, rows: Vec<$entity::Model>) -> HashMap<$key, Vec<$entity::Model>> {
+                let mut grouped: HashMap<$key, Vec<$entity::Model>> = keys.map(|k| (k, Vec::new())).collect();
                 for row in rows {
                     #[allow(clippy::useless_conversion)]
                     let owner: Option<i32> = row.$field.into();
@@ -108,7 +115,7 @@ macro_rules! has_many {
                         list.push(row);
                     }
                 }
-                Ok(grouped)
+                grouped
             }
         }
 
@@ -120,15 +127,8 @@ macro_rules! has_many {
             }
 
             fn feed(store: &Prefetched, keys: &[i32], rows: Vec<Self::Row>) {
-                let mut grouped: HashMap<$key, Vec<$entity::Model>> = keys.iter().map(|k| ($key(*k), Vec::new())).collect();
-                for row in rows {
-                    #[allow(clippy::useless_conversion)]
-                    let owner: Option<i32> = row.$field.into();
-                    if let Some(list) = owner.and_then(|id| grouped.get_mut(&$key(id))) {
-                        list.push(row);
-                    }
-                }
-                store.feed(grouped);
+                let grouped = $key::group(keys.iter().map(|k| $key(*k)), rows);
+                store.feed(grouped.into_iter().map(|(k, list)| (k, std::sync::Arc::new(list))).collect());
             }
         }
     };

@@ -99,20 +99,23 @@ fn feed<K: Planned>(store: &Prefetched, keys: &[i32], rows: Vec<serde_json::Valu
 /// The levels one request reads ahead.
 #[derive(Default)]
 struct Plan {
-    levels: Vec<(Level, Feed)>,
+    levels: Vec<Level>,
+    /// How each level's rows are stored, by the level's index.
+    feeds: Vec<Feed>,
 }
 
 impl Plan {
     /// The level of key `K` for the keys of `source`, added unless it is there already.
     fn add<K: Planned>(&mut self, source: Source) -> Option<usize> {
         let level = K::level(source);
-        if let Some(i) = self.levels.iter().position(|(l, _)| *l == level) {
+        if let Some(i) = self.levels.iter().position(|l| *l == level) {
             return Some(i);
         }
         if self.levels.len() >= MAX_LEVELS {
             return None;
         }
-        self.levels.push((level, feed::<K>));
+        self.levels.push(level);
+        self.feeds.push(feed::<K>);
         Some(self.levels.len() - 1)
     }
 
@@ -256,12 +259,12 @@ where
     if plan.levels.is_empty() && !count {
         return Ok(page);
     }
-    let levels: Vec<Level> = plan.levels.iter().map(|(l, _)| l.clone()).collect();
     // The share, not all that is left: an answer past the light size waits for a turn in the
     // loaders, as it would have without the plan.
     let cap = budget(ctx)?.share();
-    let filtered = count.then(|| page.count.filtered());
-    let read = match crate::store::plan::read(&state.db, &levels, filtered, cap).await {
+    let counting = count.then(|| page.count.statement());
+    let levels = &plan.levels;
+    let read = match crate::store::plan::read(&state.db, levels, counting, cap).await {
         Ok(read) => read,
         Err(err) => {
             // The resolvers load what the planned read did not.
@@ -296,7 +299,7 @@ where
             })
         })
         .collect();
-    for ((rows, keys), (_, feed)) in read.levels.into_iter().zip(keys).zip(&plan.levels) {
+    for ((rows, keys), feed) in read.levels.into_iter().zip(keys).zip(&plan.feeds) {
         if let (Some(rows), Some(keys)) = (rows, keys) {
             feed(store, &keys, rows)?;
         }

@@ -198,9 +198,12 @@ impl CountQuery {
         CountQuery { filtered, known: None }
     }
 
-    /// The statement of the filtered rows, for a planned read to count with the rest.
-    pub fn filtered(&self) -> SelectStatement {
-        self.filtered.clone()
+    /// The statement that counts the filtered rows (a planned read counts with the rest).
+    pub fn statement(&self) -> SelectStatement {
+        Query::select()
+            .expr(Expr::cust("COUNT(*)"))
+            .from_subquery(self.filtered.clone(), Alias::new("filtered"))
+            .to_owned()
     }
 
     /// The same count, already known.
@@ -213,11 +216,7 @@ impl CountQuery {
         if let Some(count) = self.known {
             return Ok(count);
         }
-        let statement = Query::select()
-            .expr(Expr::cust("COUNT(*)"))
-            .from_subquery(self.filtered.clone(), Alias::new("filtered"))
-            .to_owned();
-        let row = db.query_one(&statement).await?.ok_or_else(|| AppError::internal("COUNT returned no row"))?;
+        let row = db.query_one(&self.statement()).await?.ok_or_else(|| AppError::internal("COUNT returned no row"))?;
         let count: i64 = row.try_get_by_index(0)?;
         Ok(u64::try_from(count).unwrap_or(0))
     }

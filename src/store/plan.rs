@@ -70,7 +70,7 @@ pub struct Read {
     pub levels: Vec<Option<Vec<serde_json::Value>>>,
 }
 
-/// Reads `levels` (each at most `cap` rows) and the count of `count`, in one statement.
+/// Reads `levels` (each at most `cap` rows) and what `count` counts, in one statement.
 pub async fn read(
     db: &DatabaseConnection,
     levels: &[Level],
@@ -83,10 +83,9 @@ pub async fn read(
     let backend = db.get_database_backend();
     let mut with = WithClause::new();
     let mut outer = Query::select();
+    let counted = count.is_some();
     if let Some(count) = count {
-        let counted =
-            Query::select().expr(Expr::cust("COUNT(*)")).from_subquery(count, Alias::new("filtered")).to_owned();
-        outer.expr_as(Expr::SubQuery(None, Box::new(counted.into_sub_query_statement())), Alias::new("c"));
+        outer.expr_as(Expr::SubQuery(None, Box::new(count.into_sub_query_statement())), Alias::new("c"));
     }
     // One row past the cap tells a level that overflows from one that fills it exactly.
     let limit = u64::try_from(cap).unwrap_or(u64::MAX).saturating_add(1);
@@ -121,8 +120,8 @@ pub async fn read(
     let row = if levels.is_empty() { db.query_one(&outer).await? } else { db.query_one(&with.query(outer)).await? };
     let row = row.ok_or_else(|| AppError::internal("the planned read returned no row"))?;
     let mut read = Read::default();
-    if let Ok(count) = row.try_get::<i64>("", "c") {
-        read.count = Some(u64::try_from(count).unwrap_or(0));
+    if counted {
+        read.count = Some(u64::try_from(row.try_get::<i64>("", "c")?).unwrap_or(0));
     }
     for (i, level) in levels.iter().enumerate() {
         let text: String = row.try_get("", &format!("j{i}"))?;

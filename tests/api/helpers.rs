@@ -275,6 +275,22 @@ fn only_reads(query: &str) -> bool {
     }
 }
 
+/// Sends a GraphQL request to the server at `address`, with a bearer token where given.
+pub async fn post_graphql(
+    client: &reqwest::Client,
+    address: SocketAddr,
+    token: Option<&str>,
+    query: &str,
+    variables: &Value,
+) -> reqwest::Response {
+    let mut request =
+        client.post(format!("http://{address}/graphql")).json(&json!({ "query": query, "variables": variables }));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.expect("request")
+}
+
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.address, path)
@@ -282,7 +298,7 @@ impl TestApp {
 
     /// The whole GraphQL response to a query.
     pub async fn query(&self, query: &str, variables: Value) -> Value {
-        let response = self.post(self.address, None, query, &variables).await;
+        let response = post_graphql(&self.client, self.address, None, query, &variables).await;
         assert!(response.status().is_success(), "HTTP {}", response.status());
         let answer = response.json().await.expect("JSON response");
         self.compare_with_twin(None, query, &variables, &answer).await;
@@ -291,27 +307,10 @@ impl TestApp {
 
     /// The whole GraphQL response to a query sent with `Authorization: Bearer token`.
     pub async fn query_as(&self, token: &str, query: &str, variables: Value) -> Value {
-        let response = self.post(self.address, Some(token), query, &variables).await;
+        let response = post_graphql(&self.client, self.address, Some(token), query, &variables).await;
         let answer = response.json().await.expect("JSON response");
         self.compare_with_twin(Some(token), query, &variables, &answer).await;
         answer
-    }
-
-    async fn post(
-        &self,
-        address: SocketAddr,
-        token: Option<&str>,
-        query: &str,
-        variables: &Value,
-    ) -> reqwest::Response {
-        let mut request = self
-            .client
-            .post(format!("http://{address}/graphql"))
-            .json(&json!({ "query": query, "variables": variables }));
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        request.send().await.expect("request")
     }
 
     /// Asks the twin the same, when there is one, and requires the same answer.
@@ -320,7 +319,8 @@ impl TestApp {
         if !only_reads(query) {
             return;
         }
-        let theirs: Value = self.post(*twin, token, query, variables).await.json().await.expect("JSON response");
+        let theirs: Value =
+            post_graphql(&self.client, *twin, token, query, variables).await.json().await.expect("JSON response");
         same_answers(answer, &theirs, &format!("{query} with {variables}"));
     }
 

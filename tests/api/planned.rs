@@ -82,14 +82,7 @@ impl TwinServers {
     }
 
     async fn ask(&self, at: std::net::SocketAddr, query: &str, variables: &Value) -> Value {
-        let response = self
-            .client
-            .post(format!("http://{at}/graphql"))
-            .json(&json!({ "query": query, "variables": variables }))
-            .send()
-            .await
-            .expect("request");
-        response.json().await.expect("JSON")
+        post_graphql(&self.client, at, None, query, variables).await.json().await.expect("JSON")
     }
 
     /// The planned answer, after checking that the other is the same.
