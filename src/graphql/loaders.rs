@@ -46,7 +46,7 @@ macro_rules! by_id {
             type Row = $entity::Model;
 
             fn level(source: crate::store::plan::Source) -> crate::store::plan::Level {
-                level::<$entity::Entity>(source, "id", "id")
+                crate::store::plan::Level::of::<$entity::Entity>(source, "id", "id")
             }
 
             fn feed(store: &Prefetched, keys: &[i32], rows: Vec<Self::Row>) {
@@ -123,7 +123,11 @@ macro_rules! has_many {
             type Row = $entity::Model;
 
             fn level(source: crate::store::plan::Source) -> crate::store::plan::Level {
-                level::<$entity::Entity>(source, $entity::Column::$column.as_str(), $entity::Column::$order.as_str())
+                crate::store::plan::Level::of::<$entity::Entity>(
+                    source,
+                    $entity::Column::$column.as_str(),
+                    $entity::Column::$order.as_str(),
+                )
             }
 
             fn feed(store: &Prefetched, keys: &[i32], rows: Vec<Self::Row>) {
@@ -142,27 +146,6 @@ pub trait Planned: Copy + std::hash::Hash + Eq + Send + Sync + 'static {
     fn level(source: crate::store::plan::Source) -> crate::store::plan::Level;
     /// Stores what a level read for `keys`: every key gets its value, found or known absent.
     fn feed(store: &Prefetched, keys: &[i32], rows: Vec<Self::Row>);
-}
-
-/// The level of a table of every column of `E`, keyed by `key`, each key's rows by `order`.
-fn level<E: EntityTrait>(
-    source: crate::store::plan::Source,
-    key: &'static str,
-    order: &'static str,
-) -> crate::store::plan::Level {
-    use sea_orm::{ColumnType, Iterable};
-    crate::store::plan::Level {
-        table: E::default().table_name(),
-        columns: E::Column::iter()
-            .map(|c| crate::store::plan::Column {
-                name: c.as_str().to_owned(),
-                boolean: matches!(c.def().get_column_type(), ColumnType::Boolean),
-            })
-            .collect(),
-        key,
-        order,
-        source,
-    }
 }
 
 /// What a planned read found for one request, by loader key: the loaders answer these keys

@@ -87,12 +87,7 @@ fn role(field: &SelectionField) -> Option<String> {
 type Feed = fn(&Prefetched, &[i32], Vec<serde_json::Value>) -> AppResult<()>;
 
 fn feed<K: Planned>(store: &Prefetched, keys: &[i32], rows: Vec<serde_json::Value>) -> AppResult<()> {
-    let rows = rows
-        .into_iter()
-        .map(serde_json::from_value)
-        .collect::<Result<Vec<K::Row>, _>>()
-        .map_err(|e| crate::error::AppError::internal(format!("a planned row does not decode: {e}")))?;
-    K::feed(store, keys, rows);
+    K::feed(store, keys, crate::store::plan::decode(rows)?);
     Ok(())
 }
 
@@ -264,7 +259,7 @@ where
     let cap = budget(ctx)?.share();
     let counting = count.then(|| page.count.statement());
     let levels = &plan.levels;
-    let read = match crate::store::plan::read(&state.db, levels, counting, cap).await {
+    let read = match crate::store::plan::read(&state.db, levels, counting, Some(cap)).await {
         Ok(read) => read,
         Err(err) => {
             // The resolvers load what the planned read did not.

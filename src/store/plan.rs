@@ -9,7 +9,9 @@ use crate::error::{AppError, AppResult};
 use sea_orm::sea_query::{
     Alias, CommonTableExpression, Expr, ExprTrait, Query, QueryStatementBuilder, SelectStatement, WithClause,
 };
-use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection};
+use sea_orm::{
+    ColumnTrait, ColumnType, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, IdenStatic, Iterable,
+};
 
 /// Where a level's keys come from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,6 +55,23 @@ pub struct Level {
 }
 
 impl Level {
+    /// The level of every column of `E`'s table (so that a row decodes into its model), keyed
+    /// by `key`, each key's rows by `order`.
+    pub fn of<E: EntityTrait>(source: Source, key: &'static str, order: &'static str) -> Level {
+        Level {
+            table: E::default().table_name(),
+            columns: E::Column::iter()
+                .map(|c| Column {
+                    name: c.as_str().to_owned(),
+                    boolean: matches!(c.def().get_column_type(), ColumnType::Boolean),
+                })
+                .collect(),
+            key,
+            order,
+            source,
+        }
+    }
+
     /// Where `column` stands in each row this level reads.
     pub fn position(&self, column: &str) -> Option<usize> {
         self.columns.iter().position(|c| c.name == column)
@@ -70,12 +89,28 @@ pub struct Read {
     pub levels: Vec<Option<Vec<serde_json::Value>>>,
 }
 
-/// Reads `levels` (each at most `cap` rows) and what `count` counts, in one statement.
+impl Read {
+    /// The rows of level `i` decoded into `M` (none where the level read past the cap).
+    pub fn rows<M: serde::de::DeserializeOwned>(&mut self, i: usize) -> AppResult<Vec<M>> {
+        decode(self.levels.get_mut(i).and_then(Option::take).unwrap_or_default())
+    }
+}
+
+/// Decodes a level's rows into their model.
+pub fn decode<M: serde::de::DeserializeOwned>(rows: Vec<serde_json::Value>) -> AppResult<Vec<M>> {
+    rows.into_iter()
+        .map(serde_json::from_value)
+        .collect::<Result<Vec<M>, _>>()
+        .map_err(|e| AppError::internal(format!("a planned row does not decode: {e}")))
+}
+
+/// Reads `levels` (each at most `cap` rows, when a cap is given) and what `count` counts, in
+/// one statement.
 pub async fn read(
     db: &DatabaseConnection,
     levels: &[Level],
     count: Option<SelectStatement>,
-    cap: usize,
+    cap: Option<usize>,
 ) -> AppResult<Read> {
     if levels.is_empty() && count.is_none() {
         return Ok(Read::default());
@@ -88,7 +123,7 @@ pub async fn read(
         outer.expr_as(Expr::SubQuery(None, Box::new(count.into_sub_query_statement())), Alias::new("c"));
     }
     // One row past the cap tells a level that overflows from one that fills it exactly.
-    let limit = u64::try_from(cap).unwrap_or(u64::MAX).saturating_add(1);
+    let limit = cap.map(|cap| u64::try_from(cap).unwrap_or(u64::MAX).saturating_add(1));
     for (i, level) in levels.iter().enumerate() {
         let name = format!("l{i}");
         let mut rows = Query::select();
@@ -110,7 +145,9 @@ pub async fn read(
         };
         // No order: a level that reaches the limit is dropped whole, so which rows it holds
         // then does not matter, and the aggregate orders the rest.
-        rows.limit(limit);
+        if let Some(limit) = limit {
+            rows.limit(limit);
+        }
         with.cte(CommonTableExpression::new().query(rows).table_name(Alias::new(name.as_str())).to_owned());
         let aggregate =
             Query::select().expr(Expr::cust(aggregate(backend, level))).from(Alias::new(name.as_str())).to_owned();
@@ -131,7 +168,7 @@ pub async fn read(
             Source::Level { level: from, .. } => read.levels.get(*from).is_none_or(Option::is_none),
             Source::Ids(_) => false,
         };
-        read.levels.push((!parent_gone && rows.len() <= cap).then_some(rows));
+        read.levels.push((!parent_gone && cap.is_none_or(|cap| rows.len() <= cap)).then_some(rows));
     }
     Ok(read)
 }

@@ -3,13 +3,14 @@
 //! their period and carry their precision.
 
 use super::lists::{area_and_descendants, descendants};
+use super::plan::{self, Level, Source};
 use crate::domain::partial_date::{PartialDate, Precision};
 use crate::domain::tenure::stored;
 use crate::domain::vocabulary::{ConferenceDirectiveRelation, PartOfDay, ParticipationRole};
 use crate::error::AppResult;
 use chrono::NaiveDate;
 use entity::*;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{DatabaseConnection, EntityTrait, IdenStatic, QueryFilter, QuerySelect};
 use std::collections::{BTreeSet, HashMap};
 
 /// What kind of event an entry is.
@@ -171,26 +172,12 @@ impl Builder<'_> {
         self.day(kind, c.date, part, format!("{verb}: {}", c.title), Involved::Conference(c.clone()));
     }
 
-    async fn tenures(&mut self, db: &DatabaseConnection, tenures: Vec<tenure::Model>) -> AppResult<()> {
-        let post_ids: BTreeSet<i32> = tenures.iter().map(|t| t.post_id).collect();
-        let posts: HashMap<i32, post::Model> = post::Entity::find()
-            .filter(super::any_of(db.get_database_backend(), post::Column::Id, post_ids))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|p| (p.id, p))
-            .collect();
-        let official_ids: BTreeSet<i32> = tenures.iter().map(|t| t.official_id).collect();
-        let officials: HashMap<i32, String> = official::Entity::find()
-            .filter(super::any_of(db.get_database_backend(), official::Column::Id, official_ids))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|o| (o.id, o.name))
-            .collect();
+    fn tenures(&mut self, tenures: Vec<tenure::Model>, posts: &[post::Model], officials: &[official::Model]) {
+        let posts: HashMap<i32, &str> = posts.iter().map(|p| (p.id, p.title.as_str())).collect();
+        let officials: HashMap<i32, &str> = officials.iter().map(|o| (o.id, o.name.as_str())).collect();
         for t in tenures {
-            let post = posts.get(&t.post_id).map_or("?", |p| p.title.as_str());
-            let who = officials.get(&t.official_id).map_or("?", String::as_str);
+            let post = posts.get(&t.post_id).copied().unwrap_or("?");
+            let who = officials.get(&t.official_id).copied().unwrap_or("?");
             if let Some(start) = stored(t.started_on.as_deref()) {
                 let summary = format!("{who} became {post}");
                 self.partial(TimelineKind::TenureStarted, start, summary, Involved::Tenure(t.clone()));
@@ -200,23 +187,18 @@ impl Builder<'_> {
                 self.partial(TimelineKind::TenureEnded, end, summary, Involved::Tenure(t.clone()));
             }
         }
-        Ok(())
     }
 
-    async fn tasks(&mut self, db: &DatabaseConnection, tasks: Vec<task::Model>) -> AppResult<()> {
-        let conferences = conferences_of(db, &tasks).await?;
-        let task_ids: Vec<i32> = tasks.iter().map(|t| t.id).collect();
-        let updates = task_update::Entity::find()
-            .filter(super::any_of(db.get_database_backend(), task_update::Column::TaskId, task_ids))
-            .all(db)
-            .await?;
+    /// Tasks the subject was given or that serve it: their assignment, due date and progress.
+    fn tasks(&mut self, tasks: &[task::Model], conferences: &[conference::Model], updates: Vec<task_update::Model>) {
+        let conferences = by_id(conferences);
         let titles: HashMap<i32, &str> = tasks.iter().map(|t| (t.id, t.title.as_str())).collect();
         for u in updates {
             let title = titles.get(&u.task_id).copied().unwrap_or("?");
             let summary = format!("Progress ({}): {title}", u.status);
             self.day(TimelineKind::TaskUpdated, u.date, None, summary, Involved::TaskUpdate(u.clone()));
         }
-        for t in &tasks {
+        for t in tasks {
             if let Some(c) = t.conference_id.and_then(|id| conferences.get(&id)) {
                 let part = c.part_of_day.as_deref().and_then(PartOfDay::parse);
                 self.day(
@@ -231,12 +213,11 @@ impl Builder<'_> {
                 self.day(TimelineKind::TaskDue, due, None, format!("Due: {}", t.title), Involved::Task(t.clone()));
             }
         }
-        Ok(())
     }
 
     /// Tasks the subject gave to others: only the assignment is the subject's event.
-    async fn tasks_given(&mut self, db: &DatabaseConnection, tasks: Vec<task::Model>) -> AppResult<()> {
-        let conferences = conferences_of(db, &tasks).await?;
+    fn tasks_given(&mut self, tasks: Vec<task::Model>, conferences: &[conference::Model]) {
+        let conferences = by_id(conferences);
         for t in tasks {
             if let Some(c) = t.conference_id.and_then(|id| conferences.get(&id)) {
                 let part = c.part_of_day.as_deref().and_then(PartOfDay::parse);
@@ -244,53 +225,82 @@ impl Builder<'_> {
                 self.day(TimelineKind::TaskAssigned, c.date, part, summary, Involved::Task(t.clone()));
             }
         }
-        Ok(())
-    }
-
-    async fn tasks_of_assignees(&mut self, db: &DatabaseConnection, condition: sea_orm::Condition) -> AppResult<()> {
-        let task_ids: BTreeSet<i32> = task_assignee::Entity::find()
-            .filter(condition)
-            .select_only()
-            .column(task_assignee::Column::TaskId)
-            .into_tuple::<i32>()
-            .all(db)
-            .await?
-            .into_iter()
-            .collect();
-        let tasks = task::Entity::find()
-            .filter(super::any_of(db.get_database_backend(), task::Column::Id, task_ids))
-            .all(db)
-            .await?;
-        self.tasks(db, tasks).await
     }
 }
 
-/// The entries of a subject's timeline within `window`, in order.
+/// The conferences of a list by id.
+fn by_id(conferences: &[conference::Model]) -> HashMap<i32, &conference::Model> {
+    conferences.iter().map(|c| (c.id, c)).collect()
+}
+
+/// The level of the rows of `E` whose `key` holds one of `ids`.
+fn rows_of<E: EntityTrait>(ids: &[i32], key: E::Column) -> Level {
+    Level::of::<E>(Source::Ids(ids.to_vec()), key.as_str(), "id")
+}
+
+/// The level of the rows of `E` whose `key` holds a value of `column` of level `level`.
+fn rows_at<E: EntityTrait>(level: usize, column: &'static str, key: E::Column) -> Level {
+    Level::of::<E>(Source::Level { level, column, only: None }, key.as_str(), "id")
+}
+
+/// Levels to add at index `at`: the tenures of `tenures`, and their posts and officials, which
+/// the summaries name.
+fn tenure_levels(at: usize, tenures: Level) -> [Level; 3] {
+    [
+        tenures,
+        rows_at::<post::Entity>(at, "post_id", post::Column::Id),
+        rows_at::<official::Entity>(at, "official_id", official::Column::Id),
+    ]
+}
+
+/// Levels to add at index `at`: the task-assignee links of `links`, their tasks, the
+/// conferences those were assigned at and their updates.
+fn assigned_levels(at: usize, links: Level) -> [Level; 4] {
+    [
+        links,
+        rows_at::<task::Entity>(at, "task_id", task::Column::Id),
+        rows_at::<conference::Entity>(at + 1, "conference_id", conference::Column::Id),
+        rows_at::<task_update::Entity>(at, "task_id", task_update::Column::TaskId),
+    ]
+}
+
+/// Levels to add at index `at`: the tasks of `tasks` and the conferences they were given at.
+fn given_levels(at: usize, tasks: Level) -> [Level; 2] {
+    [tasks, rows_at::<conference::Entity>(at, "conference_id", conference::Column::Id)]
+}
+
+/// The entries of a subject's timeline within `window`, in order. Everything the timeline
+/// draws on is read in one statement (after the organizations or areas under the subject,
+/// where they count).
 pub async fn timeline(db: &DatabaseConnection, subject: Subject, window: &Window) -> AppResult<Vec<Entry>> {
     let mut b = Builder { window, entries: Vec::new() };
     match subject {
         Subject::Official(id) => {
-            let parts = participation::Entity::find().filter(participation::Column::OfficialId.eq(id)).all(db).await?;
+            let ids = [id];
+            let mut levels = vec![
+                rows_of::<participation::Entity>(&ids, participation::Column::OfficialId),
+                rows_at::<conference::Entity>(0, "conference_id", conference::Column::Id),
+            ];
+            levels.extend(tenure_levels(2, rows_of::<tenure::Entity>(&ids, tenure::Column::OfficialId)));
+            let links = rows_of::<task_assignee::Entity>(&ids, task_assignee::Column::OfficialId);
+            levels.extend(assigned_levels(5, links));
+            levels.extend(given_levels(9, rows_of::<task::Entity>(&ids, task::Column::AssignedByOfficialId)));
+            let mut read = plan::read(db, &levels, None, None).await?;
+            let parts: Vec<participation::Model> = read.rows(0)?;
             let mut chaired: HashMap<i32, bool> = HashMap::new();
             for p in &parts {
                 *chaired.entry(p.conference_id).or_default() |= p.role == ParticipationRole::Chair.as_str();
             }
-            let conferences = conference::Entity::find()
-                .filter(super::any_of(db.get_database_backend(), conference::Column::Id, chaired.keys().copied()))
-                .all(db)
-                .await?;
-            for c in &conferences {
+            for c in &read.rows::<conference::Model>(1)? {
                 if chaired.get(&c.id).copied().unwrap_or(false) {
                     b.conference(TimelineKind::ConferenceChaired, "Chaired", c);
                 } else {
                     b.conference(TimelineKind::ConferenceAttended, "Attended", c);
                 }
             }
-            let tenures = tenure::Entity::find().filter(tenure::Column::OfficialId.eq(id)).all(db).await?;
-            b.tenures(db, tenures).await?;
-            b.tasks_of_assignees(db, sea_orm::Condition::all().add(task_assignee::Column::OfficialId.eq(id))).await?;
-            let given = task::Entity::find().filter(task::Column::AssignedByOfficialId.eq(id)).all(db).await?;
-            b.tasks_given(db, given).await?;
+            b.tenures(read.rows(2)?, &read.rows(3)?, &read.rows(4)?);
+            b.tasks(&read.rows(6)?, &read.rows(7)?, read.rows(8)?);
+            b.tasks_given(read.rows(9)?, &read.rows(10)?);
         }
         Subject::Organization { id, include_children } => {
             let ids = if include_children {
@@ -305,89 +315,62 @@ pub async fn timeline(db: &DatabaseConnection, subject: Subject, window: &Window
             } else {
                 vec![id]
             };
-            let conference_ids: BTreeSet<i32> = conference_organizer::Entity::find()
-                .filter(super::any_of(
-                    db.get_database_backend(),
-                    conference_organizer::Column::OrganizationId,
-                    ids.clone(),
-                ))
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|l| l.conference_id)
-                .collect();
-            for c in conference::Entity::find()
-                .filter(super::any_of(db.get_database_backend(), conference::Column::Id, conference_ids))
-                .all(db)
-                .await?
-            {
-                b.conference(TimelineKind::ConferenceOrganized, "Organized", &c);
+            let mut levels = vec![
+                rows_of::<conference_organizer::Entity>(&ids, conference_organizer::Column::OrganizationId),
+                rows_at::<conference::Entity>(0, "conference_id", conference::Column::Id),
+                rows_of::<directive::Entity>(&ids, directive::Column::IssuerId),
+                rows_of::<post::Entity>(&ids, post::Column::OrganizationId),
+            ];
+            let tenures = rows_at::<tenure::Entity>(3, "id", tenure::Column::PostId);
+            levels.extend(tenure_levels(4, tenures));
+            let links = rows_of::<task_assignee::Entity>(&ids, task_assignee::Column::OrganizationId);
+            levels.extend(assigned_levels(7, links));
+            let given = rows_of::<task::Entity>(&ids, task::Column::AssignedByOrganizationId);
+            levels.extend(given_levels(11, given));
+            let mut read = plan::read(db, &levels, None, None).await?;
+            for c in &read.rows::<conference::Model>(1)? {
+                b.conference(TimelineKind::ConferenceOrganized, "Organized", c);
             }
-            for d in directive::Entity::find()
-                .filter(super::any_of(db.get_database_backend(), directive::Column::IssuerId, ids.clone()))
-                .all(db)
-                .await?
-            {
-                issued(&mut b, &d);
+            for d in &read.rows::<directive::Model>(2)? {
+                issued(&mut b, d);
             }
-            let post_ids: Vec<i32> = post::Entity::find()
-                .filter(super::any_of(db.get_database_backend(), post::Column::OrganizationId, ids.clone()))
-                .select_only()
-                .column(post::Column::Id)
-                .into_tuple()
-                .all(db)
-                .await?;
-            let tenures = tenure::Entity::find()
-                .filter(super::any_of(db.get_database_backend(), tenure::Column::PostId, post_ids))
-                .all(db)
-                .await?;
-            b.tenures(db, tenures).await?;
-            b.tasks_of_assignees(
-                db,
-                sea_orm::Condition::all().add(super::any_of(
-                    db.get_database_backend(),
-                    task_assignee::Column::OrganizationId,
-                    ids.clone(),
-                )),
-            )
-            .await?;
-            let given = task::Entity::find()
-                .filter(super::any_of(db.get_database_backend(), task::Column::AssignedByOrganizationId, ids))
-                .all(db)
-                .await?;
-            b.tasks_given(db, given).await?;
+            b.tenures(read.rows(4)?, &read.rows(5)?, &read.rows(6)?);
+            b.tasks(&read.rows(8)?, &read.rows(9)?, read.rows(10)?);
+            b.tasks_given(read.rows(11)?, &read.rows(12)?);
         }
         Subject::Post(id) => {
-            let tenures = tenure::Entity::find().filter(tenure::Column::PostId.eq(id)).all(db).await?;
-            b.tenures(db, tenures).await?;
+            let levels = tenure_levels(0, rows_of::<tenure::Entity>(&[id], tenure::Column::PostId));
+            let mut read = plan::read(db, &levels, None, None).await?;
+            b.tenures(read.rows(0)?, &read.rows(1)?, &read.rows(2)?);
         }
         Subject::Directive(id) => {
-            if let Some(d) = directive::Entity::find_by_id(id).one(db).await? {
-                issued(&mut b, &d);
+            let ids = [id];
+            let levels = [
+                rows_of::<directive::Entity>(&ids, directive::Column::Id),
+                rows_of::<conference_directive::Entity>(&ids, conference_directive::Column::DirectiveId),
+                rows_at::<conference::Entity>(1, "conference_id", conference::Column::Id),
+                rows_of::<task::Entity>(&ids, task::Column::DirectiveId),
+                rows_at::<conference::Entity>(3, "conference_id", conference::Column::Id),
+                rows_at::<task_update::Entity>(3, "id", task_update::Column::TaskId),
+            ];
+            let mut read = plan::read(db, &levels, None, None).await?;
+            for d in &read.rows::<directive::Model>(0)? {
+                issued(&mut b, d);
             }
-            let links = conference_directive::Entity::find()
-                .filter(conference_directive::Column::DirectiveId.eq(id))
-                .all(db)
-                .await?;
+            let links: Vec<conference_directive::Model> = read.rows(1)?;
             let reviewed: BTreeSet<i32> = links
                 .iter()
                 .filter(|l| l.relation == ConferenceDirectiveRelation::Reviews.as_str())
                 .map(|l| l.conference_id)
                 .collect();
-            let ids: BTreeSet<i32> = links.iter().map(|l| l.conference_id).collect();
-            for c in conference::Entity::find()
-                .filter(super::any_of(db.get_database_backend(), conference::Column::Id, ids))
-                .all(db)
-                .await?
-            {
+            for c in &read.rows::<conference::Model>(2)? {
                 if reviewed.contains(&c.id) {
-                    b.conference(TimelineKind::DirectiveReviewed, "Reviewed at", &c);
+                    b.conference(TimelineKind::DirectiveReviewed, "Reviewed at", c);
                 } else {
-                    b.conference(TimelineKind::ConferenceHeld, "Handled at", &c);
+                    b.conference(TimelineKind::ConferenceHeld, "Handled at", c);
                 }
             }
-            let tasks = task::Entity::find().filter(task::Column::DirectiveId.eq(id)).all(db).await?;
-            b.tasks(db, tasks).await?;
+            b.tasks(&read.rows(3)?, &read.rows(4)?, read.rows(5)?);
         }
         Subject::Area(id) => {
             let areas = area_and_descendants(db, id).await?;
@@ -403,16 +386,6 @@ pub async fn timeline(db: &DatabaseConnection, subject: Subject, window: &Window
     let mut entries = b.entries;
     entries.sort_by_key(Entry::key);
     Ok(entries)
-}
-
-/// The conferences the tasks were assigned at, by id.
-async fn conferences_of(db: &DatabaseConnection, tasks: &[task::Model]) -> AppResult<HashMap<i32, conference::Model>> {
-    let ids: BTreeSet<i32> = tasks.iter().filter_map(|t| t.conference_id).collect();
-    let found = conference::Entity::find()
-        .filter(super::any_of(db.get_database_backend(), conference::Column::Id, ids))
-        .all(db)
-        .await?;
-    Ok(found.into_iter().map(|c| (c.id, c)).collect())
 }
 
 fn issued(b: &mut Builder<'_>, d: &directive::Model) {

@@ -107,6 +107,34 @@ async fn partial_dates_sort_at_the_start_of_their_period_and_the_window_applies(
         expected.iter().map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string())).collect();
     assert_eq!(summary, expected);
     assert_eq!(list[0]["subject"]["startedOn"], "2016");
+    let said: Vec<&str> = list.iter().map(|e| e["summary"].as_str().unwrap()).collect();
+    assert_eq!(
+        said,
+        [
+            "Nguyễn Văn A became Phó Chủ tịch UBND tỉnh",
+            "Nguyễn Văn A left Phó Chủ tịch UBND tỉnh",
+            "Nguyễn Văn A became Chủ tịch UBND tỉnh",
+            "Attended: Kỳ họp thứ nhất",
+            "Assigned: Báo cáo kết quả",
+            "Progress (IN_PROGRESS): Báo cáo kết quả",
+            "Due: Báo cáo kết quả",
+        ]
+    );
+    let statements = app.statements_for(QUERY, json!({ "s": a })).await;
+    assert_eq!(statements.len(), 1, "everything an official's timeline draws on, in one read: {statements:#?}");
+    let by_key = "query($t: KeyedType!, $k: String!) { nodeByKey(type: $t, key: $k) { id } }";
+    let ct = app.data(by_key, json!({ "t": "POST", "k": "ct" })).await["nodeByKey"]["id"].clone();
+    let post = entries(&app, json!({ "s": ct })).await;
+    assert_eq!(
+        post.iter().map(|e| e["summary"].as_str().unwrap()).collect::<Vec<_>>(),
+        ["Nguyễn Văn A became Chủ tịch UBND tỉnh"]
+    );
+    let ub = id_of(&app, "organizations", "Ủy ban nhân dân tỉnh Thử").await;
+    assert_eq!(
+        kinds(&entries(&app, json!({ "s": ub })).await),
+        ["TENURE_STARTED", "TENURE_ENDED", "TENURE_STARTED", "CONFERENCE_ORGANIZED"],
+        "the tenures of its posts and the conference it organized"
+    );
     let window = entries(&app, json!({ "s": a, "from": "2020-10-20", "to": "2021-06-30" })).await;
     assert_eq!(
         kinds(&window),
