@@ -56,6 +56,10 @@ pub enum AppError {
         /// The time limit.
         after: std::time::Duration,
     },
+    /// The client closed its connection before its query was answered, and the query was
+    /// stopped. Code `CLIENT_GONE`; no client ever receives it, but the request's log line and
+    /// metrics carry it.
+    ClientGone,
     /// The client sent more requests than its allowance. Code `RATE_LIMITED`; the answer has
     /// HTTP status 429 and `Retry-After`.
     RateLimited {
@@ -132,6 +136,7 @@ impl AppError {
             AppError::Busy => "SERVER_BUSY",
             AppError::LimitExceeded { .. } => "LIMIT_EXCEEDED",
             AppError::TimedOut { .. } => "TIMEOUT",
+            AppError::ClientGone => "CLIENT_GONE",
             AppError::RateLimited { .. } => "RATE_LIMITED",
             AppError::BadRequest { status: 403, .. } => "FORBIDDEN_ORIGIN",
             AppError::BadRequest { status: 405, .. } => "METHOD_NOT_ALLOWED",
@@ -169,6 +174,9 @@ impl AppError {
             AppError::LimitExceeded { message, .. } => message.clone(),
             AppError::TimedOut { after } => {
                 format!("the query ran longer than {} s and was stopped; ask for less", after.as_secs_f64())
+            }
+            AppError::ClientGone => {
+                "the client closed its connection before the answer; the query was stopped".to_owned()
             }
             AppError::RateLimited { retry_after } => {
                 format!("too many requests from this client; retry in {retry_after} s")
@@ -297,6 +305,7 @@ mod tests {
             (AppError::limit("depth", 15, "too deep"), "LIMIT_EXCEEDED"),
             (AppError::TimedOut { after: std::time::Duration::from_secs(1) }, "TIMEOUT"),
             (AppError::RateLimited { retry_after: 3 }, "RATE_LIMITED"),
+            (AppError::ClientGone, "CLIENT_GONE"),
             (AppError::bad_request(400, "not JSON"), "BAD_REQUEST"),
             (AppError::bad_request(403, "another site"), "FORBIDDEN_ORIGIN"),
             (AppError::bad_request(405, "no mutations over GET"), "METHOD_NOT_ALLOWED"),

@@ -58,6 +58,8 @@ struct App {
     /// The WebSocket connections open from each client address.
     open_sockets: Arc<OpenSockets>,
     trust_forwarded_for: bool,
+    /// The open HTTP connections, watched for clients that go before their answer.
+    peers: crate::connection::Peers,
 }
 
 impl App {
@@ -154,12 +156,13 @@ async fn graphql(Data(app): Data<&Arc<App>>, request: &poem::Request, body: poem
     {
         return refuse(err);
     }
+    let peer = request.remote_addr().as_socket_addr().copied();
     let answered = match batch {
-        BatchRequest::Single(one) => BatchResponse::Single(answer(app, &identity, one, started).await),
+        BatchRequest::Single(one) => BatchResponse::Single(answer(app, &identity, one, started, peer).await),
         BatchRequest::Batch(many) => {
             let mut answers = Vec::with_capacity(many.len());
             for one in many {
-                answers.push(answer(app, &identity, one, started).await);
+                answers.push(answer(app, &identity, one, started, peer).await);
             }
             BatchResponse::Batch(answers)
         }
@@ -184,19 +187,21 @@ impl App {
     /// Runs one operation for a caller the web app admitted, under the same limits, rules and
     /// logging as one sent to `/graphql`.
     async fn execute(&self, identity: &Identity, request: async_graphql::Request) -> async_graphql::Response {
-        answer(self, identity, request, std::time::Instant::now()).await
+        answer(self, identity, request, std::time::Instant::now(), None).await
     }
 }
 
-/// Runs one operation for an admitted caller.
+/// Runs one operation for an admitted caller, whose connection comes from `peer` when it is an
+/// HTTP one.
 async fn answer(
     app: &App,
     identity: &Identity,
     mut request: async_graphql::Request,
     started: std::time::Instant,
+    peer: Option<SocketAddr>,
 ) -> async_graphql::Response {
     match limits::check(&mut request, &app.options.limits, app.options.introspection) {
-        Ok(checked) => run(app, identity, request, checked, started).await,
+        Ok(checked) => run(app, identity, request, checked, started, peer).await,
         Err(refused) => {
             let response = refusal(refused);
             log_request(app, request.operation_name.as_deref().unwrap_or("-"), &response, started);
@@ -205,13 +210,16 @@ async fn answer(
     }
 }
 
-/// Runs a query or mutation that passed the limits, the time limit around a query.
+/// Runs a query or mutation that passed the limits, the time limit around a query. A query
+/// whose HTTP client (from `peer`) closes its connection stops there: its statements not yet
+/// sent are never sent, and its place among the heavy answers goes to the next.
 async fn run(
     app: &App,
     identity: &Identity,
     mut request: async_graphql::Request,
     checked: limits::Checked,
     started: std::time::Instant,
+    peer: Option<SocketAddr>,
 ) -> async_graphql::Response {
     let operation = request.operation_name.clone().unwrap_or_else(|| "-".to_owned());
     let document = selection_document(&mut request);
@@ -222,7 +230,12 @@ async fn run(
     // leave its client unsure whether it happened.
     let mut response = if checked.query {
         let limit = app.options.limits.time_limit;
-        tokio::time::timeout(limit, run).await.unwrap_or_else(|_| refusal(AppError::TimedOut { after: limit }))
+        tokio::select! {
+            answered = tokio::time::timeout(limit, run) => {
+                answered.unwrap_or_else(|_| refusal(AppError::TimedOut { after: limit }))
+            }
+            () = app.peers.gone(peer.as_ref()) => refusal(AppError::ClientGone),
+        }
     } else {
         run.await
     };
@@ -358,6 +371,7 @@ where
         open_sockets: Arc::default(),
         options,
         trust_forwarded_for: config.trust_forwarded_for,
+        peers: crate::connection::Peers::default(),
     });
     let forgetting = app.clone();
     let mut forget_until = stopping.clone();
@@ -405,6 +419,7 @@ where
         inner: TcpListener::bind(config.listen).into_acceptor().await?,
         header_time: config.limits.header_time,
         idle_time: config.limits.idle_time,
+        peers: app.peers.clone(),
     };
     let address = acceptor
         .local_addr()

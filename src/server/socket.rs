@@ -40,7 +40,7 @@ impl async_graphql::Executor for SocketExecutor {
     async fn execute(&self, request: async_graphql::Request) -> async_graphql::Response {
         let started = std::time::Instant::now();
         match self.admit().await {
-            Ok(identity) => answer(&self.app, &identity, request, started).await,
+            Ok(identity) => answer(&self.app, &identity, request, started, None).await,
             Err(refused) => {
                 let response = refusal(refused);
                 log_request(&self.app, "-", &response, started);
@@ -71,7 +71,7 @@ impl async_graphql::Executor for SocketExecutor {
                 }
             };
             if !checked.subscription {
-                return one(run(app, &identity, request, checked, started).await);
+                return one(run(app, &identity, request, checked, started, None).await);
             }
             let document = selection_document(&mut request);
             let (request, batches) = prepare(request, &app.state, identity);

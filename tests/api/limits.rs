@@ -674,3 +674,93 @@ async fn requests_naming_another_host_are_refused() {
     let health = app.client.get(app.url("/healthz")).header("host", "10.0.0.5").send().await.expect("send");
     assert_eq!(health.status().as_u16(), 200, "health checks by address pass");
 }
+
+/// Sends `body` to /graphql over a connection of its own and returns it without reading the
+/// answer.
+async fn send_and_keep(app: &TestApp, token: Option<&str>, body: Value) -> tokio::net::TcpStream {
+    use tokio::io::AsyncWriteExt;
+    let body = body.to_string();
+    let authorization = token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
+    let head = format!(
+        "POST /graphql HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n{authorization}Content-Length: {}\r\n\r\n",
+        app.address,
+        body.len()
+    );
+    let mut socket = tokio::net::TcpStream::connect(app.address).await.expect("connect");
+    socket.write_all(format!("{head}{body}").as_bytes()).await.expect("send");
+    socket
+}
+
+/// How many requests of `operation` ended with `outcome`, from /metrics.
+async fn counted(app: &TestApp, operation: &str, outcome: &str) -> u64 {
+    let text = reqwest::get(app.url("/metrics")).await.expect("metrics").text().await.expect("text");
+    let line = format!("govtrail_graphql_requests_total{{operation=\"{operation}\",outcome=\"{outcome}\"}} ");
+    text.lines().find_map(|l| l.strip_prefix(line.as_str())).map_or(0, |n| n.trim().parse().expect("a count"))
+}
+
+/// Waits (up to ten seconds) until `ready` holds.
+async fn until<F: std::future::Future<Output = bool>>(what: &str, mut ready: impl FnMut() -> F) {
+    for _ in 0..200 {
+        if ready().await {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("waited ten seconds for {what}");
+}
+
+#[tokio::test]
+async fn a_query_whose_client_goes_stops_and_a_mutation_runs_to_its_end() {
+    use sea_orm::{ConnectionTrait, TransactionTrait};
+    // A query must be caught while it waits: PostgreSQL lets the test hold a lock it waits on,
+    // where SQLite's readers never wait in WAL mode.
+    if std::env::var("TEST_DATABASE_URL").is_err() {
+        return;
+    }
+    let app = limited(no_rates()).await;
+    let editor = app.token("desk", Role::Editor).await;
+    let other = sea_orm::Database::connect(app.database_url.clone()).await.expect("connect");
+    let waiting = |n: usize| {
+        let other = &other;
+        async move {
+            let rows = other
+                .query_all_raw(sea_orm::Statement::from_string(
+                    other.get_database_backend(),
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+                ))
+                .await
+                .expect("activity");
+            rows.len() == n
+        }
+    };
+    let locker = sea_orm::Database::connect(app.database_url.clone()).await.expect("connect");
+    let lock = locker.begin().await.expect("begin");
+    lock.execute_unprepared("LOCK TABLE conference, official IN ACCESS EXCLUSIVE MODE").await.expect("lock");
+
+    let query = json!({ "query": "query Gone { conferences(first: 1) { totalCount } }", "operationName": "Gone" });
+    let gone = send_and_keep(&app, None, query).await;
+    let staying = app.client.post(app.url("/graphql")).json(&json!({
+        "query": "query Stays { conferences(first: 1) { totalCount } }", "operationName": "Stays" }));
+    let staying = tokio::spawn(staying.send());
+    until("both queries to wait on the lock", || waiting(2)).await;
+    drop(gone);
+    // Counted under "-", as every request stopped before it answered.
+    until("the query whose client went to stop", || async { counted(&app, "-", "CLIENT_GONE").await == 1 }).await;
+
+    assert_eq!(counted(&app, "Stays", "ok").await, 0, "the other query still waits");
+
+    let mutation = json!({ "query": "mutation Made { createOfficial(input: { name: \"Vàng Seo Thào\" }) { id } }",
+                           "operationName": "Made" });
+    let left = send_and_keep(&app, Some(&editor), mutation).await;
+    // The statement of the query that went was sent before it went, and waits on.
+    until("the mutation to wait on the lock too", || waiting(3)).await;
+    drop(left);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    lock.commit().await.expect("unlock");
+
+    let answer: Value = staying.await.expect("task").expect("answer").json().await.expect("JSON");
+    assert_eq!(answer["data"]["conferences"]["totalCount"], 4, "{answer}");
+    until("the mutation to finish", || async { counted(&app, "Made", "ok").await == 1 }).await;
+    let found = app.data(r#"{ officials(filter: { text: "Vàng Seo Thào" }) { totalCount } }"#, json!({})).await;
+    assert_eq!(found["officials"]["totalCount"], 1, "the mutation ran to its end without its client: {found}");
+}
