@@ -36,6 +36,7 @@ mod m20261201_000031_create_conference_body;
 mod m20261201_000032_create_web_session;
 mod m20261202_000033_task_tally;
 mod m20261202_000034_search_vector;
+mod m20261202_000035_conference_date_span;
 
 /// Applies every migration in order.
 pub struct Migrator;
@@ -78,6 +79,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000032_create_web_session::Migration),
             Box::new(m20261202_000033_task_tally::Migration),
             Box::new(m20261202_000034_search_vector::Migration),
+            Box::new(m20261202_000035_conference_date_span::Migration),
         ]
     }
 }
