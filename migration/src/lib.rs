@@ -37,6 +37,8 @@ mod m20261201_000032_create_web_session;
 mod m20261202_000033_task_tally;
 mod m20261202_000034_search_vector;
 mod m20261202_000035_conference_date_span;
+mod m20261202_000036_task_due_tally;
+mod triggers;
 
 /// Applies every migration in order.
 pub struct Migrator;
@@ -80,6 +82,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000033_task_tally::Migration),
             Box::new(m20261202_000034_search_vector::Migration),
             Box::new(m20261202_000035_conference_date_span::Migration),
+            Box::new(m20261202_000036_task_due_tally::Migration),
         ]
     }
 }

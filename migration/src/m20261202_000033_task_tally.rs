@@ -33,7 +33,7 @@ fn tally(select: &str) -> String {
 }
 
 /// The triggers: name, timing and event, the condition (or none), the statements.
-fn triggers() -> Vec<(&'static str, &'static str, Option<&'static str>, Vec<String>)> {
+fn triggers() -> Vec<crate::triggers::Trigger> {
     let no_row_left = "NOT EXISTS (SELECT 1 FROM task_assignee o WHERE o.task_id = OLD.task_id)";
     vec![
         (
@@ -184,42 +184,12 @@ impl MigrationTrait for Migration {
              WHERE owed_due_on IS NOT NULL",
         )
         .await?;
-        for (name, when, condition, statements) in triggers() {
-            let body = statements.iter().map(|s| format!("{s};")).collect::<Vec<_>>().join("\n");
-            if postgres {
-                let returned = if when.starts_with("BEFORE") { "OLD" } else { "NULL" };
-                db.execute_unprepared(&format!(
-                    "CREATE FUNCTION govtrail_{name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN\n{body}\nRETURN {returned}; END $$"
-                ))
-                .await?;
-                let condition = condition.map(|c| format!("WHEN ({c}) ")).unwrap_or_default();
-                db.execute_unprepared(&format!(
-                    "CREATE TRIGGER {name} {when} FOR EACH ROW {condition}EXECUTE FUNCTION govtrail_{name}()"
-                ))
-                .await?;
-            } else {
-                let condition = condition.map(|c| format!("WHEN {c} ")).unwrap_or_default();
-                db.execute_unprepared(&format!(
-                    "CREATE TRIGGER {name} {when} FOR EACH ROW {condition}BEGIN\n{body}\nEND"
-                ))
-                .await?;
-            }
-        }
-        Ok(())
+        crate::triggers::create(manager, triggers()).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let db = manager.get_connection();
-        let postgres = manager.get_database_backend() == DatabaseBackend::Postgres;
-        for (name, when, _, _) in triggers() {
-            let table = when.rsplit(' ').next().unwrap_or_default();
-            if postgres {
-                db.execute_unprepared(&format!("DROP TRIGGER IF EXISTS {name} ON {table}")).await?;
-                db.execute_unprepared(&format!("DROP FUNCTION IF EXISTS govtrail_{name}()")).await?;
-            } else {
-                db.execute_unprepared(&format!("DROP TRIGGER IF EXISTS {name}")).await?;
-            }
-        }
+        crate::triggers::drop(manager, triggers()).await?;
         db.execute_unprepared("DROP INDEX IF EXISTS ix_task_assignee_owed").await?;
         db.execute_unprepared("ALTER TABLE task_assignee DROP COLUMN owed_due_on").await?;
         db.execute_unprepared("DROP TABLE task_unassigned").await?;

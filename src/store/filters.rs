@@ -311,6 +311,13 @@ pub struct TaskFilter {
 }
 
 impl TaskFilter {
+    /// The day of an overdue filter that names nothing else, whose count the tally of owed
+    /// tasks by due date answers.
+    pub fn overdue_alone(&self) -> Option<NaiveDate> {
+        let rest = TaskFilter { overdue_as_of: None, ..self.clone() };
+        self.overdue_as_of.filter(|_| rest.is_everything())
+    }
+
     /// Whether the filter holds for every task: it names no condition at all.
     pub fn is_everything(&self) -> bool {
         let TaskFilter {

@@ -303,7 +303,11 @@ pub async fn tasks(
     let filter = expand_task_filter(db, filter).await?;
     let order = if order.is_empty() { &[TaskOrder::DueAsc][..] } else { order };
     let ordering = ordering("task", order, key, (task::Column::Id.into_expr(), |m| m.id));
-    fetch(db, task::Entity::find().filter(filter.condition()), &ordering, page, "after").await
+    let mut found = fetch(db, task::Entity::find().filter(filter.condition()), &ordering, page, "after").await?;
+    if let Some(as_of) = filter.overdue_alone() {
+        found.count = found.count.from_tally(super::stats::overdue_count(as_of));
+    }
+    Ok(found)
 }
 
 /// A page of sources, newest first.

@@ -191,15 +191,26 @@ impl PageRequest {
 pub struct CountQuery {
     filtered: SelectStatement,
     known: Option<u64>,
+    /// A statement that reads the same count from a tally kept as rows change.
+    tallied: Option<SelectStatement>,
 }
 
 impl CountQuery {
     fn new(filtered: SelectStatement) -> Self {
-        CountQuery { filtered, known: None }
+        CountQuery { filtered, known: None, tallied: None }
+    }
+
+    /// The same count, read by `statement` (one row, the count) from a tally kept as rows
+    /// change instead of counting the filtered rows.
+    pub fn from_tally(self, statement: SelectStatement) -> Self {
+        CountQuery { tallied: Some(statement), ..self }
     }
 
     /// The statement that counts the filtered rows (a planned read counts with the rest).
     pub fn statement(&self) -> SelectStatement {
+        if let Some(tallied) = &self.tallied {
+            return tallied.clone();
+        }
         Query::select()
             .expr(Expr::cust("COUNT(*)"))
             .from_subquery(self.filtered.clone(), Alias::new("filtered"))

@@ -304,41 +304,66 @@ async fn tasks_by_assignee_from_tallies(
     Ok(buckets)
 }
 
-/// Folds the changes the triggers recorded into `task_tally`, keeping reads of it short, in
-/// the write transaction `txn` (on SQLite no other write can come between its statements). Run
-/// after imports and from time to time; the counts read are the same before and after.
+/// Folds the changes the triggers recorded into `task_tally` and `task_due_tally`, keeping
+/// reads of them short, in the write transaction `txn` (on SQLite no other write can come
+/// between its statements). Run after imports and from time to time; the counts read are the
+/// same before and after.
 pub async fn fold_task_tally(txn: &sea_orm::DatabaseTransaction) -> AppResult<()> {
-    let add = "ON CONFLICT (organization_id, official_id, status) DO UPDATE SET n = task_tally.n + excluded.n";
+    fold(txn, "task_tally", "task_tally_change", &["organization_id", "official_id", "status"]).await?;
+    fold(txn, "task_due_tally", "task_due_change", &["due_on"]).await
+}
+
+/// Adds the rows of `changes` to `tally`, by `key`, and empties `changes`.
+async fn fold(txn: &sea_orm::DatabaseTransaction, tally: &str, changes: &str, key: &[&str]) -> AppResult<()> {
+    let key = key.join(", ");
+    let add = format!("ON CONFLICT ({key}) DO UPDATE SET n = {tally}.n + excluded.n");
     if txn.get_database_backend() == DatabaseBackend::Postgres {
         // One statement: exactly the changes it deletes are added, whatever commits meanwhile.
         txn.execute_unprepared(&format!(
-            "WITH moved AS (DELETE FROM task_tally_change RETURNING organization_id, official_id, status, n) \
-             INSERT INTO task_tally (organization_id, official_id, status, n) \
-             SELECT organization_id, official_id, status, SUM(n) FROM moved GROUP BY 1, 2, 3 {add}"
+            "WITH moved AS (DELETE FROM {changes} RETURNING {key}, n) \
+             INSERT INTO {tally} ({key}, n) SELECT {key}, SUM(n) FROM moved GROUP BY {key} {add}"
         ))
         .await?;
     } else {
         txn.execute_unprepared(&format!(
-            "INSERT INTO task_tally (organization_id, official_id, status, n) \
-             SELECT organization_id, official_id, status, SUM(n) FROM task_tally_change GROUP BY 1, 2, 3 {add}"
+            "INSERT INTO {tally} ({key}, n) SELECT {key}, SUM(n) FROM {changes} WHERE true GROUP BY {key} {add}"
         ))
         .await?;
-        txn.execute_unprepared("DELETE FROM task_tally_change").await?;
+        txn.execute_unprepared(&format!("DELETE FROM {changes}")).await?;
     }
-    txn.execute_unprepared("DELETE FROM task_tally WHERE n = 0").await?;
+    txn.execute_unprepared(&format!("DELETE FROM {tally} WHERE n = 0")).await?;
     Ok(())
 }
 
-/// Folds the tally's changes when there are any, in a write transaction of its own.
+/// Folds the tallies' changes when there are any, in a write transaction of its own.
 pub async fn fold_task_tally_now(db: &DatabaseConnection) -> AppResult<()> {
-    let pending = Query::select().expr(Expr::val(1)).from(Alias::new("task_tally_change")).limit(1).to_owned();
-    if db.query_one(&pending).await?.is_none() {
+    let pending = |table: &str| Query::select().expr(Expr::val(1)).from(Alias::new(table)).limit(1).to_owned();
+    if db.query_one(&pending("task_tally_change")).await?.is_none()
+        && db.query_one(&pending("task_due_change")).await?.is_none()
+    {
         return Ok(());
     }
     let txn = crate::database::begin_write(db).await?;
     fold_task_tally(&txn).await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// The statement that counts the tasks overdue on `as_of` (owed, due before it) from the
+/// tally of owed tasks by due date and its changes not yet folded in.
+pub fn overdue_count(as_of: NaiveDate) -> SelectStatement {
+    let part = |table: &str| {
+        Query::select()
+            .column(Alias::new("n"))
+            .from(Alias::new(table))
+            .and_where(Expr::col(Alias::new("due_on")).lt(as_of))
+            .to_owned()
+    };
+    let both = part("task_due_tally").union(sea_orm::sea_query::UnionType::All, part("task_due_change")).to_owned();
+    Query::select()
+        .expr(Expr::cust("CAST(COALESCE(SUM(n), 0) AS BIGINT)"))
+        .from_subquery(both, Alias::new("owed"))
+        .to_owned()
 }
 
 /// Conference counts grouped by `dimensions`; at most `limit` buckets, in key order.

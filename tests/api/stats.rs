@@ -132,8 +132,14 @@ async fn tallies_agree(app: &TestApp, after: &str) {
         let kept = app.data(BY_ASSIGNEE, json!({ "asOf": as_of })).await;
         let counted = app.data(BY_ASSIGNEE, json!({ "asOf": as_of, "filter": { "and": [{}] } })).await;
         assert_eq!(kept, counted, "after {after}, as of {as_of}");
+        let kept = app.data(OVERDUE, json!({ "filter": { "overdueAsOf": as_of } })).await;
+        let counted = app.data(OVERDUE, json!({ "filter": { "overdueAsOf": as_of, "and": [{}] } })).await;
+        assert_eq!(kept, counted, "overdue, after {after}, as of {as_of}");
     }
 }
+
+/// How many tasks a filter lists; `overdueAsOf` alone is read from the tally by due date.
+const OVERDUE: &str = "query($filter: TaskFilter) { tasks(filter: $filter, first: 1) { totalCount } }";
 
 #[tokio::test]
 async fn counts_by_assignee_are_kept_through_every_kind_of_write() {
@@ -245,4 +251,8 @@ async fn counts_by_assignee_are_kept_through_every_kind_of_write() {
     let kept = app.data(BY_ASSIGNEE, json!({ "asOf": "2022-01-01" })).await;
     let counted = app.data(BY_ASSIGNEE, json!({ "asOf": "2022-01-01", "filter": { "and": [{}] } })).await;
     assert_ne!(kept, counted);
+    db.execute_unprepared("UPDATE task_due_tally SET n = n + 1").await.unwrap();
+    let kept = app.data(OVERDUE, json!({ "filter": { "overdueAsOf": "2031-01-01" } })).await;
+    let counted = app.data(OVERDUE, json!({ "filter": { "overdueAsOf": "2031-01-01", "and": [{}] } })).await;
+    assert_ne!(kept, counted, "the overdue count comes from its tally");
 }
