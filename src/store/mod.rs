@@ -37,6 +37,10 @@ pub fn any_of<C: ColumnTrait>(backend: DatabaseBackend, column: C, ids: impl Int
 pub fn any_of_expr(backend: DatabaseBackend, column: Expr, ids: impl IntoIterator<Item = i32>) -> Expr {
     let ids: Vec<i32> = ids.into_iter().collect();
     match backend {
+        // One id is compared as one value: an array's length is unknown to a generic plan,
+        // and PostgreSQL planned each execution of a one-official timeline afresh (0.9 ms
+        // planning a 0.45 ms statement).
+        _ if ids.len() == 1 => column.eq(ids[0]),
         DatabaseBackend::Postgres => {
             let array = format!("{{{}}}", ids.iter().map(i32::to_string).collect::<Vec<_>>().join(","));
             Expr::cust_with_exprs("$1 = ANY(CAST($2 AS INTEGER[]))", [column, Expr::val(array)])
