@@ -233,40 +233,47 @@ fn by_id(conferences: &[conference::Model]) -> HashMap<i32, &conference::Model> 
     conferences.iter().map(|c| (c.id, c)).collect()
 }
 
-/// The level of the rows of `E` whose `key` holds one of `ids`.
-fn rows_of<E: EntityTrait>(ids: &[i32], key: E::Column) -> Level {
-    Level::of::<E>(Source::Ids(ids.to_vec()), key.as_str(), "id")
-}
+/// The levels of one read, each added with the index its rows come back at.
+#[derive(Default)]
+struct Levels(Vec<Level>);
 
-/// The level of the rows of `E` whose `key` holds a value of `column` of level `level`.
-fn rows_at<E: EntityTrait>(level: usize, column: &'static str, key: E::Column) -> Level {
-    Level::of::<E>(Source::Level { level, column, only: None }, key.as_str(), "id")
-}
+impl Levels {
+    /// The rows of `E` whose `key` holds one of `ids`.
+    fn of<E: EntityTrait>(&mut self, ids: &[i32], key: E::Column) -> usize {
+        self.push(Level::of::<E>(Source::Ids(ids.to_vec()), key.as_str(), "id"))
+    }
 
-/// Levels to add at index `at`: the tenures of `tenures`, and their posts and officials, which
-/// the summaries name.
-fn tenure_levels(at: usize, tenures: Level) -> [Level; 3] {
-    [
-        tenures,
-        rows_at::<post::Entity>(at, "post_id", post::Column::Id),
-        rows_at::<official::Entity>(at, "official_id", official::Column::Id),
-    ]
-}
+    /// The rows of `E` whose `key` holds a value of `column` of the rows of level `level`.
+    fn at<E: EntityTrait>(&mut self, level: usize, column: &'static str, key: E::Column) -> usize {
+        self.push(Level::of::<E>(Source::Level { level, column, only: None }, key.as_str(), "id"))
+    }
 
-/// Levels to add at index `at`: the task-assignee links of `links`, their tasks, the
-/// conferences those were assigned at and their updates.
-fn assigned_levels(at: usize, links: Level) -> [Level; 4] {
-    [
-        links,
-        rows_at::<task::Entity>(at, "task_id", task::Column::Id),
-        rows_at::<conference::Entity>(at + 1, "conference_id", conference::Column::Id),
-        rows_at::<task_update::Entity>(at, "task_id", task_update::Column::TaskId),
-    ]
-}
+    fn push(&mut self, level: Level) -> usize {
+        self.0.push(level);
+        self.0.len() - 1
+    }
 
-/// Levels to add at index `at`: the tasks of `tasks` and the conferences they were given at.
-fn given_levels(at: usize, tasks: Level) -> [Level; 2] {
-    [tasks, rows_at::<conference::Entity>(at, "conference_id", conference::Column::Id)]
+    /// The officials of the tenures of level `tenures`, which the summaries name.
+    fn officials_of(&mut self, tenures: usize) -> usize {
+        self.at::<official::Entity>(tenures, "official_id", official::Column::Id)
+    }
+
+    /// The tasks of the task-assignee links of level `links`, the conferences they were
+    /// assigned at and their updates.
+    fn assigned(&mut self, links: usize) -> [usize; 3] {
+        let tasks = self.at::<task::Entity>(links, "task_id", task::Column::Id);
+        let conferences = self.conferences_of(tasks);
+        [tasks, conferences, self.at::<task_update::Entity>(links, "task_id", task_update::Column::TaskId)]
+    }
+
+    /// The conferences the tasks of level `tasks` were assigned at.
+    fn conferences_of(&mut self, tasks: usize) -> usize {
+        self.at::<conference::Entity>(tasks, "conference_id", conference::Column::Id)
+    }
+
+    async fn read(&self, db: &DatabaseConnection) -> AppResult<plan::Read> {
+        plan::read(db, &self.0, None, None).await
+    }
 }
 
 /// The entries of a subject's timeline within `window`, in order. Everything the timeline
@@ -274,33 +281,35 @@ fn given_levels(at: usize, tasks: Level) -> [Level; 2] {
 /// where they count).
 pub async fn timeline(db: &DatabaseConnection, subject: Subject, window: &Window) -> AppResult<Vec<Entry>> {
     let mut b = Builder { window, entries: Vec::new() };
+    let mut l = Levels::default();
     match subject {
         Subject::Official(id) => {
             let ids = [id];
-            let mut levels = vec![
-                rows_of::<participation::Entity>(&ids, participation::Column::OfficialId),
-                rows_at::<conference::Entity>(0, "conference_id", conference::Column::Id),
-            ];
-            levels.extend(tenure_levels(2, rows_of::<tenure::Entity>(&ids, tenure::Column::OfficialId)));
-            let links = rows_of::<task_assignee::Entity>(&ids, task_assignee::Column::OfficialId);
-            levels.extend(assigned_levels(5, links));
-            levels.extend(given_levels(9, rows_of::<task::Entity>(&ids, task::Column::AssignedByOfficialId)));
-            let mut read = plan::read(db, &levels, None, None).await?;
-            let parts: Vec<participation::Model> = read.rows(0)?;
+            let parts = l.of::<participation::Entity>(&ids, participation::Column::OfficialId);
+            let conferences = l.at::<conference::Entity>(parts, "conference_id", conference::Column::Id);
+            let tenures = l.of::<tenure::Entity>(&ids, tenure::Column::OfficialId);
+            let posts = l.at::<post::Entity>(tenures, "post_id", post::Column::Id);
+            let officials = l.officials_of(tenures);
+            let links = l.of::<task_assignee::Entity>(&ids, task_assignee::Column::OfficialId);
+            let [tasks, assigned_at, updates] = l.assigned(links);
+            let given = l.of::<task::Entity>(&ids, task::Column::AssignedByOfficialId);
+            let given_at = l.conferences_of(given);
+            let mut read = l.read(db).await?;
+            let parts: Vec<participation::Model> = read.rows(parts)?;
             let mut chaired: HashMap<i32, bool> = HashMap::new();
             for p in &parts {
                 *chaired.entry(p.conference_id).or_default() |= p.role == ParticipationRole::Chair.as_str();
             }
-            for c in &read.rows::<conference::Model>(1)? {
+            for c in &read.rows::<conference::Model>(conferences)? {
                 if chaired.get(&c.id).copied().unwrap_or(false) {
                     b.conference(TimelineKind::ConferenceChaired, "Chaired", c);
                 } else {
                     b.conference(TimelineKind::ConferenceAttended, "Attended", c);
                 }
             }
-            b.tenures(read.rows(2)?, &read.rows(3)?, &read.rows(4)?);
-            b.tasks(&read.rows(6)?, &read.rows(7)?, read.rows(8)?);
-            b.tasks_given(read.rows(9)?, &read.rows(10)?);
+            b.tenures(read.rows(tenures)?, &read.rows(posts)?, &read.rows(officials)?);
+            b.tasks(&read.rows(tasks)?, &read.rows(assigned_at)?, read.rows(updates)?);
+            b.tasks_given(read.rows(given)?, &read.rows(given_at)?);
         }
         Subject::Organization { id, include_children } => {
             let ids = if include_children {
@@ -315,62 +324,61 @@ pub async fn timeline(db: &DatabaseConnection, subject: Subject, window: &Window
             } else {
                 vec![id]
             };
-            let mut levels = vec![
-                rows_of::<conference_organizer::Entity>(&ids, conference_organizer::Column::OrganizationId),
-                rows_at::<conference::Entity>(0, "conference_id", conference::Column::Id),
-                rows_of::<directive::Entity>(&ids, directive::Column::IssuerId),
-                rows_of::<post::Entity>(&ids, post::Column::OrganizationId),
-            ];
-            let tenures = rows_at::<tenure::Entity>(3, "id", tenure::Column::PostId);
-            levels.extend(tenure_levels(4, tenures));
-            let links = rows_of::<task_assignee::Entity>(&ids, task_assignee::Column::OrganizationId);
-            levels.extend(assigned_levels(7, links));
-            let given = rows_of::<task::Entity>(&ids, task::Column::AssignedByOrganizationId);
-            levels.extend(given_levels(11, given));
-            let mut read = plan::read(db, &levels, None, None).await?;
-            for c in &read.rows::<conference::Model>(1)? {
+            let links = l.of::<conference_organizer::Entity>(&ids, conference_organizer::Column::OrganizationId);
+            let conferences = l.at::<conference::Entity>(links, "conference_id", conference::Column::Id);
+            let directives = l.of::<directive::Entity>(&ids, directive::Column::IssuerId);
+            // Its posts are those of the tenures too.
+            let posts = l.of::<post::Entity>(&ids, post::Column::OrganizationId);
+            let tenures = l.at::<tenure::Entity>(posts, "id", tenure::Column::PostId);
+            let officials = l.officials_of(tenures);
+            let assignments = l.of::<task_assignee::Entity>(&ids, task_assignee::Column::OrganizationId);
+            let [tasks, assigned_at, updates] = l.assigned(assignments);
+            let given = l.of::<task::Entity>(&ids, task::Column::AssignedByOrganizationId);
+            let given_at = l.conferences_of(given);
+            let mut read = l.read(db).await?;
+            for c in &read.rows::<conference::Model>(conferences)? {
                 b.conference(TimelineKind::ConferenceOrganized, "Organized", c);
             }
-            for d in &read.rows::<directive::Model>(2)? {
+            for d in &read.rows::<directive::Model>(directives)? {
                 issued(&mut b, d);
             }
-            b.tenures(read.rows(4)?, &read.rows(5)?, &read.rows(6)?);
-            b.tasks(&read.rows(8)?, &read.rows(9)?, read.rows(10)?);
-            b.tasks_given(read.rows(11)?, &read.rows(12)?);
+            b.tenures(read.rows(tenures)?, &read.rows(posts)?, &read.rows(officials)?);
+            b.tasks(&read.rows(tasks)?, &read.rows(assigned_at)?, read.rows(updates)?);
+            b.tasks_given(read.rows(given)?, &read.rows(given_at)?);
         }
         Subject::Post(id) => {
-            let levels = tenure_levels(0, rows_of::<tenure::Entity>(&[id], tenure::Column::PostId));
-            let mut read = plan::read(db, &levels, None, None).await?;
-            b.tenures(read.rows(0)?, &read.rows(1)?, &read.rows(2)?);
+            let tenures = l.of::<tenure::Entity>(&[id], tenure::Column::PostId);
+            let posts = l.at::<post::Entity>(tenures, "post_id", post::Column::Id);
+            let officials = l.officials_of(tenures);
+            let mut read = l.read(db).await?;
+            b.tenures(read.rows(tenures)?, &read.rows(posts)?, &read.rows(officials)?);
         }
         Subject::Directive(id) => {
             let ids = [id];
-            let levels = [
-                rows_of::<directive::Entity>(&ids, directive::Column::Id),
-                rows_of::<conference_directive::Entity>(&ids, conference_directive::Column::DirectiveId),
-                rows_at::<conference::Entity>(1, "conference_id", conference::Column::Id),
-                rows_of::<task::Entity>(&ids, task::Column::DirectiveId),
-                rows_at::<conference::Entity>(3, "conference_id", conference::Column::Id),
-                rows_at::<task_update::Entity>(3, "id", task_update::Column::TaskId),
-            ];
-            let mut read = plan::read(db, &levels, None, None).await?;
-            for d in &read.rows::<directive::Model>(0)? {
+            let directives = l.of::<directive::Entity>(&ids, directive::Column::Id);
+            let links = l.of::<conference_directive::Entity>(&ids, conference_directive::Column::DirectiveId);
+            let conferences = l.at::<conference::Entity>(links, "conference_id", conference::Column::Id);
+            let tasks = l.of::<task::Entity>(&ids, task::Column::DirectiveId);
+            let assigned_at = l.conferences_of(tasks);
+            let updates = l.at::<task_update::Entity>(tasks, "id", task_update::Column::TaskId);
+            let mut read = l.read(db).await?;
+            for d in &read.rows::<directive::Model>(directives)? {
                 issued(&mut b, d);
             }
-            let links: Vec<conference_directive::Model> = read.rows(1)?;
+            let links: Vec<conference_directive::Model> = read.rows(links)?;
             let reviewed: BTreeSet<i32> = links
                 .iter()
                 .filter(|l| l.relation == ConferenceDirectiveRelation::Reviews.as_str())
                 .map(|l| l.conference_id)
                 .collect();
-            for c in &read.rows::<conference::Model>(2)? {
+            for c in &read.rows::<conference::Model>(conferences)? {
                 if reviewed.contains(&c.id) {
                     b.conference(TimelineKind::DirectiveReviewed, "Reviewed at", c);
                 } else {
                     b.conference(TimelineKind::ConferenceHeld, "Handled at", c);
                 }
             }
-            b.tasks(&read.rows(3)?, &read.rows(4)?, read.rows(5)?);
+            b.tasks(&read.rows(tasks)?, &read.rows(assigned_at)?, read.rows(updates)?);
         }
         Subject::Area(id) => {
             let areas = area_and_descendants(db, id).await?;
