@@ -37,6 +37,11 @@ struct PoolLabels {
     state: String,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct SourceLabels {
+    source: &'static str,
+}
+
 /// The server's metrics.
 pub struct Metrics {
     registry: Registry,
@@ -45,6 +50,7 @@ pub struct Metrics {
     subscriptions: Family<FieldLabels, Gauge>,
     pool: Family<PoolLabels, Gauge>,
     pool_max: Gauge,
+    searches: Family<SourceLabels, Counter>,
     operations: Mutex<HashSet<String>>,
     db: DatabaseConnection,
 }
@@ -77,8 +83,16 @@ impl Metrics {
         registry.register("db_pool_connections", "Database pool connections, by state (in_use or idle)", pool.clone());
         let pool_max = Gauge::default();
         registry.register("db_pool_max_connections", "The most connections the database pool opens", pool_max.clone());
+        let searches = Family::<SourceLabels, Counter>::default();
+        registry.register(
+            "searches",
+            "Searches, by where their candidates came from (index: the server's ranked index; \
+             database: its full-text index, while the ranked one is built)",
+            searches.clone(),
+        );
         Arc::new(Metrics {
             registry,
+            searches,
             requests,
             latency,
             subscriptions,
@@ -104,6 +118,11 @@ impl Metrics {
         }
         seen.insert(operation.to_owned());
         operation.to_owned()
+    }
+
+    /// Counts a search, by where its candidates came from.
+    pub fn search(&self, from_index: bool) {
+        self.searches.get_or_create(&SourceLabels { source: if from_index { "index" } else { "database" } }).inc();
     }
 
     /// Counts a GraphQL request: its operation name ("-" when it has none), its outcome and

@@ -38,6 +38,7 @@ mod m20261202_000033_task_tally;
 mod m20261202_000034_search_vector;
 mod m20261202_000035_conference_date_span;
 mod m20261202_000036_task_due_tally;
+mod m20261202_000037_search_change;
 mod triggers;
 
 /// Applies every migration in order.
@@ -83,6 +84,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000034_search_vector::Migration),
             Box::new(m20261202_000035_conference_date_span::Migration),
             Box::new(m20261202_000036_task_due_tally::Migration),
+            Box::new(m20261202_000037_search_change::Migration),
         ]
     }
 }

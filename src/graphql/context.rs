@@ -30,6 +30,8 @@ pub struct RequestState {
     /// Whether list fields plan the reads of their nested relations (`graphql::plan`); off,
     /// every relation is loaded field by field.
     pub planned_reads: bool,
+    /// The server's ranked index of the search text.
+    pub ranked: crate::store::ranked::Ranked,
 }
 
 pub(crate) fn state<'a>(ctx: &Context<'a>) -> AppResult<&'a RequestState> {

@@ -2,7 +2,7 @@
 //! conferences and tasks, ignoring diacritics and case.
 
 use super::Result;
-use super::db;
+use super::context::state;
 use super::node::{Node, find_row};
 use super::pagination::{PageInfo, offset_page};
 use crate::store::search::{self, Hit, MAX_CANDIDATES, SearchType};
@@ -90,7 +90,11 @@ impl SearchQuery {
         #[graphql(desc = "How many results (at most 100; 20 when omitted).")] first: Option<i32>,
         #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
     ) -> Result<SearchConnection> {
-        let mut hits = search::search(db(ctx)?, &text, &types.unwrap_or_default()).await?;
+        let state = state(ctx)?;
+        let asked = std::time::Instant::now();
+        let (mut hits, from_index) =
+            search::search(&state.db, &state.ranked, asked, &text, &types.unwrap_or_default()).await?;
+        state.metrics.search(from_index);
         hits.truncate(MAX_CANDIDATES);
         let total = hits.len();
         let (page, page_info) = offset_page(hits, "search", first, after.as_deref())?;

@@ -344,6 +344,8 @@ where
         .await
         .map_err(|err| std::io::Error::other(err.detail()))?;
     let metrics = Metrics::new(db.clone());
+    let ranked = crate::store::ranked::Ranked::new().map_err(|err| std::io::Error::other(err.detail()))?;
+    tokio::spawn(ranked.clone().run(db.clone(), stopping.clone()));
     let sockets = Arc::new(());
     let options = SchemaOptions {
         limits: Arc::new(config.limits.clone()),
@@ -362,6 +364,7 @@ where
             max_nodes: config.limits.max_nodes,
             heavy: Arc::new(tokio::sync::Semaphore::new(config.limits.max_heavy.max(1))),
             planned_reads: config.planned_reads,
+            ranked,
         },
         graphiql_page: config.graphiql.then(|| graphiql::page("/graphql", assets)),
         stopping: stopping.clone(),

@@ -9,6 +9,7 @@ pub mod matching;
 pub mod page;
 pub mod plan;
 pub mod quality;
+pub mod ranked;
 pub mod search;
 pub mod stats;
 pub mod timeline;

@@ -1,15 +1,19 @@
 //! Ranked search over officials, organizations, posts, directives, conferences and tasks.
 //!
 //! Every searchable row has its folded text (`text::search_form`) in `search_index`, under a
-//! row id that encodes the node: `id * 8 + type code`. The backend's full-text index finds the
-//! candidates (every query word as a word prefix); they are ranked here, the same way on every
-//! backend: how often the query's words start words of the text, for the text's length, plus a
+//! row id that encodes the node: `id * 8 + type code`, and every write to it is logged in
+//! `search_change` for the ranked index each server keeps (`store::ranked`). That index finds
+//! the best 500 candidates by BM25 (every query word as a word prefix; the database's full-text
+//! index does, by its own score, until the ranked one is built); they are ranked here, the same
+//! way on every backend: how often the query's words start words of the text, for the text's length, plus a
 //! bonus where the whole query stands in the text as written, so "de an 06" puts the scheme
 //! "Đề án 06" (06-ĐA/TU) before a conference whose title names it in passing.
 
+use super::ranked::Ranked;
 use crate::domain::text::{search_form, search_terms};
 use crate::error::{AppError, AppResult};
-use sea_orm::{ConnectionTrait, DatabaseBackend, Statement, Value};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement, Value};
+use std::time::Instant;
 
 pub use crate::domain::node::SearchType;
 
@@ -50,20 +54,42 @@ pub const MAX_CANDIDATES: usize = 500;
 
 /// Puts a node's folded text in the index (replacing what was there).
 pub async fn index(db: &impl ConnectionTrait, node_type: SearchType, id: i32, folded: &str) -> AppResult<()> {
-    remove(db, node_type, id).await?;
-    add(db, node_type, id, folded).await
+    let backend = db.get_database_backend();
+    db.execute_raw(Statement::from_sql_and_values(backend, delete_sql(backend), [row_id(node_type, id).into()]))
+        .await?;
+    insert(db, node_type, id, folded).await?;
+    logged(db, node_type, id).await
 }
 
 /// Puts a node that is not in the index yet into it (a node just created).
 pub async fn add(db: &impl ConnectionTrait, node_type: SearchType, id: i32, folded: &str) -> AppResult<()> {
+    insert(db, node_type, id, folded).await?;
+    logged(db, node_type, id).await
+}
+
+async fn insert(db: &impl ConnectionTrait, node_type: SearchType, id: i32, folded: &str) -> AppResult<()> {
     let backend = db.get_database_backend();
     let values: Vec<Value> = entry(node_type, id, folded).into_iter().map(|(_, v)| v).collect();
     db.execute_raw(Statement::from_sql_and_values(backend, insert_sql(backend), values)).await?;
     Ok(())
 }
 
+/// Notes in the log that the node's entry changed, for every server's ranked index.
+async fn logged(db: &impl ConnectionTrait, node_type: SearchType, id: i32) -> AppResult<()> {
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        DatabaseBackend::Postgres => "INSERT INTO search_change (entry) VALUES ($1)",
+        _ => "INSERT INTO search_change (entry) VALUES (?)",
+    };
+    db.execute_raw(Statement::from_sql_and_values(backend, sql, [row_id(node_type, id).into()])).await?;
+    Ok(())
+}
+
 /// The table that holds the index.
 pub const TABLE: &str = "search_index";
+
+/// The table that logs its changes (written with every row of [`TABLE`]).
+pub const CHANGES: &str = "search_change";
 
 /// The row of the index for a node (column, value), as [`add`] writes it.
 pub fn entry(node_type: SearchType, id: i32, folded: &str) -> Vec<(&'static str, Value)> {
@@ -73,12 +99,17 @@ pub fn entry(node_type: SearchType, id: i32, folded: &str) -> Vec<(&'static str,
     vec![("rowid", row_id(node_type, id).into()), ("text", text.into())]
 }
 
+/// The row of the log for a node's entry (column, value), as [`add`] writes it.
+pub fn change(node_type: SearchType, id: i32) -> Vec<(&'static str, Value)> {
+    vec![("entry", row_id(node_type, id).into())]
+}
+
 /// Takes a node out of the index.
 pub async fn remove(db: &impl ConnectionTrait, node_type: SearchType, id: i32) -> AppResult<()> {
     let backend = db.get_database_backend();
     db.execute_raw(Statement::from_sql_and_values(backend, delete_sql(backend), [row_id(node_type, id).into()]))
         .await?;
-    Ok(())
+    logged(db, node_type, id).await
 }
 
 fn delete_sql(backend: DatabaseBackend) -> &'static str {
@@ -145,8 +176,17 @@ fn phrase_bonus(text: &str, phrase: &str) -> f64 {
     bonus
 }
 
-/// Ranked hits for `query` among `types` (all when empty), best first.
-pub async fn search(db: &impl ConnectionTrait, query: &str, types: &[SearchType]) -> AppResult<Vec<Hit>> {
+/// Ranked hits for `query` among `types` (all when empty), best first, and whether the
+/// candidates came from the server's ranked index (otherwise from the database's full-text
+/// index, while the ranked one is built). `asked` is when the request began: the ranked index
+/// first reads every change committed before it.
+pub async fn search(
+    db: &DatabaseConnection,
+    ranked: &Ranked,
+    asked: Instant,
+    query: &str,
+    types: &[SearchType],
+) -> AppResult<(Vec<Hit>, bool)> {
     let query = &crate::domain::code::reading(query);
     let tokens = tokens(query);
     if tokens.is_empty() {
@@ -155,9 +195,44 @@ pub async fn search(db: &impl ConnectionTrait, query: &str, types: &[SearchType]
     if tokens.len() > 16 {
         return Err(AppError::bad_input("text", "the search text may have at most 16 words"));
     }
-    let backend = db.get_database_backend();
     let codes: Vec<i64> =
         if types.is_empty() { SearchType::ALL.map(code).to_vec() } else { types.iter().map(|t| code(*t)).collect() };
+    let from_index = ranked.is_ready();
+    let candidates = if from_index {
+        ranked.follow(db, asked).await?;
+        let kinds = if types.is_empty() { &[][..] } else { &codes[..] };
+        ranked.best(&tokens, kinds, MAX_CANDIDATES).await?
+    } else {
+        from_database(db, &tokens, &codes).await?
+    };
+    let phrase = search_form(query);
+    let mut hits = Vec::with_capacity(candidates.len());
+    for (rowid, text) in candidates {
+        let (Some(node_type), Ok(id)) = (from_code(rowid % 8), i32::try_from(rowid / 8)) else {
+            continue;
+        };
+        // The ranked index looks a long word up by its first letters only.
+        let words = words(&text);
+        if !tokens.iter().all(|t| words.iter().any(|w| w.starts_with(t.as_str()))) {
+            continue;
+        }
+        hits.push(Hit { node_type, id, score: relevance(&text, &tokens) + phrase_bonus(&text, &phrase) });
+    }
+    hits.sort_by(|a, b| {
+        b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)).then(code(a.node_type).cmp(&code(b.node_type)))
+    });
+    Ok((hits, from_index))
+}
+
+/// The best candidates by the database's own full-text score: row ids and texts.
+async fn from_database(db: &DatabaseConnection, tokens: &[String], codes: &[i64]) -> AppResult<Vec<(i64, String)>> {
+    let rows = db.query_all_raw(database_statement(db.get_database_backend(), tokens, codes)).await?;
+    rows.iter().map(|row| Ok((row.try_get("", "rowid")?, row.try_get("", "text")?))).collect()
+}
+
+/// The statement that reads the best candidates from the database's full-text index, for the
+/// query's tokens and the type codes.
+pub fn database_statement(backend: DatabaseBackend, tokens: &[String], codes: &[i64]) -> Statement {
     let code_list = codes.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
     let (sql, value): (String, Value) = match backend {
         DatabaseBackend::Postgres => {
@@ -185,21 +260,7 @@ pub async fn search(db: &impl ConnectionTrait, query: &str, types: &[SearchType]
             )
         }
     };
-    let rows = db.query_all_raw(Statement::from_sql_and_values(backend, sql, [value])).await?;
-    let phrase = search_form(query);
-    let mut hits = Vec::with_capacity(rows.len());
-    for row in rows {
-        let rowid: i64 = row.try_get("", "rowid")?;
-        let text: String = row.try_get("", "text")?;
-        let (Some(node_type), Ok(id)) = (from_code(rowid % 8), i32::try_from(rowid / 8)) else {
-            continue;
-        };
-        hits.push(Hit { node_type, id, score: relevance(&text, &tokens) + phrase_bonus(&text, &phrase) });
-    }
-    hits.sort_by(|a, b| {
-        b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)).then(code(a.node_type).cmp(&code(b.node_type)))
-    });
-    Ok(hits)
+    Statement::from_sql_and_values(backend, sql, [value])
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! `search`: ranked, diacritic-insensitive, across types, backed by the full-text index.
 
 use crate::helpers::*;
+use govtrail::auth::Role;
 use serde_json::{Value, json};
 
 async fn hits(app: &TestApp, text: &str, types: Value) -> Vec<Value> {
@@ -85,10 +86,14 @@ async fn on_postgresql_search_and_text_filters_use_indexes() {
     if !app.database_url.starts_with("postgres") {
         return; // SQLite: FTS5 is the index, and it is the only way to query the search table.
     }
-    // `search` as the server runs it, with its one parameter.
-    let statements = app.statements_for("{ search(text: \"nguyen\") { totalCount } }", json!({})).await;
-    let search = statements.iter().find(|sql| sql.contains("search_index")).expect("the search statement");
-    let search_plan = plan(&app.database_url, search, vec!["nguyen:*".into()], &["enable_seqscan"]).await;
+    // `search` as the server runs it while its ranked index is built, with its one parameter.
+    let search = govtrail::store::search::database_statement(
+        sea_orm::DatabaseBackend::Postgres,
+        &["nguyen".to_owned()],
+        &[1, 2],
+    );
+    let values = search.values.map(|v| v.0).unwrap_or_default();
+    let search_plan = plan(&app.database_url, &search.sql, values, &["enable_seqscan"]).await;
     assert!(search_plan.contains("ix_search_index_vector"), "{search_plan}");
     // A list's text filter, with the condition the server builds.
     let filter = govtrail::store::filters::OfficialFilter { text: Some("nguyen manh".to_owned()) };
@@ -137,4 +142,129 @@ async fn documents_are_found_as_the_reports_word_them() {
     assert_eq!(listed["directives"]["totalCount"], 1, "the text filter reads the same way");
     let digital = app.data("{ search(text: \"chuyển đổi số\") { totalCount } }", json!({})).await;
     assert_eq!(digital["search"]["totalCount"], 2, "a title's own \"số\" is still searched");
+}
+
+/// The names found by a search for `text` on the server at `address`.
+async fn names_at(address: std::net::SocketAddr, text: &str) -> Vec<String> {
+    let answer: Value = post_graphql(
+        &reqwest::Client::new(),
+        address,
+        None,
+        "query($t: String!) { search(text: $t, types: [OFFICIAL]) { edges { node { node { ... on Official { name } } } } } }",
+        &json!({ "t": text }),
+    )
+    .await
+    .json()
+    .await
+    .expect("JSON");
+    let edges = answer["data"]["search"]["edges"].as_array().unwrap_or_else(|| panic!("{answer}")).clone();
+    edges.iter().map(|e| e["node"]["node"]["name"].as_str().unwrap_or("").to_owned()).collect()
+}
+
+/// Waits (at most 10 s) until the searches of the server at `address` read its ranked index,
+/// which it builds when it starts.
+async fn await_ranked(address: std::net::SocketAddr) {
+    let sample = "govtrail_searches_total{source=\"index\"}";
+    for _ in 0..200 {
+        let before = metric(&address.to_string(), sample).await;
+        names_at(address, "a").await;
+        if metric(&address.to_string(), sample).await > before {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the ranked index of {address} was not built");
+}
+
+#[tokio::test]
+async fn every_server_s_ranked_index_follows_the_writes_of_every_server() {
+    let app = spawn_app().await;
+    let (other, _stop_other) = serve_on(&app.database_url, &Setup::default(), true, None).await;
+    await_ranked(app.address).await;
+    await_ranked(other).await;
+    let from_database = |at: std::net::SocketAddr| async move {
+        metric(&at.to_string(), "govtrail_searches_total{source=\"database\"}").await
+    };
+    let before = (from_database(app.address).await, from_database(other).await);
+    let admin = app.token("admin", Role::Admin).await;
+    let made = app
+        .query_as(&admin, r#"mutation { createOfficial(input: { name: "Phạm Thị Khảo" }) { id version } }"#, json!({}))
+        .await;
+    let id = made["data"]["createOfficial"]["id"].as_str().unwrap_or_else(|| panic!("{made}")).to_owned();
+    for at in [app.address, other] {
+        assert_eq!(names_at(at, "pham thi khao").await, ["Phạm Thị Khảo"], "created, asked at {at}");
+    }
+
+    let renamed = app
+        .query_as(
+            &admin,
+            r#"mutation($id: ID!) { updateOfficial(id: $id, expectedVersion: 1, input: { name: "Phạm Thị Khảo Sát" }) { version } }"#,
+            json!({ "id": id }),
+        )
+        .await;
+    assert!(renamed.get("errors").is_none(), "{renamed}");
+    for at in [app.address, other] {
+        assert_eq!(names_at(at, "khao sat").await, ["Phạm Thị Khảo Sát"], "renamed, asked at {at}");
+        assert_eq!(names_at(at, "pham thi khao").await, ["Phạm Thị Khảo Sát"], "one entry for the official");
+    }
+
+    let file = json!({ "officials": [{ "key": "k1", "name": "Lò Văn Nhập" }, { "key": "k2", "name": "Lò Thị Nhập" }] });
+    let done = upload(&app, &admin, &file.to_string(), false).await;
+    assert!(done.get("errors").is_none(), "{done}");
+    for at in [app.address, other] {
+        let mut found = names_at(at, "lo nhap").await;
+        found.sort();
+        assert_eq!(found, ["Lò Thị Nhập", "Lò Văn Nhập"], "imported, asked at {at}");
+    }
+
+    let deleted = app
+        .query_as(
+            &admin,
+            "mutation($id: ID!) { deleteOfficial(id: $id, expectedVersion: 2) { id } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert!(deleted.get("errors").is_none(), "{deleted}");
+    for at in [app.address, other] {
+        assert!(names_at(at, "khao").await.is_empty(), "deleted, asked at {at}");
+    }
+    let after = (from_database(app.address).await, from_database(other).await);
+    assert_eq!(before, after, "every search after the first built index read it");
+}
+
+#[tokio::test]
+async fn a_write_committed_after_a_later_one_still_reaches_the_ranked_index() {
+    use govtrail::store::search::{self, SearchType};
+    use sea_orm::TransactionTrait;
+    let app = spawn_app().await;
+    await_ranked(app.address).await;
+    let count = |text: &'static str| {
+        let address = app.address;
+        async move {
+            let query = "query($t: String!) { search(text: $t) { totalCount } }";
+            let answer: Value = post_graphql(&reqwest::Client::new(), address, None, query, &json!({ "t": text }))
+                .await
+                .json()
+                .await
+                .expect("JSON");
+            answer["data"]["search"]["totalCount"].as_u64().unwrap_or_else(|| panic!("{answer}"))
+        }
+    };
+    let db = govtrail::database::open(&app.database_url).await.expect("database");
+    let first = db.begin().await.expect("begin");
+    search::add(&first, SearchType::Official, 900_001, "truoc sau").await.expect("written");
+    assert_eq!(count("truoc").await, 0, "not committed yet");
+    if app.database_url.starts_with("postgres") {
+        // A second writer begins after the first and commits before it (SQLite has one writer
+        // at a time, so this happens on PostgreSQL only).
+        let second = db.begin().await.expect("begin");
+        search::add(&second, SearchType::Official, 900_002, "sau truoc").await.expect("written");
+        second.commit().await.expect("commit");
+        assert_eq!(count("truoc").await, 1, "the later transaction is seen");
+    }
+    first.commit().await.expect("commit");
+    let expected = if app.database_url.starts_with("postgres") { 2 } else { 1 };
+    assert_eq!(count("truoc").await, expected, "the earlier transaction is seen once it commits");
+    assert_eq!(count("truoc").await, expected, "and counted once");
+    db.close().await.expect("close");
 }

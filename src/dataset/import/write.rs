@@ -224,6 +224,7 @@ impl Writer<'_> {
         let id = self.save(K::columns().0, existing, desired).await?;
         if new {
             self.pending.push(self.txn, search::TABLE, search::entry(node_type, id, &folded)).await?;
+            self.pending.push(self.txn, search::CHANGES, search::change(node_type, id)).await?;
         } else if changed {
             search::index(self.txn, node_type, id, &folded).await?;
         }

@@ -1,0 +1,426 @@
+//! The ranked index each server process keeps of `search_index`, so that a search takes the
+//! best matches of a common phrase without scoring every one of them in the database.
+//!
+//! Every word of an entry is indexed by each of its prefixes (up to [`MAX_PREFIX`] characters),
+//! so a query word, which matches the words it starts, is one term: its frequency in an entry
+//! is the number of words it starts, and BM25 ranks the matches. The index lives in memory and
+//! is built from `search_index` when the server starts (searches read the database until it
+//! is ready); after that it follows `search_change`, the log written beside every write to the
+//! search text: before each search (so a search sees every write committed before it began,
+//! through any process) and every half minute.
+
+use crate::error::{AppError, AppResult};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, QueryResult, Statement, Value};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery, TermSetQuery};
+use tantivy::schema::{Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value as _};
+use tantivy::store::Compressor;
+use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+/// The longest word prefix indexed. A longer query word is looked up by its first
+/// `MAX_PREFIX` characters; [`crate::store::search`] keeps the entries it really starts words of.
+pub const MAX_PREFIX: usize = 24;
+
+/// How many rows are read at a time, building or following.
+const PAGE: usize = 5000;
+
+/// How often the index follows the log without a search asking it to.
+pub const FOLLOW_EVERY: Duration = Duration::from_secs(30);
+
+/// How long the log keeps a change (the migration that creates it says a day too). An index
+/// that could not follow for half of that is built again.
+const KEPT: Duration = Duration::from_secs(24 * 3600);
+
+/// The writer's memory before it writes a segment (tantivy's least is 15 MB).
+const WRITER_MEMORY: usize = 20_000_000;
+
+/// The in-memory ranked index of the search text; cheap to clone.
+#[derive(Clone)]
+pub struct Ranked {
+    inner: Arc<Inner>,
+}
+
+struct Fields {
+    entry: Field,
+    kind: Field,
+    prefixes: Field,
+    text: Field,
+}
+
+struct Inner {
+    reader: IndexReader,
+    fields: Fields,
+    writer: Mutex<IndexWriter>,
+    follow: tokio::sync::Mutex<Follow>,
+    ready: AtomicBool,
+}
+
+/// Where following the log stands.
+struct Follow {
+    /// Up to where the log has been read; `None` until the index is built.
+    position: Option<Position>,
+    /// When the last reading of the log that completed began.
+    covered_since: Option<Instant>,
+    /// When the log was last read without error.
+    followed_at: Instant,
+    /// PostgreSQL: changes already applied whose transactions were not yet older than every
+    /// running one (they are read again until they are), by `seq`, with their transaction.
+    applied: HashMap<i64, u64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Position {
+    /// SQLite: the last `seq` read.
+    Seq(i64),
+    /// PostgreSQL: the oldest transaction still running when the log was last read; every
+    /// change of an older transaction was read.
+    Xmin(u64),
+}
+
+impl Ranked {
+    /// An empty index, not ready: searches read the database until [`Ranked::build`] ends.
+    pub fn new() -> AppResult<Self> {
+        let mut schema = Schema::builder();
+        let entry = schema.add_i64_field("entry", INDEXED | STORED);
+        let kind = schema.add_u64_field("kind", INDEXED);
+        let prefixes = schema.add_text_field(
+            "prefixes",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default().set_tokenizer("whitespace").set_index_option(IndexRecordOption::WithFreqs),
+            ),
+        );
+        let text = schema.add_text_field("text", STORED);
+        let settings =
+            IndexSettings { docstore_compression: Compressor::None, docstore_blocksize: 4096, ..Default::default() };
+        let index = Index::builder().schema(schema.build()).settings(settings).create_in_ram().map_err(fault)?;
+        let writer = index.writer_with_num_threads(1, WRITER_MEMORY).map_err(fault)?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(fault)?;
+        let follow =
+            Follow { position: None, covered_since: None, followed_at: Instant::now(), applied: HashMap::new() };
+        Ok(Ranked {
+            inner: Arc::new(Inner {
+                reader,
+                fields: Fields { entry, kind, prefixes, text },
+                writer: Mutex::new(writer),
+                follow: tokio::sync::Mutex::new(follow),
+                ready: AtomicBool::new(false),
+            }),
+        })
+    }
+
+    /// Builds the index, then follows the log every [`FOLLOW_EVERY`] (building it again
+    /// when it could not for too long) and drops what the log no longer needs to keep,
+    /// until `stop` turns true.
+    pub async fn run(self, db: DatabaseConnection, mut stop: tokio::sync::watch::Receiver<bool>) {
+        let mut every = tokio::time::interval(FOLLOW_EVERY);
+        let mut built = false;
+        loop {
+            tokio::select! {
+                _ = every.tick() => {}
+                _ = stop.wait_for(|stop| *stop) => return,
+            }
+            let stale = self.inner.follow.lock().await.followed_at.elapsed() > KEPT / 2;
+            let done = if !built || stale {
+                self.build(&db).await.map(|()| built = true)
+            } else {
+                self.follow(&db, Instant::now()).await.and(prune(&db).await)
+            };
+            if let Err(err) = done {
+                tracing::warn!(err = %err.detail(), "the search index could not read the database");
+            }
+        }
+    }
+
+    /// Whether searches can read the index.
+    pub fn is_ready(&self) -> bool {
+        self.inner.ready.load(Ordering::Acquire)
+    }
+
+    /// Builds the index from `search_index`, replacing what it held.
+    pub async fn build(&self, db: &DatabaseConnection) -> AppResult<()> {
+        let mut follow = self.inner.follow.lock().await;
+        let started = Instant::now();
+        // Taken first: whatever commits while the pages are read is at or after it.
+        let position = position_now(db).await?;
+        self.write(|writer, _| writer.delete_all_documents().map(drop)).await?;
+        let backend = db.get_database_backend();
+        let mut after = i64::MIN;
+        loop {
+            let sql = match backend {
+                DatabaseBackend::Postgres => {
+                    "SELECT rowid, text FROM search_index WHERE rowid > $1 ORDER BY rowid LIMIT $2"
+                }
+                _ => "SELECT rowid, text FROM search_index WHERE rowid > ? ORDER BY rowid LIMIT ?",
+            };
+            let rows = db
+                .query_all_raw(Statement::from_sql_and_values(backend, sql, [after.into(), (PAGE as i64).into()]))
+                .await?;
+            let entries = rows
+                .iter()
+                .map(|row| Ok((row.try_get::<i64>("", "rowid")?, Some(row.try_get::<String>("", "text")?))))
+                .collect::<AppResult<Vec<_>>>()?;
+            after = entries.last().map_or(after, |(entry, _)| *entry);
+            let last = entries.len() < PAGE;
+            self.put(entries, false).await?;
+            if last {
+                break;
+            }
+        }
+        self.commit().await?;
+        *follow = Follow {
+            position: Some(position),
+            covered_since: Some(started),
+            followed_at: Instant::now(),
+            applied: HashMap::new(),
+        };
+        self.inner.ready.store(true, Ordering::Release);
+        Ok(())
+    }
+
+    /// Applies the log's changes committed before `asked` (and any after), unless a reading of
+    /// the log that began after `asked` has already done so.
+    pub async fn follow(&self, db: &DatabaseConnection, asked: Instant) -> AppResult<()> {
+        let mut follow = self.inner.follow.lock().await;
+        let Some(position) = follow.position else { return Ok(()) };
+        if follow.covered_since.is_some_and(|since| since >= asked) {
+            return Ok(());
+        }
+        let started = Instant::now();
+        let mut changed = false;
+        let next = match position {
+            Position::Seq(mut seq) => loop {
+                let rows = changes(db, position, seq).await?;
+                let last = rows.len() < PAGE;
+                let mut entries = Vec::with_capacity(rows.len());
+                for row in &rows {
+                    seq = row.try_get("", "seq")?;
+                    entries.push((row.try_get("", "entry")?, row.try_get("", "text")?));
+                }
+                changed |= !entries.is_empty();
+                self.put(entries, true).await?;
+                if last {
+                    break Position::Seq(seq);
+                }
+            },
+            Position::Xmin(_) => {
+                let mut xmin = None;
+                let mut seq = 0;
+                loop {
+                    let rows = changes(db, position, seq).await?;
+                    let mut entries = Vec::new();
+                    let mut read = 0;
+                    for row in &rows {
+                        if let Some(now) = row.try_get::<Option<String>>("", "xmin")? {
+                            xmin = xmin.or(Some(xid(&now)?));
+                            continue;
+                        }
+                        read += 1;
+                        seq = row.try_get("", "seq")?;
+                        let written_by = xid(&row.try_get::<String>("", "xid")?)?;
+                        if follow.applied.insert(seq, written_by).is_none() {
+                            entries.push((row.try_get("", "entry")?, row.try_get("", "text")?));
+                        }
+                    }
+                    changed |= !entries.is_empty();
+                    self.put(entries, true).await?;
+                    if read < PAGE {
+                        break;
+                    }
+                }
+                let xmin = xmin.ok_or_else(|| AppError::internal("the search log's reading gave no snapshot"))?;
+                follow.applied.retain(|_, written_by| *written_by >= xmin);
+                Position::Xmin(xmin)
+            }
+        };
+        if changed {
+            self.commit().await?;
+        }
+        follow.position = Some(next);
+        follow.covered_since = Some(started);
+        follow.followed_at = Instant::now();
+        Ok(())
+    }
+
+    /// The best `limit` entries, by BM25, with every one of `words` (each as a word prefix)
+    /// and of one of the type codes `kinds` (any when empty): their row ids and texts.
+    pub async fn best(&self, words: &[String], kinds: &[i64], limit: usize) -> AppResult<Vec<(i64, String)>> {
+        let this = self.clone();
+        let words = words.to_vec();
+        let kinds = kinds.to_vec();
+        tokio::task::spawn_blocking(move || this.best_now(&words, &kinds, limit))
+            .await
+            .map_err(|err| AppError::internal(format!("the search stopped: {err}")))?
+    }
+
+    fn best_now(&self, words: &[String], kinds: &[i64], limit: usize) -> AppResult<Vec<(i64, String)>> {
+        let fields = &self.inner.fields;
+        let mut terms: Vec<String> = words.iter().map(|w| w.chars().take(MAX_PREFIX).collect()).collect();
+        terms.sort();
+        terms.dedup();
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = terms
+            .iter()
+            .map(|t| {
+                let term = Term::from_field_text(fields.prefixes, t);
+                (Occur::Must, Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)) as Box<dyn Query>)
+            })
+            .collect();
+        if !kinds.is_empty() {
+            let kinds = kinds.iter().map(|k| Term::from_field_u64(fields.kind, *k as u64));
+            clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(TermSetQuery::new(kinds)), 0.0))));
+        }
+        let searcher = self.inner.reader.searcher();
+        let top = searcher
+            .search(&BooleanQuery::new(clauses), &TopDocs::with_limit(limit.max(1)).order_by_score())
+            .map_err(fault)?;
+        let mut found = Vec::with_capacity(top.len());
+        for (_, address) in top {
+            let doc: TantivyDocument = searcher.doc(address).map_err(fault)?;
+            let entry = doc.get_first(fields.entry).and_then(|v| v.as_i64());
+            let text = doc.get_first(fields.text).and_then(|v| v.as_str());
+            if let (Some(entry), Some(text)) = (entry, text) {
+                found.push((entry, text.to_owned()));
+            }
+        }
+        Ok(found)
+    }
+
+    /// Puts entries in the writer (an entry without text is taken out), replacing any
+    /// earlier version of them when `replace`.
+    async fn put(&self, entries: Vec<(i64, Option<String>)>, replace: bool) -> AppResult<()> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        self.write(move |writer, fields| {
+            for (entry, text) in entries {
+                if replace {
+                    writer.delete_term(Term::from_field_i64(fields.entry, entry));
+                }
+                if let Some(text) = text {
+                    let mut doc = TantivyDocument::new();
+                    doc.add_i64(fields.entry, entry);
+                    doc.add_u64(fields.kind, entry.rem_euclid(8) as u64);
+                    doc.add_text(fields.prefixes, prefixes(&text));
+                    doc.add_text(fields.text, text);
+                    writer.add_document(doc)?;
+                }
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// Commits what was put and lets searches see it.
+    async fn commit(&self) -> AppResult<()> {
+        self.write(|writer, _| writer.commit().map(drop)).await?;
+        self.inner.reader.reload().map_err(fault)
+    }
+
+    /// Runs `work` with the writer, off the async threads (tantivy's writes block).
+    async fn write<F>(&self, work: F) -> AppResult<()>
+    where
+        F: FnOnce(&mut IndexWriter, &Fields) -> tantivy::Result<()> + Send + 'static,
+    {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut writer = inner.writer.lock().map_err(|_| AppError::internal("the search index's writer failed"))?;
+            work(&mut writer, &inner.fields).map_err(fault)
+        })
+        .await
+        .map_err(|err| AppError::internal(format!("the search index's writer stopped: {err}")))?
+    }
+}
+
+/// Every prefix of every word of `text`, up to [`MAX_PREFIX`] characters, separated by spaces.
+fn prefixes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 4);
+    for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        for (at, c) in word.char_indices().take(MAX_PREFIX) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&word[..at + c.len_utf8()]);
+        }
+    }
+    out
+}
+
+/// Where the log stands now: its last `seq` on SQLite, the oldest running transaction on
+/// PostgreSQL.
+async fn position_now(db: &DatabaseConnection) -> AppResult<Position> {
+    let backend = db.get_database_backend();
+    let postgres = backend == DatabaseBackend::Postgres;
+    let sql = if postgres {
+        "SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS at"
+    } else {
+        "SELECT CAST(coalesce(max(seq), 0) AS TEXT) AS at FROM search_change"
+    };
+    let row = db
+        .query_one_raw(Statement::from_string(backend, sql))
+        .await?
+        .ok_or_else(|| AppError::internal("the search log's position was not read"))?;
+    let at: String = row.try_get("", "at")?;
+    if postgres {
+        Ok(Position::Xmin(xid(&at)?))
+    } else {
+        at.parse().map(Position::Seq).map_err(|_| AppError::internal("the search log's position is not a number"))
+    }
+}
+
+/// A page of the log's changes after `seq` (on PostgreSQL, of transactions from the position
+/// on, with a first row that holds the snapshot's oldest running transaction), each with the
+/// entry's text as it is now (none when it was taken out).
+async fn changes(db: &DatabaseConnection, position: Position, seq: i64) -> AppResult<Vec<QueryResult>> {
+    let backend = db.get_database_backend();
+    let (sql, values): (&str, Vec<Value>) = match position {
+        Position::Seq(_) => (
+            "SELECT c.seq, c.entry, s.text FROM search_change c LEFT JOIN search_index s ON s.rowid = c.entry \
+             WHERE c.seq > ? ORDER BY c.seq LIMIT ?",
+            vec![seq.into(), (PAGE as i64).into()],
+        ),
+        Position::Xmin(xmin) => (
+            "SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin, NULL::bigint AS seq, \
+               NULL::bigint AS entry, NULL::text AS text, NULL::text AS xid \
+             UNION ALL (SELECT NULL, c.seq, c.entry, s.text, c.xid::text FROM search_change c \
+               LEFT JOIN search_index s ON s.rowid = c.entry \
+               WHERE c.xid >= $1::text::xid8 AND c.seq > $2 ORDER BY c.seq LIMIT $3)",
+            vec![xmin.to_string().into(), seq.into(), (PAGE as i64).into()],
+        ),
+    };
+    Ok(db.query_all_raw(Statement::from_sql_and_values(backend, sql, values)).await?)
+}
+
+/// Drops the changes the log no longer keeps.
+async fn prune(db: &DatabaseConnection) -> AppResult<()> {
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        DatabaseBackend::Postgres => "DELETE FROM search_change WHERE at < now() - interval '1 day'",
+        _ => "DELETE FROM search_change WHERE at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-1 day')",
+    };
+    db.execute_raw(Statement::from_string(backend, sql)).await?;
+    Ok(())
+}
+
+fn xid(text: &str) -> AppResult<u64> {
+    text.parse().map_err(|_| AppError::internal(format!("not a transaction id: {text}")))
+}
+
+fn fault(err: tantivy::TantivyError) -> AppError {
+    AppError::internal(format!("search index: {err}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_word_is_indexed_by_its_prefixes() {
+        assert_eq!(prefixes("de an 06"), "d de a an 0 06");
+        assert_eq!(prefixes("đổi"), "đ đổ đổi");
+        let long = "a".repeat(40);
+        assert_eq!(prefixes(&long).split(' ').count(), MAX_PREFIX);
+    }
+}
