@@ -51,6 +51,9 @@ pub struct Metrics {
     pool: Family<PoolLabels, Gauge>,
     pool_max: Gauge,
     searches: Family<SourceLabels, Counter>,
+    search_ready: Gauge,
+    search_entries: Gauge,
+    ranked: crate::store::ranked::Ranked,
     operations: Mutex<HashSet<String>>,
     db: DatabaseConnection,
 }
@@ -62,7 +65,7 @@ fn latency_histogram() -> Histogram {
 
 impl Metrics {
     /// Metrics for a server over `db`.
-    pub fn new(db: DatabaseConnection) -> Arc<Self> {
+    pub fn new(db: DatabaseConnection, ranked: crate::store::ranked::Ranked) -> Arc<Self> {
         let mut registry = Registry::with_prefix("govtrail");
         let requests = Family::<RequestLabels, Counter>::default();
         registry.register(
@@ -90,9 +93,20 @@ impl Metrics {
              database: its full-text index, while the ranked one is built)",
             searches.clone(),
         );
+        let search_ready = Gauge::default();
+        registry.register(
+            "search_index_ready",
+            "1 once this server's ranked search index is built (searches read the database before)",
+            search_ready.clone(),
+        );
+        let search_entries = Gauge::default();
+        registry.register("search_index_entries", "Entries in this server's ranked search index", search_entries.clone());
         Arc::new(Metrics {
             registry,
             searches,
+            search_ready,
+            search_entries,
+            ranked,
             requests,
             latency,
             subscriptions,
@@ -156,6 +170,8 @@ impl Metrics {
         self.pool.get_or_create(&PoolLabels { state: "idle".to_owned() }).set(idle);
         self.pool.get_or_create(&PoolLabels { state: "in_use".to_owned() }).set(i64::from(size) - idle);
         self.pool_max.set(i64::from(max));
+        self.search_ready.set(i64::from(self.ranked.is_ready()));
+        self.search_entries.set(i64::try_from(self.ranked.entries()).unwrap_or(i64::MAX));
         let mut text = String::new();
         if prometheus_client::encoding::text::encode(&mut text, &self.registry).is_err() {
             tracing::warn!("metrics: encoding failed");

@@ -343,9 +343,9 @@ where
     let live = ChangeHub::start(crate::database::own_connection(&db), config.change_poll, stopping.clone())
         .await
         .map_err(|err| std::io::Error::other(err.detail()))?;
-    let metrics = Metrics::new(db.clone());
     let ranked = crate::store::ranked::Ranked::new().map_err(|err| std::io::Error::other(err.detail()))?;
     tokio::spawn(ranked.clone().run(db.clone(), stopping.clone()));
+    let metrics = Metrics::new(db.clone(), ranked.clone());
     let sockets = Arc::new(());
     let options = SchemaOptions {
         limits: Arc::new(config.limits.clone()),

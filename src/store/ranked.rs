@@ -140,6 +140,11 @@ impl Ranked {
         self.inner.ready.load(Ordering::Acquire)
     }
 
+    /// How many entries searches can see.
+    pub fn entries(&self) -> u64 {
+        self.inner.reader.searcher().num_docs()
+    }
+
     /// Builds the index from `search_index`, replacing what it held.
     pub async fn build(&self, db: &DatabaseConnection) -> AppResult<()> {
         let mut follow = self.inner.follow.lock().await;
@@ -178,6 +183,7 @@ impl Ranked {
             applied: HashMap::new(),
         };
         self.inner.ready.store(true, Ordering::Release);
+        tracing::info!(entries = self.entries(), ms = started.elapsed().as_millis() as u64, "search index built");
         Ok(())
     }
 
