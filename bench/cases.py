@@ -180,6 +180,22 @@ def _govtrail(q, data):
     raise KeyError(q)
 
 
+# The most search results any target ranks and counts.
+SEARCH_CAP = 500
+
+# Every row of the search index that holds each of the query's words at the start of a word
+# (as a comma-separated list of row ids), for psql.
+SEARCH_MATCHES = """SELECT coalesce(string_agg(s.rowid::text, ','), '') FROM public.search_index s,
+  (SELECT to_tsquery('simple', string_agg(w || ':*', ' & ')) AS q
+   FROM regexp_split_to_table(lower('{text}'), '[^[:alnum:]]+') AS w WHERE w <> '') q
+WHERE s.vector @@ q.q"""
+
+
+def search_matches(psql_answer):
+    """The (type, id) of every match, from SEARCH_MATCHES's answer."""
+    return set(_hits(int(r) for r in psql_answer.split(",") if r))
+
+
 SEARCH_TYPES = {1: "Official", 2: "Organization", 3: "Post", 4: "Directive", 5: "Conference", 6: "Task"}
 
 
@@ -253,11 +269,15 @@ def _sql(q, data):
     raise KeyError(q)
 
 
-def agree(name, reference, other):
-    """Whether two targets' rows agree. Search hits are ranked differently (govtrail re-ranks the
-    candidates by its own relevance, and pages at most 100): they agree when the counts match and
-    the shorter list of hits is part of the longer (bench/run asks for all of them it can)."""
+def agree(name, reference, other, matches=None):
+    """Whether two targets' rows agree. Search hits are ranked differently (govtrail picks its
+    500 candidates by its own index's BM25 and re-ranks them by its own relevance, and pages at
+    most 100): they agree when the counts match and every hit is a match (`matches`, all of
+    them, when given); under the cap of 500, where every match is a candidate for both, the
+    shorter list of hits must be part of the longer (bench/run asks for all of them it can)."""
     if name == "Q5":
         small, large = sorted([set(reference["hits"]), set(other["hits"])], key=len)
-        return reference["totalCount"] == other["totalCount"] and small <= large
+        capped = reference["totalCount"] >= SEARCH_CAP
+        every_hit_matches = matches is None or (small | large) <= matches
+        return reference["totalCount"] == other["totalCount"] and every_hit_matches and (capped or small <= large)
     return reference == other

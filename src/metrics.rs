@@ -100,7 +100,11 @@ impl Metrics {
             search_ready.clone(),
         );
         let search_entries = Gauge::default();
-        registry.register("search_index_entries", "Entries in this server's ranked search index", search_entries.clone());
+        registry.register(
+            "search_index_entries",
+            "Entries in this server's ranked search index",
+            search_entries.clone(),
+        );
         Arc::new(Metrics {
             registry,
             searches,

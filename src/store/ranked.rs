@@ -70,6 +70,9 @@ struct Follow {
     /// PostgreSQL: changes already applied whose transactions were not yet older than every
     /// running one (they are read again until they are), by `seq`, with their transaction.
     applied: HashMap<i64, u64>,
+    /// PostgreSQL: the snapshot the log was last read in. While the database's snapshot is the
+    /// same no transaction has begun writing or ended since, so there is nothing new to read.
+    snapshot: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -99,8 +102,13 @@ impl Ranked {
         let index = Index::builder().schema(schema.build()).settings(settings).create_in_ram().map_err(fault)?;
         let writer = index.writer_with_num_threads(1, WRITER_MEMORY).map_err(fault)?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(fault)?;
-        let follow =
-            Follow { position: None, covered_since: None, followed_at: Instant::now(), applied: HashMap::new() };
+        let follow = Follow {
+            position: None,
+            covered_since: None,
+            followed_at: Instant::now(),
+            applied: HashMap::new(),
+            snapshot: None,
+        };
         Ok(Ranked {
             inner: Arc::new(Inner {
                 reader,
@@ -181,6 +189,7 @@ impl Ranked {
             covered_since: Some(started),
             followed_at: Instant::now(),
             applied: HashMap::new(),
+            snapshot: None,
         };
         self.inner.ready.store(true, Ordering::Release);
         tracing::info!(entries = self.entries(), ms = started.elapsed().as_millis() as u64, "search index built");
@@ -199,7 +208,7 @@ impl Ranked {
         let mut changed = false;
         let next = match position {
             Position::Seq(mut seq) => loop {
-                let rows = changes(db, position, seq).await?;
+                let rows = changes(db, position, (0, seq)).await?;
                 let last = rows.len() < PAGE;
                 let mut entries = Vec::with_capacity(rows.len());
                 for row in &rows {
@@ -212,21 +221,28 @@ impl Ranked {
                     break Position::Seq(seq);
                 }
             },
-            Position::Xmin(_) => {
+            Position::Xmin(_) if follow.snapshot.is_some() && follow.snapshot == snapshot_now(db).await? => position,
+            Position::Xmin(from) => {
                 let mut xmin = None;
-                let mut seq = 0;
+                let mut snapshot = None;
+                // Paged in the index's order, by transaction, then seq: a generic plan then
+                // reads the index with no sort (ordered by seq alone, PostgreSQL planned the
+                // statement afresh each time, 0.7 ms for a 0.05 ms read).
+                let mut after = (from, 0);
                 loop {
-                    let rows = changes(db, position, seq).await?;
+                    let rows = changes(db, position, after).await?;
                     let mut entries = Vec::new();
                     let mut read = 0;
                     for row in &rows {
                         if let Some(now) = row.try_get::<Option<String>>("", "xmin")? {
                             xmin = xmin.or(Some(xid(&now)?));
+                            snapshot = snapshot.or(row.try_get::<Option<String>>("", "snapshot")?);
                             continue;
                         }
                         read += 1;
-                        seq = row.try_get("", "seq")?;
+                        let seq = row.try_get("", "seq")?;
                         let written_by = xid(&row.try_get::<String>("", "xid")?)?;
+                        after = (written_by, seq);
                         if follow.applied.insert(seq, written_by).is_none() {
                             entries.push((row.try_get("", "entry")?, row.try_get("", "text")?));
                         }
@@ -239,6 +255,7 @@ impl Ranked {
                 }
                 let xmin = xmin.ok_or_else(|| AppError::internal("the search log's reading gave no snapshot"))?;
                 follow.applied.retain(|_, written_by| *written_by >= xmin);
+                follow.snapshot = snapshot;
                 Position::Xmin(xmin)
             }
         };
@@ -376,10 +393,11 @@ async fn position_now(db: &DatabaseConnection) -> AppResult<Position> {
     }
 }
 
-/// A page of the log's changes after `seq` (on PostgreSQL, of transactions from the position
-/// on, with a first row that holds the snapshot's oldest running transaction), each with the
-/// entry's text as it is now (none when it was taken out).
-async fn changes(db: &DatabaseConnection, position: Position, seq: i64) -> AppResult<Vec<QueryResult>> {
+/// A page of the log's changes after `after` (SQLite: after its `seq`; PostgreSQL: after its
+/// transaction and `seq`, with a first row that holds the snapshot's oldest running
+/// transaction), each with the entry's text as it is now (none when it was taken out).
+async fn changes(db: &DatabaseConnection, position: Position, after: (u64, i64)) -> AppResult<Vec<QueryResult>> {
+    let (after_xid, seq) = after;
     let backend = db.get_database_backend();
     let (sql, values): (&str, Vec<Value>) = match position {
         Position::Seq(_) => (
@@ -387,16 +405,24 @@ async fn changes(db: &DatabaseConnection, position: Position, seq: i64) -> AppRe
              WHERE c.seq > ? ORDER BY c.seq LIMIT ?",
             vec![seq.into(), (PAGE as i64).into()],
         ),
-        Position::Xmin(xmin) => (
-            "SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin, NULL::bigint AS seq, \
-               NULL::bigint AS entry, NULL::text AS text, NULL::text AS xid \
-             UNION ALL (SELECT NULL, c.seq, c.entry, s.text, c.xid::text FROM search_change c \
+        Position::Xmin(_) => (
+            "SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin, pg_current_snapshot()::text AS snapshot, \
+               NULL::bigint AS seq, NULL::bigint AS entry, NULL::text AS text, NULL::text AS xid \
+             UNION ALL (SELECT NULL, NULL, c.seq, c.entry, s.text, c.xid::text FROM search_change c \
                LEFT JOIN search_index s ON s.rowid = c.entry \
-               WHERE c.xid >= $1::text::xid8 AND c.seq > $2 ORDER BY c.seq LIMIT $3)",
-            vec![xmin.to_string().into(), seq.into(), (PAGE as i64).into()],
+               WHERE (c.xid, c.seq) > ($1::text::xid8, $2) ORDER BY c.xid, c.seq LIMIT $3)",
+            vec![after_xid.to_string().into(), seq.into(), (PAGE as i64).into()],
         ),
     };
     Ok(db.query_all_raw(Statement::from_sql_and_values(backend, sql, values)).await?)
+}
+
+/// PostgreSQL's snapshot now (its oldest running transaction, the next to begin, those running).
+async fn snapshot_now(db: &DatabaseConnection) -> AppResult<Option<String>> {
+    let backend = db.get_database_backend();
+    let row =
+        db.query_one_raw(Statement::from_string(backend, "SELECT pg_current_snapshot()::text AS snapshot")).await?;
+    Ok(row.map(|row| row.try_get("", "snapshot")).transpose()?)
 }
 
 /// Drops the changes the log no longer keeps.
