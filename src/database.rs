@@ -154,8 +154,12 @@ pub async fn close_idle_connections(db: &DatabaseConnection) {
 /// (the change feed on SQLite). Through the shared pool such a task would take each pooled
 /// connection in turn (the pool hands out the longest idle first), so none would ever sit idle
 /// long enough to close and every one would keep its page cache and prepared statements. On
-/// PostgreSQL, where nothing polls, it is the pool itself.
+/// PostgreSQL, where nothing polls, it is the pool itself. Either way its statements are not
+/// reported to the callback that times the requests' statements: they are no request's.
 pub fn own_connection(db: &DatabaseConnection) -> DatabaseConnection {
+    if db.get_database_backend() == DatabaseBackend::Postgres {
+        return sea_orm::SqlxPostgresConnector::from_sqlx_postgres_pool(db.get_postgres_connection_pool().clone());
+    }
     if db.get_database_backend() != DatabaseBackend::Sqlite {
         return db.clone();
     }

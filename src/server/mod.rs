@@ -344,7 +344,7 @@ where
         .await
         .map_err(|err| std::io::Error::other(err.detail()))?;
     let ranked = crate::store::ranked::Ranked::new().map_err(|err| std::io::Error::other(err.detail()))?;
-    tokio::spawn(ranked.clone().run(db.clone(), stopping.clone()));
+    tokio::spawn(ranked.clone().run(crate::database::own_connection(&db), stopping.clone()));
     let metrics = Metrics::new(db.clone(), ranked.clone());
     let sockets = Arc::new(());
     let options = SchemaOptions {
