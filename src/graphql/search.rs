@@ -45,6 +45,7 @@ pub struct SearchConnection {
     edges: Vec<SearchEdge>,
     page_info: PageInfo,
     total: usize,
+    ranked: usize,
 }
 
 /// A page of search results, best first.
@@ -65,9 +66,16 @@ impl SearchConnection {
         &self.page_info
     }
 
-    /// How many results there are (at most 500 are ranked).
+    /// How many objects match, all of them: the best 500 at most are ranked and can be paged
+    /// through (`rankedCount`).
     async fn total_count(&self) -> usize {
         self.total
+    }
+
+    /// How many of the matches are ranked and can be paged through: all of them, or the best
+    /// 500 where more match.
+    async fn ranked_count(&self) -> usize {
+        self.ranked
     }
 }
 
@@ -92,13 +100,13 @@ impl SearchQuery {
     ) -> Result<SearchConnection> {
         let state = state(ctx)?;
         let asked = std::time::Instant::now();
-        let (mut hits, from_index) =
-            search::search(&state.db, &state.ranked, asked, &text, &types.unwrap_or_default()).await?;
-        state.metrics.search(from_index);
+        let found = search::search(&state.db, &state.ranked, asked, &text, &types.unwrap_or_default()).await?;
+        state.metrics.search(found.from_index);
+        let mut hits = found.hits;
         hits.truncate(MAX_CANDIDATES);
-        let total = hits.len();
+        let ranked = hits.len();
         let (page, page_info) = offset_page(hits, "search", first, after.as_deref())?;
         let edges = page.into_iter().map(|(cursor, hit)| SearchEdge { node: SearchHit(hit), cursor }).collect();
-        Ok(SearchConnection { edges, page_info, total })
+        Ok(SearchConnection { edges, page_info, total: usize::try_from(found.total).unwrap_or(usize::MAX), ranked })
     }
 }

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tantivy::collector::TopDocs;
+use tantivy::collector::{Count, DocSetCollector, TopDocs};
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery, TermSetQuery};
 use tantivy::schema::{Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value as _};
 use tantivy::store::Compressor;
@@ -269,18 +269,33 @@ impl Ranked {
     }
 
     /// The best `limit` entries, by BM25, with every one of `words` (each as a word prefix)
-    /// and of one of the type codes `kinds` (any when empty): their row ids and texts.
-    pub async fn best(&self, words: &[String], kinds: &[i64], limit: usize) -> AppResult<Vec<(i64, String)>> {
+    /// and of one of the type codes `kinds` (any when empty): their row ids and texts; and how
+    /// many entries match in all, by `matches` (which a text with every word as a word prefix
+    /// passes: a word longer than [`MAX_PREFIX`] is looked up by its first letters only).
+    pub async fn best(
+        &self,
+        words: &[String],
+        kinds: &[i64],
+        limit: usize,
+        matches: impl Fn(&str) -> bool + Send + 'static,
+    ) -> AppResult<(Vec<(i64, String)>, u64)> {
         let this = self.clone();
         let words = words.to_vec();
         let kinds = kinds.to_vec();
-        tokio::task::spawn_blocking(move || this.best_now(&words, &kinds, limit))
+        tokio::task::spawn_blocking(move || this.best_now(&words, &kinds, limit, matches))
             .await
             .map_err(|err| AppError::internal(format!("the search stopped: {err}")))?
     }
 
-    fn best_now(&self, words: &[String], kinds: &[i64], limit: usize) -> AppResult<Vec<(i64, String)>> {
+    fn best_now(
+        &self,
+        words: &[String],
+        kinds: &[i64],
+        limit: usize,
+        matches: impl Fn(&str) -> bool,
+    ) -> AppResult<(Vec<(i64, String)>, u64)> {
         let fields = &self.inner.fields;
+        let long = words.iter().any(|w| w.chars().count() > MAX_PREFIX);
         let mut terms: Vec<String> = words.iter().map(|w| w.chars().take(MAX_PREFIX).collect()).collect();
         terms.sort();
         terms.dedup();
@@ -295,20 +310,31 @@ impl Ranked {
             let kinds = kinds.iter().map(|k| Term::from_field_u64(fields.kind, *k as u64));
             clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(TermSetQuery::new(kinds)), 0.0))));
         }
+        let query = BooleanQuery::new(clauses);
         let searcher = self.inner.reader.searcher();
-        let top = searcher
-            .search(&BooleanQuery::new(clauses), &TopDocs::with_limit(limit.max(1)).order_by_score())
-            .map_err(fault)?;
-        let mut found = Vec::with_capacity(top.len());
-        for (_, address) in top {
+        let text_of = |address| -> AppResult<Option<(i64, String)>> {
             let doc: TantivyDocument = searcher.doc(address).map_err(fault)?;
             let entry = doc.get_first(fields.entry).and_then(|v| v.as_i64());
             let text = doc.get_first(fields.text).and_then(|v| v.as_str());
-            if let (Some(entry), Some(text)) = (entry, text) {
-                found.push((entry, text.to_owned()));
+            Ok(entry.zip(text.map(str::to_owned)))
+        };
+        // Counting intersects the words' postings without scoring them. Only a word longer
+        // than the prefixes indexed makes each match's text worth reading.
+        let count = if long {
+            let mut count = 0;
+            for address in searcher.search(&query, &DocSetCollector).map_err(fault)? {
+                count += u64::from(text_of(address)?.is_some_and(|(_, text)| matches(&text)));
             }
+            count
+        } else {
+            searcher.search(&query, &Count).map_err(fault)? as u64
+        };
+        let top = searcher.search(&query, &TopDocs::with_limit(limit.max(1)).order_by_score()).map_err(fault)?;
+        let mut found = Vec::with_capacity(top.len());
+        for (_, address) in top {
+            found.extend(text_of(address)?);
         }
-        Ok(found)
+        Ok((found, count))
     }
 
     /// Puts entries in the writer (an entry without text is taken out), replacing any

@@ -176,17 +176,34 @@ fn phrase_bonus(text: &str, phrase: &str) -> f64 {
     bonus
 }
 
-/// Ranked hits for `query` among `types` (all when empty), best first, and whether the
-/// candidates came from the server's ranked index (otherwise from the database's full-text
-/// index, while the ranked one is built). `asked` is when the request began: the ranked index
-/// first reads every change committed before it.
+/// Whether every token of the query starts a word of `text`: what a match is, however its
+/// candidates were found.
+fn matches(text: &str, tokens: &[String]) -> bool {
+    let words = words(text);
+    tokens.iter().all(|t| words.iter().any(|w| w.starts_with(t.as_str())))
+}
+
+/// What a search found.
+#[derive(Debug)]
+pub struct Found {
+    /// The best of the matches (at most [`MAX_CANDIDATES`]), ranked, best first.
+    pub hits: Vec<Hit>,
+    /// How many entries match in all.
+    pub total: u64,
+    /// Whether the candidates came from the server's ranked index (otherwise from the
+    /// database's full-text index, while the ranked one is built).
+    pub from_index: bool,
+}
+
+/// Ranked hits for `query` among `types` (all when empty), and how many match. `asked` is when
+/// the request began: the ranked index first reads every change committed before it.
 pub async fn search(
     db: &DatabaseConnection,
     ranked: &Ranked,
     asked: Instant,
     query: &str,
     types: &[SearchType],
-) -> AppResult<(Vec<Hit>, bool)> {
+) -> AppResult<Found> {
     let query = &crate::domain::code::reading(query);
     let tokens = tokens(query);
     if tokens.is_empty() {
@@ -198,10 +215,11 @@ pub async fn search(
     let codes: Vec<i64> =
         if types.is_empty() { SearchType::ALL.map(code).to_vec() } else { types.iter().map(|t| code(*t)).collect() };
     let from_index = ranked.is_ready();
-    let candidates = if from_index {
+    let (candidates, total) = if from_index {
         ranked.follow(db, asked).await?;
         let kinds = if types.is_empty() { &[][..] } else { &codes[..] };
-        ranked.best(&tokens, kinds, MAX_CANDIDATES).await?
+        let words = tokens.clone();
+        ranked.best(&tokens, kinds, MAX_CANDIDATES, move |text| matches(text, &words)).await?
     } else {
         from_database(db, &tokens, &codes).await?
     };
@@ -212,8 +230,7 @@ pub async fn search(
             continue;
         };
         // The ranked index looks a long word up by its first letters only.
-        let words = words(&text);
-        if !tokens.iter().all(|t| words.iter().any(|w| w.starts_with(t.as_str()))) {
+        if !matches(&text, &tokens) {
             continue;
         }
         hits.push(Hit { node_type, id, score: relevance(&text, &tokens) + phrase_bonus(&text, &phrase) });
@@ -221,17 +238,28 @@ pub async fn search(
     hits.sort_by(|a, b| {
         b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)).then(code(a.node_type).cmp(&code(b.node_type)))
     });
-    Ok((hits, from_index))
+    Ok(Found { hits, total, from_index })
 }
 
-/// The best candidates by the database's own full-text score: row ids and texts.
-async fn from_database(db: &DatabaseConnection, tokens: &[String], codes: &[i64]) -> AppResult<Vec<(i64, String)>> {
+/// The best candidates by the database's own full-text score (row ids and texts), and how
+/// many entries its full-text index matches.
+async fn from_database(
+    db: &DatabaseConnection,
+    tokens: &[String],
+    codes: &[i64],
+) -> AppResult<(Vec<(i64, String)>, u64)> {
     let rows = db.query_all_raw(database_statement(db.get_database_backend(), tokens, codes)).await?;
-    rows.iter().map(|row| Ok((row.try_get("", "rowid")?, row.try_get("", "text")?))).collect()
+    let count = rows.first().map(|row| row.try_get::<i64>("", "n")).transpose()?.unwrap_or(0);
+    let candidates = rows
+        .iter()
+        .map(|row| Ok((row.try_get("", "rowid")?, row.try_get("", "text")?)))
+        .collect::<AppResult<Vec<(i64, String)>>>()?;
+    Ok((candidates, u64::try_from(count).unwrap_or(0)))
 }
 
 /// The statement that reads the best candidates from the database's full-text index, for the
-/// query's tokens and the type codes.
+/// query's tokens and the type codes, each row with the count of every match (`n`: a window
+/// is counted before the limit applies).
 pub fn database_statement(backend: DatabaseBackend, tokens: &[String], codes: &[i64]) -> Statement {
     let code_list = codes.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
     let (sql, value): (String, Value) = match backend {
@@ -239,7 +267,7 @@ pub fn database_statement(backend: DatabaseBackend, tokens: &[String], codes: &[
             let tsquery = tokens.iter().map(|t| format!("{t}:*")).collect::<Vec<_>>().join(" & ");
             (
                 format!(
-                    "SELECT rowid, text, ts_rank(vector, q)::float8 AS score \
+                    "SELECT rowid, text, ts_rank(vector, q)::float8 AS score, count(*) OVER () AS n \
                      FROM search_index, to_tsquery('simple', $1) AS q \
                      WHERE vector @@ q AND rowid % 8 IN ({code_list}) \
                      ORDER BY score DESC, rowid LIMIT {MAX_CANDIDATES}"
@@ -252,8 +280,10 @@ pub fn database_statement(backend: DatabaseBackend, tokens: &[String], codes: &[
             let matcher = tokens.iter().map(|t| format!("\"{t}\"*")).collect::<Vec<_>>().join(" ");
             (
                 format!(
-                    "SELECT rowid, text, -bm25(search_index) AS score FROM search_index \
-                     WHERE search_index MATCH ? AND rowid % 8 IN ({code_list}) \
+                    // bm25() cannot stand beside a window: the matches are scored first.
+                    "SELECT rowid, text, score, count(*) OVER () AS n FROM (SELECT rowid, text, \
+                     -bm25(search_index) AS score FROM search_index \
+                     WHERE search_index MATCH ? AND rowid % 8 IN ({code_list})) \
                      ORDER BY score DESC, rowid LIMIT {MAX_CANDIDATES}"
                 ),
                 matcher.into(),

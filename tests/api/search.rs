@@ -268,3 +268,49 @@ async fn a_write_committed_after_a_later_one_still_reaches_the_ranked_index() {
     assert_eq!(count("truoc").await, expected, "and counted once");
     db.close().await.expect("close");
 }
+
+#[tokio::test]
+async fn the_count_is_of_every_match_and_the_best_500_are_ranked() {
+    use govtrail::store::{ranked::Ranked, search};
+    let long = "a".repeat(28);
+    let mut officials: Vec<Value> =
+        (0..620).map(|i| json!({ "key": format!("o{i}"), "name": format!("Nguyễn Văn Thử {i}") })).collect();
+    officials.push(json!({ "key": "long-b", "name": format!("Lò {long}b") }));
+    officials.push(json!({ "key": "long-c", "name": format!("Lò {long}c") }));
+    let app = spawn_with(json!({ "officials": officials })).await;
+    await_ranked(app.address).await;
+    let query = "query($t: String!, $c: String) { search(text: $t, first: 100, after: $c) { totalCount rankedCount edges { cursor } pageInfo { hasNextPage endCursor } } }";
+    let mut paged = 0;
+    let mut cursor = Value::Null;
+    loop {
+        let page = app.data(query, json!({ "t": "nguyen van thu", "c": cursor })).await;
+        assert_eq!(page["search"]["totalCount"], 620, "every match is counted");
+        assert_eq!(page["search"]["rankedCount"], 500, "the best 500 are ranked");
+        paged += page["search"]["edges"].as_array().unwrap().len();
+        if page["search"]["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        cursor = page["search"]["pageInfo"]["endCursor"].clone();
+    }
+    assert_eq!(paged, 500, "the ranked ones are paged through");
+    // A word longer than the prefixes the ranked index holds matches only the texts it starts
+    // a word of, counted as the hits are.
+    let found = app.data(query, json!({ "t": format!("lo {long}b"), "c": null })).await;
+    assert_eq!((found["search"]["totalCount"].clone(), found["search"]["rankedCount"].clone()), (json!(1), json!(1)));
+
+    // The database's full-text index, which searches read until the ranked one is built,
+    // counts the same.
+    let db = govtrail::database::open(&app.database_url).await.expect("database");
+    let ranked = Ranked::new().expect("index");
+    let asked = std::time::Instant::now();
+    let before = search::search(&db, &ranked, asked, "nguyen van thu", &[]).await.expect("search");
+    assert!(!before.from_index);
+    ranked.build(&db).await.expect("built");
+    let after = search::search(&db, &ranked, std::time::Instant::now(), "nguyen van thu", &[]).await.expect("search");
+    assert!(after.from_index);
+    assert_eq!((before.total, before.hits.len()), (620, 500));
+    assert_eq!((after.total, after.hits.len()), (620, 500));
+    let short = search::search(&db, &ranked, std::time::Instant::now(), "thu 61", &[]).await.expect("search");
+    assert_eq!(short.total, 11, "61 and 610 to 619");
+    db.close().await.expect("close");
+}
