@@ -107,6 +107,6 @@ impl SearchQuery {
         let ranked = hits.len();
         let (page, page_info) = offset_page(hits, "search", first, after.as_deref())?;
         let edges = page.into_iter().map(|(cursor, hit)| SearchEdge { node: SearchHit(hit), cursor }).collect();
-        Ok(SearchConnection { edges, page_info, total: usize::try_from(found.total).unwrap_or(usize::MAX), ranked })
+        Ok(SearchConnection { edges, page_info, total: found.total, ranked })
     }
 }

@@ -278,7 +278,7 @@ impl Ranked {
         kinds: &[i64],
         limit: usize,
         matches: impl Fn(&str) -> bool + Send + 'static,
-    ) -> AppResult<(Vec<(i64, String)>, u64)> {
+    ) -> AppResult<(Vec<(i64, String)>, usize)> {
         let this = self.clone();
         let words = words.to_vec();
         let kinds = kinds.to_vec();
@@ -293,7 +293,7 @@ impl Ranked {
         kinds: &[i64],
         limit: usize,
         matches: impl Fn(&str) -> bool,
-    ) -> AppResult<(Vec<(i64, String)>, u64)> {
+    ) -> AppResult<(Vec<(i64, String)>, usize)> {
         let fields = &self.inner.fields;
         let long = words.iter().any(|w| w.chars().count() > MAX_PREFIX);
         let mut terms: Vec<String> = words.iter().map(|w| w.chars().take(MAX_PREFIX).collect()).collect();
@@ -323,11 +323,11 @@ impl Ranked {
         let count = if long {
             let mut count = 0;
             for address in searcher.search(&query, &DocSetCollector).map_err(fault)? {
-                count += u64::from(text_of(address)?.is_some_and(|(_, text)| matches(&text)));
+                count += usize::from(text_of(address)?.is_some_and(|(_, text)| matches(&text)));
             }
             count
         } else {
-            searcher.search(&query, &Count).map_err(fault)? as u64
+            searcher.search(&query, &Count).map_err(fault)?
         };
         let top = searcher.search(&query, &TopDocs::with_limit(limit.max(1)).order_by_score()).map_err(fault)?;
         let mut found = Vec::with_capacity(top.len());

@@ -189,7 +189,7 @@ pub struct Found {
     /// The best of the matches (at most [`MAX_CANDIDATES`]), ranked, best first.
     pub hits: Vec<Hit>,
     /// How many entries match in all.
-    pub total: u64,
+    pub total: usize,
     /// Whether the candidates came from the server's ranked index (otherwise from the
     /// database's full-text index, while the ranked one is built).
     pub from_index: bool,
@@ -247,14 +247,14 @@ async fn from_database(
     db: &DatabaseConnection,
     tokens: &[String],
     codes: &[i64],
-) -> AppResult<(Vec<(i64, String)>, u64)> {
+) -> AppResult<(Vec<(i64, String)>, usize)> {
     let rows = db.query_all_raw(database_statement(db.get_database_backend(), tokens, codes)).await?;
     let count = rows.first().map(|row| row.try_get::<i64>("", "n")).transpose()?.unwrap_or(0);
     let candidates = rows
         .iter()
         .map(|row| Ok((row.try_get("", "rowid")?, row.try_get("", "text")?)))
         .collect::<AppResult<Vec<(i64, String)>>>()?;
-    Ok((candidates, u64::try_from(count).unwrap_or(0)))
+    Ok((candidates, usize::try_from(count).unwrap_or(0)))
 }
 
 /// The statement that reads the best candidates from the database's full-text index, for the
