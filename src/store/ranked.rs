@@ -3,7 +3,8 @@
 //!
 //! Every word of an entry is indexed by each of its prefixes (up to [`MAX_PREFIX`] characters),
 //! so a query word, which matches the words it starts, is one term: its frequency in an entry
-//! is the number of words it starts, and BM25 ranks the matches. The index lives in memory and
+//! is the number of words it starts, and BM25 ranks the matches. Of an entry it keeps only the
+//! row id (the texts stay in the database, read for the best matches only). It lives in memory and
 //! is built from `search_index` when the server starts (searches read the database until it
 //! is ready); after that it follows `search_change`, the log written beside every write to the
 //! search text: before each search (so a search sees every write committed before it began,
@@ -15,15 +16,18 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tantivy::collector::{Count, DocSetCollector, TopDocs};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::merge_policy::LogMergePolicy;
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery, TermSetQuery};
-use tantivy::schema::{Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value as _};
-use tantivy::store::Compressor;
-use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
+use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 /// The longest word prefix indexed. A longer query word is looked up by its first
 /// `MAX_PREFIX` characters; [`crate::store::search`] keeps the entries it really starts words of.
 pub const MAX_PREFIX: usize = 24;
+
+/// The field of an entry's row id.
+const ENTRY: &str = "entry";
 
 /// How many rows are read at a time, building or following.
 const PAGE: usize = 5000;
@@ -38,6 +42,12 @@ const KEPT: Duration = Duration::from_secs(24 * 3600);
 /// The writer's memory before it writes a segment (tantivy's least is 15 MB).
 const WRITER_MEMORY: usize = 20_000_000;
 
+/// The most entries a segment of the index may hold to be merged with others. The log's
+/// changes come in small segments, one a commit, which merge as they gather; the build's are
+/// larger (about 190,000 entries each with [`WRITER_MEMORY`]) and stay as they are: merging
+/// them would hold them twice in memory while it lasted.
+const MERGED_UP_TO: usize = 100_000;
+
 /// The in-memory ranked index of the search text; cheap to clone.
 #[derive(Clone)]
 pub struct Ranked {
@@ -48,7 +58,6 @@ struct Fields {
     entry: Field,
     kind: Field,
     prefixes: Field,
-    text: Field,
 }
 
 struct Inner {
@@ -57,6 +66,21 @@ struct Inner {
     writer: Mutex<IndexWriter>,
     follow: tokio::sync::Mutex<Follow>,
     ready: AtomicBool,
+}
+
+/// The bytes an index takes, by part.
+#[derive(Debug, Default)]
+pub struct Size {
+    /// How many segments it is in.
+    pub segments: usize,
+    /// The words' dictionary.
+    pub terms: u64,
+    /// Which entries hold each word, and how often.
+    pub postings: u64,
+    /// What is kept of each entry: its row id, by position.
+    pub columns: u64,
+    /// All of it.
+    pub total: u64,
 }
 
 /// Where following the log stands.
@@ -88,7 +112,7 @@ impl Ranked {
     /// An empty index, not ready: searches read the database until [`Ranked::build`] ends.
     pub fn new() -> AppResult<Self> {
         let mut schema = Schema::builder();
-        let entry = schema.add_i64_field("entry", INDEXED | STORED);
+        let entry = schema.add_i64_field(ENTRY, INDEXED | FAST);
         let kind = schema.add_u64_field("kind", INDEXED);
         let prefixes = schema.add_text_field(
             "prefixes",
@@ -96,11 +120,11 @@ impl Ranked {
                 TextFieldIndexing::default().set_tokenizer("whitespace").set_index_option(IndexRecordOption::WithFreqs),
             ),
         );
-        let text = schema.add_text_field("text", STORED);
-        let settings =
-            IndexSettings { docstore_compression: Compressor::None, docstore_blocksize: 4096, ..Default::default() };
-        let index = Index::builder().schema(schema.build()).settings(settings).create_in_ram().map_err(fault)?;
-        let writer = index.writer_with_num_threads(1, WRITER_MEMORY).map_err(fault)?;
+        let index = Index::builder().schema(schema.build()).create_in_ram().map_err(fault)?;
+        let writer: IndexWriter = index.writer_with_num_threads(1, WRITER_MEMORY).map_err(fault)?;
+        let mut merges = LogMergePolicy::default();
+        merges.set_max_docs_before_merge(MERGED_UP_TO);
+        writer.set_merge_policy(Box::new(merges));
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(fault)?;
         let follow = Follow {
             position: None,
@@ -112,7 +136,7 @@ impl Ranked {
         Ok(Ranked {
             inner: Arc::new(Inner {
                 reader,
-                fields: Fields { entry, kind, prefixes, text },
+                fields: Fields { entry, kind, prefixes },
                 writer: Mutex::new(writer),
                 follow: tokio::sync::Mutex::new(follow),
                 ready: AtomicBool::new(false),
@@ -192,8 +216,30 @@ impl Ranked {
             snapshot: None,
         };
         self.inner.ready.store(true, Ordering::Release);
-        tracing::info!(entries = self.entries(), ms = started.elapsed().as_millis() as u64, "search index built");
+        let size = self.size()?;
+        tracing::info!(
+            entries = self.entries(),
+            segments = size.segments,
+            term_bytes = size.terms,
+            posting_bytes = size.postings,
+            column_bytes = size.columns,
+            bytes = size.total,
+            ms = started.elapsed().as_millis() as u64,
+            "search index built"
+        );
         Ok(())
+    }
+
+    /// What the index takes, by part.
+    pub fn size(&self) -> AppResult<Size> {
+        let usage = self.inner.reader.searcher().space_usage().map_err(|err| AppError::internal(err.to_string()))?;
+        let mut size = Size { segments: usage.segments().len(), total: usage.total().get_bytes(), ..Size::default() };
+        for segment in usage.segments() {
+            size.terms += segment.termdict().total().get_bytes();
+            size.postings += segment.postings().total().get_bytes();
+            size.columns += segment.fast_fields().total().get_bytes();
+        }
+        Ok(size)
     }
 
     /// Applies the log's changes committed before `asked` (and any after), unless a reading of
@@ -268,35 +314,24 @@ impl Ranked {
         Ok(())
     }
 
-    /// The best `limit` entries, by BM25, with every one of `words` (each as a word prefix)
-    /// and of one of the type codes `kinds` (any when empty): their row ids and texts; and how
-    /// many entries match in all, by `matches` (which a text with every word as a word prefix
-    /// passes: a word longer than [`MAX_PREFIX`] is looked up by its first letters only).
-    pub async fn best(
-        &self,
-        words: &[String],
-        kinds: &[i64],
-        limit: usize,
-        matches: impl Fn(&str) -> bool + Send + 'static,
-    ) -> AppResult<(Vec<(i64, String)>, usize)> {
+    /// The best `limit` entries, by BM25, with every one of `words` (each as a word prefix of
+    /// at most [`MAX_PREFIX`] characters: the index holds no longer ones) and of one of the type
+    /// codes `kinds` (any when empty): their row ids, best first; and how many entries match.
+    pub async fn best(&self, words: &[String], kinds: &[i64], limit: usize) -> AppResult<(Vec<i64>, usize)> {
+        if words.iter().any(|w| w.chars().count() > MAX_PREFIX) {
+            return Err(AppError::internal("the ranked index holds no word prefix that long"));
+        }
         let this = self.clone();
         let words = words.to_vec();
         let kinds = kinds.to_vec();
-        tokio::task::spawn_blocking(move || this.best_now(&words, &kinds, limit, matches))
+        tokio::task::spawn_blocking(move || this.best_now(&words, &kinds, limit))
             .await
             .map_err(|err| AppError::internal(format!("the search stopped: {err}")))?
     }
 
-    fn best_now(
-        &self,
-        words: &[String],
-        kinds: &[i64],
-        limit: usize,
-        matches: impl Fn(&str) -> bool,
-    ) -> AppResult<(Vec<(i64, String)>, usize)> {
+    fn best_now(&self, words: &[String], kinds: &[i64], limit: usize) -> AppResult<(Vec<i64>, usize)> {
         let fields = &self.inner.fields;
-        let long = words.iter().any(|w| w.chars().count() > MAX_PREFIX);
-        let mut terms: Vec<String> = words.iter().map(|w| w.chars().take(MAX_PREFIX).collect()).collect();
+        let mut terms = words.to_vec();
         terms.sort();
         terms.dedup();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = terms
@@ -312,28 +347,19 @@ impl Ranked {
         }
         let query = BooleanQuery::new(clauses);
         let searcher = self.inner.reader.searcher();
-        let text_of = |address| -> AppResult<Option<(i64, String)>> {
-            let doc: TantivyDocument = searcher.doc(address).map_err(fault)?;
-            let entry = doc.get_first(fields.entry).and_then(|v| v.as_i64());
-            let text = doc.get_first(fields.text).and_then(|v| v.as_str());
-            Ok(entry.zip(text.map(str::to_owned)))
-        };
-        // Counting intersects the words' postings without scoring them. Only a word longer
-        // than the prefixes indexed makes each match's text worth reading.
-        let count = if long {
-            let mut count = 0;
-            for address in searcher.search(&query, &DocSetCollector).map_err(fault)? {
-                count += usize::from(text_of(address)?.is_some_and(|(_, text)| matches(&text)));
-            }
-            count
-        } else {
-            searcher.search(&query, &Count).map_err(fault)?
-        };
+        // Counting intersects the words' postings without scoring them.
+        let count = searcher.search(&query, &Count).map_err(fault)?;
         let top = searcher.search(&query, &TopDocs::with_limit(limit.max(1)).order_by_score()).map_err(fault)?;
-        let mut found = Vec::with_capacity(top.len());
-        for (_, address) in top {
-            found.extend(text_of(address)?);
-        }
+        let entries = searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| segment.fast_fields().i64(ENTRY))
+            .collect::<tantivy::Result<Vec<_>>>()
+            .map_err(fault)?;
+        let found = top
+            .into_iter()
+            .filter_map(|(_, DocAddress { segment_ord, doc_id })| entries.get(segment_ord as usize)?.first(doc_id))
+            .collect();
         Ok((found, count))
     }
 
@@ -353,7 +379,6 @@ impl Ranked {
                     doc.add_i64(fields.entry, entry);
                     doc.add_u64(fields.kind, entry.rem_euclid(8) as u64);
                     doc.add_text(fields.prefixes, prefixes(&text));
-                    doc.add_text(fields.text, text);
                     writer.add_document(doc)?;
                 }
             }

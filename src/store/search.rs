@@ -9,10 +9,11 @@
 //! bonus where the whole query stands in the text as written, so "de an 06" puts the scheme
 //! "Đề án 06" (06-ĐA/TU) before a conference whose title names it in passing.
 
-use super::ranked::Ranked;
+use super::ranked::{MAX_PREFIX, Ranked};
 use crate::domain::text::{search_form, search_terms};
 use crate::error::{AppError, AppResult};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement, Value};
+use std::collections::HashMap;
 use std::time::Instant;
 
 pub use crate::domain::node::SearchType;
@@ -214,12 +215,14 @@ pub async fn search(
     }
     let codes: Vec<i64> =
         if types.is_empty() { SearchType::ALL.map(code).to_vec() } else { types.iter().map(|t| code(*t)).collect() };
-    let from_index = ranked.is_ready();
+    // The ranked index holds words by their first MAX_PREFIX letters: a longer query word is
+    // looked up in the database, whose full-text index holds whole words.
+    let from_index = ranked.is_ready() && tokens.iter().all(|t| t.chars().count() <= MAX_PREFIX);
     let (candidates, total) = if from_index {
         ranked.follow(db, asked).await?;
         let kinds = if types.is_empty() { &[][..] } else { &codes[..] };
-        let words = tokens.clone();
-        ranked.best(&tokens, kinds, MAX_CANDIDATES, move |text| matches(text, &words)).await?
+        let (best, total) = ranked.best(&tokens, kinds, MAX_CANDIDATES).await?;
+        (texts(db, best).await?, total)
     } else {
         from_database(db, &tokens, &codes).await?
     };
@@ -229,7 +232,8 @@ pub async fn search(
         let (Some(node_type), Ok(id)) = (from_code(rowid % 8), i32::try_from(rowid / 8)) else {
             continue;
         };
-        // The ranked index looks a long word up by its first letters only.
+        // The database's full-text index and this module may split a text into words
+        // differently: a candidate counts only where the words start as the query asks.
         if !matches(&text, &tokens) {
             continue;
         }
@@ -239,6 +243,32 @@ pub async fn search(
         b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)).then(code(a.node_type).cmp(&code(b.node_type)))
     });
     Ok(Found { hits, total, from_index })
+}
+
+/// The texts of the entries `best` (row ids) as they are now, in the same order; an entry
+/// taken out since the index last followed the log is left out.
+async fn texts(db: &DatabaseConnection, best: Vec<i64>) -> AppResult<Vec<(i64, String)>> {
+    if best.is_empty() {
+        return Ok(Vec::new());
+    }
+    let backend = db.get_database_backend();
+    let listed = best.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    // One statement whatever the number of entries, so it is prepared once.
+    let (sql, ids) = match backend {
+        DatabaseBackend::Postgres => {
+            ("SELECT rowid, text FROM search_index WHERE rowid = ANY(CAST($1 AS BIGINT[]))", format!("{{{listed}}}"))
+        }
+        _ => (
+            "SELECT rowid, text FROM search_index WHERE rowid IN (SELECT value FROM json_each(?))",
+            format!("[{listed}]"),
+        ),
+    };
+    let rows = db.query_all_raw(Statement::from_sql_and_values(backend, sql, [ids.into()])).await?;
+    let mut texts = rows
+        .iter()
+        .map(|row| Ok((row.try_get::<i64>("", "rowid")?, row.try_get::<String>("", "text")?)))
+        .collect::<AppResult<HashMap<i64, String>>>()?;
+    Ok(best.into_iter().filter_map(|entry| Some((entry, texts.remove(&entry)?))).collect())
 }
 
 /// The best candidates by the database's own full-text score (row ids and texts), and how

@@ -312,5 +312,10 @@ async fn the_count_is_of_every_match_and_the_best_500_are_ranked() {
     assert_eq!((after.total, after.hits.len()), (620, 500));
     let short = search::search(&db, &ranked, std::time::Instant::now(), "thu 61", &[]).await.expect("search");
     assert_eq!(short.total, 11, "61 and 610 to 619");
+    // The ranked index holds words by their first letters: the database looks the long one up.
+    let long =
+        search::search(&db, &ranked, std::time::Instant::now(), &format!("lo {long}c"), &[]).await.expect("search");
+    assert!(!long.from_index);
+    assert_eq!((long.total, long.hits.len()), (1, 1));
     db.close().await.expect("close");
 }
