@@ -22,8 +22,7 @@ use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery, Ter
 use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
-/// The longest word prefix indexed. A longer query word is looked up by its first
-/// `MAX_PREFIX` characters; [`crate::store::search`] keeps the entries it really starts words of.
+/// The longest word prefix indexed: a longer query word is not in the index (see [`Ranked::holds`]).
 pub const MAX_PREFIX: usize = 24;
 
 /// The field of an entry's row id.
@@ -70,17 +69,17 @@ struct Inner {
 
 /// The bytes an index takes, by part.
 #[derive(Debug, Default)]
-pub struct Size {
+struct Size {
     /// How many segments it is in.
-    pub segments: usize,
+    segments: usize,
     /// The words' dictionary.
-    pub terms: u64,
+    terms: u64,
     /// Which entries hold each word, and how often.
-    pub postings: u64,
+    postings: u64,
     /// What is kept of each entry: its row id, by position.
-    pub columns: u64,
+    columns: u64,
     /// All of it.
-    pub total: u64,
+    total: u64,
 }
 
 /// Where following the log stands.
@@ -216,7 +215,11 @@ impl Ranked {
             snapshot: None,
         };
         self.inner.ready.store(true, Ordering::Release);
-        let size = self.size()?;
+        // The size is told, not needed: not knowing it does not undo the build.
+        let size = self.size().unwrap_or_else(|err| {
+            tracing::warn!(err = %err.detail(), "the search index's size could not be read");
+            Size::default()
+        });
         tracing::info!(
             entries = self.entries(),
             segments = size.segments,
@@ -231,7 +234,7 @@ impl Ranked {
     }
 
     /// What the index takes, by part.
-    pub fn size(&self) -> AppResult<Size> {
+    fn size(&self) -> AppResult<Size> {
         let usage = self.inner.reader.searcher().space_usage().map_err(|err| AppError::internal(err.to_string()))?;
         let mut size = Size { segments: usage.segments().len(), total: usage.total().get_bytes(), ..Size::default() };
         for segment in usage.segments() {
@@ -314,11 +317,17 @@ impl Ranked {
         Ok(())
     }
 
-    /// The best `limit` entries, by BM25, with every one of `words` (each as a word prefix of
-    /// at most [`MAX_PREFIX`] characters: the index holds no longer ones) and of one of the type
-    /// codes `kinds` (any when empty): their row ids, best first; and how many entries match.
+    /// Whether the index holds every one of `words` as a word prefix (none is longer than
+    /// [`MAX_PREFIX`]), so that [`Ranked::best`] can look them up.
+    pub fn holds(words: &[String]) -> bool {
+        words.iter().all(|w| w.chars().count() <= MAX_PREFIX)
+    }
+
+    /// The best `limit` entries, by BM25, with every one of `words` (each as a word prefix,
+    /// which the index [holds](Ranked::holds)) and of one of the type codes `kinds` (any when
+    /// empty): their row ids, best first; and how many entries match.
     pub async fn best(&self, words: &[String], kinds: &[i64], limit: usize) -> AppResult<(Vec<i64>, usize)> {
-        if words.iter().any(|w| w.chars().count() > MAX_PREFIX) {
+        if !Self::holds(words) {
             return Err(AppError::internal("the ranked index holds no word prefix that long"));
         }
         let this = self.clone();

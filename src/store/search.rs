@@ -9,7 +9,7 @@
 //! bonus where the whole query stands in the text as written, so "de an 06" puts the scheme
 //! "Đề án 06" (06-ĐA/TU) before a conference whose title names it in passing.
 
-use super::ranked::{MAX_PREFIX, Ranked};
+use super::ranked::Ranked;
 use crate::domain::text::{search_form, search_terms};
 use crate::error::{AppError, AppResult};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement, Value};
@@ -215,9 +215,9 @@ pub async fn search(
     }
     let codes: Vec<i64> =
         if types.is_empty() { SearchType::ALL.map(code).to_vec() } else { types.iter().map(|t| code(*t)).collect() };
-    // The ranked index holds words by their first MAX_PREFIX letters: a longer query word is
-    // looked up in the database, whose full-text index holds whole words.
-    let from_index = ranked.is_ready() && tokens.iter().all(|t| t.chars().count() <= MAX_PREFIX);
+    // A query word longer than the ranked index's prefixes is looked up in the database, whose
+    // full-text index holds whole words.
+    let from_index = ranked.is_ready() && Ranked::holds(&tokens);
     let (candidates, total) = if from_index {
         ranked.follow(db, asked).await?;
         let kinds = if types.is_empty() { &[][..] } else { &codes[..] };
