@@ -214,14 +214,13 @@ impl Budget {
 
     /// The refusal when the answer would hold more than the most.
     pub fn exceeded(&self) -> AppError {
-        AppError::limit(
-            "nodes",
-            self.max,
-            format!(
-                "the answer would hold more than {} nodes: page the lists (first/after) or ask for fewer relations",
-                self.max
-            ),
-        )
+        self.exceeded_unless("page the lists (first/after) or ask for fewer relations")
+    }
+
+    /// The refusal when the answer would hold more than the most, with what the client can
+    /// change to stay within it.
+    pub fn exceeded_unless(&self, advice: &str) -> AppError {
+        AppError::limit("nodes", self.max, format!("the answer would hold more than {} nodes: {advice}", self.max))
     }
 
     /// Starts afresh (the next event of a subscription), giving back any turn.

@@ -14,20 +14,33 @@ use crate::store::stats::{
     Bucket, ConferenceDimension, KeyValue, TaskCounts, TaskDimension, conference_stats, task_stats,
 };
 use async_graphql::{Context, Object};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// How many grouping dimensions one statistics query may take.
 const MAX_DIMENSIONS: usize = 4;
+
+/// What a client can change when its buckets would pass the budget: buckets are not paged.
+const FEWER_BUCKETS: &str = "narrow the filter or group by fewer dimensions (statistics are not paged)";
 
 /// Waits for a turn for heavy work (a grouping reads the whole filtered table, whatever it
 /// answers); the most buckets it may answer, plus one.
 async fn whole_table_turn(ctx: &Context<'_>) -> Result<u64> {
     let budget = budget(ctx)?;
     if budget.remaining() == 0 {
-        return Err(budget.exceeded().into());
+        return Err(budget.exceeded_unless(FEWER_BUCKETS).into());
     }
     budget.take_turn().await?;
     Ok(budget.remaining() as u64 + 1)
+}
+
+/// Counts `buckets` against the budget, refused with [`FEWER_BUCKETS`] past it.
+async fn spend_buckets(ctx: &Context<'_>, buckets: usize) -> Result<()> {
+    let budget = budget(ctx)?;
+    if buckets > budget.remaining() {
+        return Err(budget.exceeded_unless(FEWER_BUCKETS).into());
+    }
+    Ok(spend(ctx, buckets).await?)
 }
 
 fn check_dimensions<T: PartialEq>(dimensions: &[T]) -> Result<()> {
@@ -80,12 +93,12 @@ macro_rules! key_part {
             }
 
             /// The organization, official, directive, conference or area the value names.
-            async fn node(&self, ctx: &Context<'_>) -> Result<Option<Node>> {
-                if self.node.is_some() {
-                    return Ok(self.node.clone());
+            async fn node(&self, ctx: &Context<'_>) -> Result<Option<Cow<'_, Node>>> {
+                if let Some(node) = &self.node {
+                    return Ok(Some(Cow::Borrowed(node)));
                 }
                 match node_of(&self.value) {
-                    Some((kind, id)) => find_row(ctx, kind, id).await,
+                    Some((kind, id)) => Ok(find_row(ctx, kind, id).await?.map(Cow::Owned)),
                     None => Ok(None),
                 }
             }
@@ -240,7 +253,7 @@ impl StatsQuery {
         let on_time = ctx.look_ahead().field("doneOnTime").exists();
         let limit = whole_table_turn(ctx).await?;
         let buckets = task_stats(db(ctx)?, &filter, &group_by, as_of, on_time, limit).await?;
-        spend(ctx, buckets.len()).await?;
+        spend_buckets(ctx, buckets.len()).await?;
         Ok(keys(ctx, &group_by, buckets).await?.into_iter().map(|(key, counts)| TaskBucket { key, counts }).collect())
     }
 
@@ -258,7 +271,7 @@ impl StatsQuery {
         let filter = filter.unwrap_or_default().into_store(0)?;
         let limit = whole_table_turn(ctx).await?;
         let buckets = conference_stats(db(ctx)?, &filter, &group_by, limit).await?;
-        spend(ctx, buckets.len()).await?;
+        spend_buckets(ctx, buckets.len()).await?;
         Ok(keys(ctx, &group_by, buckets)
             .await?
             .into_iter()

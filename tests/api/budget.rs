@@ -52,6 +52,9 @@ async fn statistics_buckets_are_bounded_by_the_node_budget() {
     let before = app.statements_seen();
     let refused = app.query(query, json!({})).await;
     assert_eq!(refusal(&refused), ("LIMIT_EXCEEDED", "nodes"), "{refused}");
+    // Buckets are not paged: the refusal says what a client can change instead.
+    let message = refused["errors"][0]["message"].as_str().unwrap_or("");
+    assert!(message.contains("group by fewer dimensions") && !message.contains("first/after"), "{message}");
     let grouped = app.statements_since(before);
     assert!(grouped.iter().any(|sql| sql.contains("GROUP BY") && sql.contains("LIMIT")), "{grouped:#?}");
 }
