@@ -32,10 +32,8 @@ macro_rules! by_id {
                 let (known, misses) = self.prefetched.split::<$key, Option<$entity::Model>>(keys);
                 let mut found: HashMap<$key, Self::Value> = known.into_iter().filter_map(|(k, m)| Some((k, m?))).collect();
                 if !misses.is_empty() {
-                    let rows = $entity::Entity::find()
-                        .filter(crate::store::any_of(self.db.get_database_backend(), $entity::Column::Id, misses.iter().map(|k| k.0)))
-                        .all(&self.db)
-                        .await?;
+                    let ids = misses.iter().map(|k| k.0).collect();
+                    let rows = crate::store::plan::by_ids::<$entity::Entity>(&self.db, $entity::Column::Id, ids).await?;
                     found.extend(rows.into_iter().map(|m| ($key(m.id), m)));
                 }
                 Ok(found)

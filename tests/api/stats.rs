@@ -121,6 +121,27 @@ async fn stats_refuse_repeated_or_too_many_dimensions() {
     );
 }
 
+/// Buckets naming hundreds of nodes read them in one statement (on SQLite as one JSON value):
+/// each bucket's node is the one its value names, with its own fields and relations.
+#[tokio::test]
+async fn hundreds_of_bucket_nodes_are_each_the_node_their_value_names() {
+    let app = spawn_with(crate::statements::large_dataset(120)).await;
+    let query = "{ conferenceStats(groupBy: [CHAIR]) { count key { value node { id ... on Official { key name tenures { startedOn } } } } } }";
+    let answer = app.data(query, json!({})).await;
+    let buckets = answer["conferenceStats"].as_array().unwrap();
+    // Conference i is chaired by officials 2i and 2i + 1.
+    assert_eq!(buckets.len(), 240);
+    for bucket in buckets {
+        let key = &bucket["key"][0];
+        let node = &key["node"];
+        assert_eq!(node["id"], key["value"], "{bucket}");
+        let i = node["key"].as_str().and_then(|k| k.strip_prefix('u')).unwrap_or_default();
+        assert_eq!(node["name"], format!("Cán bộ {i}"), "{bucket}");
+        assert_eq!(node["tenures"].as_array().map(Vec::len), Some(2), "{bucket}");
+        assert_eq!(bucket["count"], 1, "{bucket}");
+    }
+}
+
 const BY_ASSIGNEE: &str = "query($asOf: Date, $filter: TaskFilter) {
   taskStats(groupBy: [ASSIGNEE], asOf: $asOf, filter: $filter) {
     key { value node { id } } total open inProgress done cancelled overdue } }";
