@@ -18,27 +18,61 @@ pub fn operation_selection<'a>(document: &'a ExecutableDocument, name: Option<&s
 
 /// Reorders `data`, the answer to `selection`, at every level.
 pub fn in_selection_order(data: &mut Value, selection: &SelectionSet, document: &ExecutableDocument) {
-    order(data, &[selection], document);
+    Shape::of(&[selection], document).order(data);
 }
 
-fn order(value: &mut Value, sets: &[&SelectionSet], document: &ExecutableDocument) {
-    match value {
-        Value::List(items) => items.iter_mut().for_each(|item| order(item, sets, document)),
-        Value::Object(fields) => {
-            let mut keys: IndexMap<&str, Vec<&SelectionSet>> = IndexMap::new();
-            for set in sets {
-                collect(set, document, &mut keys, 0);
-            }
-            let mut unordered = std::mem::take(fields);
-            for (key, inner) in keys {
-                if let Some((name, mut field)) = unordered.shift_remove_entry(key) {
-                    order(&mut field, &inner, document);
-                    fields.insert(name, field);
-                }
-            }
-            fields.extend(unordered);
+/// The response keys one level of the answer holds, in selection order, each with the shape
+/// under it, worked out the first time an object of the answer needs it: the thousands of
+/// objects of a long list share their shape instead of each collecting it again.
+struct Shape<'a> {
+    keys: Vec<(&'a str, Vec<&'a SelectionSet>)>,
+    under: Vec<std::cell::OnceCell<Shape<'a>>>,
+    document: &'a ExecutableDocument,
+}
+
+impl<'a> Shape<'a> {
+    fn of(sets: &[&'a SelectionSet], document: &'a ExecutableDocument) -> Shape<'a> {
+        let mut keys: IndexMap<&str, Vec<&SelectionSet>> = IndexMap::new();
+        for set in sets {
+            collect(set, document, &mut keys, 0);
         }
-        _ => {}
+        let under = keys.iter().map(|_| std::cell::OnceCell::new()).collect();
+        Shape { keys: keys.into_iter().collect(), under, document }
+    }
+
+    /// Orders `value`, the answer to key `i`; scalars have nothing to order.
+    fn order_under(&self, i: usize, value: &mut Value) {
+        if matches!(value, Value::List(_) | Value::Object(_)) {
+            self.under[i].get_or_init(|| Shape::of(&self.keys[i].1, self.document)).order(value);
+        }
+    }
+
+    fn order(&self, value: &mut Value) {
+        match value {
+            Value::List(items) => items.iter_mut().for_each(|item| self.order(item)),
+            Value::Object(fields) => {
+                // Fields that finished in order (most of them) are left where they are.
+                let in_order = fields.len() <= self.keys.len()
+                    && fields.keys().zip(&self.keys).all(|(name, (key, _))| name.as_str() == *key);
+                if in_order {
+                    for (i, field) in fields.values_mut().enumerate() {
+                        self.order_under(i, field);
+                    }
+                    return;
+                }
+                let mut unordered = std::mem::take(fields);
+                for (i, (key, _)) in self.keys.iter().enumerate() {
+                    // The order of what is left does not matter: it is put after, and every
+                    // response key comes from the selection.
+                    if let Some((name, mut field)) = unordered.swap_remove_entry(*key) {
+                        self.order_under(i, &mut field);
+                        fields.insert(name, field);
+                    }
+                }
+                fields.extend(unordered);
+            }
+            _ => {}
+        }
     }
 }
 
@@ -75,6 +109,23 @@ fn collect<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn objects_of_a_list_are_ordered_whatever_each_holds() {
+        let document = async_graphql::parser::parse_query("{ l { a b { x y } c } }").unwrap();
+        let mut data = Value::from_json(serde_json::json!({ "l": [
+            { "c": 1, "a": 2 },
+            { "a": 1, "b": { "y": 1, "x": 2 }, "c": 3 },
+            { "a": 1, "b": null, "c": 3 },
+            { "b": { "x": 1, "y": 2 }, "a": 2, "c": 3 }
+        ] }))
+        .unwrap();
+        in_selection_order(&mut data, operation_selection(&document, None).unwrap(), &document);
+        assert_eq!(
+            serde_json::to_string(&data).unwrap(),
+            r#"{"l":[{"a":2,"c":1},{"a":1,"b":{"x":2,"y":1},"c":3},{"a":1,"b":null,"c":3},{"a":2,"b":{"x":1,"y":2},"c":3}]}"#
+        );
+    }
 
     #[test]
     fn fields_follow_the_selection_set_through_aliases_and_fragments() {
