@@ -199,8 +199,6 @@ pub async fn read(
 /// level. Arrays rather than objects: building and parsing the names of every column of every
 /// row took about half the time of the aggregate.
 fn aggregate(backend: DatabaseBackend, level: &Level) -> String {
-    let quote = |name: &str| format!("\"{}\"", name.replace('"', "\"\""));
-    let order = format!("{}, \"id\"", quote(level.order));
     let values: Vec<String> = level
         .columns
         .iter()
@@ -214,10 +212,23 @@ fn aggregate(backend: DatabaseBackend, level: &Level) -> String {
             _ => quote(&c.name),
         })
         .collect();
+    json_rows(backend, &values, &[quote(level.order), quote("id")])
+}
+
+/// `name` as a quoted SQL identifier.
+pub fn quote(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// The expression that aggregates the rows it runs over into one JSON array, as text, of
+/// arrays of `values` (SQL expressions), ordered by `order` (as they come when it is empty);
+/// an empty array when there are none.
+pub fn json_rows(backend: DatabaseBackend, values: &[String], order: &[String]) -> String {
+    let order = if order.is_empty() { String::new() } else { format!(" ORDER BY {}", order.join(", ")) };
     match backend {
         DatabaseBackend::Postgres => {
-            format!("COALESCE(CAST(json_agg(json_build_array({}) ORDER BY {order}) AS TEXT), '[]')", values.join(", "))
+            format!("COALESCE(CAST(json_agg(json_build_array({}){order}) AS TEXT), '[]')", values.join(", "))
         }
-        _ => format!("COALESCE(json_group_array(json_array({}) ORDER BY {order}), '[]')", values.join(", ")),
+        _ => format!("COALESCE(json_group_array(json_array({}){order}), '[]')", values.join(", ")),
     }
 }

@@ -153,14 +153,8 @@ async fn aggregated(
     order: &[String],
 ) -> AppResult<Vec<Vec<serde_json::Value>>> {
     let backend = db.get_database_backend();
-    let quoted = |names: &[String]| names.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ");
-    let order = if order.is_empty() { String::new() } else { format!(" ORDER BY {}", quoted(order)) };
-    let aggregate = match backend {
-        DatabaseBackend::Postgres => {
-            format!("COALESCE(CAST(json_agg(json_build_array({}){order}) AS TEXT), '[]')", quoted(columns))
-        }
-        _ => format!("COALESCE(json_group_array(json_array({}){order}), '[]')", quoted(columns)),
-    };
+    let quoted = |names: &[String]| names.iter().map(|c| super::plan::quote(c)).collect::<Vec<_>>();
+    let aggregate = super::plan::json_rows(backend, &quoted(columns), &quoted(order));
     let sql = format!("SELECT {aggregate} AS buckets FROM ({}) AS grouped", statement.sql);
     let values = statement.values.map(|v| v.0).unwrap_or_default();
     let row = db
