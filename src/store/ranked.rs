@@ -4,9 +4,11 @@
 //! Every word of an entry is indexed by each of its prefixes (up to [`MAX_PREFIX`] characters),
 //! so a query word, which matches the words it starts, is one term: its frequency in an entry
 //! is the number of words it starts, and BM25 ranks the matches. Of an entry it keeps only the
-//! row id (the texts stay in the database, read for the best matches only). It lives in memory and
-//! is built from `search_index` when the server starts (searches read the database until it
-//! is ready); after that it follows `search_change`, the log written beside every write to the
+//! row id (the texts stay in the database, read for the best matches only). It lives in a
+//! temporary directory of its own, removed when the process ends, and is read mapped into memory:
+//! its pages are the kernel's page cache, which it can reclaim, not the server's heap. It is
+//! built from `search_index` when the server starts (searches read the database until it is
+//! ready); after that it follows `search_change`, the log written beside every write to the
 //! search text: before each search (so a search sees every write committed before it began,
 //! through any process) and every half minute.
 
@@ -44,10 +46,10 @@ const WRITER_MEMORY: usize = 20_000_000;
 /// The most entries a segment of the index may hold to be merged with others. The log's
 /// changes come in small segments, one a commit, which merge as they gather; the build's are
 /// larger (about 190,000 entries each with [`WRITER_MEMORY`]) and stay as they are: merging
-/// them would hold them twice in memory while it lasted.
+/// them would write them all again for no better ranking.
 const MERGED_UP_TO: usize = 100_000;
 
-/// The in-memory ranked index of the search text; cheap to clone.
+/// The ranked index of the search text; cheap to clone.
 #[derive(Clone)]
 pub struct Ranked {
     inner: Arc<Inner>,
@@ -65,6 +67,8 @@ struct Inner {
     writer: Mutex<IndexWriter>,
     follow: tokio::sync::Mutex<Follow>,
     ready: AtomicBool,
+    /// Where the index's files are; removed with it.
+    directory: tempfile::TempDir,
 }
 
 /// The bytes an index takes, by part.
@@ -119,7 +123,11 @@ impl Ranked {
                 TextFieldIndexing::default().set_tokenizer("whitespace").set_index_option(IndexRecordOption::WithFreqs),
             ),
         );
-        let index = Index::builder().schema(schema.build()).create_in_ram().map_err(fault)?;
+        let directory = tempfile::Builder::new()
+            .prefix("govtrail-search-")
+            .tempdir()
+            .map_err(|err| AppError::internal(format!("the search index's directory could not be made: {err}")))?;
+        let index = Index::builder().schema(schema.build()).create_in_dir(directory.path()).map_err(fault)?;
         let writer: IndexWriter = index.writer_with_num_threads(1, WRITER_MEMORY).map_err(fault)?;
         let mut merges = LogMergePolicy::default();
         merges.set_max_docs_before_merge(MERGED_UP_TO);
@@ -139,6 +147,7 @@ impl Ranked {
                 writer: Mutex::new(writer),
                 follow: tokio::sync::Mutex::new(follow),
                 ready: AtomicBool::new(false),
+                directory,
             }),
         })
     }
@@ -228,6 +237,7 @@ impl Ranked {
             column_bytes = size.columns,
             bytes = size.total,
             ms = started.elapsed().as_millis() as u64,
+            directory = %self.inner.directory.path().display(),
             "search index built"
         );
         Ok(())
@@ -356,9 +366,9 @@ impl Ranked {
         }
         let query = BooleanQuery::new(clauses);
         let searcher = self.inner.reader.searcher();
-        // Counting intersects the words' postings without scoring them.
-        let count = searcher.search(&query, &Count).map_err(fault)?;
-        let top = searcher.search(&query, &TopDocs::with_limit(limit.max(1)).order_by_score()).map_err(fault)?;
+        // One pass over the intersection of the words' postings both counts and ranks it.
+        let (count, top) =
+            searcher.search(&query, &(Count, TopDocs::with_limit(limit.max(1)).order_by_score())).map_err(fault)?;
         let entries = searcher
             .segment_readers()
             .iter()

@@ -396,10 +396,16 @@ impl Drop for Running {
 /// A `govtrail serve` process on `database` with more `args`, and the address it listens on
 /// (its log is read on, so that it never blocks on a full pipe).
 pub fn serve_process(database: &str, args: &[&str]) -> (Running, String) {
+    serve_process_with(database, args, &[])
+}
+
+/// [`serve_process`] with these environment variables set.
+pub fn serve_process_with(database: &str, args: &[&str], vars: &[(&str, &std::path::Path)]) -> (Running, String) {
     use std::io::{BufRead, BufReader};
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_govtrail"))
         .args(["serve", "--listen", "127.0.0.1:0", "--database", database])
         .args(args)
+        .envs(vars.iter().copied())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("start the server");

@@ -319,3 +319,31 @@ async fn the_count_is_of_every_match_and_the_best_500_are_ranked() {
     assert_eq!((long.total, long.hits.len()), (1, 1));
     db.close().await.expect("close");
 }
+
+#[tokio::test]
+async fn each_server_keeps_its_ranked_index_in_files_it_removes_when_it_stops() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = fresh_database(&dir).await;
+    let temporary = tempfile::tempdir().unwrap();
+    let (mut server, address) = serve_process_with(&database, &["--demo"], &[("TMPDIR", temporary.path())]);
+    let indexes = || -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(temporary.path())
+            .expect("the temporary directory")
+            .map(|entry| entry.expect("an entry").path())
+            .filter(|path| path.file_name().is_some_and(|name| name.to_string_lossy().starts_with("govtrail-search-")))
+            .collect()
+    };
+    let address: std::net::SocketAddr = address.parse().expect("an address");
+    await_ranked(address).await;
+    let held = indexes();
+    assert_eq!(held.len(), 1, "one index directory for the server: {held:?}");
+    let files = std::fs::read_dir(&held[0]).expect("the index's directory").count();
+    assert!(files > 2, "the built index is in its files (meta.json and segments), found {files}");
+    assert_eq!(names_at(address, "manh dung").await, ["Nguyễn Mạnh Dũng"], "the index answers");
+
+    let pid = server.0.id().to_string();
+    assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success());
+    let status = tokio::task::spawn_blocking(move || server.0.wait().expect("wait")).await.expect("join");
+    assert_eq!(status.code(), Some(0), "the server exits 0");
+    assert_eq!(indexes(), Vec::<std::path::PathBuf>::new(), "the server removes its index's files when it stops");
+}
