@@ -16,6 +16,7 @@ use crate::store::stats::{
 use async_graphql::{Context, Object};
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// How many grouping dimensions one statistics query may take.
 const MAX_DIMENSIONS: usize = 4;
@@ -68,8 +69,9 @@ fn node_of(value: &KeyValue) -> Option<(NodeType, i32)> {
 pub struct KeyPart<D> {
     dimension: D,
     value: KeyValue,
-    /// The node the value names, read ahead with every bucket's when the query asks for it.
-    node: Option<Node>,
+    /// The node the value names, read ahead with every bucket's when the query asks for it
+    /// (shared by the buckets whose keys name it).
+    node: Option<Arc<Node>>,
 }
 
 macro_rules! key_part {
@@ -95,7 +97,7 @@ macro_rules! key_part {
             /// The organization, official, directive, conference or area the value names.
             async fn node(&self, ctx: &Context<'_>) -> Result<Option<Cow<'_, Node>>> {
                 if let Some(node) = &self.node {
-                    return Ok(Some(Cow::Borrowed(node)));
+                    return Ok(Some(Cow::Borrowed(&**node)));
                 }
                 match node_of(&self.value) {
                     Some((kind, id)) => Ok(find_row(ctx, kind, id).await?.map(Cow::Owned)),
@@ -125,7 +127,7 @@ async fn keys<D: Copy, C>(
     dimensions: &[D],
     buckets: Vec<Bucket<C>>,
 ) -> Result<Vec<(Vec<KeyPart<D>>, C)>> {
-    let mut nodes: HashMap<NodeType, HashMap<i32, Node>> = HashMap::new();
+    let mut nodes: HashMap<NodeType, HashMap<i32, Arc<Node>>> = HashMap::new();
     if ctx.look_ahead().field("key").field("node").exists() {
         let mut wanted: HashMap<NodeType, Vec<i32>> = HashMap::new();
         for (kind, id) in buckets.iter().flat_map(|b| b.key.iter().filter_map(node_of)) {
@@ -134,7 +136,8 @@ async fn keys<D: Copy, C>(
         for (kind, mut ids) in wanted {
             ids.sort_unstable();
             ids.dedup();
-            nodes.insert(kind, find_rows(ctx, kind, ids).await?);
+            let found = find_rows(ctx, kind, ids).await?;
+            nodes.insert(kind, found.into_iter().map(|(id, node)| (id, Arc::new(node))).collect());
         }
     }
     Ok(buckets
