@@ -254,20 +254,30 @@ async fn texts(db: &DatabaseConnection, best: Vec<i64>) -> AppResult<Vec<(i64, S
     let backend = db.get_database_backend();
     let listed = best.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
     // One statement whatever the number of entries, so it is prepared once.
-    let (sql, ids) = match backend {
+    let mut texts: HashMap<i64, String> = match backend {
         DatabaseBackend::Postgres => {
-            ("SELECT rowid, text FROM search_index WHERE rowid = ANY(CAST($1 AS BIGINT[]))", format!("{{{listed}}}"))
+            let sql = "SELECT rowid, text FROM search_index WHERE rowid = ANY(CAST($1 AS BIGINT[]))";
+            let ids = format!("{{{listed}}}");
+            let rows = db.query_all_raw(Statement::from_sql_and_values(backend, sql, [ids.into()])).await?;
+            rows.iter()
+                .map(|row| Ok((row.try_get::<i64>("", "rowid")?, row.try_get::<String>("", "text")?)))
+                .collect::<AppResult<_>>()?
         }
-        _ => (
-            "SELECT rowid, text FROM search_index WHERE rowid IN (SELECT value FROM json_each(?))",
-            format!("[{listed}]"),
-        ),
+        // SQLite's driver hands each row from its thread to the request's task: the 500 come
+        // as one JSON value instead (as `plan::by_ids` reads many rows).
+        _ => {
+            let sql = format!(
+                "SELECT {} AS found FROM search_index WHERE rowid IN (SELECT value FROM json_each(?))",
+                super::plan::json_rows(backend, &["rowid".to_owned(), "text".to_owned()], &[])
+            );
+            let ids = format!("[{listed}]");
+            let row = db.query_one_raw(Statement::from_sql_and_values(backend, sql, [ids.into()])).await?;
+            let found = row.map(|row| row.try_get::<String>("", "found")).transpose()?;
+            let found: Vec<(i64, String)> = serde_json::from_str(found.as_deref().unwrap_or("[]"))
+                .map_err(|err| AppError::internal(format!("the search texts do not decode: {err}")))?;
+            found.into_iter().collect()
+        }
     };
-    let rows = db.query_all_raw(Statement::from_sql_and_values(backend, sql, [ids.into()])).await?;
-    let mut texts = rows
-        .iter()
-        .map(|row| Ok((row.try_get::<i64>("", "rowid")?, row.try_get::<String>("", "text")?)))
-        .collect::<AppResult<HashMap<i64, String>>>()?;
     Ok(best.into_iter().filter_map(|entry| Some((entry, texts.remove(&entry)?))).collect())
 }
 
