@@ -68,7 +68,60 @@ struct Inner {
     follow: tokio::sync::Mutex<Follow>,
     ready: AtomicBool,
     /// Where the index's files are; removed with it.
-    directory: tempfile::TempDir,
+    directory: Directory,
+}
+
+/// The beginning of the name of an index's directory.
+const DIRECTORY_PREFIX: &str = "govtrail-search-";
+
+/// The file in an index's directory that its process holds locked while it lives: the system
+/// lets go of the lock however the process ends.
+const HELD: &str = "govtrail.lock";
+
+/// A process's own directory for its index, removed when dropped.
+struct Directory {
+    path: tempfile::TempDir,
+    /// Locked for as long as the directory is in use.
+    _held: std::fs::File,
+}
+
+impl Directory {
+    /// A new directory under `parent`, locked as this process's, made after removing those that
+    /// processes which ended without removing theirs left there (killed, or stopped by a crash:
+    /// each holds an index, 67 MB at scale 10, so a server restarted again and again would
+    /// otherwise fill the disk).
+    fn own(parent: &std::path::Path) -> std::io::Result<Self> {
+        remove_abandoned(parent);
+        let path = tempfile::Builder::new().prefix(DIRECTORY_PREFIX).tempdir_in(parent)?;
+        // Locked under another name, then named: another process finds the lock only held.
+        let locking = path.path().join(format!("{HELD}.new"));
+        let held = std::fs::File::create(&locking)?;
+        held.try_lock().map_err(std::io::Error::other)?;
+        std::fs::rename(&locking, path.path().join(HELD))?;
+        Ok(Directory { path, _held: held })
+    }
+}
+
+/// Removes the index directories under `parent` whose lock no process holds.
+fn remove_abandoned(parent: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    for entry in entries.flatten() {
+        if !entry.file_name().to_string_lossy().starts_with(DIRECTORY_PREFIX) {
+            continue;
+        }
+        let path = entry.path();
+        // Without its lock the directory is still being made, or is not an index's.
+        let Ok(lock) = std::fs::File::open(path.join(HELD)) else { continue };
+        if lock.try_lock().is_err() {
+            continue;
+        }
+        match std::fs::remove_dir_all(&path) {
+            Ok(()) => tracing::info!(directory = %path.display(), "removed a search index its server left behind"),
+            Err(err) => {
+                tracing::warn!(directory = %path.display(), %err, "a search index left behind could not be removed")
+            }
+        }
+    }
 }
 
 /// The bytes an index takes, by part.
@@ -123,11 +176,9 @@ impl Ranked {
                 TextFieldIndexing::default().set_tokenizer("whitespace").set_index_option(IndexRecordOption::WithFreqs),
             ),
         );
-        let directory = tempfile::Builder::new()
-            .prefix("govtrail-search-")
-            .tempdir()
+        let directory = Directory::own(&std::env::temp_dir())
             .map_err(|err| AppError::internal(format!("the search index's directory could not be made: {err}")))?;
-        let index = Index::builder().schema(schema.build()).create_in_dir(directory.path()).map_err(fault)?;
+        let index = Index::builder().schema(schema.build()).create_in_dir(directory.path.path()).map_err(fault)?;
         let writer: IndexWriter = index.writer_with_num_threads(1, WRITER_MEMORY).map_err(fault)?;
         let mut merges = LogMergePolicy::default();
         merges.set_max_docs_before_merge(MERGED_UP_TO);
@@ -237,7 +288,7 @@ impl Ranked {
             column_bytes = size.columns,
             bytes = size.total,
             ms = started.elapsed().as_millis() as u64,
-            directory = %self.inner.directory.path().display(),
+            directory = %self.inner.directory.path.path().display(),
             "search index built"
         );
         Ok(())

@@ -321,10 +321,21 @@ async fn the_count_is_of_every_match_and_the_best_500_are_ranked() {
 }
 
 #[tokio::test]
-async fn each_server_keeps_its_ranked_index_in_files_it_removes_when_it_stops() {
+async fn each_server_keeps_its_ranked_index_in_files_it_removes_when_it_stops_as_those_others_left() {
     let dir = tempfile::tempdir().unwrap();
     let database = fresh_database(&dir).await;
     let temporary = tempfile::tempdir().unwrap();
+    // What a killed server leaves: its directory, with the lock nobody holds any longer; and a
+    // running server's, whose lock is held (here by the test).
+    let abandoned = temporary.path().join("govtrail-search-abandoned");
+    std::fs::create_dir(&abandoned).unwrap();
+    std::fs::write(abandoned.join("govtrail.lock"), "").unwrap();
+    std::fs::write(abandoned.join("meta.json"), "{}").unwrap();
+    let running = temporary.path().join("govtrail-search-running");
+    std::fs::create_dir(&running).unwrap();
+    let held = std::fs::File::create(running.join("govtrail.lock")).unwrap();
+    held.try_lock().expect("the test holds the running server's lock");
+
     let (mut server, address) = serve_process_with(&database, &["--demo"], &[("TMPDIR", temporary.path())]);
     let indexes = || -> Vec<std::path::PathBuf> {
         std::fs::read_dir(temporary.path())
@@ -335,9 +346,11 @@ async fn each_server_keeps_its_ranked_index_in_files_it_removes_when_it_stops() 
     };
     let address: std::net::SocketAddr = address.parse().expect("an address");
     await_ranked(address).await;
-    let held = indexes();
-    assert_eq!(held.len(), 1, "one index directory for the server: {held:?}");
-    let files = std::fs::read_dir(&held[0]).expect("the index's directory").count();
+    let mine: Vec<_> = indexes().into_iter().filter(|path| *path != running).collect();
+    assert_eq!(mine.len(), 1, "the abandoned directory is removed, the running one's kept, one made: {:?}", indexes());
+    assert!(!abandoned.exists(), "a directory whose lock nobody holds is removed");
+    assert!(running.exists(), "a directory whose lock is held is left alone");
+    let files = std::fs::read_dir(&mine[0]).expect("the index's directory").count();
     assert!(files > 2, "the built index is in its files (meta.json and segments), found {files}");
     assert_eq!(names_at(address, "manh dung").await, ["Nguyễn Mạnh Dũng"], "the index answers");
 
@@ -345,5 +358,6 @@ async fn each_server_keeps_its_ranked_index_in_files_it_removes_when_it_stops() 
     assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success());
     let status = tokio::task::spawn_blocking(move || server.0.wait().expect("wait")).await.expect("join");
     assert_eq!(status.code(), Some(0), "the server exits 0");
-    assert_eq!(indexes(), Vec::<std::path::PathBuf>::new(), "the server removes its index's files when it stops");
+    assert_eq!(indexes(), [running], "the server removes its index's files when it stops");
+    drop(held);
 }
