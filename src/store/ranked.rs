@@ -80,7 +80,7 @@ const HELD: &str = "govtrail.lock";
 
 /// A process's own directory for its index, removed when dropped.
 struct Directory {
-    path: tempfile::TempDir,
+    made: tempfile::TempDir,
     /// Locked for as long as the directory is in use.
     _held: std::fs::File,
 }
@@ -98,7 +98,11 @@ impl Directory {
         let held = std::fs::File::create(&locking)?;
         held.try_lock().map_err(std::io::Error::other)?;
         std::fs::rename(&locking, path.path().join(HELD))?;
-        Ok(Directory { path, _held: held })
+        Ok(Directory { made: path, _held: held })
+    }
+
+    fn path(&self) -> &std::path::Path {
+        self.made.path()
     }
 }
 
@@ -178,7 +182,7 @@ impl Ranked {
         );
         let directory = Directory::own(&std::env::temp_dir())
             .map_err(|err| AppError::internal(format!("the search index's directory could not be made: {err}")))?;
-        let index = Index::builder().schema(schema.build()).create_in_dir(directory.path.path()).map_err(fault)?;
+        let index = Index::builder().schema(schema.build()).create_in_dir(directory.path()).map_err(fault)?;
         let writer: IndexWriter = index.writer_with_num_threads(1, WRITER_MEMORY).map_err(fault)?;
         let mut merges = LogMergePolicy::default();
         merges.set_max_docs_before_merge(MERGED_UP_TO);
@@ -288,7 +292,7 @@ impl Ranked {
             column_bytes = size.columns,
             bytes = size.total,
             ms = started.elapsed().as_millis() as u64,
-            directory = %self.inner.directory.path.path().display(),
+            directory = %self.inner.directory.path().display(),
             "search index built"
         );
         Ok(())

@@ -266,16 +266,10 @@ async fn texts(db: &DatabaseConnection, best: Vec<i64>) -> AppResult<Vec<(i64, S
         // SQLite's driver hands each row from its thread to the request's task: the 500 come
         // as one JSON value instead (as `plan::by_ids` reads many rows).
         _ => {
-            let sql = format!(
-                "SELECT {} AS found FROM search_index WHERE rowid IN (SELECT value FROM json_each(?))",
-                super::plan::json_rows(backend, &["rowid".to_owned(), "text".to_owned()], &[])
-            );
-            let ids = format!("[{listed}]");
-            let row = db.query_one_raw(Statement::from_sql_and_values(backend, sql, [ids.into()])).await?;
-            let found = row.map(|row| row.try_get::<String>("", "found")).transpose()?;
-            let found: Vec<(i64, String)> = serde_json::from_str(found.as_deref().unwrap_or("[]"))
-                .map_err(|err| AppError::internal(format!("the search texts do not decode: {err}")))?;
-            found.into_iter().collect()
+            let sql = "SELECT rowid, text FROM search_index WHERE rowid IN (SELECT value FROM json_each(?))";
+            let statement = Statement::from_sql_and_values(backend, sql, [format!("[{listed}]").into()]);
+            let columns = ["rowid".to_owned(), "text".to_owned()];
+            super::plan::aggregated::<(i64, String)>(db, statement, &columns, &[]).await?.into_iter().collect()
         }
     };
     Ok(best.into_iter().filter_map(|entry| Some((entry, texts.remove(&entry)?))).collect())

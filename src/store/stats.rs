@@ -114,6 +114,9 @@ fn month_expr(backend: DatabaseBackend, column: &str, table: &str, format: &str)
     Expr::cust(month_sql(backend, column, table, format))
 }
 
+/// The values of one bucket as the database aggregates them (`plan::aggregated`).
+type Values = Vec<serde_json::Value>;
+
 /// One row of buckets as the database aggregated it: its values, in the order of `columns`.
 struct Row<'a> {
     values: &'a [serde_json::Value],
@@ -140,29 +143,6 @@ impl Row<'_> {
     fn text(&self, alias: &str) -> AppResult<Option<String>> {
         Ok(self.get(alias)?.as_str().map(str::to_owned))
     }
-}
-
-/// The rows of `statement` as JSON arrays of `columns`, in the order of `order`, aggregated by
-/// the database into one value: thousands of buckets then cross from it as one row. The SQLite
-/// driver hands each row from its thread to the request's task, which cost more than the
-/// grouping itself for the 23,940 buckets of tasks by assignee at scale 10.
-async fn aggregated(
-    db: &DatabaseConnection,
-    statement: Statement,
-    columns: &[String],
-    order: &[String],
-) -> AppResult<Vec<Vec<serde_json::Value>>> {
-    let backend = db.get_database_backend();
-    let quoted = |names: &[String]| names.iter().map(|c| super::plan::quote(c)).collect::<Vec<_>>();
-    let aggregate = super::plan::json_rows(backend, &quoted(columns), &quoted(order));
-    let sql = format!("SELECT {aggregate} AS buckets FROM ({}) AS grouped", statement.sql);
-    let values = statement.values.map(|v| v.0).unwrap_or_default();
-    let row = db
-        .query_one_raw(Statement::from_sql_and_values(backend, sql, values))
-        .await?
-        .ok_or_else(|| AppError::internal("the aggregated buckets returned no row"))?;
-    let text: String = row.try_get("", "buckets")?;
-    serde_json::from_str(&text).map_err(|e| AppError::internal(format!("aggregated buckets: {e}")))
 }
 
 fn int_or_missing(row: &Row, alias: &str, wrap: fn(i32) -> KeyValue) -> AppResult<KeyValue> {
@@ -288,7 +268,7 @@ pub async fn task_stats(
     if on_time {
         columns.push("done_on_time".to_owned());
     }
-    let rows = aggregated(db, backend.build(&query), &columns, &keys).await?;
+    let rows = super::plan::aggregated::<Values>(db, backend.build(&query), &columns, &keys).await?;
     let mut buckets = Vec::with_capacity(rows.len());
     for values in &rows {
         let row = Row { values, columns: &columns };
@@ -355,7 +335,9 @@ async fn tasks_by_assignee_from_tallies(
     };
     let keys = ["o", "p"].map(str::to_owned);
     let columns: Vec<String> = keys.iter().cloned().chain(TASK_COUNTS.map(str::to_owned)).collect();
-    let rows = aggregated(db, Statement::from_sql_and_values(backend, sql, values), &columns, &keys).await?;
+    let rows =
+        super::plan::aggregated::<Values>(db, Statement::from_sql_and_values(backend, sql, values), &columns, &keys)
+            .await?;
     let mut buckets = Vec::with_capacity(rows.len());
     for values in &rows {
         let row = Row { values, columns: &columns };
@@ -491,7 +473,7 @@ pub async fn conference_stats(
         .cond_where(filter.condition());
     query.limit(limit);
     let columns: Vec<String> = keys.iter().cloned().chain(["total".to_owned()]).collect();
-    let rows = aggregated(db, backend.build(&query), &columns, &keys).await?;
+    let rows = super::plan::aggregated::<Values>(db, backend.build(&query), &columns, &keys).await?;
     let mut buckets = Vec::with_capacity(rows.len());
     for values in &rows {
         let row = Row { values, columns: &columns };
